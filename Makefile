@@ -1,0 +1,45 @@
+# Scout's tasks. `make help` lists them; `make demo` and `make test` set up everything they need.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DIR ?= $(CURDIR)/var/demo
+
+.PHONY: help venv install browser demo test lint bench clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.deps-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet ".[dev]"
+	touch $@
+
+venv: $(VENV)/.deps-installed ## Create .venv with Scout's dependencies
+
+install: venv ## (Re)install Scout itself into .venv, as a user would (not editable)
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation --force-reinstall .
+	@rm -rf build
+
+browser: venv ## Make sure Playwright has a Chromium (its own, else Debian's package)
+	@VENV=$(VENV) scripts/ensure-chromium.sh
+
+demo: install browser ## Run the bundled demo end to end on SQLite (data in var/demo)
+	SCOUT_DATA_DIR=$(DEMO_DIR) $(BIN)/scout demo
+
+lint: venv ## ruff: lint and import order
+	$(BIN)/ruff check .
+
+test: install browser lint ## Lint, then the whole test suite on SQLite and PostgreSQL
+	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
+
+bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks/results/
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the demo data, build leftovers and caches (keeps .venv)
+	rm -rf var build *.egg-info .pytest_cache .ruff_cache

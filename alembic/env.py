@@ -1,0 +1,36 @@
+"""Alembic environment: Scout's metadata and the database URL from Scout's settings."""
+
+from sqlalchemy import Connection
+
+from alembic import context
+from models import metadata
+from pipeline.db import make_engine
+from pipeline.settings import load_settings
+
+config = context.config
+
+
+def _run(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        settings = config.attributes.get("settings") or load_settings()
+        engine = make_engine(settings)
+    with engine.connect() as connection:
+        _run(connection)
+        connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Scout migrations run online only: use `scout db upgrade`")
+run_migrations_online()

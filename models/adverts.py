@@ -1,0 +1,91 @@
+"""Adverts, their versions and sightings, and image perceptual hashes (never image bytes)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, hmac_hex, int_pk, sealed_text, timestamp
+
+
+class Advert(Base):
+    """One advert on one site, keyed by (site, external id); title and text are sealed."""
+
+    __tablename__ = "adverts"
+    __table_args__ = (
+        UniqueConstraint("site_id", "external_id"),
+        Index("ix_adverts_active_region", "gone_at", "region", "last_seen"),
+    )
+
+    id: Mapped[int_pk]
+    site_id: Mapped[int] = mapped_column(BigId, ForeignKey("sites.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(1000))
+    first_seen: Mapped[timestamp]
+    last_seen: Mapped[timestamp]
+    gone_at: Mapped[datetime | None] = mapped_column(default=None)
+    city: Mapped[str | None] = mapped_column(String(100), default=None)
+    region: Mapped[str | None] = mapped_column(String(100), default=None)
+    country: Mapped[str | None] = mapped_column(String(2), default=None)
+    title: Mapped[sealed_text | None] = mapped_column(default=None)
+    text: Mapped[sealed_text | None] = mapped_column(default=None)
+    stated_age: Mapped[int | None] = mapped_column(Integer, default=None)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
+    currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    content_hash: Mapped[hmac_hex]
+    suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AdvertVersion(Base):
+    """A new row whenever an advert's text, city or contact points change."""
+
+    __tablename__ = "advert_versions"
+    __table_args__ = (
+        Index(None, "advert_id", "seen_at"),
+        Index(None, "analysed_ruleset"),
+    )
+
+    id: Mapped[int_pk]
+    advert_id: Mapped[int] = mapped_column(BigId, ForeignKey("adverts.id", ondelete="CASCADE"))
+    seen_at: Mapped[timestamp]
+    title: Mapped[sealed_text | None] = mapped_column(default=None)
+    text: Mapped[sealed_text | None] = mapped_column(default=None)
+    city: Mapped[str | None] = mapped_column(String(100), default=None)
+    region: Mapped[str | None] = mapped_column(String(100), default=None)
+    stated_age: Mapped[int | None] = mapped_column(Integer, default=None)
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
+    currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    content_hash: Mapped[hmac_hex]
+    contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
+    analysed_ruleset: Mapped[str | None] = mapped_column(String(32), default=None)
+    analysed_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Sighting(Base):
+    """That a crawl run saw an advert; complete runs without a sighting lead to `gone`."""
+
+    __tablename__ = "sightings"
+    __table_args__ = (UniqueConstraint("advert_id", "crawl_run_id"),)
+
+    id: Mapped[int_pk]
+    advert_id: Mapped[int] = mapped_column(BigId, ForeignKey("adverts.id", ondelete="CASCADE"))
+    crawl_run_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("crawl_runs.id", ondelete="CASCADE"), index=True
+    )
+    seen_at: Mapped[timestamp]
+
+
+class ImageHash(Base):
+    """Perceptual hash of an advert image. Personal data: never exported."""
+
+    __tablename__ = "image_hashes"
+    __table_args__ = (UniqueConstraint("advert_id", "phash"),)
+
+    id: Mapped[int_pk]
+    advert_id: Mapped[int] = mapped_column(BigId, ForeignKey("adverts.id", ondelete="CASCADE"))
+    phash: Mapped[str] = mapped_column(String(16), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

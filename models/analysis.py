@@ -1,0 +1,82 @@
+"""Analysis results: indicator hits, clusters with members, and explained scores."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, Json, created_at, int_pk, timestamp
+
+
+class IndicatorHit(Base):
+    """A rule matched an advert version: a reason to offer help, never a verdict."""
+
+    __tablename__ = "indicator_hits"
+    __table_args__ = (Index(None, "rule_id", "ruleset_version"),)
+
+    id: Mapped[int_pk]
+    advert_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("adverts.id", ondelete="CASCADE"), index=True
+    )
+    version_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("advert_versions.id", ondelete="CASCADE"), default=None, index=True
+    )
+    rule_id: Mapped[str] = mapped_column(String(64))
+    category: Mapped[str] = mapped_column(String(32))
+    ruleset_version: Mapped[str] = mapped_column(String(32))
+    weight: Mapped[float] = mapped_column(Float)
+    # Offsets into the advert text and what matched; never a contact value.
+    evidence: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    created_at: Mapped[created_at]
+
+
+class Cluster(Base):
+    """Adverts that belong together (shared contact, template or image): who outreach contacts."""
+
+    __tablename__ = "clusters"
+    __table_args__ = (Index("ix_clusters_active_score", "active", "score"),)
+
+    id: Mapped[int_pk]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[created_at]
+    first_seen: Mapped[timestamp]
+    last_seen: Mapped[timestamp]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    ruleset_version: Mapped[str | None] = mapped_column(String(32), default=None)
+    merged_into_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("clusters.id", ondelete="SET NULL"), default=None
+    )
+
+
+class ClusterMember(Base):
+    __tablename__ = "cluster_members"
+
+    cluster_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True
+    )
+    advert_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("adverts.id", ondelete="CASCADE"), primary_key=True, unique=True
+    )
+    joined_at: Mapped[created_at]
+
+
+class Score(Base):
+    """A weighted sum of indicator hits for an advert or cluster, with its explanation."""
+
+    __tablename__ = "scores"
+    __table_args__ = (
+        Index(None, "subject_kind", "subject_id"),
+        Index(None, "subject_kind", "score"),
+    )
+
+    id: Mapped[int_pk]
+    subject_kind: Mapped[str] = mapped_column(String(8))  # advert | cluster
+    subject_id: Mapped[int] = mapped_column(BigId)
+    ruleset_version: Mapped[str] = mapped_column(String(32))
+    score: Mapped[float] = mapped_column(Float)
+    explanation: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    computed_at: Mapped[created_at]

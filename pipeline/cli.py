@@ -1,0 +1,87 @@
+"""The `scout` command line: one command per verb; problems end in one clear line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from pipeline import __version__
+from pipeline.app import App
+from pipeline.errors import ScoutError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read settings from this TOML file (default: $SCOUT_CONFIG, else ./scout.toml).",
+)
+@click.version_option(__version__, "--version", prog_name="scout", help="Show the version.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Scout: finds people in escort adverts who may need an offer of help.
+
+    Every indicator is a reason to offer help, never a verdict about a person.
+    """
+    if config_path is not None:
+        os.environ["SCOUT_CONFIG"] = str(config_path)
+    app = App()
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+
+
+def _register_commands() -> None:
+    from pipeline.commands import config, db, demo, status
+
+    for command in (db.db, config.config, status.status, status.version, demo.demo):
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    where = exc.ctx.command_path if exc.ctx else "scout"
+    return f"error: {exc.format_message().rstrip('.')} (see '{where} --help')"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `scout` script; returns the exit code instead of raising."""
+    try:
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="scout", standalone_mode=False
+        )
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.UsageError as exc:
+        click.echo(_usage_line(exc), err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except ScoutError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(f"error: database: {first}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
