@@ -37,6 +37,7 @@ class Advert(Base):
     currency: Mapped[str | None] = mapped_column(String(8), default=None)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     content_hash: Mapped[hmac_hex]
+    contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -30,6 +30,8 @@ class CrawlRun(Base):
     site_id: Mapped[int] = mapped_column(BigId, ForeignKey("sites.id", ondelete="CASCADE"))
     started_at: Mapped[timestamp]
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Updated while the crawl runs; a "running" row whose heartbeat stopped was killed.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(default=None)
     # running | complete | incomplete | degraded | blocked | failed
     status: Mapped[str] = mapped_column(String(16), default="running")
     pages: Mapped[int] = mapped_column(Integer, default=0)

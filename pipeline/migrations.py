@@ -17,11 +17,14 @@ from pipeline.settings import Settings
 
 
 def migrations_dir() -> Path:
-    """The migration scripts: installed as `scout_migrations`, `alembic/` in a checkout."""
+    """The migration scripts: `alembic/` beside a checkout, else the installed copy."""
+    checkout = Path(__file__).resolve().parents[1] / "alembic"
+    if (checkout / "env.py").is_file():
+        return checkout
     spec = importlib.util.find_spec("scout_migrations")
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[1] / "alembic"
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Scout's migrations are not installed (scout_migrations missing)")
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def alembic_config(settings: Settings, engine: Engine | None = None) -> Config:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-29 19:33:55.900941
+Create Date: 2026-11-29 19:39:41.929777
 """
 
 from collections.abc import Sequence
@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
-
 import models.types
 
 revision: str = '0001'
@@ -151,6 +150,7 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=8), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
+    sa.Column('contacts_hash', sa.String(length=64), nullable=True),
     sa.Column('suppressed', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_adverts_site_id_sites'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_adverts')),
@@ -164,6 +164,7 @@ def upgrade() -> None:
     sa.Column('site_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('started_at', models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('finished_at', models.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('pages', sa.Integer(), nullable=False),
     sa.Column('adverts_seen', sa.Integer(), nullable=False),
