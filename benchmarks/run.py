@@ -60,6 +60,9 @@ def main() -> int:
         return 1
     for path in paths:
         module = _load(path)
+        if not hasattr(module, "run"):  # a standalone script that prints and saves by itself
+            module.main()  # type: ignore[attr-defined]
+            continue
         started = time.perf_counter()
         rows = module.run()  # type: ignore[attr-defined]
         elapsed = time.perf_counter() - started

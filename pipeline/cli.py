@@ -39,9 +39,11 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 
 def _register_commands() -> None:
-    from pipeline.commands import config, db, demo, status
+    from pipeline.commands import config, crawl, db, demo, status
 
-    for command in (db.db, config.config, status.status, status.version, demo.demo):
+    commands = (db.db, config.config, status.status, status.version, crawl.crawl, crawl.sites,
+                demo.demo)
+    for command in commands:
         cli.add_command(command)
 
 

@@ -83,6 +83,10 @@ class Settings(BaseSettings):
         description="File holding the master secret (created 0600 on first use); "
         "default <data_dir>/secret.key.",
     )
+    sites_dir: Path | None = Field(
+        default=None,
+        description="Folder of site files; default the bundled spiders/sites/ (demo sites).",
+    )
     actor: str | None = Field(
         default=None, description="Who is acting, for the audit log; default the OS user."
     )
@@ -178,6 +182,7 @@ class Settings(BaseSettings):
             "timezone": self.timezone,
             "retention_days": self.retention_days,
             "user_agent": self.user_agent,
+            "sites_dir": str(self.sites_dir or "(bundled spiders/sites)"),
             "secret_key": key_source,
             "actor": self.effective_actor,
             "role": self.role,

@@ -1,21 +1,61 @@
-"""`scout demo`: the main job end to end on the bundled demo world (never a real site)."""
+"""`scout demo`: the main job end to end on the synthetic demo world (never a real site)."""
 
 from __future__ import annotations
 
 import click
+from sqlalchemy import delete, exists, select
 
+from models import AdvertContact, ContactPoint, Site
 from pipeline import migrations
 from pipeline.app import App
+from pipeline.commands.crawl import print_summary, run_crawls
 from pipeline.commands.status import status
+from pipeline.errors import ScoutError
+
+DEMO_SITES = ("demo_classic", "demo_spa")
+
+
+def _reset_demo_data(app: App) -> None:
+    """Start the demo world afresh; refuse a database that holds anything but demo sites."""
+    database = app.database()
+    with database.session() as session:
+        names = set(session.scalars(select(Site.name)))
+        foreign = sorted(names - set(DEMO_SITES))
+        if foreign:
+            raise ScoutError(f"the database holds real sites ({', '.join(foreign)}); run the demo "
+                             "with its own SCOUT_DATA_DIR, e.g. make demo")
+        session.execute(delete(Site).where(Site.name.in_(DEMO_SITES)))
+        session.execute(delete(ContactPoint).where(
+            ~exists().where(AdvertContact.contact_point_id == ContactPoint.id)))
 
 
 @click.command()
+@click.option("--days", type=click.IntRange(1, 14), default=7, show_default=True,
+              help="Simulated days to crawl, one crawl of each site a day.")
+@click.option("--seed", type=int, default=7, show_default=True,
+              help="Seed of the synthetic world.")
 @click.pass_context
-def demo(ctx: click.Context) -> None:
-    """Create and migrate the database, then run Scout on the synthetic demo sites."""
+def demo(ctx: click.Context, days: int, seed: int) -> None:
+    """Run Scout on the synthetic demo sites (127.0.0.1 only) over several simulated days."""
+    from demo.clock import SimClock
+    from demo.server import DemoServer
+    from demo.world import build_world
+
     app: App = ctx.obj
     database = app.database(require_schema=False)
     migrations.upgrade(database.engine, app.settings)
-    click.echo(f"database ready: {app.settings.redacted_database_url}")
-    click.echo(f"data folder:    {app.settings.data_dir}")
+    click.echo(f"database: {app.settings.redacted_database_url}")
+    click.echo(f"data folder: {app.settings.data_dir}")
+    _reset_demo_data(app)
+    world = build_world(seed=seed, days=14)
+    clock = SimClock(world.start)
+    with DemoServer(world, clock) as server:
+        urls = {"demo_classic": server.classic_url, "demo_spa": server.spa_url}
+        for day in range(days):
+            clock.day = day
+            click.echo(f"day {day + 1} of {days} ({clock.today().isoformat()}): crawling "
+                       f"{', '.join(DEMO_SITES)}")
+            outcomes = run_crawls(app, list(DEMO_SITES), urls, time_limit=900,
+                                  as_of=clock.now())
+            print_summary(app, outcomes)
     ctx.invoke(status)

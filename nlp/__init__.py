@@ -1,0 +1,1 @@
+"""Scout's NLP stage: spaCy components that find contact points, languages and indicators."""

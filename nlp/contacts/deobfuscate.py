@@ -1,0 +1,119 @@
+"""Undo the tricks adverts use to hide numbers from scrapers, keeping a way back to the source."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from itertools import islice
+
+from nlp.contacts.numberwords import NumberWords, number_edits
+from nlp.contacts.rewrite import Edit, Layer
+
+_ZERO_WIDTH = "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_HIDDEN_RE = re.compile(
+    rf"[{_ZERO_WIDTH}]+"
+    r"|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[a-zA-Z][a-zA-Z0-9]{1,31};"
+    r"|<[a-zA-Z/!][^<>]{0,500}>"
+)
+_ZERO_WIDTH_RE = re.compile(rf"[{_ZERO_WIDTH}]")
+
+
+def _digit_chars() -> str:
+    """Non-decimal characters that still carry a digit value (superscripts, circled digits)."""
+    blocks = [(0xB2, 0xBA), (0x2070, 0x208A), (0x2460, 0x24FF), (0x2776, 0x2794)]
+    blocks.append((0x1F100, 0x1F10B))
+    chars = [
+        chr(cp)
+        for lo, hi in blocks
+        for cp in range(lo, hi)
+        if unicodedata.digit(chr(cp), None) is not None and not chr(cp).isdecimal()
+    ]
+    return "".join(chars)
+
+
+# Keycap emoji (digit + optional variation selector + combining keycap), other-script decimal
+# digits (\d is Unicode-aware; the lookahead leaves ASCII alone) and digit-valued symbols.
+_UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_digit_chars()}]")
+
+_LOOKALIKES = {
+    "O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "Z": "2", "z": "2", "E": "3", "A": "4",
+    "S": "5", "s": "5", "G": "6", "b": "6", "T": "7", "B": "8", "g": "9", "q": "9",
+}  # fmt: skip
+_L = "".join(_LOOKALIKES)
+# Possessive loops and a token-start lookbehind keep this linear on hostile input.
+_LOOKALIKE_RE = re.compile(rf"(?<!\w)(?:[{_L}]*+[0-9]++)++[{_L}]*+(?!\w)")
+_LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+
+# What may stand between the pieces of a number spelled in words, digits included.
+_RUN_GAP_RE = re.compile(r"[\s.\-/;*_]*+(?:[0-9]++[\s.\-/;*_]*+)*+")
+_DIGITS_BEFORE_RE = re.compile(r"(?:[0-9]++[\s.\-/]{0,3}+){1,8}$")
+_DIGITS_AFTER_RE = re.compile(r"(?:[\s.\-/]{0,3}+[0-9]++){1,8}")
+MIN_SPELLED_DIGITS = 6
+# Real adverts have a few hundred tokens; hostile 2 MB texts stop being rewritten past this.
+MAX_EDITS = 2000
+
+
+def hidden_layer(text: str) -> Layer:
+    """Drop zero-width characters and markup, decode HTML entities (tag ``hidden_chars``)."""
+    edits: list[Edit] = []
+    for m in islice(_HIDDEN_RE.finditer(text), MAX_EDITS):
+        token = m.group()
+        if token[0] == "<":
+            edits.append(Edit(m.start(), m.end(), " ", "hidden_chars"))
+            continue
+        decoded = html.unescape(token) if token[0] == "&" else token
+        if token[0] == "&" and decoded == token:
+            continue  # an unknown entity stays as it is
+        edits.append(Edit(m.start(), m.end(), _ZERO_WIDTH_RE.sub("", decoded), "hidden_chars"))
+    return Layer(text, edits)
+
+
+def _unicode_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in islice(_UNICODE_DIGIT_RE.finditer(text), MAX_EDITS):
+        value = unicodedata.digit(m.group()[0], None)
+        if value is not None:
+            edits.append(Edit(m.start(), m.end(), str(value), "unicode"))
+    return edits
+
+
+def _lookalike_edits(text: str) -> list[Edit]:
+    edits = []
+    for m in islice(_LOOKALIKE_RE.finditer(text), MAX_EDITS):
+        token = m.group()
+        digits = sum(c.isdigit() for c in token)
+        # a few letters among digits ("2O l2"), not a word with a digit in it
+        if digits < len(token) and len(token) - digits <= digits + 1:
+            edits.append(Edit(m.start(), m.end(), token.translate(_LOOKALIKE_TABLE), "lookalike"))
+    return edits
+
+
+def _spelled_number_edits(text: str, words: NumberWords) -> list[Edit]:
+    """Number words, kept only where they form a run long enough to be a phone number."""
+    edits = number_edits(text, words, MAX_EDITS)
+    kept: list[Edit] = []
+    run: list[Edit] = []
+    gap_digits = 0
+    for edit in [*edits, None]:
+        if edit is not None and run and _RUN_GAP_RE.fullmatch(text, run[-1].end, edit.start):
+            gap_digits += sum(c.isdigit() for c in text[run[-1].end : edit.start])
+            run.append(edit)
+            continue
+        if run:
+            digits = gap_digits + sum(len(e.text.strip()) for e in run)
+            before = _DIGITS_BEFORE_RE.search(text, max(0, run[0].start - 40), run[0].start)
+            after = _DIGITS_AFTER_RE.match(text, run[-1].end)
+            digits += sum(c.isdigit() for m in (before, after) if m for c in m.group())
+            if digits >= MIN_SPELLED_DIGITS and (len(run) >= 2 or before or after):
+                kept.extend(run)
+        run, gap_digits = ([edit] if edit is not None else []), 0
+    return kept
+
+
+def digit_layer(text: str, words: NumberWords) -> Layer:
+    """Turn keycaps, other-script digits, lookalike letters and number words into ASCII digits."""
+    edits = _unicode_edits(text) if not text.isascii() else []
+    edits += _lookalike_edits(text)
+    edits += _spelled_number_edits(text, words)
+    return Layer(text, edits)

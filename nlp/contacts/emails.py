@@ -1,0 +1,97 @@
+"""E-mail addresses, also when written to dodge scrapers ("navn (at) domæne dot dk")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from itertools import islice
+
+from nlp.contacts.rewrite import Edit, Layer
+
+# "[at]", "(dot)", "_at_", "<dOt>", '"At"' and the bare words between spaces ("user at x dot com").
+_BRACKETED_RE = re.compile(
+    r"""\s?[\[({<"'_]\s?(at|snabel-a|dot|d0t|punktum|prik)\s?[\])}>"'_]\s?""", re.IGNORECASE
+)
+_BARE_RE = re.compile(r"(?<=\S)\s+(at|snabel-a|dot|d0t|punktum)\s+(?=\S)", re.IGNORECASE)
+_AT_WORDS = frozenset({"at", "snabel-a"})
+_STOP = "\\s@<>()\\[\\]\\\\,;:\"'`"
+_LOCAL_REV_RE = re.compile(rf"[^{_STOP}]{{1,64}}")
+_DOMAIN_RE = re.compile(rf"\[[0-9.]{{7,15}}\]|[^{_STOP}/?#!*=+&%|]{{1,253}}")
+MAX_AT_SIGNS = 1000  # a hostile text full of "@" or "at" costs no more than this
+
+
+def _ip_literal(domain: str) -> bool:
+    parts = domain.strip("[]").split(".")
+    return len(parts) == 4 and all(p.isdigit() and int(p) <= 255 for p in parts)
+
+
+def _valid_domain(domain: str) -> bool:
+    labels = domain.split(".")
+    if len(labels) < 2 or any(not label for label in labels):
+        return False
+    if domain.startswith("[") or labels[-1].isdigit():
+        return _ip_literal(domain)
+    tld = labels[-1]
+    return len(tld) >= 2 and not any(c.isdigit() for c in tld.removeprefix("xn--"))
+
+
+def _emails_in(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, address) for each address around an "@" in ``text``."""
+    found = []
+    at = text.find("@")
+    seen = 0
+    while at != -1 and seen < MAX_AT_SIGNS:
+        seen += 1
+        window = text[max(0, at - 64) : at][::-1]
+        local_m = _LOCAL_REV_RE.match(window)
+        domain_m = _DOMAIN_RE.match(text, at + 1)
+        if local_m and domain_m:
+            local = local_m.group()[::-1].lstrip(".")
+            domain = domain_m.group()
+            if not domain.startswith("["):
+                domain = domain.rstrip(".-")
+            if local and _valid_domain(domain):
+                start = at - len(local)
+                address = unicodedata.normalize("NFC", f"{local}@{domain}").lower()
+                found.append((start, at + 1 + len(domain), address))
+        at = text.find("@", at + 1)
+    return found
+
+
+def _obfuscation_layer(text: str) -> tuple[Layer, set[int]]:
+    """Rewrite at/dot words as "@" and "."; also return where bare "at" words were."""
+    edits: list[Edit] = []
+    for m in islice(_BRACKETED_RE.finditer(text), MAX_AT_SIGNS):
+        word = m.group(1).lower()
+        edits.append(Edit(m.start(), m.end(), "@" if word in _AT_WORDS else ".", "words"))
+    bare_at: set[int] = set()
+    for m in islice(_BARE_RE.finditer(text), MAX_AT_SIGNS):
+        word = m.group(1).lower()
+        if word in _AT_WORDS:
+            bare_at.add(m.start())
+        edits.append(Edit(m.start(), m.end(), "@" if word in _AT_WORDS else ".", "words"))
+    return Layer(text, edits), bare_at
+
+
+def find_emails(text: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, lower-case address, obscured) for each e-mail address in ``text``."""
+    if "@" not in text and not _BRACKETED_RE.search(text) and not _BARE_RE.search(text):
+        return []
+    layer, bare_at = _obfuscation_layer(text)
+    results = []
+    for start, end, address in _emails_in(layer.text):
+        src_start, src_end = layer.to_source(start, end)
+        tags = layer.tags_in(start, end)
+        if tags and not _plausible(layer, start, end, bare_at):
+            continue
+        results.append((src_start, src_end, address, bool(tags)))
+    return results
+
+
+def _plausible(layer: Layer, start: int, end: int, bare_at: set[int]) -> bool:
+    """A bare "at" is a common word (Danish "at" = "to"): then the domain must use a dot word."""
+    at = layer.text.index("@", start, end)
+    src_at, _ = layer.to_source(at, at + 1)
+    if src_at not in bare_at:
+        return True
+    return layer.tags_in(at + 1, end) == {"words"} and "." in layer.text[at + 1 : end]

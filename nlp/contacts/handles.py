@@ -1,0 +1,74 @@
+"""Messenger links and handles (WhatsApp, Telegram, Signal) and phone links (tel:, sms:)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUMBER_LINK_RE = re.compile(
+    r"(?P<scheme>tel|sms|callto|whatsapp|viber):(?://)?(?P<num>\+?[0-9][0-9\s\-.()]{4,24}[0-9])"
+    r"|(?P<wa>wa\.me/|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send/?\?phone=)"
+    r"\+?(?P<wanum>[0-9]{6,15})"
+    r"|(?P<signal>signal\.me/#p/)(?P<signum>\+?[0-9]{6,15})",
+    re.IGNORECASE,
+)
+_TME_RE = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:t|telegram)\.me/(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w/])",
+    re.IGNORECASE,
+)
+_AT_HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w@])")
+_TELEGRAM_WORD_RE = re.compile(r"\b(?:telegram|telegramm|tg|телеграм)\b", re.IGNORECASE)
+_MESSENGER_WORD_RE = re.compile(r"\b(whats\s?app|wa|signal)\b", re.IGNORECASE)
+TELEGRAM_CONTEXT = 80  # chars either side of an @handle in which "telegram" must appear
+MESSENGER_REACH = 40  # chars after "WhatsApp"/"Signal" in which the number must start
+
+
+@dataclass(frozen=True, slots=True)
+class NumberLink:
+    """A number inside a link: ``kind`` is "phone", "whatsapp" or "signal"."""
+
+    kind: str
+    start: int
+    end: int
+    raw: str  # digits with an optional leading "+"
+    international: bool  # wa.me and signal.me always carry the country code
+
+
+def find_number_links(text: str) -> list[NumberLink]:
+    """tel:/sms: links, wa.me and api.whatsapp.com links, signal.me links."""
+    links = []
+    for m in _NUMBER_LINK_RE.finditer(text):
+        if m.group("num"):
+            raw = m.group("num")
+            digits = ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
+            scheme = m.group("scheme").lower()
+            kind = "whatsapp" if scheme == "whatsapp" else "phone"
+            links.append(NumberLink(kind, m.start(), m.end(), digits, digits.startswith("+")))
+        elif m.group("wa"):
+            links.append(NumberLink("whatsapp", m.start(), m.end(), "+" + m.group("wanum"), True))
+        else:
+            raw = m.group("signum")
+            links.append(NumberLink("signal", m.start(), m.end(), "+" + raw.lstrip("+"), True))
+    return links
+
+
+def find_telegram(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, handle) for t.me links and for @handles near the word "telegram"."""
+    found = [(m.start(), m.end(), m.group("name").lower()) for m in _TME_RE.finditer(text)]
+    if "@" in text and _TELEGRAM_WORD_RE.search(text):
+        for m in _AT_HANDLE_RE.finditer(text):
+            lo, hi = max(0, m.start() - TELEGRAM_CONTEXT), m.end() + TELEGRAM_CONTEXT
+            if _TELEGRAM_WORD_RE.search(text, lo, hi):
+                found.append((m.start(), m.end(), m.group("name").lower()))
+    return found
+
+
+def messenger_before(text: str, start: int) -> str | None:
+    """ "whatsapp" or "signal" when one is named shortly before ``start`` on the same line."""
+    lo = max(0, start - MESSENGER_REACH)
+    window = text[lo:start]
+    cut = window.rfind("\n")
+    kinds = [m.group(1).lower() for m in _MESSENGER_WORD_RE.finditer(window[cut + 1 :])]
+    if not kinds:
+        return None
+    return "signal" if kinds[-1] == "signal" else "whatsapp"

@@ -1,0 +1,190 @@
+"""Number words to digits, driven by the per-language data files ``nlp/lang/<xx>/numbers.yaml``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+
+import yaml
+
+from nlp.contacts.rewrite import Edit, Layer
+
+LANG_DIR = Path(__file__).resolve().parent.parent / "lang"
+
+
+@dataclass(frozen=True, slots=True)
+class NumberWords:
+    """Number words of some languages merged: value per word plus the context word lists."""
+
+    values: dict[str, int]  # lower-case word -> 0..99 (first language listed wins a clash)
+    by_language: dict[str, dict[str, int]]  # the same per language, to settle clashes in a run
+    ten_first: frozenset[str]  # tens that take a following unit ("thirty" + "four")
+    joiner_words: frozenset[str]  # words allowed between such a ten and its unit ("y", "și")
+    not_phone_before: frozenset[str]
+    not_phone_after: frozenset[str]
+    pattern: re.Pattern[str]
+
+
+def available_languages() -> tuple[str, ...]:
+    """Codes of the languages that have a ``numbers.yaml``."""
+    return tuple(sorted(p.parent.name for p in LANG_DIR.glob("*/numbers.yaml")))
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """A regex matching exactly ``words``, factored as a trie so each position costs O(length)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + render(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # longest alternative first: the optional group is greedy
+        return f"(?:{body})?" if ends else body
+
+    return render(trie)
+
+
+def _language_values(data: dict) -> tuple[dict[str, int], set[str]]:
+    values: dict[str, int] = {}
+    for key in ("digits", "teens", "tens", "extra"):
+        values.update({str(w).lower(): int(v) for w, v in (data.get(key) or {}).items()})
+    compound = data.get("compound") or {}
+    units = {w: v for w, v in (data.get("digits") or {}).items() if 1 <= int(v) <= 9}
+    tens = {str(w).lower(): int(v) for w, v in (data.get("tens") or {}).items()}
+    for joiner in compound.get("joiners") or []:
+        for unit, u in units.items():
+            for ten, t in tens.items():
+                glued = (
+                    f"{unit}{joiner}{ten}"
+                    if compound.get("order") == "unit_first"
+                    else f"{ten}{joiner}{unit}"
+                )
+                values[glued.lower()] = t + int(u)
+    ten_first = set(tens) if compound.get("order") == "ten_first" else set()
+    return values, ten_first
+
+
+@lru_cache(maxsize=16)
+def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
+    """Merge the number words of ``languages`` (all available ones when None)."""
+    values: dict[str, int] = {}
+    by_language: dict[str, dict[str, int]] = {}
+    ten_first: set[str] = set()
+    joiners: set[str] = set()
+    before: set[str] = set()
+    after: set[str] = set()
+    for code in languages or available_languages():
+        path = LANG_DIR / code / "numbers.yaml"
+        if not path.is_file():
+            raise ValueError(f"no number words for language {code!r} ({path})")
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        lang_values, lang_ten_first = _language_values(data)
+        by_language[code] = lang_values
+        for word, value in lang_values.items():
+            values.setdefault(word, value)
+        ten_first |= lang_ten_first
+        joiners |= {str(w).lower() for w in (data.get("compound") or {}).get("joiner_words") or []}
+        before |= {str(w).lower() for w in data.get("not_phone_before") or []}
+        after |= {str(w).lower() for w in data.get("not_phone_after") or []}
+    pattern = re.compile(r"\b" + _trie_regex(values) + r"\b", re.IGNORECASE)
+    return NumberWords(
+        values,
+        by_language,
+        frozenset(ten_first),
+        frozenset(joiners),
+        frozenset(before),
+        frozenset(after),
+        pattern,
+    )
+
+
+_BETWEEN_TEN_UNIT = re.compile(r"[\s-]{1,20}")
+_SPACE_AFTER = re.compile(r"\s{2,20}")
+
+
+def _run_values(words: NumberWords, run: list[re.Match[str]]) -> dict[str, int]:
+    """Values for a run of number words in the language that knows most of them.
+
+    "tres" is 60 in Danish and 3 in Spanish; "dos cero uno dos tres" is Spanish throughout.
+    """
+    best: dict[str, int] = words.values
+    best_known = 0
+    for table in words.by_language.values():
+        known = sum(m.group().lower() in table for m in run)
+        if known > best_known:
+            best, best_known = table, known
+    return best
+
+
+def _runs(text: str, matches: list[re.Match[str]]) -> list[list[re.Match[str]]]:
+    """Group number words that follow each other with at most a short gap between."""
+    runs: list[list[re.Match[str]]] = []
+    for m in matches:
+        if runs and m.start() - runs[-1][-1].end() <= 24:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    return runs
+
+
+def number_edits(text: str, words: NumberWords, limit: int | None = None) -> list[Edit]:
+    """One edit per spelled number: a word, or a ten with its unit ("thirty four" -> "34").
+
+    ``limit`` caps how many number words are read, so hostile texts cost bounded time.
+    """
+    edits: list[Edit] = []
+    for run in _runs(text, list(islice(words.pattern.finditer(text), limit))):
+        values = _run_values(words, run)
+        i = 0
+        while i < len(run):
+            first = run[i]
+            word = first.group().lower()
+            value, end, i = values.get(word, words.values[word]), first.end(), i + 1
+            if word in words.ten_first and i < len(run):
+                value, end, i = _join_unit(text, words, values, run, i, value, end)
+            # whitespace after a spelled number shrinks to one space, as number parsers print it
+            space = _SPACE_AFTER.match(text, end)
+            if space:
+                edits.append(Edit(first.start(), space.end(), f"{value} ", "words"))
+            else:
+                edits.append(Edit(first.start(), end, str(value), "words"))
+    return edits
+
+
+def _join_unit(
+    text: str,
+    words: NumberWords,
+    values: dict[str, int],
+    matches: list[re.Match[str]],
+    i: int,
+    value: int,
+    end: int,
+) -> tuple[int, int, int]:
+    """Attach the unit after a ten ("thirty four", "treinta y cuatro"); returns value, end, i."""
+    nxt = matches[i]
+    gap = text[end : nxt.start()]
+    gap_ok = _BETWEEN_TEN_UNIT.fullmatch(gap) is not None or (
+        len(gap) <= 12 and gap.strip().lower() in words.joiner_words
+    )
+    word = nxt.group().lower()
+    unit = values.get(word, words.values[word])
+    if gap_ok and 1 <= unit <= 9:
+        return value + unit, nxt.end(), i + 1
+    return value, end, i
+
+
+def words_to_digits(text: str, languages: Iterable[str] | None = None) -> str:
+    """Rewrite each spelled number in ``text`` as digits ("eight cows" -> "8 cows")."""
+    words = load_number_words(tuple(languages) if languages is not None else None)
+    return Layer(text, number_edits(text, words)).text

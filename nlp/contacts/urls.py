@@ -1,0 +1,45 @@
+"""Web addresses in advert text: with a scheme, starting with www., or a bare known domain."""
+
+from __future__ import annotations
+
+import re
+
+# Bare "name.tld" only counts for these endings, so "kl.18" or "hej.med" are not addresses.
+_TLD_TEXT = """
+com net org info biz eu dk se no de pl ro es uk fr it nl be ch at fi is ru ua lt lv ee cz sk hu
+bg gr pt ie io me co tv cc ws to xyz online site club top app live shop store vip sexy dating xxx
+adult sex porn escort link page blog website space fun
+"""
+TLDS = frozenset(_TLD_TEXT.split())
+_TLD_ALT = "|".join(sorted(TLDS, key=len, reverse=True))
+_URL_RE = re.compile(
+    r"\bhttps?://[^\s<>\"'(){}\[\]]{1,2000}"
+    r"|(?<![\w.])www\.[^\s<>\"'(){}\[\]]{1,2000}"
+    rf"|(?<![\w.@/=&?%+-])(?:[a-z0-9-]{{1,63}}\.)+(?:{_TLD_ALT})(?![\w@-])"
+    r"(?:/[^\s<>\"'(){}\[\]]{0,2000})?",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?'\"*"
+_WWW_HOST_RE = re.compile(r"www\.(?:[a-z0-9-]{1,63}\.)+([a-z0-9-]{2,63})", re.IGNORECASE)
+
+
+def find_urls(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, url) for each web address; trailing punctuation is not part of it."""
+    found = []
+    for m in _URL_RE.finditer(text):
+        url = m.group().rstrip(_TRAILING)
+        if not url:
+            continue
+        if url[:4].lower() == "www.":
+            host = _WWW_HOST_RE.match(url)
+            if not host or host.group(1).lower() not in TLDS:
+                continue  # "www.google.con" is a typo, not an address
+        scheme, sep, rest = url.partition("://")
+        if sep:
+            host, slash, path = rest.partition("/")
+            url = f"{scheme.lower()}://{host.lower()}{slash}{path}"
+        else:
+            host, slash, path = url.partition("/")
+            url = f"{host.lower()}{slash}{path}"
+        found.append((m.start(), m.start() + len(m.group().rstrip(_TRAILING)), url))
+    return found

@@ -1,0 +1,241 @@
+"""Structured fields of an advert (stated age, prices, names, cities): functions + component."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc
+
+CITIES_FILE = Path(__file__).parent / "lang" / "da" / "cities.yaml"
+
+# All regexes here are hand-written code, not analyst data: no nested or overlapping
+# quantifiers, so they stay linear on the 100k-char texts the pipeline allows.
+_NUM = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,'’]\d+)*"
+_AGE = re.compile(
+    r"(?<![\d.,])(?P<a>\d{2})(?:\s|-)?(?:år(?:ig)?|aar(?:ig)?|years?(?:[\s-]old)?|yrs?|yo|y\.o\.?"
+    r"|jahre|lat|ani|años)(?!\w)(?!\s+(?:of\s+)?(?:experience|erfaring|erfahrung))"
+    r"|\b(?:age|alder|alter|wiek|vârsta|edad)\s?[:=]?\s?(?P<b>\d{2})(?!\d|[.,]\d)"
+    r"|\b(?:i\s+am|i'm|jeg\s+er|just\s+turned|lige\s+fyldt|ich\s+bin)\s+(?P<c>\d{2})(?!\d|[.,]\d)"
+    r"(?!\s?(?:min|minut|km|cm|kg|%|kr|dkk|eur|€|timer|hours|h\b|m\b))",
+    re.IGNORECASE,
+)
+# "for 10 years", "i 10 år": a duration, not an age.
+_DURATION_WORDS = {"i", "for", "in", "over", "efter", "since", "siden", "seit", "vor", "fra", "har"}
+_NAME = re.compile(
+    r"(?i:\b(?:i\s+am|i'm|my\s+name\s+is|jeg\s+hedder|mit\s+navn\s+er|jeg\s+er|name\s?:|navn\s?:"
+    r"|ich\s+bin|ich\s+heiße|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|mă\s+numesc"
+    r"|me\s+llamo))\s+(?P<name>[A-ZÆØÅÄÖÜ][a-zæøåäöüéèáíóúñ]{1,19})(?!\w)"
+)
+_NOT_NAMES = {
+    "New", "Ny", "Here", "Her", "Back", "Available", "Ready", "Klar", "Young", "Ung", "Sexy",
+    "Single", "The", "Very", "Your", "Din", "En", "Et", "Mature", "Hot", "Danish", "Dansk",
+    "Thai", "Asian", "Latina", "Real", "Only", "Kun", "Not", "Ikke", "Free", "From", "Fra",
+}  # fmt: skip
+_CUR_BEFORE = r"(?P<cb>(?i:dkk|eur|usd|kr\.?)|€|\$|£)"
+_CUR_AFTER = r"(?P<ca>(?i:dkk|eur|euros?|usd|kroner|kr\.?|roses?|roser|rosen)|€|\$|£|,-|\.-)"
+_ADVERT_PRICE = re.compile(
+    rf"(?<!\w){_CUR_BEFORE}\s?(?P<n1>{_NUM})"
+    rf"|(?:(?<![\d.,])(?P<lo>{_NUM})\s?[-–]\s?)?(?<![\d.,])(?P<n2>{_NUM})\s?{_CUR_AFTER}(?!\w)"
+)
+_ISO = {"kr": "DKK", "kr.": "DKK", "kroner": "DKK", "dkk": "DKK", ",-": "DKK", ".-": "DKK",
+        "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "$": "USD", "usd": "USD",
+        "£": "GBP"}  # fmt: skip
+EUPHEMISMS = {"rose", "roses", "roser", "rosen"}
+
+
+@dataclass(frozen=True)
+class AgeMention:
+    value: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PriceMention:
+    """A price in an advert; ``currency`` is ISO 4217, "roses" for euphemisms, or None."""
+
+    amount: float
+    currency: str | None
+    euphemism: bool
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class NameMention:
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CityMention:
+    city: str
+    region: str
+    start: int
+    end: int
+
+
+@dataclass
+class AdvertFields:
+    """Everything fields.py finds in one advert; ``Doc._.fields`` holds one of these."""
+
+    ages: list[AgeMention] = field(default_factory=list)
+    prices: list[PriceMention] = field(default_factory=list)
+    names: list[NameMention] = field(default_factory=list)
+    cities: list[CityMention] = field(default_factory=list)
+
+
+def to_amount(number: str, decimal_separator: str | None = None) -> float | None:
+    """Read "1.500", "1 298,00", "53,20", "34.992001" as a number (European or English style)."""
+    digits = re.sub(r"[\s\u00a0\u202f\u2009'’]", "", number).rstrip(".,")
+    if not digits:
+        return None
+    if decimal_separator is None:
+        dot, comma = digits.rfind("."), digits.rfind(",")
+        if dot >= 0 and comma >= 0:
+            decimal_separator = "." if dot > comma else ","
+        elif dot >= 0 or comma >= 0:
+            sep = "." if dot >= 0 else ","
+            head, *tail = digits.split(sep)
+            # One separator before exactly three digits is a thousands mark ("1.500", "227,000").
+            if len(tail) == 1 and (len(tail[0]) != 3 or head == "0"):
+                decimal_separator = sep
+    kept = "".join(ch for ch in digits if ch.isdigit() or ch == decimal_separator)
+    try:
+        return float(kept.replace(decimal_separator, ".") if decimal_separator else kept)
+    except ValueError:
+        return None
+
+
+_CURRENCY = re.compile(
+    r"US\$|C\$|A\$|NT\$|R\$|€|\$|£|(?<!\w)(?:DKK|EUR|USD|GBP|SEK|NOK|kr|Kr|KR)(?![^\W\d])"
+)
+# A leading separator (".75", "$..75") is a fraction of one unit.
+_PRICE_NUMBER = re.compile(rf"(?<!\d)\.{{1,2}}(?=\d)|(?:{_NUM})(?![\d%]|\s%)")
+
+
+@dataclass(frozen=True)
+class Price:
+    """One price string read the way scrapinghub's price-parser reads it (raw currency text)."""
+
+    amount: float | None
+    currency: str | None
+    amount_text: str | None
+
+
+def parse_price(
+    text: str | None, currency_hint: str | None = None, decimal_separator: str | None = None
+) -> Price:
+    """Parse a short price string ("1.198,- Kr", "€ 610,"); the hint supplies a missing currency."""
+    text = text or ""
+    currency = _CURRENCY.search(text) or (
+        _CURRENCY.search(currency_hint) if currency_hint else None
+    )
+    symbol = currency.group(0) if currency else None
+    number = _PRICE_NUMBER.search(text)
+    if number is None:
+        free = re.search(r"\b(?:free|gratis)\b", text, re.I)
+        return Price(0.0 if free else None, symbol, "0" if free else None)
+    raw = number.group(0)
+    if raw.startswith("."):
+        tail = re.match(rf"{_NUM}", text[number.end() :])
+        raw = "0." + tail.group(0).replace(",", "") if tail else raw
+    amount = to_amount(raw, decimal_separator if not raw.startswith("0.") else ".")
+    return Price(amount, symbol, raw.rstrip(".,").replace("\u00a0", " "))
+
+
+def find_ages(text: str) -> list[AgeMention]:
+    """Stated ages ("23 år", "age 24", "24 yo", "24-årig", "I'm 19"); durations are skipped."""
+    found = []
+    for match in _AGE.finditer(text):
+        group = next(name for name in "abc" if match.group(name))
+        before = text[max(0, match.start() - 12) : match.start()].split()
+        if group == "a" and before and before[-1].lower() in _DURATION_WORDS:
+            continue
+        value = int(match.group(group))
+        if value >= 10:
+            found.append(AgeMention(value, match.start(), match.end(), match.group(0)))
+    return found
+
+
+def find_prices(text: str) -> list[PriceMention]:
+    """Prices with a currency or a euphemism ("1.500,-", "DKK 1500", "€150", "200 roses")."""
+    found = []
+    for match in _ADVERT_PRICE.finditer(text):
+        raw = (match.group("cb") or match.group("ca")).lower()
+        euphemism = raw in EUPHEMISMS
+        currency = "roses" if euphemism else _ISO.get(raw)
+        for key in ("lo", "n1", "n2"):
+            amount = to_amount(match.group(key)) if match.group(key) else None
+            if amount is not None:
+                start, end = match.span(key)
+                span = (min(start, match.start()), max(end, match.end()))
+                found.append(PriceMention(amount, currency, euphemism, *span, text[slice(*span)]))
+    return found
+
+
+def find_names(text: str) -> list[NameMention]:
+    """Self-introductions: "I am Anna", "jeg hedder Anna", "Name: Anna"."""
+    return [
+        NameMention(m.group("name"), m.start("name"), m.end("name"))
+        for m in _NAME.finditer(text)
+        if m.group("name") not in _NOT_NAMES
+    ]
+
+
+@cache
+def _gazetteer() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    data = yaml.safe_load(CITIES_FILE.read_text(encoding="utf-8"))
+    lookup: dict[str, tuple[str, str]] = {}
+    for city, entry in data.items():
+        for spelling in [city, *entry.get("aliases", [])]:
+            lookup[unicodedata.normalize("NFC", spelling).casefold()] = (city, entry["region"])
+    names = sorted(lookup, key=len, reverse=True)
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)", re.I)
+    return lookup, pattern
+
+
+def region_for_city(name: str) -> str | None:
+    """Danish region of a city name in any listed spelling ("Århus" -> "Midtjylland")."""
+    entry = _gazetteer()[0].get(unicodedata.normalize("NFC", name).strip().casefold())
+    return entry[1] if entry else None
+
+
+def find_cities(text: str) -> list[CityMention]:
+    """Danish cities named in the text, with canonical name and region."""
+    lookup, pattern = _gazetteer()
+    return [
+        CityMention(*lookup[m.group(0).casefold()], m.start(), m.end())
+        for m in pattern.finditer(text)
+    ]
+
+
+def extract_fields(text: str) -> AdvertFields:
+    """All structured fields of one (NFC-normalised) advert text."""
+    return AdvertFields(find_ages(text), find_prices(text), find_names(text), find_cities(text))
+
+
+if not Doc.has_extension("fields"):
+    Doc.set_extension("fields", default=None)
+
+
+@Language.factory("scout_fields", default_config={})
+def make_fields_component(nlp: Language, name: str) -> FieldsComponent:
+    return FieldsComponent()
+
+
+class FieldsComponent:
+    """Sets ``Doc._.fields`` to the advert's AdvertFields."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.fields = extract_fields(doc.text)
+        return doc

@@ -1,0 +1,109 @@
+"""Build Scout's NLP pipeline and analyse advert texts in batches into AdvertAnalysis records."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+# Importing these modules registers the "scout_fields" and "scout_indicators" factories.
+from nlp.fields import AdvertFields
+from nlp.indicators import IndicatorHit
+
+# Adverts are short (~600 chars); anything far longer is a broken page or an attack. Capping
+# keeps spaCy under its max_length and bounds the cost of every rule.
+MAX_CHARS = 100_000
+# Markup left in by a site (or planted in an advert) is blanked with spaces of the same length,
+# so words either side stay apart and offsets still point into the text as given.
+_TAG = re.compile(r"<[^<>]{0,500}>")
+OPTIONAL_COMPONENTS = (("nlp.contacts", "scout_contacts"), ("nlp.language", "scout_language"))
+
+
+@dataclass
+class AdvertAnalysis:
+    """What the NLP stage found in one advert; this is what gets stored."""
+
+    contacts: list[Any]
+    language: Any
+    fields: AdvertFields
+    hits: list[IndicatorHit]
+    truncated: bool = False
+    text_length: int = 0
+    ruleset_version: str = ""
+    components: list[str] = field(default_factory=list)
+
+
+def prepare_text(text: str | None) -> tuple[str, bool]:
+    """NFC-normalise (so an "ø" typed as o + combining stroke matches), blank markup, cap length."""
+    clean = unicodedata.normalize("NFC", text or "")
+    clean = _TAG.sub(lambda m: " " * len(m.group(0)), clean)
+    return clean[:MAX_CHARS], len(clean) > MAX_CHARS
+
+
+def _optional_factories() -> list[str]:
+    names = []
+    for module, factory in OPTIONAL_COMPONENTS:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            continue
+        if factory in Language.factories:
+            names.append(factory)
+    return names
+
+
+@cache
+def _build(lang: str, rules_dir: str | None, with_optional: bool) -> Language:
+    pipeline = spacy.blank(lang)
+    for factory in _optional_factories() if with_optional else []:
+        pipeline.add_pipe(factory)
+    pipeline.add_pipe("scout_fields")
+    pipeline.add_pipe("scout_indicators", config={"rules_dir": rules_dir})
+    return pipeline
+
+
+def build_pipeline(
+    lang: str = "da", rules_dir: Path | None = None, with_optional: bool = True
+) -> Language:
+    """A blank pipeline: scout_contacts and scout_language (when importable), scout_fields,
+    scout_indicators. Cached per (lang, rules_dir); callers must not add or remove pipes."""
+    return _build(lang, str(rules_dir) if rules_dir else None, with_optional)
+
+
+def _extension(doc: Doc, name: str) -> Any:
+    return getattr(doc._, name) if Doc.has_extension(name) else None
+
+
+def analyse_texts(
+    texts: Iterable[str | None],
+    lang: str = "da",
+    batch_size: int = 256,
+    rules_dir: Path | None = None,
+    with_optional: bool = True,
+) -> Iterator[AdvertAnalysis]:
+    """Analyse adverts in order, one AdvertAnalysis each; never raises on odd input."""
+    pipeline = build_pipeline(lang, rules_dir, with_optional)
+    version = pipeline.get_pipe("scout_indicators").rules.version
+    prepared = ((*prepare_text(text), len(text or "")) for text in texts)
+    docs = pipeline.pipe(((clean, (cut, n)) for clean, cut, n in prepared), as_tuples=True,
+                         batch_size=batch_size)  # fmt: skip
+    for doc, (truncated, length) in docs:
+        yield AdvertAnalysis(
+            contacts=list(_extension(doc, "contacts") or []),
+            language=_extension(doc, "language"),
+            fields=doc._.fields,
+            hits=list(doc._.indicators or []),
+            truncated=truncated,
+            text_length=length,
+            ruleset_version=version,
+            components=list(pipeline.pipe_names),
+        )

@@ -1,0 +1,1 @@
+"""Crawling: one generic Scrapy spider driven by declarative site files (`spiders/sites/`)."""

@@ -1,0 +1,274 @@
+"""The one generic spider: a site file says where adverts are; callbacks only route.
+
+Extraction lives in `spiders.extract` (pure, browser or not); storage in the
+item pipelines; run bookkeeping in `spiders.crawl_session`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from parsel import Selector
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from pipeline import clock
+from spiders import browser
+from spiders.crawl_session import CrawlSession
+from spiders.extract import external_id, extract_fields, json_path, raw_values
+from spiders.images import perceptual_hash
+from spiders.items import AdvertItem, GoneItem
+from spiders.safe_regex import check_safe_regex
+from spiders.sitefile import SiteFile, load_site
+
+MAX_IMAGES = 6
+MAX_FAILURES_KEPT = 200
+
+
+class AdvertSpider(scrapy.Spider):
+    name = "adverts"
+
+    def __init__(self, site: str | SiteFile, base_url: str | None = None,
+                 crawl_session: CrawlSession | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.site = site if isinstance(site, SiteFile) else load_site(site)
+        if base_url:
+            self.site = self.site.with_base_url(base_url)
+        self.allowed_domains = self.site.domains
+        self.crawl_session = crawl_session
+        self.listed: set[str] = set()
+        self.pages: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+        self.failures: list[dict[str, Any]] = []
+        self.listing_failed = False
+        self.blocked_reason: str | None = None
+        self._rechecked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AdvertSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.crawl_session is None:  # plain `scrapy crawl adverts -a site=…`
+            spider.crawl_session = CrawlSession.open(spider.site)
+        crawler.signals.connect(spider._recheck_unlisted, signal=signals.spider_idle)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
+        return spider
+
+    # -- requests -----------------------------------------------------------------
+    def _meta(self, page_type: str, steps: list | None = None) -> dict[str, Any]:
+        meta: dict[str, Any] = {"page_type": page_type}
+        if self.site.browser.needed:
+            meta["playwright"] = True
+            meta["playwright_page_methods"] = browser.page_methods(steps or [])
+        return meta
+
+    def listing_request(self, url: str) -> Request:
+        callback = self.parse_api_listing if self.site.api else self.parse_listing
+        return Request(url, callback=callback, errback=self.failed,
+                       meta=self._meta("listing", self.site.browser.listing_steps))
+
+    def detail_request(self, url: str, recheck: bool = False) -> Request:
+        meta = self._meta("detail", self.site.browser.detail_steps)
+        meta["handle_httpstatus_list"] = [404, 410]
+        meta["recheck"] = recheck
+        callback = self.parse_api_detail if self.site.api else self.parse_detail
+        return Request(url, callback=callback, errback=self.failed, meta=meta,
+                       priority=-1 if recheck else 0)
+
+    async def start(self) -> Any:
+        spec = self.site.api or self.site.listing
+        assert spec is not None
+        for path in spec.start_urls:
+            yield self.listing_request(self.site.url(path))
+
+    # -- HTML mode ----------------------------------------------------------------
+    def _links(self, response: Response, selector: str | None) -> list[str]:
+        if not selector:
+            return []
+        parts = [part.strip() for part in selector.split(",")]
+        query = ", ".join(p if "::attr(" in p else f"{p}::attr(href)" for p in parts)
+        return [response.urljoin(href) for href in response.css(query).getall()]
+
+    def parse_listing(self, response: Response) -> Any:
+        self.pages["listing"] += 1
+        listing = self.site.listing
+        assert listing is not None
+        for url in self._links(response, listing.detail_links):
+            self._note_listed(url)
+            yield self.detail_request(url)
+        for url in self._links(response, listing.listing_links):
+            yield self.listing_request(url)
+        for url in self._links(response, listing.next_page):
+            yield self.listing_request(url)
+
+    def _note_listed(self, url: str, advert_id: str | None = None) -> None:
+        pattern = self.site.detail.external_id_from_url
+        if advert_id is None and pattern:
+            match = check_safe_regex(pattern).search(url)
+            advert_id = match.group(1) if match else None
+        if advert_id:
+            self.listed.add(advert_id)
+
+    async def parse_detail(self, response: Response) -> Any:
+        gone = self._gone(response)
+        if gone:
+            yield gone
+            return
+        self.pages["detail"] += 1
+        item = await self._advert(Selector(text=response.text), response.url)
+        if item:
+            yield item
+
+    # -- JSON-API mode --------------------------------------------------------------
+    def parse_api_listing(self, response: Response) -> Any:
+        self.pages["listing"] += 1
+        api = self.site.api
+        assert api is not None
+        data = json.loads(response.text)
+        for entry in json_path(data, api.items) or []:
+            advert_id = json_path(entry, api.item_id)
+            if advert_id is None:
+                continue
+            self._note_listed("", str(advert_id))
+            yield self.detail_request(self.site.url(api.detail_url.format(id=advert_id)))
+        next_url = json_path(data, api.next_page) if api.next_page else None
+        if next_url:
+            yield self.listing_request(response.urljoin(str(next_url)))
+
+    async def parse_api_detail(self, response: Response) -> Any:
+        gone = self._gone(response)
+        if gone:
+            yield gone
+            return
+        self.pages["detail"] += 1
+        record = json.loads(response.text)
+        api = self.site.api
+        assert api is not None
+        advert_id = external_id(record, response.url, self.site.detail)
+        page_url = api.page_url.format(id=advert_id) if api.page_url and advert_id else None
+        item = await self._advert(record, self.site.url(page_url) if page_url else response.url)
+        if item:
+            yield item
+
+    # -- shared ----------------------------------------------------------------------
+    def _gone(self, response: Response) -> GoneItem | None:
+        marker = self.site.detail.gone_marker
+        is_gone = response.status in (404, 410) or bool(
+            marker and response.status == 200 and response.css(marker))
+        if not is_gone:
+            return None
+        advert_id = external_id(Selector(text=""), response.url, self.site.detail)
+        if advert_id is None:
+            return None
+        return GoneItem(self.site.name, advert_id, response.url, response.status,
+                        clock.now())
+
+    async def _advert(self, source: Selector | dict[str, Any], url: str) -> AdvertItem | None:
+        detail = self.site.detail
+        advert_id = external_id(source, url, detail)
+        if advert_id is None:
+            self.misses["external_id"] += 1
+            return None
+        values, misses = extract_fields(source, detail)
+        self.misses.update(misses)
+        contacts = list(values.get("contact") or [])
+        if isinstance(values.get("contact"), str):
+            contacts = [values["contact"]]
+        if detail.reveal is not None:
+            revealed = await self._reveal(source, url)
+            if revealed:
+                contacts.append(revealed)
+        price, currency = values.get("price") or (None, None)
+        return AdvertItem(
+            site=self.site.name, external_id=advert_id, url=url, fetched_at=clock.now(),
+            title=values.get("title"), text=values.get("text"), city=values.get("city"),
+            stated_age=values.get("stated_age"), price=price, currency=currency,
+            posted_at=values.get("posted_at"), contacts=contacts,
+            image_hashes=await self._image_hashes(source, url))
+
+    async def _reveal(self, source: Selector | dict[str, Any], page_url: str) -> str | None:
+        reveal = self.site.detail.reveal
+        assert reveal is not None
+        endpoints = raw_values(source, reveal.url)
+        if not endpoints:
+            return None
+        response = await self._fetch(urljoin(page_url, endpoints[0]), "reveal")
+        if response is None:
+            return None
+        try:
+            value = json_path(json.loads(response.text), reveal.json_field)
+        except ValueError:
+            self._record_failure(response.url, "reveal answer is not JSON", "reveal")
+            return None
+        return str(value) if value else None
+
+    async def _image_hashes(self, source: Selector | dict[str, Any], page_url: str) -> list[str]:
+        spec = self.site.detail.images
+        if spec is None:
+            return []
+        hashes = []
+        for src in raw_values(source, spec)[:MAX_IMAGES]:
+            response = await self._fetch(urljoin(page_url, src), "image",
+                                         self.settings.getint("SCOUT_IMAGE_MAXSIZE"))
+            digest = perceptual_hash(response.body) if response is not None else None
+            if digest and digest not in hashes:
+                hashes.append(digest)
+        return hashes
+
+    async def _fetch(self, url: str, page_type: str, maxsize: int | None = None) -> Response | None:
+        """A side request (XHR, image) outside the scheduler; still through robots and retries."""
+        meta: dict[str, Any] = {"page_type": page_type}
+        if maxsize:
+            meta["download_maxsize"] = maxsize
+        try:
+            response = await self.crawler.engine.download_async(
+                Request(url, meta=meta, dont_filter=True))
+        except Exception as exc:
+            self._record_failure(url, f"{type(exc).__name__}: {exc}", page_type)
+            return None
+        self.pages[page_type] += 1
+        if response.status >= 400:
+            self._record_failure(url, f"HTTP {response.status}", page_type)
+            return None
+        return response
+
+    def failed(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        page_type = request.meta.get("page_type", "?") if request is not None else "?"
+        url = request.url if request is not None else "?"
+        if failure.check(IgnoreRequest) and "robots.txt" in failure.getErrorMessage():
+            self.crawler.stats.inc_value("scout/robots_forbidden")
+            self.logger.info("not fetched (forbidden by robots.txt): %s", url)
+            return
+        if page_type == "listing" and not self.blocked_reason:
+            self.listing_failed = True
+        self._record_failure(url, f"{failure.type.__name__}: {failure.getErrorMessage()}",
+                             page_type)
+
+    def _record_failure(self, url: str, error: str, page_type: str) -> None:
+        self.crawler.stats.inc_value("scout/failures")
+        if len(self.failures) < MAX_FAILURES_KEPT:
+            self.failures.append({"url": url, "error": error[:300], "page_type": page_type})
+        self.logger.warning("failed %s page %s: %s", page_type, url, error[:300])
+
+    def _recheck_unlisted(self) -> None:
+        """Once the listings are done: look at known live adverts they no longer show."""
+        if self._rechecked or self.crawl_session is None or self.blocked_reason:
+            return
+        self._rechecked = True
+        unlisted = [(i, u) for i, u in self.crawl_session.known_live() if i not in self.listed]
+        for _, url in unlisted:
+            self.crawler.engine.crawl(self.detail_request(url, recheck=True))
+        if unlisted:
+            self.logger.info("re-checking %d known adverts the listings no longer show",
+                             len(unlisted))
+            raise DontCloseSpider
+
+    def _closed(self, reason: str) -> None:
+        if self.crawl_session is not None:
+            self.crawl_session.finish_crawl(self, reason)

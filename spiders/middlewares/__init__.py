@@ -1,0 +1,1 @@
+"""Downloader middlewares: politeness (Retry-After) and honest handling of blocks."""

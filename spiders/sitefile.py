@@ -1,0 +1,273 @@
+"""Site files: one YAML file per advert site, validated into a typed `SiteFile`.
+
+A site file is data that operators edit; this module is the single definition
+of what may be in one. Every field has a description, and a broken file fails
+fast with an error naming the file, the field and the problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.errors import ScoutError
+from spiders.safe_regex import check_safe_regex
+
+SITES_DIR = Path(__file__).resolve().parent / "sites"
+
+# Collect little (PRIVACY rule 1): a site file can only extract what Scout stores.
+ADVERT_FIELDS = ("title", "text", "city", "stated_age", "price", "contact", "posted_at")
+FieldType = Literal["text", "int", "price", "city", "datetime", "list"]
+
+
+class SiteFileError(ScoutError):
+    """A site file is missing, unreadable or invalid; the message names file and field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    """Where one advert field is on a page (CSS or XPath) or in a JSON record (dotted path)."""
+
+    css: str | None = Field(None, description="CSS selector; `::text` / `::attr(x)` allowed.")
+    xpath: str | None = Field(None, description="XPath expression, instead of css.")
+    json_path: str | None = Field(None, alias="json",
+                                  description="Dotted path in a JSON record (API mode).")
+    regex: str | None = Field(
+        None, description="Optional regex applied to the extracted text; group 1 (or the whole "
+        "match) is kept. Nested quantifiers and back-references are refused.")
+    type: FieldType = Field("text", description="How the value is parsed.")
+    required: bool = Field(False, description="Counts towards crawl health when empty.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> FieldSpec:
+        given = [name for name in ("css", "xpath", "json_path") if getattr(self, name)]
+        if len(given) != 1:
+            raise ValueError("give exactly one of css, xpath or json")
+        return self
+
+    @field_validator("regex")
+    @classmethod
+    def _safe(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_safe_regex(value)
+        return value
+
+
+class BrowserStep(_Strict):
+    """One browser action, run in order before the page is parsed (needs `browser.needed`)."""
+
+    action: Literal["wait_for_selector", "click", "scroll", "wait_for_network_idle", "wait"] = (
+        Field(description="What to do.")
+    )
+    selector: str | None = Field(None, description="Element to wait for or click.")
+    timeout_ms: int = Field(10_000, ge=0, le=60_000, description="Give up after this long.")
+    optional: bool = Field(False, description="Go on when the element is absent.")
+    wait_for: str | None = Field(None, description="After a click: wait for this element.")
+
+    @model_validator(mode="after")
+    def _selector_needed(self) -> BrowserStep:
+        if self.action in ("wait_for_selector", "click") and not self.selector:
+            raise ValueError(f"action {self.action} needs a selector")
+        return self
+
+
+class BrowserSpec(_Strict):
+    needed: bool = Field(False, description="Render pages in headless Chromium (Playwright).")
+    listing_steps: list[BrowserStep] = Field(default_factory=list,
+                                             description="Steps on listing pages.")
+    detail_steps: list[BrowserStep] = Field(default_factory=list,
+                                            description="Steps on advert pages.")
+
+
+class ListingSpec(_Strict):
+    """How to walk the site in HTML mode: from start pages through listings to adverts."""
+
+    start_urls: list[str] = Field(min_length=1, description="Paths or URLs to start from.")
+    listing_links: str | None = Field(
+        None, description="CSS selector of links to further listing pages (e.g. cities).")
+    detail_links: str = Field(description="CSS selector of links to advert pages.")
+    next_page: str | None = Field(None, description="CSS selector of the next-page link.")
+
+
+class ApiSpec(_Strict):
+    """JSON-API mode: listings and adverts read from the site's own JSON endpoints."""
+
+    start_urls: list[str] = Field(min_length=1, description="Listing endpoints to start from.")
+    items: str = Field(description="Dotted path to the list of listing entries.")
+    item_id: str = Field(description="Dotted path of the advert id inside a listing entry.")
+    detail_url: str = Field(description="Advert endpoint; `{id}` is replaced by the id.")
+    next_page: str | None = Field(None, description="Dotted path of the next listing URL.")
+    page_url: str | None = Field(
+        None, description="Human-readable advert URL stored with the advert; `{id}` replaced.")
+
+
+class RevealSpec(_Strict):
+    """A contact hidden behind a 'show number' button that fetches it by XHR."""
+
+    url: FieldSpec = Field(description="Where the page names the endpoint the button fetches.")
+    json_field: str = Field("phone", description="Dotted path of the value in the JSON answer.")
+
+
+class DetailSpec(_Strict):
+    external_id: FieldSpec | None = Field(None, description="The advert's id on its page.")
+    external_id_from_url: str | None = Field(
+        None, description="Regex whose group 1 is the advert id in the advert URL.")
+    fields: dict[str, FieldSpec] = Field(description=f"Advert fields: {', '.join(ADVERT_FIELDS)}.")
+    images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
+    reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
+    gone_marker: str | None = Field(
+        None, description="CSS selector present only on an advert page that says the advert is "
+        "gone (for sites that answer 200 instead of 404/410).")
+
+    @field_validator("fields")
+    @classmethod
+    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
+        unknown = sorted(set(value) - set(ADVERT_FIELDS))
+        if unknown:
+            raise ValueError(f"unknown advert field(s) {unknown}; Scout stores only "
+                             f"{', '.join(ADVERT_FIELDS)} (collect little)")
+        return value
+
+    @model_validator(mode="after")
+    def _id_source(self) -> DetailSpec:
+        if not (self.external_id or self.external_id_from_url):
+            raise ValueError("give external_id or external_id_from_url")
+        if self.external_id_from_url:
+            check_safe_regex(self.external_id_from_url)
+        return self
+
+
+class Politeness(_Strict):
+    download_delay: float = Field(2.0, ge=0, le=120, description="Seconds between requests.")
+    concurrency_per_domain: int = Field(1, ge=1, le=8, description="Parallel requests per domain.")
+    autothrottle: bool = Field(True, description="Adapt the delay to the server's latency.")
+    max_retry_after: int = Field(300, ge=1, le=3600,
+                                 description="Longest Retry-After (s) honoured before giving up.")
+
+
+class Robots(_Strict):
+    obey: bool = Field(True, description="Obey robots.txt (the default).")
+    reason: str | None = Field(None, description="Required when obey is false; logged.")
+
+    @model_validator(mode="after")
+    def _reason_to_ignore(self) -> Robots:
+        if not self.obey and not (self.reason and self.reason.strip()):
+            raise ValueError("robots.obey: false needs a reason")
+        return self
+
+
+class Health(_Strict):
+    min_adverts_ratio: float = Field(
+        0.2, ge=0, le=1,
+        description="Degraded when a crawl finds fewer adverts than this share of the last one.")
+    max_empty_required: float = Field(
+        0.5, ge=0, le=1, description="Degraded when a required field is empty in more items.")
+
+
+class SiteFile(_Strict):
+    """One advert website."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]{2,40}$", description="Short id; the file's stem.")
+    description: str = Field("", description="What the site is, for operators.")
+    base_url: str = Field(description="Scheme and host the relative URLs are joined to.")
+    allowed_domains: list[str] = Field(default_factory=list,
+                                       description="Hosts the crawl may visit; default the base "
+                                       "URL's host.")
+    listing: ListingSpec | None = Field(None, description="HTML mode: how to find adverts.")
+    api: ApiSpec | None = Field(None, description="JSON-API mode instead of listing.")
+    detail: DetailSpec = Field(description="How to read one advert.")
+    browser: BrowserSpec = Field(default_factory=BrowserSpec, description="JavaScript rendering.")
+    crawl_interval_hours: float = Field(6, gt=0, le=168, description="How often to crawl.")
+    politeness: Politeness = Field(default_factory=Politeness, description="Crawl gently.")
+    robots: Robots = Field(default_factory=Robots, description="robots.txt handling.")
+    block_markers: list[str] = Field(
+        default_factory=lambda: ["captcha", "are you a robot", "access denied"],
+        description="Text that marks a block page: the crawl stops and reports, never evades.")
+    gone_after_missed_crawls: int = Field(
+        2, ge=1, le=20, description="Complete crawls that must miss an advert before it is gone.")
+    health: Health = Field(default_factory=Health, description="When a crawl counts as degraded.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http(s) URL with a host")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> SiteFile:
+        if (self.listing is None) == (self.api is None):
+            raise ValueError("give exactly one of listing (HTML mode) or api (JSON-API mode)")
+        if self.api is not None and self.browser.needed:
+            raise ValueError("api mode reads JSON and needs no browser")
+        return self
+
+    def url(self, path: str) -> str:
+        return urljoin(self.base_url + "/", path)
+
+    def with_base_url(self, base_url: str) -> SiteFile:
+        """The same site served elsewhere (the demo sites run on ephemeral ports)."""
+        return self.model_copy(update={"base_url": base_url.rstrip("/"), "allowed_domains": []})
+
+    @property
+    def domains(self) -> list[str]:
+        return self.allowed_domains or [urlsplit(self.base_url).hostname or ""]
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = re.sub(r"^Value error, ", "", first["msg"])
+    return f"{where}: {message}"
+
+
+def load_site_file(path: Path) -> SiteFile:
+    """Read and validate one site file; the name must equal the file's stem."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SiteFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    except yaml.YAMLError as exc:
+        raise SiteFileError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from exc
+    if not isinstance(data, dict):
+        raise SiteFileError(f"{path}: expected a mapping of fields at the top level")
+    try:
+        site = SiteFile.model_validate(data)
+    except ValidationError as exc:
+        raise SiteFileError(f"{path}: {_describe(exc)}") from exc
+    if site.name != path.stem:
+        raise SiteFileError(f"{path}: name: {site.name!r} must equal the file name {path.stem!r}")
+    return site
+
+
+def configured_sites_dir() -> Path:
+    """The folder of site files: the `sites_dir` setting, else the bundled one."""
+    from pipeline.settings import load_settings
+
+    return load_settings().sites_dir or SITES_DIR
+
+
+def site_paths(directory: Path | None = None) -> list[Path]:
+    return sorted((directory or configured_sites_dir()).glob("*.yaml"))
+
+
+def load_site(name: str, directory: Path | None = None) -> SiteFile:
+    directory = directory or configured_sites_dir()
+    path = directory / f"{name}.yaml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in site_paths(directory)) or "none"
+        raise SiteFileError(f"no site file for {name!r} in {directory} (known: {known})")
+    return load_site_file(path)
+
+
+def load_all_sites(directory: Path | None = None) -> list[SiteFile]:
+    return [load_site_file(path) for path in site_paths(directory)]

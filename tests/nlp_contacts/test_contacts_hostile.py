@@ -1,0 +1,78 @@
+"""Hostile input: huge, empty, odd Unicode and markup must never crash nor take long."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlp.contacts import find_contacts
+from nlp.contacts.rewrite import Edit, Layer
+
+ADVERSARIAL = {
+    "digits": "1" * 2_000_000,
+    "spaced_digits": "1 " * 1_000_000,
+    "at_signs": "a@" * 1_000_000,
+    "dotted_labels": "a." * 1_000_000,
+    "lookalikes_and_words": "2O l2 at dot " * 150_000,
+    "number_words": "en to tre " * 200_000,
+    "open_tags": "<a" * 1_000_000,
+    "entities": "&#" * 1_000_000,
+    "phones": "ring 20 12 34 56 " * 100_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ADVERSARIAL))
+def test_contacts_adversarial_2mb_finishes_fast(name: str) -> None:
+    started = time.perf_counter()
+    find_contacts(ADVERSARIAL[name])
+    # generous for a shared 2-core machine; quadratic behaviour would take minutes
+    assert time.perf_counter() - started < 10
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_contacts_never_crash_and_spans_are_inside(text: str) -> None:
+    for match in find_contacts(text):
+        assert 0 <= match.start <= match.end <= len(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["20", "12", " ", "+45", "&#48;", "\u200b", "<b>", "O", "tolv", "kr", "@"]),
+        max_size=30,
+    )
+)
+def test_contacts_never_crash_on_number_like_soup(parts: list[str]) -> None:
+    text = "".join(parts)
+    for match in find_contacts(text):
+        assert 0 <= match.start < match.end <= len(text)
+
+
+def test_contacts_nfd_and_nfc_agree() -> None:
+    text = "Søde Zoë på 23 år, ring 20 12 34 56, skriv zoë (at) eksempel dot dk"
+    nfc = find_contacts(unicodedata.normalize("NFC", text))
+    nfd = find_contacts(unicodedata.normalize("NFD", text))
+    assert [(m.kind, m.value) for m in nfc] == [(m.kind, m.value) for m in nfd][: len(nfc)]
+    assert ("phone", "+4520123456") in [(m.kind, m.value) for m in nfd]
+
+
+def test_contacts_html_markup_page() -> None:
+    page = "<html><body><p>Ring&nbsp;<b>20</b>&nbsp;12&nbsp;34&nbsp;56</p></body></html>"
+    phones = [m for m in find_contacts(page) if m.kind == "phone"]
+    assert [m.value for m in phones] == ["+4520123456"]
+    assert phones[0].obscured == "hidden_chars"
+
+
+def test_rewrite_layer_maps_spans_back() -> None:
+    source = "ab&#48;cd\u200bef"
+    layer = Layer(source, [Edit(2, 7, "0", "hidden_chars"), Edit(9, 10, "", "hidden_chars")])
+    assert layer.text == "ab0cdef"
+    assert layer.to_source(2, 3) == (2, 7)
+    assert layer.to_source(3, 7) == (7, 12)
+    assert layer.tags_in(0, 2) == set()
+    assert layer.tags_in(4, 6) == {"hidden_chars"}
