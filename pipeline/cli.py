@@ -58,9 +58,9 @@ def _usage_line(exc: click.UsageError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `scout` script; returns the exit code instead of raising."""
     try:
-        cli.main(
-            args=list(argv) if argv is not None else None, prog_name="scout", standalone_mode=False
-        )
+        # without standalone mode click hands back an Exit's code instead of raising it
+        returned = cli.main(args=list(argv) if argv is not None else None, prog_name="scout",
+                            standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
@@ -82,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
-    return 0
+    return returned if isinstance(returned, int) else 0
 
 
 if __name__ == "__main__":

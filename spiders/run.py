@@ -58,8 +58,7 @@ def run_crawl(site: SiteFile, time_limit: float = 0) -> dict[str, Any]:
     settings = load_settings()
     session = CrawlSession.open(site)  # fails fast (one line) when the database is unusable
     process = CrawlerProcess(ScrapySettings(crawl_settings(site, settings.user_agent,
-                                                           time_limit)),
-                             install_root_handler=True)
+                                                           time_limit)))
     process.crawl(AdvertSpider, site=site, crawl_session=session)
     process.start()
     return session.result or {"status": "failed", "warnings": ["the crawl did not finish"],

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from pipeline.app import App
+from pipeline.console import console
 
 
 @click.group()
@@ -30,4 +30,4 @@ def show(app: App, as_json: bool) -> None:
     table.add_column("value", overflow="fold")
     for key, value in values.items():
         table.add_row(key, str(value))
-    Console(highlight=False).print(table, markup=False)
+    console().print(table, markup=False)

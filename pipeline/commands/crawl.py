@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import click
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import select
 
 from models import CrawlRun
 from pipeline.app import App
+from pipeline.console import console
 from pipeline.crawling import CrawlOutcome, exit_code, run_crawl_process
 from spiders.sitefile import load_all_sites, load_site
 
@@ -32,7 +32,7 @@ def list_sites() -> None:
                       "yes" if site.browser.needed else "no", f"{site.crawl_interval_hours:g} h",
                       "obeyed" if site.robots.obey else f"ignored: {site.robots.reason}",
                       site.base_url)
-    Console(highlight=False).print(table, markup=False)
+    console().print(table, markup=False)
 
 
 @sites.command("check")
@@ -80,15 +80,15 @@ def print_summary(app: App, outcomes: list[CrawlOutcome]) -> None:
                        if run else ["-"] * 7)
             table.add_row(outcome.site, outcome.status, *map(str, numbers),
                           f"{outcome.seconds:.1f}")
-    console = Console(highlight=False)
-    console.print(table, markup=False)
+    out = console()
+    out.print(table, markup=False)
     for outcome in outcomes:
         for warning in outcome.warnings:
-            console.print(f"warning: {outcome.site}: {warning}", markup=False)
+            out.print(f"warning: {outcome.site}: {warning}", markup=False)
         if outcome.error:
-            console.print(f"error: {outcome.site}: {outcome.error}", markup=False)
+            out.print(f"error: {outcome.site}: {outcome.error}", markup=False)
         if outcome.status != "complete":
-            console.print(f"log: {outcome.log_path}", markup=False)
+            out.print(f"log: {outcome.log_path}", markup=False)
 
 
 @click.command()

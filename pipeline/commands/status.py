@@ -5,7 +5,6 @@ from __future__ import annotations
 import platform
 
 import click
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy import func, select
 
@@ -21,6 +20,7 @@ from models import (
 )
 from pipeline import __version__, migrations
 from pipeline.app import App
+from pipeline.console import console
 
 
 @click.command()
@@ -47,7 +47,7 @@ def status(app: App) -> None:
     with database.session() as session:
         for label, query in counts.items():
             table.add_row(label, str(session.scalar(query)))
-    Console(highlight=False).print(table, markup=False)
+    console().print(table, markup=False)
 
 
 @click.command()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from twisted.internet import reactor
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ class RetryAfterMiddleware:
     def __init__(self, crawler: Any, max_wait: float) -> None:
         self.crawler = crawler
         self.max_wait = max_wait
+        self._usual: dict[int, tuple[float, float]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
@@ -62,9 +65,19 @@ class RetryAfterMiddleware:
         return retry
 
     def _slow_down(self, request: Request, wait: float) -> None:
+        """No new request to this site until `wait` seconds from now; then the usual pace.
+
+        Scrapy's downloader times slots with time.monotonic(), so lastseen must too."""
         downloader = self.crawler.engine.downloader
-        key = downloader.get_slot_key(request)
-        slot = downloader.slots.get(key)
-        if slot is not None:
-            slot.delay = max(slot.delay, wait)
-            slot.lastseen = max(slot.lastseen, 0)
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None:
+            return
+        usual = self._usual.setdefault(id(slot), (slot.delay, slot.jitter))
+        slot.delay, slot.jitter, slot.lastseen = max(wait, usual[0]), 0.0, time.monotonic()
+
+        def restore() -> None:
+            if slot.delay == max(wait, usual[0]):
+                slot.delay, slot.jitter = usual
+                self._usual.pop(id(slot), None)
+
+        reactor.callLater(wait, restore)

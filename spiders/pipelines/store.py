@@ -12,6 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from spiders.items import AdvertItem, GoneItem
 
 logger = logging.getLogger(__name__)
+# Short write transactions, often enough that a killed crawl loses little and readers see
+# progress; rarely enough that a fast crawl still writes in batches.
+FLUSH_EVERY_SECONDS = 2.0
 
 
 class StorePipeline:
@@ -21,6 +24,7 @@ class StorePipeline:
         self.retries = retries
         self.buffer: list[AdvertItem] = []
         self.stopping = False
+        self.last_flush = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
@@ -37,13 +41,15 @@ class StorePipeline:
             self._with_retries(lambda: self.session.gone(item.external_id, item.fetched_at))
         elif isinstance(item, AdvertItem):
             self.buffer.append(item)
-            if len(self.buffer) >= self.batch_size:
+            due = time.monotonic() - self.last_flush >= FLUSH_EVERY_SECONDS
+            if len(self.buffer) >= self.batch_size or due:
                 self.flush()
         return item
 
     def flush(self) -> None:
         if not self.buffer or self.stopping:
             return
+        self.last_flush = time.monotonic()
         batch, listed = list(self.buffer), self.crawler.spider.listed
         if self._with_retries(lambda: self.session.save(batch, listed.__contains__)):
             del self.buffer[: len(batch)]

@@ -1,0 +1,166 @@
+"""Serve the classic and SPA demo sites on loopback in background threads, logging every request."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from demo.classic import ClassicSite
+from demo.clock import SimClock
+from demo.spa import SpaSite
+from demo.web import Response, Site, json_response, text
+from demo.world import World
+
+CONTROL_PATH = "/__demo/day"
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class DemoServer:
+    """Both demo sites on `host` (loopback only); use as a context manager."""
+
+    def __init__(
+        self, world: World, clock: SimClock, host: str = "127.0.0.1",
+        classic_port: int = 0, spa_port: int = 0,
+    ) -> None:  # fmt: skip
+        if not _loopback(host):
+            raise ValueError(f"demo sites serve on loopback only, not {host!r}")
+        self.world, self.clock, self.host = world, clock, host
+        self.classic = ClassicSite(world, clock)
+        self.spa = SpaSite(world, clock)
+        self._ports = {"classic": classic_port, "spa": spa_port}
+        self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._threads: list[threading.Thread] = []
+        self._log: list[dict[str, Any]] = []
+        self._log_lock = threading.Lock()
+
+    @property
+    def requests(self) -> list[dict[str, Any]]:
+        """A snapshot of the request log: {site, method, path, status, user_agent, time}."""
+        with self._log_lock:
+            return list(self._log)
+
+    @property
+    def classic_url(self) -> str:
+        """Base URL of the classic site, e.g. "http://127.0.0.1:54321"."""
+        return self._url("classic")
+
+    @property
+    def spa_url(self) -> str:
+        """Base URL of the SPA site."""
+        return self._url("spa")
+
+    def _url(self, site: str) -> str:
+        host, port = self._servers[site].server_address[:2]
+        return f"http://{host}:{port}"
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Append one request to the log (called from handler threads)."""
+        with self._log_lock:
+            self._log.append(entry)
+
+    def control(self, method: str, query: dict[str, str]) -> Response:
+        """GET reads the simulated day; POST ?value=N sets it."""
+        if method == "POST":
+            value = query.get("value", "")
+            if not value.isdigit():
+                return json_response({"error": "value must be a day number >= 0"}, 400)
+            self.clock.day = int(value)
+        elif method not in ("GET", "HEAD"):
+            return text("method not allowed", 405)
+        return json_response({"day": self.clock.day, "date": self.clock.today().isoformat()})
+
+    def __enter__(self) -> DemoServer:
+        for name, site in (("classic", self.classic), ("spa", self.spa)):
+            httpd = _QuietServer((self.host, self._ports[name]), _handler(self, site))
+            httpd.daemon_threads = True
+            # A short poll interval keeps shutdown (and so each test's teardown) quick.
+            thread = threading.Thread(
+                target=httpd.serve_forever, args=(0.05,), name=f"demo-{name}", daemon=True
+            )
+            thread.start()
+            self._servers[name] = httpd
+            self._threads.append(thread)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:  # fmt: skip
+        for httpd in self._servers.values():
+            httpd.shutdown()
+            httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A crawler that hangs up mid-page (e.g. refusing the oversized page) is expected.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def _handler(server: DemoServer, site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive: crawl benchmarks should not pay for connects
+        # Headers and body leave in one write, without Nagle: else each response waits ~40 ms
+        # for a delayed ACK on keep-alive connections.
+        wbufsize = 1 << 16
+        disable_nagle_algorithm = True
+        server_version = "ScoutDemo/1.0"
+
+        def do_GET(self) -> None:
+            self._serve("GET")
+
+        def do_HEAD(self) -> None:
+            self._serve("HEAD")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self._serve("POST")
+
+        def _serve(self, method: str) -> None:
+            url = urlsplit(self.path)
+            query = dict(parse_qsl(url.query))
+            if url.path == CONTROL_PATH:
+                response = server.control(method, query)
+            else:
+                try:
+                    response = site.handle(method, url.path, query)
+                except Exception as exc:  # a demo bug should show as a 500, not a dead socket
+                    response = json_response({"error": repr(exc)}, 500)
+            server.record(
+                {"site": site.name, "method": method, "path": self.path,
+                 "status": response.status, "user_agent": self.headers.get("User-Agent", ""),
+                 "time": time.time()}
+            )  # fmt: skip
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            for key, value in response.headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # The request log above replaces stderr noise.
+            return
+
+    return Handler
