@@ -1,10 +1,18 @@
 """Scout's SQLAlchemy models, one table family a module, all on one metadata."""
 
 from models.adverts import Advert, AdvertVersion, ImageHash, Sighting
-from models.analysis import Cluster, ClusterMember, IndicatorHit, Score
+from models.analysis import (
+    AdvertLink,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    IndicatorHit,
+    Score,
+)
 from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
+from models.outreach import ContactLogEntry, ExportRecord
 from models.sites import CrawlRun, Site
 
 metadata = Base.metadata
@@ -12,14 +20,18 @@ metadata = Base.metadata
 __all__ = [
     "Advert",
     "AdvertContact",
+    "AdvertLink",
     "AdvertVersion",
     "AuditEntry",
     "AuditLogIsAppendOnly",
     "Base",
     "Cluster",
+    "ClusterEvent",
     "ClusterMember",
+    "ContactLogEntry",
     "ContactPoint",
     "CrawlRun",
+    "ExportRecord",
     "ImageHash",
     "IndicatorHit",
     "Score",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId, hmac_hex, int_pk, sealed_text, timestamp
+from models.base import Base, BigId, Json, hmac_hex, int_pk, sealed_text, timestamp
 
 
 class Advert(Base):
@@ -64,6 +65,11 @@ class AdvertVersion(Base):
     contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     analysed_ruleset: Mapped[str | None] = mapped_column(String(32), default=None)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
+    language: Mapped[str | None] = mapped_column(String(8), default=None)
+    # What the NLP stage read besides contacts and indicators; names only as keyed hashes.
+    # {"languages": [{"lang", "share"}], "name_keys": [...], "ages": [...], "nationalities":
+    #  [...], "prices": [{"amount", "currency", "euphemism"}], "cities": [...], "truncated"}
+    analysis: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
 
 
 class Sighting(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, Json, created_at, int_pk, timestamp
@@ -50,6 +50,37 @@ class Cluster(Base):
     merged_into_id: Mapped[int | None] = mapped_column(
         BigId, ForeignKey("clusters.id", ondelete="SET NULL"), default=None
     )
+
+
+class AdvertLink(Base):
+    """Why two adverts belong together: a shared contact point, template text or image."""
+
+    __tablename__ = "advert_links"
+    __table_args__ = (UniqueConstraint("advert_a_id", "advert_b_id", "kind"),)
+
+    id: Mapped[int_pk]
+    advert_a_id: Mapped[int] = mapped_column(BigId, ForeignKey("adverts.id", ondelete="CASCADE"))
+    advert_b_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("adverts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # contact | template | image
+    strength: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    created_at: Mapped[created_at]
+
+
+class ClusterEvent(Base):
+    """What happened to a cluster: created, grew, merged, split, moved, new_contact, vanished,
+    reappeared — so a digest can say what changed since last week."""
+
+    __tablename__ = "cluster_events"
+    __table_args__ = (Index(None, "cluster_id", "at"), Index(None, "at"))
+
+    id: Mapped[int_pk]
+    cluster_id: Mapped[int] = mapped_column(BigId, ForeignKey("clusters.id", ondelete="CASCADE"))
+    at: Mapped[timestamp]
+    kind: Mapped[str] = mapped_column(String(24))
+    detail: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
 
 
 class ClusterMember(Base):

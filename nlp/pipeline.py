@@ -25,7 +25,10 @@ MAX_CHARS = 100_000
 # Markup left in by a site (or planted in an advert) is blanked with spaces of the same length,
 # so words either side stay apart and offsets still point into the text as given.
 _TAG = re.compile(r"<[^<>]{0,500}>")
-OPTIONAL_COMPONENTS = (("nlp.contacts", "scout_contacts"), ("nlp.language", "scout_language"))
+OPTIONAL_COMPONENTS = (
+    ("nlp.contacts.component", "scout_contacts"),
+    ("nlp.language_component", "scout_language"),
+)
 
 
 @dataclass

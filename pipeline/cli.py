@@ -39,10 +39,10 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 
 def _register_commands() -> None:
-    from pipeline.commands import config, crawl, db, demo, status
+    from pipeline.commands import analyse, config, crawl, db, demo, status
 
     commands = (db.db, config.config, status.status, status.version, crawl.crawl, crawl.sites,
-                demo.demo)
+                analyse.analyse_command, demo.demo)
     for command in commands:
         cli.add_command(command)
 

@@ -57,7 +57,8 @@ def run_crawl_process(
     as_of: datetime | None = None,
 ) -> CrawlOutcome:
     """Crawl one site in a child process; kill it when it outlives its time limit."""
-    command = [sys.executable, "-m", "spiders.run", site]
+    # -P: run the installed Scout, not whatever folder the caller stands in
+    command = [sys.executable, "-P", "-m", "spiders.run", site]
     if base_url:
         command += ["--base-url", base_url]
     if time_limit:

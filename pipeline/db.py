@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,17 @@ def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
     cursor.close()
 
 
+def _create_private_file(path: str) -> None:
+    """Create the SQLite file 0600 (it holds personal data) — only if it does not exist.
+
+    Never open and close an existing database file here: closing any descriptor of a file
+    drops every POSIX lock this process holds on it, and SQLite's own connections would then
+    write unlocked (the classic way to corrupt a database).
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def make_engine(settings: Settings) -> Engine:
     """An engine for the configured URL; creates the data folder (0700) for SQLite files."""
     url = make_url(settings.effective_database_url)
@@ -38,8 +49,7 @@ def make_engine(settings: Settings) -> Engine:
         if url.database and url.database != ":memory:":
             folder = os.path.dirname(os.path.abspath(url.database))
             os.makedirs(folder, mode=0o700, exist_ok=True)
-            # The file holds personal data: readable by its owner only, from the start.
-            os.close(os.open(url.database, os.O_CREAT | os.O_RDWR, 0o600))
+            _create_private_file(url.database)
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -8,6 +8,7 @@ from sqlalchemy import delete, exists, select
 from models import AdvertContact, ContactPoint, Site
 from pipeline import migrations
 from pipeline.app import App
+from pipeline.commands.analyse import print_analysis, run_analysis
 from pipeline.commands.crawl import print_summary, run_crawls
 from pipeline.commands.status import status
 from pipeline.errors import ScoutError
@@ -58,4 +59,6 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
             outcomes = run_crawls(app, list(DEMO_SITES), urls, time_limit=900,
                                   as_of=clock.now())
             print_summary(app, outcomes)
+    click.echo("analysing the adverts collected (languages, fields, indicators)")
+    print_analysis(run_analysis(app))
     ctx.invoke(status)

@@ -82,7 +82,7 @@ def _politeness(tmp_path, monkeypatch, **values: object) -> None:
 
 def _start_crawl(demo_sites) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "spiders.run", "demo_classic", "--base-url",
+        [sys.executable, "-P", "-m", "spiders.run", "demo_classic", "--base-url",
          demo_sites.url("demo_classic"), "--as-of", demo_sites.clock.now().isoformat()],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
@@ -126,7 +126,7 @@ def test_crawl_interrupted_then_resumed_loses_nothing(
 
 def test_crawl_database_unreachable_at_start_is_one_line(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_DATABASE_URL", "postgresql://scout:pw@127.0.0.1:1/scout")
-    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "crawl", "demo_classic"],
+    result = subprocess.run([sys.executable, "-P", "-m", "pipeline.cli", "crawl", "demo_classic"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot reach database")
