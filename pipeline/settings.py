@@ -97,6 +97,16 @@ class Settings(BaseSettings):
     default_role: Role = Field(
         default="analyst", description="Role of an actor not listed in `roles`."
     )
+    reveal_daily_cap: int = Field(
+        default=20, ge=1, le=500,
+        description="Contact reveals one outreach worker may make in a day.",
+    )
+    export_k: int = Field(
+        default=10, ge=2, le=1000, description="k-anonymity an export must reach (PRIVACY 12)."
+    )
+    export_l: int = Field(
+        default=2, ge=1, le=100, description="l-diversity per sensitive indicator in exports."
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -188,6 +198,9 @@ class Settings(BaseSettings):
             "role": self.role,
             "default_role": self.default_role,
             "roles": dict(self.roles),
+            "reveal_daily_cap": self.reveal_daily_cap,
+            "export_k": self.export_k,
+            "export_l": self.export_l,
         }
 
 
