@@ -10,12 +10,21 @@ from pipeline.settings import load_settings
 config = context.config
 
 
+# Tables that are not Scout's models: APScheduler's job store lives in the same database.
+FOREIGN_TABLES = {"scout_scheduler_jobs"}
+
+
+def _include_name(name: str | None, type_: str, parent_names: dict) -> bool:
+    return not (type_ == "table" and name in FOREIGN_TABLES)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

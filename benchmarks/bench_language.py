@@ -1,14 +1,12 @@
 """Language detectors on short advert-like text: accuracy by length bucket and speed.
 
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/bench_language.py`` - prints a table and writes
-``benchmarks/results/language.json``. Sentences are synthetic, generated from the clauses in
+Run: ``make bench BENCH=language`` (benchmarks/run.py prints the table and saves
+``benchmarks/results/language.json``). Sentences are synthetic, generated from the clauses in
 ``tests/nlp_language/phrases.yaml``.
 """
 
 from __future__ import annotations
 
-import json
-import platform
 import random
 import sys
 import time
@@ -23,7 +21,6 @@ from nlp.language import BACKENDS, DEFAULT_LANGUAGES, detect_languages, get_back
 
 PHRASES = ROOT / "tests" / "nlp_language" / "phrases.yaml"
 BUCKETS = {"1-3": (1, 3), "4-6": (4, 6), "7-12": (7, 12), "13+": (13, 25)}
-RESULTS = ROOT / "benchmarks" / "results" / "language.json"
 
 
 def labelled_sentences(per_bucket: int = 60, seed: int = 7) -> list[tuple[str, str, str]]:
@@ -84,26 +81,20 @@ def speed(backend: str, texts: list[str]) -> dict[str, float]:
     return {"raw_docs_per_s": round(raw), "scout_docs_per_s": round(full), "load_s": round(load, 2)}
 
 
-def main() -> None:
+TITLE = "Language detectors on short advert-like text: accuracy by length (words) and speed"
+
+
+def run() -> list[dict]:
+    """One row per backend: accuracy and "und" share per word-count bucket, adverts per second."""
     samples = labelled_sentences()
     texts = adverts()
-    results = {
-        "python": platform.python_version(),
-        "samples_per_language_and_bucket": 60,
-        "languages": sorted({lang for _, lang, _ in samples}),
-        "backends": {},
-    }
-    print(f"{'backend':<11}" + "".join(f"{b:>14}" for b in BUCKETS) + f"{'raw/s':>9}{'scout/s':>9}")
+    rows = []
     for name in BACKENDS:
         acc = accuracy(name, samples)
-        spd = speed(name, texts)
-        results["backends"][name] = {"accuracy": acc, "speed_600_chars": spd}
-        cells = "".join(f"{acc[b]['accuracy']:>8.3f} und{acc[b]['und']:>3.0%}" for b in BUCKETS)
-        print(f"{name:<11}{cells}{spd['raw_docs_per_s']:>9}{spd['scout_docs_per_s']:>9}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(ROOT)}")
-
-
-if __name__ == "__main__":
-    main()
+        row: dict[str, object] = {"case": name}
+        for bucket in BUCKETS:
+            row[f"acc {bucket} words"] = acc[bucket]["accuracy"]
+            row[f"und {bucket}"] = acc[bucket]["und"]
+        row.update(speed(name, texts))
+        rows.append(row)
+    return rows

@@ -1,17 +1,18 @@
 """Throughput of Scout's fields + indicators components on synthetic ~600-char adverts (one core).
 
-Run: PYTHONPATH=. .venv/bin/python benchmarks/bench_nlp_rules.py [n_adverts]
-Prints a table and writes benchmarks/results/nlp_rules.json.
+Run: ``make bench BENCH=nlp_rules`` (benchmarks/run.py prints the table and saves
+benchmarks/results/nlp_rules.json).
 """
 
 from __future__ import annotations
 
-import json
-import platform
 import random
 import sys
 import time
 from pathlib import Path
+
+# the working copy, not an older installed copy of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nlp.fields import extract_fields
 from nlp.pipeline import analyse_texts, build_pipeline
@@ -86,34 +87,26 @@ def rate(label: str, n: int, run: object) -> dict[str, float | str]:
             "adverts_per_s": round(n / seconds, 1)}  # fmt: skip
 
 
-def main(n: int = 5000) -> None:
-    adverts = synthetic_adverts(n)
+TITLE = "NLP rules: fields + indicators on synthetic ~600-char adverts (one process, one core)"
+ADVERTS = 5000
+
+
+def run() -> list[dict]:
+    """Rows: tokenizer alone, field extraction, fields + indicators, and the whole chain."""
+    adverts = synthetic_adverts(ADVERTS)
     nlp = build_pipeline("da", with_optional=False)
     list(analyse_texts(adverts[:200], with_optional=False))  # warm up caches
     rows = [
-        rate("tokenizer only", n, lambda: list(nlp.tokenizer.pipe(adverts))),
-        rate("fields (pure functions)", n, lambda: [extract_fields(t) for t in adverts]),
+        rate("tokenizer only", ADVERTS, lambda: list(nlp.tokenizer.pipe(adverts))),
+        rate("fields (pure functions)", ADVERTS, lambda: [extract_fields(t) for t in adverts]),
         rate(
             "fields + indicators (analyse_texts)",
-            n,
+            ADVERTS,
             lambda: list(analyse_texts(adverts, with_optional=False)),
         ),
     ]
     full = build_pipeline("da")
     if len(full.pipe_names) > 2:
-        rows.append(rate("whole chain incl. " + ",".join(full.pipe_names[:-2]), n,
+        rows.append(rate("whole chain incl. " + ",".join(full.pipe_names[:-2]), ADVERTS,
                          lambda: list(analyse_texts(adverts))))  # fmt: skip
-    print(f"{'stage':<52}{'adverts':>9}{'seconds':>10}{'adverts/s':>12}")
-    for row in rows:
-        print(
-            f"{row['stage']:<52}{row['adverts']:>9}{row['seconds']:>10}{row['adverts_per_s']:>12}"
-        )
-    out = Path(__file__).parent / "results" / "nlp_rules.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"python": platform.python_version(), "mean_chars": sum(map(len, adverts)) / n,
-            "note": "one process, one core, synthetic adverts"}  # fmt: skip
-    out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=2), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5000)
+    return rows

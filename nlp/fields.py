@@ -12,6 +12,8 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.doctext import doc_text
+
 CITIES_FILE = Path(__file__).parent / "lang" / "da" / "cities.yaml"
 
 # All regexes here are hand-written code, not analyst data: no nested or overlapping
@@ -237,5 +239,5 @@ class FieldsComponent:
     """Sets ``Doc._.fields`` to the advert's AdvertFields."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.fields = extract_fields(doc.text)
+        doc._.fields = extract_fields(doc_text(doc))
         return doc

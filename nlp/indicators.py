@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from nlp.doctext import doc_text
 from nlp.fields import PriceMention, find_ages
 from nlp.rules import Rule, RuleSet, load_rules
 
@@ -119,13 +120,13 @@ class IndicatorComponent:
                 detail[rule.detail_key] = span[0].lower_
             hits.append(_hit(rule, span.start_char, span.end_char, span.text, version, **detail))
         for rule, lang, pattern in self.regexes:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(doc_text(doc)):
                 hits.append(_hit(rule, m.start(), m.end(), m.group(0), version, lang=lang))
         return hits
 
     def _field_hits(self, doc: Doc) -> list[IndicatorHit]:
         fields = doc._.fields
-        ages = fields.ages if fields is not None else find_ages(doc.text)
+        ages = fields.ages if fields is not None else find_ages(doc_text(doc))
         hits = []
         for rule in self.rules.by_kind("field"):
             band = rule.field

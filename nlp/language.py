@@ -1,4 +1,4 @@
-"""Which languages an advert is written in, per sentence (pluggable detector backends)."""
+"""Which languages an advert is written in, as a whole and sentence by sentence."""
 
 from __future__ import annotations
 
@@ -6,73 +6,27 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Protocol, runtime_checkable
 
+from nlp.language_backends import (
+    BACKENDS,
+    DEFAULT_BACKEND,
+    Backend,
+    LangDetectBackend,
+    Py3LangIdBackend,
+    get_backend,
+)
 
-@runtime_checkable
-class Backend(Protocol):
-    """Anything that gives language probabilities for a cleaned text."""
-
-    name: str
-
-    def probabilities(self, text: str) -> dict[str, float]: ...
-
-
-class LangDetectBackend:
-    """langdetect with its own factory loaded once, seeded, and limited to ``languages``."""
-
-    name = "langdetect"
-
-    def __init__(self, languages: tuple[str, ...]) -> None:
-        from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
-
-        self._factory = DetectorFactory()
-        profiles = [
-            (Path(PROFILES_DIRECTORY) / code).read_text(encoding="utf-8")
-            for code in languages
-            if (Path(PROFILES_DIRECTORY) / code).is_file()
-        ]
-        self._factory.load_json_profile(profiles)
-        self._factory.seed = 0  # deterministic: langdetect samples n-grams at random
-
-    def probabilities(self, text: str) -> dict[str, float]:
-        from langdetect.lang_detect_exception import LangDetectException
-
-        detector = self._factory.create()
-        detector.append(text)
-        try:
-            return {lang.lang: lang.prob for lang in detector.get_probabilities()}
-        except LangDetectException:
-            return {}
-
-
-class Py3LangIdBackend:
-    """py3langid (naive Bayes over byte n-grams) restricted to ``languages``."""
-
-    name = "py3langid"
-
-    def __init__(self, languages: tuple[str, ...]) -> None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        self._identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        known = set(self._identifier.labels)
-        self._identifier.set_languages([code for code in languages if code in known])
-
-    def probabilities(self, text: str) -> dict[str, float]:
-        return {lang: prob for lang, prob in self._identifier.rank(text)[:5]}
-
-
-BACKENDS = {"langdetect": LangDetectBackend, "py3langid": Py3LangIdBackend}
-DEFAULT_BACKEND = "py3langid"  # more accurate on short adverts and ~10x faster (benchmarks)
-
-
-def get_backend(name: str | None, languages: tuple[str, ...]) -> Backend:
-    """Build the backend called ``name`` (default ``DEFAULT_BACKEND``)."""
-    try:
-        return BACKENDS[name or DEFAULT_BACKEND](languages)
-    except KeyError:
-        raise ValueError(f"unknown language backend {name!r}; known: {sorted(BACKENDS)}") from None
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_BACKEND",
+    "DEFAULT_LANGUAGES",
+    "Backend",
+    "LangDetectBackend",
+    "LanguageResult",
+    "Py3LangIdBackend",
+    "detect_languages",
+    "get_backend",
+]
 
 
 # Languages seen in Danish adverts; restricting the candidates cuts look-alike confusions.
@@ -98,6 +52,8 @@ _SCRIPTS = [
     ("ka", re.compile(r"[\u10a0-\u10ff]")),
     ("ru", re.compile(r"[\u0400-\u04ff]")),
 ]
+# Any letter of those scripts: most adverts have none, and then the scripts need no counting.
+_ANY_SCRIPT = re.compile("|".join(pattern.pattern for _, pattern in _SCRIPTS))
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -122,27 +78,49 @@ def clean_for_detection(text: str) -> str:
 
 def script_language(text: str) -> str | None:
     """The language a non-Latin script names, when most letters are in that script."""
-    letters = len(_LETTER.findall(text))
-    if not letters or text.isascii():
+    if text.isascii() or not _ANY_SCRIPT.search(text):
         return None
+    letters = len(_LETTER.findall(text))
     for code, pattern in _SCRIPTS:
         if len(pattern.findall(text)) * 2 >= letters:
             return "uk" if code == "ru" and _UKRAINIAN.search(text) else code
     return None
 
 
-def _classify(text: str, backend: Backend) -> tuple[str, float, dict[str, float]]:
-    cleaned = clean_for_detection(text)
+def _without_backend(cleaned: str) -> tuple[str, float, dict[str, float]] | None:
+    """The answer when no statistics are needed (a telling script, or too few words)."""
     scripted = script_language(cleaned)
     if scripted and len(_LETTER.findall(cleaned)) >= MIN_SCRIPT_LETTERS:
         return scripted, 1.0, {scripted: 1.0}  # Thai and CJK do not separate words by spaces
     if len(_WORD.findall(cleaned)) < MIN_WORDS:
         return "und", 0.0, {}
-    probabilities = backend.probabilities(cleaned)
+    return None
+
+
+def _decide(probabilities: dict[str, float]) -> tuple[str, float, dict[str, float]]:
     if not probabilities:
         return "und", 0.0, {}
     lang, prob = max(probabilities.items(), key=lambda item: item[1])
     return (lang if prob >= MIN_PROBABILITY else "und"), prob, probabilities
+
+
+def _classify_parts(
+    whole: str, parts: list[str], backend: Backend
+) -> tuple[tuple[str, float, dict[str, float]], list[tuple[str, float, dict[str, float]]]]:
+    """Classify the whole text and each of its parts (sentences), each cleaned first."""
+    cleaned = [clean_for_detection(part) for part in parts]
+    fixed = [_without_backend(part) for part in cleaned]
+    whole_fixed = _without_backend(clean_for_detection(whole))
+    if isinstance(backend, Py3LangIdBackend):
+        each, together = backend.probabilities_of_parts(cleaned, [f is None for f in fixed])
+    else:
+        each = [
+            backend.probabilities(c) if f is None else {}
+            for c, f in zip(cleaned, fixed, strict=True)
+        ]
+        together = {} if whole_fixed else backend.probabilities(clean_for_detection(whole))
+    results = [f if f is not None else _decide(p) for f, p in zip(fixed, each, strict=True)]
+    return whole_fixed or _decide(together), results
 
 
 @lru_cache(maxsize=8)
@@ -153,13 +131,17 @@ def _default_backend(name: str | None, languages: tuple[str, ...]) -> Backend:
 def detect_languages(
     text: str, backend: str | Backend | None = None, languages: tuple[str, ...] = DEFAULT_LANGUAGES
 ) -> LanguageResult:
-    """Detect the languages of ``text``: whole text first, then sentence by sentence."""
-    chosen = backend if isinstance(backend, Backend) else _default_backend(backend, languages)
-    primary, _, probabilities = _classify(text, chosen)
+    """Detect the languages of ``text``: the whole text and each sentence."""
+    # a str/None check first: isinstance against a runtime Protocol is slow per call
+    named = backend is None or isinstance(backend, str)
+    chosen = _default_backend(backend, languages) if named else backend
+    sentences = list(_SENTENCE.finditer(text))
+    (primary, _, probabilities), results = _classify_parts(
+        text, [m.group() for m in sentences], chosen
+    )
     by_sentence: list[tuple[int, int, str, float]] = []
     shares: dict[str, int] = {}
-    for m in _SENTENCE.finditer(text):
-        lang, prob, _ = _classify(m.group(), chosen)
+    for m, (lang, prob, _) in zip(sentences, results, strict=True):
         if lang == "und":
             continue
         by_sentence.append((m.start(), m.end(), lang, round(prob, 4)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.doctext import doc_text
 from nlp.language import DEFAULT_LANGUAGES, detect_languages, get_backend
 
 if not Doc.has_extension("language"):
@@ -19,7 +20,7 @@ class LanguageComponent:
         self.backend = get_backend(backend, self.languages)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.language = detect_languages(doc.text, self.backend, self.languages)
+        doc._.language = detect_languages(doc_text(doc), self.backend, self.languages)
         return doc
 
 

@@ -16,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # Importing these modules registers the "scout_fields" and "scout_indicators" factories.
+from nlp.doctext import doc_text
 from nlp.fields import AdvertFields
 from nlp.indicators import IndicatorHit
 
@@ -25,6 +26,7 @@ MAX_CHARS = 100_000
 # Markup left in by a site (or planted in an advert) is blanked with spaces of the same length,
 # so words either side stay apart and offsets still point into the text as given.
 _TAG = re.compile(r"<[^<>]{0,500}>")
+_WORD = re.compile(r"[^\W\d_]{2,}")
 OPTIONAL_COMPONENTS = (
     ("nlp.contacts.component", "scout_contacts"),
     ("nlp.language_component", "scout_language"),
@@ -41,6 +43,8 @@ class AdvertAnalysis:
     hits: list[IndicatorHit]
     truncated: bool = False
     text_length: int = 0
+    markup: bool = False  # tags were blanked out before analysis
+    has_words: bool = True  # False for empty, whitespace-, emoji- or digit-only text
     ruleset_version: str = ""
     components: list[str] = field(default_factory=list)
 
@@ -82,6 +86,13 @@ def build_pipeline(
     return _build(lang, str(rules_dir) if rules_dir else None, with_optional)
 
 
+def _prepared(texts: Iterable[str | None]) -> Iterator[tuple[str, tuple[bool, int, bool]]]:
+    for text in texts:
+        clean, cut = prepare_text(text)
+        markup = text is not None and "<" in text and _TAG.search(text) is not None
+        yield clean, (cut, len(text or ""), markup)
+
+
 def _extension(doc: Doc, name: str) -> Any:
     return getattr(doc._, name) if Doc.has_extension(name) else None
 
@@ -96,10 +107,8 @@ def analyse_texts(
     """Analyse adverts in order, one AdvertAnalysis each; never raises on odd input."""
     pipeline = build_pipeline(lang, rules_dir, with_optional)
     version = pipeline.get_pipe("scout_indicators").rules.version
-    prepared = ((*prepare_text(text), len(text or "")) for text in texts)
-    docs = pipeline.pipe(((clean, (cut, n)) for clean, cut, n in prepared), as_tuples=True,
-                         batch_size=batch_size)  # fmt: skip
-    for doc, (truncated, length) in docs:
+    docs = pipeline.pipe(_prepared(texts), as_tuples=True, batch_size=batch_size)
+    for doc, (truncated, length, markup) in docs:
         yield AdvertAnalysis(
             contacts=list(_extension(doc, "contacts") or []),
             language=_extension(doc, "language"),
@@ -107,6 +116,8 @@ def analyse_texts(
             hits=list(doc._.indicators or []),
             truncated=truncated,
             text_length=length,
+            markup=markup,
+            has_words=_WORD.search(doc_text(doc)) is not None,
             ruleset_version=version,
             components=list(pipeline.pipe_names),
         )

@@ -28,10 +28,14 @@ TITLE_SEPARATOR = "\n\n"
 
 @dataclass
 class AnalysisSummary:
+    """What one `analyse` run did: counts of versions, odd inputs, languages and hits."""
+
     ruleset_version: str
     versions: int = 0
     undetermined_language: int = 0
     empty: int = 0
+    no_words: int = 0  # empty, whitespace-, emoji- or digit-only: "und", no indicators
+    markup: int = 0  # tags blanked out before analysis (left by a site or planted)
     truncated: int = 0
     hits_by_rule: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
@@ -54,17 +58,23 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
     """The JSON kept per version: no names in clear, only keyed hashes of them."""
     language = result.language
     fields = result.fields
-    nationalities = sorted({str(h.detail.get("nationality")) for h in result.hits
-                            if h.detail.get("nationality")})
+    nationalities = sorted(
+        {str(h.detail.get("nationality")) for h in result.hits if h.detail.get("nationality")}
+    )
     return {
-        "languages": [{"lang": code, "share": round(language.probabilities.get(code, 0.0), 3)}
-                      for code in (language.languages if language else [])],
-        "name_keys": sorted({keyring.pseudonym("name", m.name.casefold())[:16]
-                             for m in fields.names}),
+        "languages": [
+            {"lang": code, "share": round(language.probabilities.get(code, 0.0), 3)}
+            for code in (language.languages if language else [])
+        ],
+        "name_keys": sorted(
+            {keyring.pseudonym("name", m.name.casefold())[:16] for m in fields.names}
+        ),
         "ages": sorted({m.value for m in fields.ages}),
         "nationalities": nationalities,
-        "prices": [{"amount": p.amount, "currency": p.currency, "euphemism": p.euphemism}
-                   for p in fields.prices[:5]],
+        "prices": [
+            {"amount": p.amount, "currency": p.currency, "euphemism": p.euphemism}
+            for p in fields.prices[:5]
+        ],
         "cities": sorted({m.city for m in fields.cities}),
         "truncated": result.truncated,
     }
@@ -73,14 +83,19 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
 def _pending(database: Database, ruleset: str, everything: bool) -> list[int]:
     query = select(AdvertVersion.id).order_by(AdvertVersion.id)
     if not everything:
-        query = query.where(or_(AdvertVersion.analysed_ruleset.is_(None),
-                                AdvertVersion.analysed_ruleset != ruleset))
+        query = query.where(
+            or_(AdvertVersion.analysed_ruleset.is_(None), AdvertVersion.analysed_ruleset != ruleset)
+        )
     with database.session() as session:
         return list(session.scalars(query))
 
 
-def _store(database: Database, rows: list[tuple[int, int, str | None]],
-           results: Iterable[AdvertAnalysis], summary: AnalysisSummary) -> None:
+def _store(
+    database: Database,
+    rows: list[tuple[int, int, str | None]],
+    results: Iterable[AdvertAnalysis],
+    summary: AnalysisSummary,
+) -> None:
     now = clock.now()
     hits: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -90,18 +105,36 @@ def _store(database: Database, rows: list[tuple[int, int, str | None]],
         summary.versions += 1
         summary.languages[primary] += 1
         summary.undetermined_language += primary == "und"
-        summary.empty += result.text_length <= len(TITLE_SEPARATOR)
         summary.truncated += result.truncated
+        summary.no_words += not result.has_words
+        summary.markup += result.markup
         for hit in result.hits:
             summary.hits_by_rule[hit.rule_id] += 1
-            hits.append({"advert_id": advert_id, "version_id": version_id, "rule_id": hit.rule_id,
-                         "category": hit.category, "ruleset_version": hit.ruleset_version,
-                         "weight": hit.weight, "created_at": now,
-                         "evidence": {**_where(title, hit.start, hit.end),
-                                      "text": hit.evidence_text[:80], "detail": hit.detail}})
-        updates.append({"vid": version_id, "language": primary,
-                        "analysis": analysis_record(result, database.keyring),
-                        "analysed_ruleset": summary.ruleset_version, "analysed_at": now})
+            hits.append(
+                {
+                    "advert_id": advert_id,
+                    "version_id": version_id,
+                    "rule_id": hit.rule_id,
+                    "category": hit.category,
+                    "ruleset_version": hit.ruleset_version,
+                    "weight": hit.weight,
+                    "created_at": now,
+                    "evidence": {
+                        **_where(title, hit.start, hit.end),
+                        "text": hit.evidence_text[:80],
+                        "detail": hit.detail,
+                    },
+                }
+            )
+        updates.append(
+            {
+                "vid": version_id,
+                "language": primary,
+                "analysis": analysis_record(result, database.keyring),
+                "analysed_ruleset": summary.ruleset_version,
+                "analysed_at": now,
+            }
+        )
         latest_language[advert_id] = primary
     with database.session() as session:
         ids = [vid for vid, _, _ in rows]
@@ -110,26 +143,38 @@ def _store(database: Database, rows: list[tuple[int, int, str | None]],
             session.execute(insert(IndicatorHit), hits)
         for values in updates:
             version_id = values.pop("vid")
-            session.execute(update(AdvertVersion).where(AdvertVersion.id == version_id)
-                            .values(**values))
+            session.execute(
+                update(AdvertVersion).where(AdvertVersion.id == version_id).values(**values)
+            )
         for advert_id, language in latest_language.items():
             session.execute(update(Advert).where(Advert.id == advert_id).values(language=language))
 
 
-def analyse(database: Database, rules_dir: Path | None = None, everything: bool = False,
-            on_progress: Callable[[int, int], None] | None = None) -> AnalysisSummary:
+def analyse(
+    database: Database,
+    rules_dir: Path | None = None,
+    everything: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> AnalysisSummary:
     """Analyse pending advert versions; returns what was found."""
     ruleset = load_rules(rules_dir)
     summary = AnalysisSummary(ruleset.version)
     pending = _pending(database, ruleset.version, everything)
     for start in range(0, len(pending), CHUNK):
-        chunk = pending[start:start + CHUNK]
+        chunk = pending[start : start + CHUNK]
         with database.session() as session:
             rows = session.execute(
-                select(AdvertVersion.id, AdvertVersion.advert_id, AdvertVersion.title,
-                       AdvertVersion.text)
-                .where(AdvertVersion.id.in_(chunk)).order_by(AdvertVersion.id)).all()
+                select(
+                    AdvertVersion.id,
+                    AdvertVersion.advert_id,
+                    AdvertVersion.title,
+                    AdvertVersion.text,
+                )
+                .where(AdvertVersion.id.in_(chunk))
+                .order_by(AdvertVersion.id)
+            ).all()
         texts = [combined_text(title, text) for _, _, title, text in rows]
+        summary.empty += sum(not text.strip() for text in texts)  # title and text blank
         results = analyse_texts(texts, rules_dir=rules_dir)
         _store(database, [(vid, aid, title) for vid, aid, title, _ in rows], results, summary)
         if on_progress:

@@ -36,13 +36,43 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     app = App()
     ctx.obj = app
     ctx.call_on_close(app.close)
+    _check_role(ctx, app)
+
+
+def _check_role(ctx: click.Context, app: App) -> None:
+    """Refuse a command the actor's role may not run, before it touches anything."""
+    from pipeline import roles
+
+    if ctx.invoked_subcommand is None:
+        return
+    roles.guard(cli)  # nested groups check their exact subcommand (once per process)
+    roles.check_top_level(lambda: app.settings, ctx.invoked_subcommand)
 
 
 def _register_commands() -> None:
-    from pipeline.commands import analyse, config, crawl, db, demo, status
+    from pipeline.commands import (
+        analyse,
+        config,
+        contact,
+        crawl,
+        db,
+        demo,
+        digest,
+        evaluate,
+        export,
+        link,
+        purge,
+        rules,
+        schedule,
+        status,
+        targets,
+    )
 
     commands = (db.db, config.config, status.status, status.version, crawl.crawl, crawl.sites,
-                analyse.analyse_command, demo.demo)
+                analyse.analyse_command, demo.demo, targets.targets, contact.contact,
+                contact.suppress, rules.rules, digest.digest, export.export_command,
+                link.link_command, evaluate.evaluate_command, purge.purge_command,
+                schedule.schedule)
     for command in commands:
         cli.add_command(command)
 

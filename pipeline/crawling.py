@@ -18,6 +18,16 @@ PROGRESS_PREFIX = "SCOUT-PROGRESS "
 RESULT_PREFIX = "SCOUT-RESULT "
 SEVERITY = {"complete": 0, "incomplete": 3, "degraded": 4, "blocked": 5, "failed": 1}
 GRACE_SECONDS = 30
+_children: set[subprocess.Popen[str]] = set()
+_children_lock = threading.Lock()
+
+
+def stop_children() -> None:
+    """Ask every running crawl to stop (SIGTERM: Scrapy shuts down cleanly, run incomplete)."""
+    with _children_lock:
+        for child in list(_children):
+            if child.poll() is None:
+                child.terminate()
 
 
 @dataclass
@@ -73,6 +83,8 @@ def run_crawl_process(
         os.chmod(log_path, 0o600)
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,
                                  env=child_env)
+        with _children_lock:
+            _children.add(child)
         killer = _start_killer(child, time_limit)
         assert child.stdout is not None
         for line in child.stdout:
@@ -81,6 +93,8 @@ def run_crawl_process(
             elif line.startswith(RESULT_PREFIX):
                 result = json.loads(line[len(RESULT_PREFIX):])
         returncode = child.wait()
+        with _children_lock:
+            _children.discard(child)
         if killer is not None:
             killer.cancel()
     seconds = time.monotonic() - started

@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     retention_days: int = Field(
         default=180, ge=1, le=3650, description="Days an advert is kept after it is gone."
     )
+    log_retention_days: int = Field(
+        default=14, ge=1, le=365, description="Days crawl logs (they name advert URLs) are kept."
+    )
     user_agent: str = Field(
         default=DEFAULT_USER_AGENT,
         min_length=8,
@@ -96,6 +99,14 @@ class Settings(BaseSettings):
     )
     default_role: Role = Field(
         default="analyst", description="Role of an actor not listed in `roles`."
+    )
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        default="mon", description="Day the weekly digest is written (for the week before)."
+    )
+    digest_hour: int = Field(default=7, ge=0, le=23, description="Hour of the weekly digest.")
+    purge_hour: int = Field(default=3, ge=0, le=23, description="Hour of the nightly purge.")
+    crawl_time_limit_minutes: int = Field(
+        default=180, ge=1, le=1440, description="A scheduled crawl running longer is stopped."
     )
     reveal_daily_cap: int = Field(
         default=20, ge=1, le=500,
@@ -191,6 +202,7 @@ class Settings(BaseSettings):
             "database_url": self.redacted_database_url,
             "timezone": self.timezone,
             "retention_days": self.retention_days,
+            "log_retention_days": self.log_retention_days,
             "user_agent": self.user_agent,
             "sites_dir": str(self.sites_dir or "(bundled spiders/sites)"),
             "secret_key": key_source,
@@ -198,6 +210,9 @@ class Settings(BaseSettings):
             "role": self.role,
             "default_role": self.default_role,
             "roles": dict(self.roles),
+            "digest": f"{self.digest_weekday} {self.digest_hour:02d}:00",
+            "purge_hour": self.purge_hour,
+            "crawl_time_limit_minutes": self.crawl_time_limit_minutes,
             "reveal_daily_cap": self.reveal_daily_cap,
             "export_k": self.export_k,
             "export_l": self.export_l,

@@ -29,6 +29,7 @@ from spiders.sitefile import SiteFile, load_site
 
 MAX_IMAGES = 6
 MAX_FAILURES_KEPT = 200
+MAX_CACHED_IMAGES = 100_000
 
 
 class AdvertSpider(scrapy.Spider):
@@ -49,6 +50,7 @@ class AdvertSpider(scrapy.Spider):
         self.listing_failed = False
         self.blocked_reason: str | None = None
         self._rechecked = False
+        self._phash_by_url: dict[str, str | None] = {}  # image URL → pHash, this crawl only
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AdvertSpider:
@@ -213,9 +215,15 @@ class AdvertSpider(scrapy.Spider):
             return []
         hashes = []
         for src in raw_values(source, spec)[:MAX_IMAGES]:
-            response = await self._fetch(urljoin(page_url, src), "image",
-                                         self.settings.getint("SCOUT_IMAGE_MAXSIZE"))
-            digest = perceptual_hash(response.body) if response is not None else None
+            url = urljoin(page_url, src)
+            if url in self._phash_by_url:  # shared photos are fetched once per crawl
+                digest = self._phash_by_url[url]
+            else:
+                response = await self._fetch(url, "image",
+                                             self.settings.getint("SCOUT_IMAGE_MAXSIZE"))
+                digest = perceptual_hash(response.body) if response is not None else None
+                if len(self._phash_by_url) < MAX_CACHED_IMAGES:
+                    self._phash_by_url[url] = digest
             if digest and digest not in hashes:
                 hashes.append(digest)
         return hashes

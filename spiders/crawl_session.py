@@ -83,6 +83,8 @@ class CrawlSession:
                             if key.startswith("scout/empty/")},
             misses=dict(spider.misses), failures=len(spider.failures),
             listing_failed=spider.listing_failed, blocked_reason=spider.blocked_reason,
+            depth_limited=(stats.get_value("request_depth_max", 0) or 0)
+            >= spider.settings.getint("DEPTH_LIMIT"),
             store_failed=self.store_failed, previous_items=self.previous_items)
         verdict = assess(seen, self.site.health)
         now = clock.now()

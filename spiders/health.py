@@ -20,6 +20,7 @@ class CrawlObservation:
     misses: dict[str, int]
     failures: int
     listing_failed: bool = False
+    depth_limited: bool = False
     blocked_reason: str | None = None
     store_failed: str | None = None
     previous_items: int | None = None
@@ -48,6 +49,9 @@ def assess(seen: CrawlObservation, limits: Health) -> Assessment:
                                       "Scout stopped and will not try to get around it"], health)
     if seen.reason not in FINISHED_REASONS:
         return Assessment("incomplete", [f"the crawl stopped early ({seen.reason})"], health)
+    if seen.depth_limited:
+        return Assessment("incomplete", ["listings go deeper than DEPTH_LIMIT; some adverts "
+                                         "were not reached"], health)
     if seen.listing_failed:
         return Assessment("incomplete", ["a listing page failed after retries, so absent "
                                          "adverts are not marked gone"], health)

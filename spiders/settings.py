@@ -33,7 +33,8 @@ DOWNLOAD_WARNSIZE = 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
 DNS_TIMEOUT = 10
 REDIRECT_MAX_TIMES = 5
-DEPTH_LIMIT = 20
+# Deep enough for long paginated listings; the crawl is incomplete if it is ever reached.
+DEPTH_LIMIT = 1000
 URLLENGTH_LIMIT = 2083
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy's HTTP remote control would listen on a port

@@ -6,6 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.contacts import find_contacts
+from nlp.doctext import doc_text
 
 if not Doc.has_extension("contacts"):
     Doc.set_extension("contacts", default=None, force=True)
@@ -18,7 +19,7 @@ class ContactsComponent:
         self.region = region
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.contacts = find_contacts(doc.text, self.region)
+        doc._.contacts = find_contacts(doc_text(doc), self.region)
         return doc
 
 

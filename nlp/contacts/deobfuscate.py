@@ -32,9 +32,11 @@ def _digit_chars() -> str:
     return "".join(chars)
 
 
+# Full-width and small plus signs: "＋４０…" is an international number like "+40…".
+_PLUS = "[\uff0b\ufe62\u207a]"
 # Keycap emoji (digit + optional variation selector + combining keycap), other-script decimal
 # digits (\d is Unicode-aware; the lookahead leaves ASCII alone) and digit-valued symbols.
-_UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_digit_chars()}]")
+_UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_digit_chars()}]|{_PLUS}")
 
 _LOOKALIKES = {
     "O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "Z": "2", "z": "2", "E": "3", "A": "4",
@@ -44,6 +46,17 @@ _L = "".join(_LOOKALIKES)
 # Possessive loops and a token-start lookbehind keep this linear on hostile input.
 _LOOKALIKE_RE = re.compile(rf"(?<!\w)(?:[{_L}]*+[0-9]++)++[{_L}]*+(?!\w)")
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+# A group of letters only ("62 oo", "6l 55 IO 36") is read as digits only among digit groups
+# (two groups with a real digit nearby), and only with the letters that people use for 0 and 1.
+_LETTER_GROUP = r"[OoIl]{1,4}"
+_MIXED_GROUP = rf"(?:[{_L}]*+[0-9]++)++[{_L}]*+"
+_ANY_GROUP = rf"(?:{_MIXED_GROUP}|{_LETTER_GROUP})"
+_LETTER_RUN_RE = re.compile(rf"(?<!\w){_ANY_GROUP}(?:[ .-]{{1,2}}+{_ANY_GROUP})++(?!\w)")
+_GROUP_RE = re.compile(r"[^ .-]+")
+# Cheap first look: a letter group next to a group with a digit (most texts have none).
+_LETTERS_BY_DIGITS_RE = re.compile(
+    rf"(?<!\w){_LETTER_GROUP}[ .-]{{1,2}}[{_L}]*[0-9]|[0-9][{_L}]*[ .-]{{1,2}}{_LETTER_GROUP}(?!\w)"
+)
 
 # What may stand between the pieces of a number spelled in words, digits included.
 _RUN_GAP_RE = re.compile(r"[\s.\-/;*_]*+(?:[0-9]++[\s.\-/;*_]*+)*+")
@@ -72,6 +85,9 @@ def hidden_layer(text: str) -> Layer:
 def _unicode_edits(text: str) -> list[Edit]:
     edits = []
     for m in islice(_UNICODE_DIGIT_RE.finditer(text), MAX_EDITS):
+        if re.fullmatch(_PLUS, m.group()):
+            edits.append(Edit(m.start(), m.end(), "+", "unicode"))
+            continue
         value = unicodedata.digit(m.group()[0], None)
         if value is not None:
             edits.append(Edit(m.start(), m.end(), str(value), "unicode"))
@@ -86,6 +102,23 @@ def _lookalike_edits(text: str) -> list[Edit]:
         # a few letters among digits ("2O l2"), not a word with a digit in it
         if digits < len(token) and len(token) - digits <= digits + 1:
             edits.append(Edit(m.start(), m.end(), token.translate(_LOOKALIKE_TABLE), "lookalike"))
+    return edits
+
+
+def _letter_group_edits(text: str) -> list[Edit]:
+    """Letter-only groups inside a run of digit groups ("5O 49 62 oo" -> "...62 00")."""
+    if not _LETTERS_BY_DIGITS_RE.search(text):
+        return []
+    edits = []
+    for m in islice(_LETTER_RUN_RE.finditer(text), MAX_EDITS):
+        groups = list(_GROUP_RE.finditer(m.group()))
+        with_digits = sum(any(c.isdigit() for c in g.group()) for g in groups)
+        letters_only = [g for g in groups if not any(c.isdigit() for c in g.group())]
+        if with_digits < 2 or not letters_only or len(letters_only) > with_digits:
+            continue
+        for g in letters_only:
+            start, end = m.start() + g.start(), m.start() + g.end()
+            edits.append(Edit(start, end, g.group().translate(_LOOKALIKE_TABLE), "lookalike"))
     return edits
 
 
@@ -115,5 +148,6 @@ def digit_layer(text: str, words: NumberWords) -> Layer:
     """Turn keycaps, other-script digits, lookalike letters and number words into ASCII digits."""
     edits = _unicode_edits(text) if not text.isascii() else []
     edits += _lookalike_edits(text)
+    edits += _letter_group_edits(text)
     edits += _spelled_number_edits(text, words)
     return Layer(text, edits)

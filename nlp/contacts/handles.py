@@ -6,10 +6,12 @@ import re
 from dataclasses import dataclass
 
 _NUMBER_LINK_RE = re.compile(
-    r"(?P<scheme>tel|sms|callto|whatsapp|viber):(?://)?(?P<num>\+?[0-9][0-9\s\-.()]{4,24}[0-9])"
+    # the lookahead lets every other first letter fail at once
+    r"(?=[tscwva])(?:(?P<scheme>tel|sms|callto|whatsapp|viber):(?://)?"
+    r"(?P<num>\+?[0-9][0-9\s\-.()]{4,24}[0-9])"
     r"|(?P<wa>wa\.me/|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send/?\?phone=)"
     r"\+?(?P<wanum>[0-9]{6,15})"
-    r"|(?P<signal>signal\.me/#p/)(?P<signum>\+?[0-9]{6,15})",
+    r"|(?P<signal>signal\.me/#p/)(?P<signum>\+?[0-9]{6,15}))",
     re.IGNORECASE,
 )
 _TME_RE = re.compile(

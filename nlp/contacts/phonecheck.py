@@ -23,6 +23,11 @@ PERSONAL_TYPES = frozenset({"mobile", "fixed_line_or_mobile", "fixed_line"})
 MIN_DIGITS, MAX_DIGITS = 6, 17  # national numbers with an IDD prefix reach 17
 
 
+# Answers per region, kept between adverts (bounded: cleared when it grows past the limit).
+MEMO_LIMIT = 100_000
+_MEMOS: dict[str, dict[str, tuple[PhoneNumber, str, bool] | None]] = {}
+
+
 class PhoneChecker:
     """Parses candidates for one region, remembering answers, within a budget of parse calls."""
 
@@ -35,7 +40,10 @@ class PhoneChecker:
         # Where the trunk prefix is "0" (AU, UK, RO, ...) people always write it at home, so
         # "434 800 988" in AU is a fragment, not a number; DK has no trunk prefix.
         self._needs_zero = metadata is not None and metadata.national_prefix == "0"
-        self._memo: dict[str, tuple[PhoneNumber, str, bool] | None] = {}
+        # shared by every checker of the region: adverts repeat their numbers across versions
+        self._memo = _MEMOS.setdefault(region, {})
+        if len(self._memo) > MEMO_LIMIT:
+            self._memo.clear()
         self.budget = budget
 
     def check(self, digits: str, plus: bool) -> tuple[PhoneNumber, str, bool] | None:

@@ -14,12 +14,15 @@ from pipeline.console import console
 
 
 def print_analysis(summary: AnalysisSummary) -> None:
+    """The run summary as a table: counts, odd inputs, languages, indicator hits."""
     table = Table(title=f"Analysis (rule set {summary.ruleset_version})", show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     table.add_row("advert versions analysed", str(summary.versions))
     table.add_row("language undetermined (und)", str(summary.undetermined_language))
     table.add_row("empty adverts", str(summary.empty))
+    table.add_row("adverts without words (emoji, digits only ...)", str(summary.no_words))
+    table.add_row("adverts with markup removed", str(summary.markup))
     table.add_row("truncated (very long) adverts", str(summary.truncated))
     for language, count in summary.languages.most_common(8):
         table.add_row(f"language {language}", str(count))
@@ -28,23 +31,41 @@ def print_analysis(summary: AnalysisSummary) -> None:
     console().print(table)
 
 
-def run_analysis(app: App, everything: bool = False, rules_dir: Path | None = None,
-                 quiet: bool = False) -> AnalysisSummary:
+def run_analysis(
+    app: App, everything: bool = False, rules_dir: Path | None = None, quiet: bool = False
+) -> AnalysisSummary:
     database = app.database()
-    with Progress(TextColumn("analysing"), BarColumn(), MofNCompleteColumn(),
-                  TimeRemainingColumn(), disable=quiet, transient=True) as progress:
+    with Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        disable=quiet,
+        transient=True,
+    ) as progress:
         task = progress.add_task("analyse", total=None)
-        summary = analyse(database, rules_dir, everything,
-                          lambda done, total: progress.update(task, completed=done, total=total))
+        summary = analyse(
+            database,
+            rules_dir,
+            everything,
+            lambda done, total: progress.update(task, completed=done, total=total),
+        )
     return summary
 
 
 @click.command("analyse")
-@click.option("--all", "everything", is_flag=True,
-              help="Re-analyse every advert version, e.g. after a rule change.")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False, exists=True,
-                                                       path_type=Path),
-              help="Read indicator rules from this folder instead of the bundled nlp/rules/.")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Re-analyse every advert version, e.g. after a rule change.",
+)
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Read indicator rules from this folder instead of the bundled nlp/rules/.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def analyse_command(app: App, everything: bool, rules_dir: Path | None, quiet: bool) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
 from sqlalchemy import delete, exists, select
 
 from models import AdvertContact, ContactPoint, Site
-from pipeline import migrations
+from pipeline import clock, migrations
 from pipeline.app import App
 from pipeline.commands.analyse import print_analysis, run_analysis
 from pipeline.commands.crawl import print_summary, run_crawls
+from pipeline.commands.link import print_link_summary, run_link
 from pipeline.commands.status import status
+from pipeline.commands.targets import print_top_targets
+from pipeline.digest import write_digest
 from pipeline.errors import ScoutError
 
 DEMO_SITES = ("demo_classic", "demo_spa")
@@ -49,16 +54,28 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
     click.echo(f"data folder: {app.settings.data_dir}")
     _reset_demo_data(app)
     world = build_world(seed=seed, days=14)
-    clock = SimClock(world.start)
-    with DemoServer(world, clock) as server:
+    demo_clock = SimClock(world.start)
+    with DemoServer(world, demo_clock) as server:
         urls = {"demo_classic": server.classic_url, "demo_spa": server.spa_url}
         for day in range(days):
-            clock.day = day
-            click.echo(f"day {day + 1} of {days} ({clock.today().isoformat()}): crawling "
+            demo_clock.day = day
+            click.echo(f"day {day + 1} of {days} ({demo_clock.today().isoformat()}): crawling "
                        f"{', '.join(DEMO_SITES)}")
             outcomes = run_crawls(app, list(DEMO_SITES), urls, time_limit=900,
-                                  as_of=clock.now())
+                                  as_of=demo_clock.now())
             print_summary(app, outcomes)
-    click.echo("analysing the adverts collected (languages, fields, indicators)")
-    print_analysis(run_analysis(app))
+    # The rest runs "on" the last simulated day, so clusters seen that day count as active.
+    clock.set_now(demo_clock.now() + timedelta(hours=6))
+    try:
+        click.echo("analysing the adverts collected (languages, fields, indicators)")
+        print_analysis(run_analysis(app))
+        click.echo("linking adverts into clusters and scoring them")
+        print_link_summary(run_link(app))
+        digest = write_digest(app)
+        click.echo(f"weekly digest written: {digest}")
+        click.echo("top contact targets (pseudonyms only; reveal one at a time with "
+                   "`scout targets reveal ID --reason …`, outreach role):")
+        print_top_targets(app)
+    finally:
+        clock.set_now(None)
     ctx.invoke(status)

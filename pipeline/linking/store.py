@@ -1,0 +1,114 @@
+"""Reading adverts for linking out of the database: facts for scores, records for the linker."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertLink,
+    AdvertVersion,
+    ClusterMember,
+    ContactPoint,
+    ImageHash,
+    IndicatorHit,
+    Site,
+)
+from pipeline.analysis import combined_text
+from pipeline.linking.facts import AdvertFacts
+from pipeline.linking.images import parse_phash
+from pipeline.linking.linker import Link, LinkRecord
+
+
+def load_facts(session: Session) -> dict[int, AdvertFacts]:
+    """Every advert with its contacts, versions (cities over time, analysis) and latest hits."""
+    sites = {row[0]: row[1] for row in session.execute(select(Site.id, Site.name))}
+    facts: dict[int, AdvertFacts] = {}
+    for row in session.execute(select(
+            Advert.id, Advert.site_id, Advert.first_seen, Advert.last_seen, Advert.gone_at,
+            Advert.stated_age, Advert.price, Advert.currency, Advert.region).order_by(Advert.id)):
+        facts[row.id] = AdvertFacts(
+            row.id, sites.get(row.site_id, "?"), row.first_seen, row.last_seen, row.gone_at,
+            age=row.stated_age, price=float(row.price) if row.price is not None else None,
+            currency=row.currency, region=row.region)
+    contacts: dict[int, list[str]] = defaultdict(list)
+    for advert_id, pseudonym in session.execute(
+            select(AdvertContact.advert_id, ContactPoint.pseudonym)
+            .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)):
+        contacts[advert_id].append(pseudonym)
+    latest: dict[int, int] = {}
+    for version in session.execute(select(
+            AdvertVersion.id, AdvertVersion.advert_id, AdvertVersion.seen_at, AdvertVersion.city,
+            AdvertVersion.analysis).order_by(AdvertVersion.id)):
+        advert = facts.get(version.advert_id)
+        if advert is None:
+            continue
+        if version.city:
+            advert.timeline.append((version.seen_at, version.city))
+        if version.analysis:
+            latest[advert.advert_id] = version.id
+            analysis = version.analysis
+            advert.name_keys = frozenset(analysis.get("name_keys", []))
+            advert.nationalities = tuple(analysis.get("nationalities", []))
+            advert.languages = tuple(x["lang"] for x in analysis.get("languages", []))
+    for advert_id, pseudonyms in contacts.items():
+        if advert_id in facts:
+            facts[advert_id].contacts = tuple(sorted(pseudonyms))
+    for advert in facts.values():
+        if advert.timeline:  # still there at last sight, in its latest city
+            advert.timeline.append((advert.last_seen, advert.timeline[-1][1]))
+    _load_hits(session, facts, latest)
+    return facts
+
+
+def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
+    version_ids = list(latest.values())
+    for start in range(0, len(version_ids), 5000):
+        for hit in session.scalars(select(IndicatorHit).where(
+                IndicatorHit.version_id.in_(version_ids[start:start + 5000]))):
+            facts[hit.advert_id].hits.setdefault(hit.rule_id, {
+                "weight": hit.weight, "category": hit.category,
+                "ruleset_version": hit.ruleset_version,
+                "evidence": {k: v for k, v in hit.evidence.items() if k in ("field", "start",
+                                                                            "end", "detail")}})
+
+
+def load_records(session: Session, advert_ids: list[int],
+                 facts: dict[int, AdvertFacts]) -> list[LinkRecord]:
+    """Linker records (text unsealed through the ORM) for the given adverts, in id order."""
+    hashes: dict[int, list[int]] = defaultdict(list)
+    records = []
+    for start in range(0, len(advert_ids), 2000):
+        chunk = advert_ids[start:start + 2000]
+        for advert_id, phash in session.execute(select(ImageHash.advert_id, ImageHash.phash)
+                                                .where(ImageHash.advert_id.in_(chunk))):
+            hashes[advert_id].append(parse_phash(phash))
+        for advert in session.scalars(select(Advert).where(Advert.id.in_(chunk))
+                                      .order_by(Advert.id)):
+            records.append(LinkRecord(advert.id, combined_text(advert.title, advert.text),
+                                      facts[advert.id].contacts,
+                                      tuple(sorted(hashes.get(advert.id, ())))))
+    return records
+
+
+def stored_links(session: Session) -> list[Link]:
+    return [Link(row.advert_a_id, row.advert_b_id, row.kind, row.strength, row.evidence)
+            for row in session.scalars(select(AdvertLink))]
+
+
+def memberships(session: Session) -> dict[int, int]:
+    return {row[0]: row[1] for row in
+            session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))}
+
+
+def max_version_id(session: Session) -> int:
+    return session.scalar(select(func.max(AdvertVersion.id))) or 0
+
+
+def changed_since(session: Session, version_id: int) -> set[int]:
+    return set(session.scalars(select(AdvertVersion.advert_id)
+                               .where(AdvertVersion.id > version_id)))

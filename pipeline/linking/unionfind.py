@@ -1,0 +1,41 @@
+"""Union-find over record indices, with arrays (path halving, union by size)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class UnionFind:
+    def __init__(self, size: int = 0) -> None:
+        self.parent = list(range(size))
+        self.size = [1] * size
+
+    def grow(self, size: int) -> None:
+        start = len(self.parent)
+        self.parent.extend(range(start, size))
+        self.size.extend([1] * (size - start))
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> bool:
+        """Join the groups of a and b; False when they were one group already."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+        return True
+
+    def labels(self) -> np.ndarray:
+        """Component label per element: the smallest index in its component."""
+        roots = np.array([self.find(i) for i in range(len(self.parent))], dtype=np.int64)
+        smallest = np.full(len(roots), len(roots), dtype=np.int64)
+        np.minimum.at(smallest, roots, np.arange(len(roots)))
+        return smallest[roots]

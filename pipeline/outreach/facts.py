@@ -1,0 +1,143 @@
+"""Batch reads behind the target list: members, contacts, scores, languages, contact log."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertVersion,
+    ClusterMember,
+    ContactLogEntry,
+    ContactPoint,
+    Score,
+    Suppression,
+)
+
+CHUNK = 500  # ids per IN (...) list, well below SQLite's bound-parameter limit
+
+
+def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+@dataclass(frozen=True)
+class Member:
+    cluster_id: int
+    advert_id: int
+    site_id: int
+    city: str | None
+    region: str | None
+    first_seen: datetime
+    last_seen: datetime
+    gone_at: datetime | None
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class Contact:
+    advert_id: int
+    point_id: int
+    kind: str
+    pseudonym: str
+    country: str | None
+    number_type: str | None
+    source: str
+
+
+def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Member]]:
+    found: dict[int, list[Member]] = defaultdict(list)
+    for ids in chunks(cluster_ids):
+        rows = session.execute(
+            select(
+                ClusterMember.cluster_id,
+                Advert.id,
+                Advert.site_id,
+                Advert.city,
+                Advert.region,
+                Advert.first_seen,
+                Advert.last_seen,
+                Advert.gone_at,
+                Advert.suppressed,
+            )
+            .join(Advert, Advert.id == ClusterMember.advert_id)
+            .where(ClusterMember.cluster_id.in_(ids))
+        )
+        for row in rows:
+            found[row[0]].append(Member(*row))
+    return found
+
+
+def contacts(session: Session, advert_ids: Sequence[int]) -> dict[int, list[Contact]]:
+    found: dict[int, list[Contact]] = defaultdict(list)
+    for ids in chunks(advert_ids):
+        rows = session.execute(
+            select(
+                AdvertContact.advert_id,
+                ContactPoint.id,
+                ContactPoint.kind,
+                ContactPoint.pseudonym,
+                ContactPoint.country,
+                ContactPoint.number_type,
+                AdvertContact.source,
+            )
+            .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)
+            .where(AdvertContact.advert_id.in_(ids))
+        )
+        for row in rows:
+            found[row[0]].append(Contact(*row))
+    return found
+
+
+def suppressed_pseudonyms(session: Session) -> set[str]:
+    return set(
+        session.scalars(select(Suppression.pseudonym).where(Suppression.lifted_at.is_(None)))
+    )
+
+
+def latest_scores(session: Session, cluster_ids: Sequence[int]) -> dict[int, Score]:
+    found: dict[int, Score] = {}
+    for ids in chunks(cluster_ids):
+        rows = session.scalars(
+            select(Score)
+            .where(Score.subject_kind == "cluster", Score.subject_id.in_(ids))
+            .order_by(Score.computed_at, Score.id)
+        )
+        for score in rows:
+            found[score.subject_id] = score  # ordered, so the newest wins
+    return found
+
+
+def latest_analysis(session: Session, advert_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    for ids in chunks(advert_ids):
+        rows = session.execute(
+            select(AdvertVersion.advert_id, AdvertVersion.analysis)
+            .where(AdvertVersion.advert_id.in_(ids), AdvertVersion.analysis.is_not(None))
+            .order_by(AdvertVersion.seen_at, AdvertVersion.id)
+        )
+        for advert_id, analysis in rows:
+            found[advert_id] = analysis or {}
+    return found
+
+
+def last_contacts(session: Session, targets: Sequence[str]) -> dict[str, ContactLogEntry]:
+    found: dict[str, ContactLogEntry] = {}
+    for start in range(0, len(targets), CHUNK):
+        rows = session.scalars(
+            select(ContactLogEntry)
+            .where(ContactLogEntry.target.in_(targets[start : start + CHUNK]))
+            .order_by(ContactLogEntry.at, ContactLogEntry.id)
+        )
+        for entry in rows:
+            found[entry.target] = entry
+    return found

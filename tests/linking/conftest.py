@@ -1,0 +1,6 @@
+"""Make the local test helpers (linking_world) importable."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
