@@ -41,12 +41,18 @@ def measure(n: int) -> dict[str, float]:
 
     def records(start: int, adverts: list[dict]) -> list[LinkRecord]:
         for i, a in enumerate(adverts, start):
-            labels[i] = (a["controller_id"], True) if a["controller_id"] else (a["persona_id"],
-                                                                                False)
-        return [LinkRecord(i, f"{a['title']}\n\n{a['text']}",
-                           tuple(c["value"] for c in a["contacts"]),
-                           tuple(_phash(x) for x in a["image_ids"]))
-                for i, a in enumerate(adverts, start)]
+            labels[i] = (
+                (a["controller_id"], True) if a["controller_id"] else (a["persona_id"], False)
+            )
+        return [
+            LinkRecord(
+                i,
+                f"{a['title']}\n\n{a['text']}",
+                tuple(c["value"] for c in a["contacts"]),
+                tuple(_phash(x) for x in a["image_ids"]),
+            )
+            for i, a in enumerate(adverts, start)
+        ]
 
     config = load_linking().config
     # The stream is consumed in batches, so the generator's dicts never pile up in memory.
@@ -66,20 +72,30 @@ def measure(n: int) -> dict[str, float]:
     labels_of = components(range(n + len(tail)), links)
     incremental = time.perf_counter() - started
     precision, recall = pairwise(labels_of, labels)
-    return {"adverts": n, "generate_s": round(generated, 1), "link_full_s": round(full, 1),
-            "incremental_1pct_s": round(incremental, 2), "links": len(links),
-            "clusters": len(set(labels_of.values())), "precision": round(precision, 3),
-            "recall": round(recall, 3), "boilerplate": linker.boilerplate,
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "adverts": n,
+        "generate_s": round(generated, 1),
+        "link_full_s": round(full, 1),
+        "incremental_1pct_s": round(incremental, 2),
+        "links": len(links),
+        "clusters": len(set(labels_of.values())),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "boilerplate": linker.boilerplate,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def run() -> list[dict]:
     rows: list[dict] = []
     for n in SIZES:
-        out = subprocess.run([sys.executable, "-P", __file__, str(n)], capture_output=True,
-                             text=True, check=True, env={**os.environ,
-                                                         "PYTHONPATH": str(Path(__file__)
-                                                                           .parents[1])})
+        out = subprocess.run(
+            [sys.executable, "-P", __file__, str(n)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        )
         row = json.loads(out.stdout.strip().splitlines()[-1])
         row["incremental_share"] = round(row["incremental_1pct_s"] / row["link_full_s"], 3)
         if rows:

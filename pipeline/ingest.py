@@ -202,13 +202,14 @@ def store_adverts(
     points = _contact_points(session, keyring, prepared)
     suppressed = _suppressed_pseudonyms(session, points.values())
     advert_ids = [a.id for a in existing.values()]
-    linked = set(session.execute(select(AdvertContact.advert_id, AdvertContact.contact_point_id)
-                                 .where(AdvertContact.advert_id.in_(advert_ids))).tuples())
+    linked = {tuple(row) for row in session.execute(
+        select(AdvertContact.advert_id, AdvertContact.contact_point_id)
+        .where(AdvertContact.advert_id.in_(advert_ids)))}
     sighted = set() if run_id is None else set(session.scalars(
         select(Sighting.advert_id).where(Sighting.crawl_run_id == run_id,
                                          Sighting.advert_id.in_(advert_ids))))
-    hashes = set(session.execute(select(ImageHash.advert_id, ImageHash.phash)
-                                 .where(ImageHash.advert_id.in_(advert_ids))).tuples())
+    hashes = {tuple(row) for row in session.execute(
+        select(ImageHash.advert_id, ImageHash.phash).where(ImageHash.advert_id.in_(advert_ids)))}
     for entry in prepared:
         item = entry.item
         advert = existing.get(item.external_id)

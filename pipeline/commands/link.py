@@ -32,17 +32,30 @@ def print_link_summary(summary: LinkSummary) -> None:
 def run_link(app: App, full: bool = False, quiet: bool = False) -> LinkSummary:
     """Link the app's database (incremental unless `full`); returns the summary."""
     database = app.database()
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  disable=quiet, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        disable=quiet,
+        transient=True,
+    ) as progress:
         task = progress.add_task("linking", total=3)
-        return link_database(database, app.settings, full, on_progress=lambda stage, done, total:
-                             progress.update(task, description=stage, completed=done,
-                                             total=total))
+        return link_database(
+            database,
+            app.settings,
+            full,
+            on_progress=lambda stage, done, total: progress.update(
+                task, description=stage, completed=done, total=total
+            ),
+        )
 
 
 @click.command("link")
-@click.option("--full", is_flag=True,
-              help="Search links for every advert again, not only new and changed ones.")
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Search links for every advert again, not only new and changed ones.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
 def link_command(app: App, full: bool, quiet: bool) -> None:

@@ -25,9 +25,16 @@ class BucketTable:
         self.groups = np.empty(0, dtype=np.int64)
         self.crowded = 0  # searched records left unpaired because their bucket is crowded
 
-    def add(self, keys: np.ndarray, index: np.ndarray, search: bool, limit: int,
-            accept: Accept | None = None, groups: np.ndarray | None = None,
-            max_groups: int | None = None) -> np.ndarray:
+    def add(
+        self,
+        keys: np.ndarray,
+        index: np.ndarray,
+        search: bool,
+        limit: int,
+        accept: Accept | None = None,
+        groups: np.ndarray | None = None,
+        max_groups: int | None = None,
+    ) -> np.ndarray:
         """Insert keys for records `index` (all above those already held); returns accepted
         pairs (n x 2: earlier, new). With `groups` (e.g. a contact point per record), a
         bucket holding more than `max_groups` distinct groups gives no pairs."""
@@ -37,8 +44,11 @@ class BucketTable:
         at = np.searchsorted(self.keys, keys, side="right")
         self.keys = np.insert(self.keys, at, keys)
         self.index = np.insert(self.index, at, index)
-        self.groups = np.insert(self.groups, at, groups[order] if groups is not None
-                                else np.zeros(len(keys), dtype=np.int64))
+        self.groups = np.insert(
+            self.groups,
+            at,
+            groups[order] if groups is not None else np.zeros(len(keys), dtype=np.int64),
+        )
         if not search or len(index) == 0:
             return np.empty((0, 2), dtype=np.int64)
         pending = at + np.arange(len(at))
@@ -55,8 +65,9 @@ class BucketTable:
         return np.bincount(codes >> 32, minlength=int(run[-1]) + 1)[run] > max_groups
 
 
-def _nearest_accepted(keys: np.ndarray, index: np.ndarray, pending: np.ndarray, limit: int,
-                      accept: Accept | None) -> np.ndarray:
+def _nearest_accepted(
+    keys: np.ndarray, index: np.ndarray, pending: np.ndarray, limit: int, accept: Accept | None
+) -> np.ndarray:
     found = []
     for offset in range(1, limit + 1):
         earlier = pending - offset

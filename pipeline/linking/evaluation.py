@@ -32,8 +32,12 @@ class Accuracy:
 
 def truth_labels(truth: dict[str, Any]) -> dict[tuple[str, str], tuple[str, bool]]:
     """(site, external id) -> (label, controlled)."""
-    return {(a["site"], a["external_id"]): (a["controller_id"], True) if a["controller_id"]
-            else (f"P{a['persona_id']}", False) for a in truth["adverts"]}
+    return {
+        (a["site"], a["external_id"]): (a["controller_id"], True)
+        if a["controller_id"]
+        else (f"P{a['persona_id']}", False)
+        for a in truth["adverts"]
+    }
 
 
 def pairwise(assigned: dict[Any, int], labels: dict[Any, tuple[str, bool]]) -> tuple[float, float]:
@@ -58,9 +62,11 @@ def evaluate_clusters(session: Session, truth: dict[str, Any], k: int = 20) -> A
     controlled advert (`top_controlled`) or an independent worker's advert
     (`independents_in_top`; a cluster mixing both counts in both)."""
     labels = truth_labels(truth)
-    rows = session.execute(select(Site.name, Advert.external_id, ClusterMember.cluster_id)
-                           .join(Advert, Advert.site_id == Site.id)
-                           .join(ClusterMember, ClusterMember.advert_id == Advert.id)).all()
+    rows = session.execute(
+        select(Site.name, Advert.external_id, ClusterMember.cluster_id)
+        .join(Advert, Advert.site_id == Site.id)
+        .join(ClusterMember, ClusterMember.advert_id == Advert.id)
+    ).all()
     assigned = {(DEMO_SITES.get(site, site), ext): cid for site, ext, cid in rows}
     precision, recall = pairwise(assigned, labels)
     controlled: set[int] = set()
@@ -68,7 +74,17 @@ def evaluate_clusters(session: Session, truth: dict[str, Any], k: int = 20) -> A
     for key, cluster_id in assigned.items():
         if key in labels:
             (controlled if labels[key][1] else independent).add(cluster_id)
-    top = session.scalars(select(Cluster.id).where(Cluster.active.is_(True), Cluster.size > 0)
-                          .order_by(Cluster.score.desc(), Cluster.id).limit(k)).all()
-    return Accuracy(len(assigned), precision, recall, len(top),
-                    sum(c in controlled for c in top), sum(c in independent for c in top))
+    top = session.scalars(
+        select(Cluster.id)
+        .where(Cluster.active.is_(True), Cluster.size > 0)
+        .order_by(Cluster.score.desc(), Cluster.id)
+        .limit(k)
+    ).all()
+    return Accuracy(
+        len(assigned),
+        precision,
+        recall,
+        len(top),
+        sum(c in controlled for c in top),
+        sum(c in independent for c in top),
+    )

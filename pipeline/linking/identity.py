@@ -21,8 +21,9 @@ class Assignment:
 
 def assign(components: dict[int, list[int]], old: dict[int, int]) -> Assignment:
     """components: label -> advert ids; old: advert id -> previous cluster id."""
-    votes = {label: Counter(old[a] for a in adverts if a in old)
-             for label, adverts in components.items()}
+    votes = {
+        label: Counter(old[a] for a in adverts if a in old) for label, adverts in components.items()
+    }
     # Each old id goes to the component holding most of its members (ties: smallest label).
     claim: dict[int, tuple[int, int]] = {}
     for label, counter in sorted(votes.items()):

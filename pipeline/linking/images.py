@@ -61,31 +61,45 @@ class ImageIndex:
         self._slot_owner.append(owners)
         self._slot_hash = [np.concatenate(self._slot_hash)]
         self._slot_owner = [np.concatenate(self._slot_owner)]
-        near = [table.add(self._keys(hashes, t), slots, search, 20, self._close)
-                for t, table in enumerate(self._tables)]
+        near = [
+            table.add(self._keys(hashes, t), slots, search, 20, self._close)
+            for t, table in enumerate(self._tables)
+        ]
         out = [exact] if search else []
         pairs = unique_pairs(near)
         if len(pairs):
             all_hashes, all_owners = self._slot_hash[0], self._slot_owner[0]
             distance = _popcount(all_hashes[pairs[:, 0]] ^ all_hashes[pairs[:, 1]])
-            out.append(np.column_stack([all_owners[pairs[:, 0]], all_owners[pairs[:, 1]],
-                                        distance]))
+            out.append(
+                np.column_stack([all_owners[pairs[:, 0]], all_owners[pairs[:, 1]], distance])
+            )
         return _closest_per_pair(out)
 
-    def _split_known(self, hashes: np.ndarray,
-                     owners: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _split_known(
+        self, hashes: np.ndarray, owners: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Exact repeats as [first owner, owner, 0] rows; the first copy of each new hash."""
         at = np.minimum(np.searchsorted(self._seen, hashes), max(len(self._seen) - 1, 0))
         known = (self._seen[at] == hashes) if len(self._seen) else np.zeros(len(hashes), bool)
-        exact = [np.column_stack([self._seen_owner[at[known]], owners[known],
-                                  np.zeros(known.sum(), dtype=np.int64)])]
+        exact = [
+            np.column_stack(
+                [self._seen_owner[at[known]], owners[known], np.zeros(known.sum(), dtype=np.int64)]
+            )
+        ]
         fresh, first_at = np.unique(hashes[~known], return_index=True)
         fresh_owner = owners[~known][first_at]
         repeat = np.ones(int((~known).sum()), dtype=bool)
         repeat[first_at] = False
         position = np.searchsorted(fresh, hashes[~known][repeat])
-        exact.append(np.column_stack([fresh_owner[position], owners[~known][repeat],
-                                      np.zeros(repeat.sum(), dtype=np.int64)]))
+        exact.append(
+            np.column_stack(
+                [
+                    fresh_owner[position],
+                    owners[~known][repeat],
+                    np.zeros(repeat.sum(), dtype=np.int64),
+                ]
+            )
+        )
         merged = np.searchsorted(self._seen, fresh)
         self._seen = np.insert(self._seen, merged, fresh)
         self._seen_owner = np.insert(self._seen_owner, merged, fresh_owner)
@@ -102,8 +116,9 @@ def _closest_per_pair(parts: list[np.ndarray]) -> np.ndarray:
     if not parts:
         return np.empty((0, 3), dtype=np.int64)
     out = np.concatenate(parts).astype(np.int64)
-    out = np.column_stack([np.minimum(out[:, 0], out[:, 1]), np.maximum(out[:, 0], out[:, 1]),
-                           out[:, 2]])
+    out = np.column_stack(
+        [np.minimum(out[:, 0], out[:, 1]), np.maximum(out[:, 0], out[:, 1]), out[:, 2]]
+    )
     out = out[out[:, 0] != out[:, 1]]
     if len(out) == 0:
         return out

@@ -21,8 +21,9 @@ def _explain(rule: IndicatorConfig, reason: str, evidence: dict[str, Any]) -> Ex
     return {"rule_id": rule.id, "weight": rule.weight, "reason": reason, "evidence": evidence}
 
 
-def shared_contact_personas(rule: IndicatorConfig,
-                            members: list[AdvertFacts]) -> Explanation | None:
+def shared_contact_personas(
+    rule: IndicatorConfig, members: list[AdvertFacts]
+) -> Explanation | None:
     """Several personas on one contact point; one person reposting with her own number is one
     persona (same name, age and nationality) and does not count."""
     by_contact: dict[str, list[AdvertFacts]] = defaultdict(list)
@@ -35,18 +36,28 @@ def shared_contact_personas(rule: IndicatorConfig,
         ages = {a.age for a in adverts if a.age is not None}
         nations = {a.nationalities for a in adverts if a.nationalities}
         personas = max(len(names), len(ages), len(nations))
-        if len(adverts) >= 2 and personas >= rule.min_personas and (
-                best is None or personas > best[0]):
+        if (
+            len(adverts) >= 2
+            and personas >= rule.min_personas
+            and (best is None or personas > best[0])
+        ):
             best = (personas, pseudonym, adverts)
     if best is None:
         return None
     personas, pseudonym, adverts = best
     names = len({a.name_keys for a in adverts if a.name_keys})
     ages = len({a.age for a in adverts if a.age is not None})
-    return _explain(rule, f"same contact point {pseudonym[:8]} in {len(adverts)} adverts with "
-                          f"{names} different names and {ages} different ages",
-                    {"contact": pseudonym[:8], "adverts": sorted(a.advert_id for a in adverts),
-                     "names": names, "ages": ages})
+    return _explain(
+        rule,
+        f"same contact point {pseudonym[:8]} in {len(adverts)} adverts with "
+        f"{names} different names and {ages} different ages",
+        {
+            "contact": pseudonym[:8],
+            "adverts": sorted(a.advert_id for a in adverts),
+            "names": names,
+            "ages": ages,
+        },
+    )
 
 
 def rotation(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation | None:
@@ -58,7 +69,7 @@ def rotation(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation |
     for end in range(len(timeline)):
         while timeline[end][0] - timeline[start][0] > window:
             start += 1
-        part = timeline[start:end + 1]
+        part = timeline[start : end + 1]
         if len({c for _, c in part}) > len({c for _, c in best}):
             best = part
     cities = len({c for _, c in best})
@@ -66,31 +77,47 @@ def rotation(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation |
         return None
     sequence = [c for i, (_, c) in enumerate(best) if i == 0 or best[i - 1][1] != c]
     days = (best[-1][0] - best[0][0]).days  # type: ignore[operator]
-    return _explain(rule, f"{' → '.join(sequence)} in {max(days, 1)} days",
-                    {"cities": sequence, "days": days,
-                     "from": best[0][0].date().isoformat(),  # type: ignore[attr-defined]
-                     "to": best[-1][0].date().isoformat()})  # type: ignore[attr-defined]
+    return _explain(
+        rule,
+        f"{' → '.join(sequence)} in {max(days, 1)} days",
+        {
+            "cities": sequence,
+            "days": days,
+            "from": best[0][0].date().isoformat(),  # type: ignore[attr-defined]
+            "to": best[-1][0].date().isoformat(),
+        },
+    )  # type: ignore[attr-defined]
 
 
-def _reuse(rule: IndicatorConfig, links: list[Link], facts: dict[int, AdvertFacts], kind: str,
-           names_count: bool, what: str) -> Explanation | None:
+def _reuse(
+    rule: IndicatorConfig,
+    links: list[Link],
+    facts: dict[int, AdvertFacts],
+    kind: str,
+    names_count: bool,
+    what: str,
+) -> Explanation | None:
     pairs = []
     for link in links:
         a, b = facts.get(link.a), facts.get(link.b)
         if link.kind != kind or a is None or b is None:
             continue
         other_contact = bool(a.contacts and b.contacts and not set(a.contacts) & set(b.contacts))
-        other_name = names_count and bool(a.name_keys and b.name_keys
-                                          and a.name_keys != b.name_keys)
+        other_name = names_count and bool(
+            a.name_keys and b.name_keys and a.name_keys != b.name_keys
+        )
         if other_contact or other_name:
             pairs.append(link)
     if not pairs:
         return None
     adverts = sorted({x for p in pairs for x in (p.a, p.b)})
     contacts = {c for x in adverts for c in facts[x].contacts}
-    return _explain(rule, f"{what} in {len(adverts)} adverts with {len(contacts)} different "
-                          "contact points" + (" or names" if names_count else ""),
-                    {"adverts": adverts, "contact_points": len(contacts), "links": len(pairs)})
+    return _explain(
+        rule,
+        f"{what} in {len(adverts)} adverts with {len(contacts)} different "
+        "contact points" + (" or names" if names_count else ""),
+        {"adverts": adverts, "contact_points": len(contacts), "links": len(pairs)},
+    )
 
 
 def posting_cadence(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation | None:
@@ -113,14 +140,18 @@ def reappeared_new_details(rule: IndicatorConfig, members: list[AdvertFacts]) ->
             if new is old or not timedelta(0) <= gap <= timedelta(days=rule.within_days):
                 continue
             if set(new.contacts) != set(old.contacts) or new.name_keys != old.name_keys:
-                return _explain(rule, f"a new advert {gap.days} days after another ended, with a "
-                                      "new contact point or name",
-                                {"ended": old.advert_id, "new": new.advert_id})
+                return _explain(
+                    rule,
+                    f"a new advert {gap.days} days after another ended, with a "
+                    "new contact point or name",
+                    {"ended": old.advert_id, "new": new.advert_id},
+                )
     return None
 
 
-def cross_indicators(rules: LinkingRules, members: list[AdvertFacts],
-                     links: list[Link]) -> list[Explanation]:
+def cross_indicators(
+    rules: LinkingRules, members: list[AdvertFacts], links: list[Link]
+) -> list[Explanation]:
     """Every cross-advert indicator the rule file defines that fires for this cluster."""
     facts = {a.advert_id: a for a in members}
     found: list[Explanation | None] = []

@@ -56,11 +56,6 @@ class Linker:
     two adverts with different numbers survives even when a contact link joined them too.
     """
 
-    @property
-    def boilerplate(self) -> int:
-        """Searched (record, band) entries left unlinked because their text is stock text."""
-        return self._template.boilerplate
-
     def __init__(self, config: LinkingConfig) -> None:
         self.enabled = set(config.links.enabled)
         self.ids: list[int] = []
@@ -69,6 +64,11 @@ class Linker:
         self._images = ImageIndex(config.links.image)
         self._forests = {kind: UnionFind() for kind in ("contact", "template", "image")}
         self._known: list[tuple[int, int, str]] = []
+
+    @property
+    def boilerplate(self) -> int:
+        """Searched (record, band) entries left unlinked because their text is stock text."""
+        return self._template.boilerplate
 
     def add(self, records: Iterable[LinkRecord], search: bool = True) -> list[Link]:
         """Index records (streamed in chunks, texts dropped after signing); returns new links."""
@@ -90,18 +90,35 @@ class Linker:
             forest.grow(len(self.ids))
         self._apply_known()
         contacts = self._forests["contact"]
-        links += [self._link(a, b, "contact", 1.0, {"contacts": labels})
-                  for a, b, labels in contact_pairs if contacts.union(a, b)]
+        links += [
+            self._link(a, b, "contact", 1.0, {"contacts": labels})
+            for a, b, labels in contact_pairs
+            if contacts.union(a, b)
+        ]
         if "template" in self.enabled and signatures:
-            pairs = self._template.add(first, np.concatenate(signatures), np.concatenate(valid),
-                                       search, np.array(groups, dtype=np.int64))
-            links += [self._link(int(a), int(b), "template", round(float(j), 3),
-                                 {"similarity": round(float(j), 3)})
-                      for a, b, j in self._spanning("template", pairs)]
+            pairs = self._template.add(
+                first,
+                np.concatenate(signatures),
+                np.concatenate(valid),
+                search,
+                np.array(groups, dtype=np.int64),
+            )
+            links += [
+                self._link(
+                    int(a),
+                    int(b),
+                    "template",
+                    round(float(j), 3),
+                    {"similarity": round(float(j), 3)},
+                )
+                for a, b, j in self._spanning("template", pairs)
+            ]
         if "image" in self.enabled and phashes:
             pairs = self._images.add(first, phashes, search)
-            links += [self._link(int(a), int(b), "image", round(1 - int(d) / 64, 3),
-                                 {"hamming": int(d)}) for a, b, d in self._spanning("image", pairs)]
+            links += [
+                self._link(int(a), int(b), "image", round(1 - int(d) / 64, 3), {"hamming": int(d)})
+                for a, b, d in self._spanning("image", pairs)
+            ]
         return links
 
     def _spanning(self, kind: str, pairs: np.ndarray) -> list[tuple[float, float, float]]:
@@ -134,6 +151,8 @@ class Linker:
         self._known += [(x.a, x.b, x.kind) for x in links if x.kind in self._forests]
 
     def _apply_known(self) -> None:
+        if not self._known:
+            return
         position = {advert_id: i for i, advert_id in enumerate(self.ids)}
         waiting = []
         for a, b, kind in self._known:

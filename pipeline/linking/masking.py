@@ -57,14 +57,15 @@ def batch_shingles(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray
     windows = np.lib.stride_tricks.sliding_window_view(codes, k)
     with np.errstate(over="ignore"):
         mixed = ((windows * _powers(k)).sum(axis=1, dtype=np.uint64) * _MIX) >> np.uint64(32)
-    owner = np.repeat(np.arange(len(masked)), lengths)[:len(mixed)]
+    owner = np.repeat(np.arange(len(masked)), lengths)[: len(mixed)]
     ends = np.cumsum(lengths)
     # A window belongs to a text only when it ends inside that text.
     inside = np.arange(len(mixed)) + k <= ends[owner]
     mixed, owner = mixed[inside], owner[inside]
     order = np.lexsort((mixed, owner))
     ranked_hash, ranked_owner = mixed[order], owner[order]
-    first = np.r_[True, (ranked_hash[1:] != ranked_hash[:-1])
-                  | (ranked_owner[1:] != ranked_owner[:-1])]
+    first = np.r_[
+        True, (ranked_hash[1:] != ranked_hash[:-1]) | (ranked_owner[1:] != ranked_owner[:-1])
+    ]
     distinct = np.bincount(ranked_owner[first], minlength=len(masked))
     return mixed, owner, distinct

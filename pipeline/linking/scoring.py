@@ -27,29 +27,44 @@ def regional_medians(adverts: list[AdvertFacts]) -> dict[tuple[str, str], float]
     return {key: median(values) for key, values in prices.items() if len(values) >= 5}
 
 
-def price_explanation(advert: AdvertFacts, medians: dict[tuple[str, str], float],
-                      ruleset: RuleSet) -> Explanation | None:
+def price_explanation(
+    advert: AdvertFacts, medians: dict[tuple[str, str], float], ruleset: RuleSet
+) -> Explanation | None:
     if not (advert.price and advert.region and advert.currency):
         return None
     local = medians.get((advert.region, advert.currency))
     for rule in ruleset.by_kind("price_below_median"):
         if local and rule.ratio is not None and price_below_median(advert.price, local, rule.ratio):
-            return {"rule_id": rule.id, "weight": rule.weight, "ruleset_version": ruleset.version,
-                    "reason": f"price {advert.price:.0f} {advert.currency} is far below the "
-                              f"{advert.region} median of {local:.0f}",
-                    "evidence": {"advert": advert.advert_id, "price": advert.price,
-                                 "median": local, "region": advert.region}}
+            return {
+                "rule_id": rule.id,
+                "weight": rule.weight,
+                "ruleset_version": ruleset.version,
+                "reason": f"price {advert.price:.0f} {advert.currency} is far below the "
+                f"{advert.region} median of {local:.0f}",
+                "evidence": {
+                    "advert": advert.advert_id,
+                    "price": advert.price,
+                    "median": local,
+                    "region": advert.region,
+                },
+            }
     return None
 
 
-def advert_explanations(advert: AdvertFacts, medians: dict[tuple[str, str], float],
-                        ruleset: RuleSet) -> list[Explanation]:
+def advert_explanations(
+    advert: AdvertFacts, medians: dict[tuple[str, str], float], ruleset: RuleSet
+) -> list[Explanation]:
     """The advert's own rule hits (latest version) and its price against the local market."""
-    found = [{"rule_id": rule_id, "weight": hit["weight"],
-              "ruleset_version": hit["ruleset_version"],
-              "reason": f"{_PLAIN.get(hit['category'], hit['category'])}: rule {rule_id}",
-              "evidence": {"advert": advert.advert_id, **hit["evidence"]}}
-             for rule_id, hit in sorted(advert.hits.items())]
+    found = [
+        {
+            "rule_id": rule_id,
+            "weight": hit["weight"],
+            "ruleset_version": hit["ruleset_version"],
+            "reason": f"{_PLAIN.get(hit['category'], hit['category'])}: rule {rule_id}",
+            "evidence": {"advert": advert.advert_id, **hit["evidence"]},
+        }
+        for rule_id, hit in sorted(advert.hits.items())
+    ]
     price = price_explanation(advert, medians, ruleset)
     return found + ([price] if price else [])
 
@@ -64,8 +79,13 @@ def merge_member_explanations(per_advert: list[list[Explanation]]) -> list[Expla
     for _, items in sorted(by_rule.items()):
         first = items[0]
         adverts = sorted({i["evidence"].get("advert") for i in items} - {None})
-        merged.append({**first, "reason": f"{first['reason']} (in {len(adverts)} adverts)",
-                       "evidence": {**first["evidence"], "adverts": adverts}})
+        merged.append(
+            {
+                **first,
+                "reason": f"{first['reason']} (in {len(adverts)} adverts)",
+                "evidence": {**first["evidence"], "adverts": adverts},
+            }
+        )
     return merged
 
 

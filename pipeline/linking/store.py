@@ -28,22 +28,47 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
     """Every advert with its contacts, versions (cities over time, analysis) and latest hits."""
     sites = {row[0]: row[1] for row in session.execute(select(Site.id, Site.name))}
     facts: dict[int, AdvertFacts] = {}
-    for row in session.execute(select(
-            Advert.id, Advert.site_id, Advert.first_seen, Advert.last_seen, Advert.gone_at,
-            Advert.stated_age, Advert.price, Advert.currency, Advert.region).order_by(Advert.id)):
+    for row in session.execute(
+        select(
+            Advert.id,
+            Advert.site_id,
+            Advert.first_seen,
+            Advert.last_seen,
+            Advert.gone_at,
+            Advert.stated_age,
+            Advert.price,
+            Advert.currency,
+            Advert.region,
+        ).order_by(Advert.id)
+    ):
         facts[row.id] = AdvertFacts(
-            row.id, sites.get(row.site_id, "?"), row.first_seen, row.last_seen, row.gone_at,
-            age=row.stated_age, price=float(row.price) if row.price is not None else None,
-            currency=row.currency, region=row.region)
+            row.id,
+            sites.get(row.site_id, "?"),
+            row.first_seen,
+            row.last_seen,
+            row.gone_at,
+            age=row.stated_age,
+            price=float(row.price) if row.price is not None else None,
+            currency=row.currency,
+            region=row.region,
+        )
     contacts: dict[int, list[str]] = defaultdict(list)
     for advert_id, pseudonym in session.execute(
-            select(AdvertContact.advert_id, ContactPoint.pseudonym)
-            .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)):
+        select(AdvertContact.advert_id, ContactPoint.pseudonym).join(
+            ContactPoint, ContactPoint.id == AdvertContact.contact_point_id
+        )
+    ):
         contacts[advert_id].append(pseudonym)
     latest: dict[int, int] = {}
-    for version in session.execute(select(
-            AdvertVersion.id, AdvertVersion.advert_id, AdvertVersion.seen_at, AdvertVersion.city,
-            AdvertVersion.analysis).order_by(AdvertVersion.id)):
+    for version in session.execute(
+        select(
+            AdvertVersion.id,
+            AdvertVersion.advert_id,
+            AdvertVersion.seen_at,
+            AdvertVersion.city,
+            AdvertVersion.analysis,
+        ).order_by(AdvertVersion.id)
+    ):
         advert = facts.get(version.advert_id)
         if advert is None:
             continue
@@ -68,41 +93,74 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
 def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
     version_ids = list(latest.values())
     for start in range(0, len(version_ids), 5000):
-        for hit in session.scalars(select(IndicatorHit).where(
-                IndicatorHit.version_id.in_(version_ids[start:start + 5000]))):
-            facts[hit.advert_id].hits.setdefault(hit.rule_id, {
-                "weight": hit.weight, "category": hit.category,
-                "ruleset_version": hit.ruleset_version,
-                "evidence": {k: v for k, v in hit.evidence.items() if k in ("field", "start",
-                                                                            "end", "detail")}})
+        for hit in session.scalars(
+            select(IndicatorHit).where(
+                IndicatorHit.version_id.in_(version_ids[start : start + 5000])
+            )
+        ):
+            facts[hit.advert_id].hits.setdefault(
+                hit.rule_id,
+                {
+                    "weight": hit.weight,
+                    "category": hit.category,
+                    "ruleset_version": hit.ruleset_version,
+                    "evidence": {
+                        k: v
+                        for k, v in hit.evidence.items()
+                        if k in ("field", "start", "end", "detail")
+                    },
+                },
+            )
 
 
-def load_records(session: Session, advert_ids: list[int],
-                 facts: dict[int, AdvertFacts]) -> list[LinkRecord]:
+def load_records(
+    session: Session, advert_ids: list[int], facts: dict[int, AdvertFacts]
+) -> list[LinkRecord]:
     """Linker records (text unsealed through the ORM) for the given adverts, in id order."""
     hashes: dict[int, list[int]] = defaultdict(list)
     records = []
     for start in range(0, len(advert_ids), 2000):
-        chunk = advert_ids[start:start + 2000]
-        for advert_id, phash in session.execute(select(ImageHash.advert_id, ImageHash.phash)
-                                                .where(ImageHash.advert_id.in_(chunk))):
+        chunk = advert_ids[start : start + 2000]
+        for advert_id, phash in session.execute(
+            select(ImageHash.advert_id, ImageHash.phash).where(ImageHash.advert_id.in_(chunk))
+        ):
             hashes[advert_id].append(parse_phash(phash))
-        for advert in session.scalars(select(Advert).where(Advert.id.in_(chunk))
-                                      .order_by(Advert.id)):
-            records.append(LinkRecord(advert.id, combined_text(advert.title, advert.text),
-                                      facts[advert.id].contacts,
-                                      tuple(sorted(hashes.get(advert.id, ())))))
+        for advert in session.scalars(
+            select(Advert).where(Advert.id.in_(chunk)).order_by(Advert.id)
+        ):
+            records.append(
+                LinkRecord(
+                    advert.id,
+                    combined_text(advert.title, advert.text),
+                    facts[advert.id].contacts,
+                    tuple(sorted(hashes.get(advert.id, ()))),
+                )
+            )
     return records
 
 
 def stored_links(session: Session) -> list[Link]:
-    return [Link(row.advert_a_id, row.advert_b_id, row.kind, row.strength, row.evidence)
-            for row in session.scalars(select(AdvertLink))]
+    # Plain rows, not ORM objects: a run reads every stored link, and identity-map
+    # bookkeeping was most of the cost.
+    return [
+        Link(a, b, kind, strength, evidence)
+        for a, b, kind, strength, evidence in session.execute(
+            select(
+                AdvertLink.advert_a_id,
+                AdvertLink.advert_b_id,
+                AdvertLink.kind,
+                AdvertLink.strength,
+                AdvertLink.evidence,
+            )
+        )
+    ]
 
 
 def memberships(session: Session) -> dict[int, int]:
-    return {row[0]: row[1] for row in
-            session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))}
+    return {
+        row[0]: row[1]
+        for row in session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
+    }
 
 
 def max_version_id(session: Session) -> int:
@@ -110,5 +168,6 @@ def max_version_id(session: Session) -> int:
 
 
 def changed_since(session: Session, version_id: int) -> set[int]:
-    return set(session.scalars(select(AdvertVersion.advert_id)
-                               .where(AdvertVersion.id > version_id)))
+    return set(
+        session.scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > version_id))
+    )

@@ -70,8 +70,9 @@ class TemplateIndex:
         """Searched (record, band) entries skipped because the bucket was stock text."""
         return sum(table.crowded for table in self._tables)
 
-    def add(self, first: int, matrix: np.ndarray, valid: np.ndarray, search: bool,
-            contacts: np.ndarray) -> np.ndarray:
+    def add(
+        self, first: int, matrix: np.ndarray, valid: np.ndarray, search: bool, contacts: np.ndarray
+    ) -> np.ndarray:
         """Index signatures of records first, first+1, …; returns verified pairs with their
         similarity as an (n x 3) float array [a, b, jaccard], at most one per record a band.
 
@@ -85,11 +86,20 @@ class TemplateIndex:
         rows = config.num_perm // config.bands
         found = []
         for band, table in enumerate(self._tables):
-            part = matrix[valid, band * rows:(band + 1) * rows].astype(np.uint64)
+            part = matrix[valid, band * rows : (band + 1) * rows].astype(np.uint64)
             with np.errstate(over="ignore"):
                 keys = (part * self._mix[band]).sum(axis=1, dtype=np.uint64)
-            found.append(table.add(keys, index, search, config.max_bucket_compare,
-                                   self._accept, contacts[valid], config.max_bucket_contacts))
+            found.append(
+                table.add(
+                    keys,
+                    index,
+                    search,
+                    config.max_bucket_compare,
+                    self._accept,
+                    contacts[valid],
+                    config.max_bucket_contacts,
+                )
+            )
         pairs = unique_pairs(found)
         return np.column_stack([pairs, self.similarity(pairs)]) if len(pairs) else np.empty((0, 3))
 

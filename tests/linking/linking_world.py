@@ -27,12 +27,19 @@ def phash(image_id: str) -> str:
 def _item(advert: dict[str, Any], version: dict[str, Any], day: int, start: Any) -> AdvertItem:
     when = datetime.combine(start + timedelta(days=day), time(12), UTC)
     return AdvertItem(
-        site=advert["site"], external_id=advert["external_id"],
-        url=f"http://127.0.0.1{advert['path']}", fetched_at=when, title=version["title"],
-        text=version["text"], city=version["city"], stated_age=advert["age"],
-        price=Decimal(advert["price"]), currency=advert["currency"],
+        site=advert["site"],
+        external_id=advert["external_id"],
+        url=f"http://127.0.0.1{advert['path']}",
+        fetched_at=when,
+        title=version["title"],
+        text=version["text"],
+        city=version["city"],
+        stated_age=advert["age"],
+        price=Decimal(advert["price"]),
+        currency=advert["currency"],
         contacts=[c["shown"] for c in version["contacts"] if c["reveal"] == "button"],
-        image_hashes=[phash(i) for i in advert["image_ids"]])
+        image_hashes=[phash(i) for i in advert["image_ids"]],
+    )
 
 
 def load_world(database: Database, truth: dict[str, Any], up_to_day: int) -> None:
@@ -41,8 +48,10 @@ def load_world(database: Database, truth: dict[str, Any], up_to_day: int) -> Non
 
     start = date.fromisoformat(truth["start"])
     with database.session() as session:
-        site_ids = {name: ensure_site(session, f"demo_{name}", "http://127.0.0.1").id
-                    for name in ("classic", "spa")}
+        site_ids = {
+            name: ensure_site(session, f"demo_{name}", "http://127.0.0.1").id
+            for name in ("classic", "spa")
+        }
     for day in range(up_to_day + 1):
         by_site: dict[str, list[AdvertItem]] = {"classic": [], "spa": []}
         for advert in truth["adverts"]:

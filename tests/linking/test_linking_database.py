@@ -40,13 +40,16 @@ def _partition(database: Database) -> set[frozenset[int]]:
 
 
 def test_linking_demo_world_accuracy_ids_and_full_run(
-        database: Database, settings: Settings, truth: dict[str, Any]) -> None:
+    database: Database, settings: Settings, truth: dict[str, Any]
+) -> None:
     clock.set_now(datetime(2026, 11, 10, 13, tzinfo=UTC))
     load_world(database, truth, up_to_day=8)
     link_database(database, settings)
     with database.session() as session:
-        ids_before = {r[0]: r[1] for r in session.execute(
-            select(ClusterMember.advert_id, ClusterMember.cluster_id))}
+        ids_before = {
+            r[0]: r[1]
+            for r in session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
+        }
     load_world(database, truth, up_to_day=13)
     clock.set_now(datetime(2026, 11, 15, 13, tzinfo=UTC))
     incremental = link_database(database, settings)
@@ -55,12 +58,18 @@ def test_linking_demo_world_accuracy_ids_and_full_run(
         # The default world has 6 controllers: the 6 highest-scored clusters should be theirs.
         accuracy = evaluate_clusters(session, truth, k=6)
         members = session.scalar(select(func.count()).select_from(ClusterMember))
-        ids_after = {r[0]: r[1] for r in session.execute(
-            select(ClusterMember.advert_id, ClusterMember.cluster_id))}
+        ids_after = {
+            r[0]: r[1]
+            for r in session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
+        }
         kinds = set(session.scalars(select(AdvertLink.kind).distinct()))
         events = set(session.scalars(select(ClusterEvent.kind).distinct()))
-        top = session.scalars(select(Score).where(Score.subject_kind == "cluster")
-                              .order_by(Score.score.desc()).limit(1)).one()
+        top = session.scalars(
+            select(Score)
+            .where(Score.subject_kind == "cluster")
+            .order_by(Score.score.desc())
+            .limit(1)
+        ).one()
     assert members == incremental.adverts  # every advert in exactly one cluster
     assert accuracy.precision >= 0.9 and accuracy.recall >= 0.9
     assert accuracy.top_k == 6 and accuracy.independents_in_top == 0
@@ -75,5 +84,6 @@ def test_linking_demo_world_accuracy_ids_and_full_run(
     link_database(database, settings, full=True)
     assert _partition(database) == partition
     with database.session() as session:
-        assert session.scalar(select(func.count()).select_from(Cluster)
-                              .where(Cluster.size > 0)) == len(partition)
+        assert session.scalar(
+            select(func.count()).select_from(Cluster).where(Cluster.size > 0)
+        ) == len(partition)

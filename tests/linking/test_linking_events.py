@@ -19,10 +19,14 @@ from pipeline.settings import Settings
 from spiders.items import AdvertItem
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
-TEMPLATE = ("Ny pige i byen: {name}. Hun er sød, rolig og meget diskret. Pigen er her kun denne "
-            "uge. Ny i Danmark, venlig og smilende. Pris for en time efter aftale. Åben hver dag.")
-OTHER = ("Erfaren massør tilbyder afslappende behandlinger i rolige omgivelser, tidsbestilling "
-         "nødvendig, parkering ved døren og kaffe bagefter, {name}.")
+TEMPLATE = (
+    "Ny pige i byen: {name}. Hun er sød, rolig og meget diskret. Pigen er her kun denne "
+    "uge. Ny i Danmark, venlig og smilende. Pris for en time efter aftale. Åben hver dag."
+)
+OTHER = (
+    "Erfaren massør tilbyder afslappende behandlinger i rolige omgivelser, tidsbestilling "
+    "nødvendig, parkering ved døren og kaffe bagefter, {name}."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -31,18 +35,36 @@ def _wall_clock_after() -> Iterator[None]:
     clock.set_now(None)
 
 
-def _see(database: Database, day: int, *adverts: tuple[str, str, list[str]],
-         text: dict[str, str] | None = None) -> None:
+def _see(
+    database: Database,
+    day: int,
+    *adverts: tuple[str, str, list[str]],
+    text: dict[str, str] | None = None,
+) -> None:
     """Store sightings on `day` of adverts (external id, city, phone numbers); short texts
     unless `text` gives one, so that only shared numbers link them."""
     when = DAY0 + timedelta(days=day)
     with database.session() as session:
         site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
-        store_adverts(session, database.keyring, site, None, [
-            AdvertItem(site="classic", external_id=ext, url=f"http://127.0.0.1/ad/{ext}",
-                       fetched_at=when, title=f"Annonce {ext}",
-                       text=(text or {}).get(ext, "Hej."), city=city,
-                       contacts=phones) for ext, city, phones in adverts])
+        store_adverts(
+            session,
+            database.keyring,
+            site,
+            None,
+            [
+                AdvertItem(
+                    site="classic",
+                    external_id=ext,
+                    url=f"http://127.0.0.1/ad/{ext}",
+                    fetched_at=when,
+                    title=f"Annonce {ext}",
+                    text=(text or {}).get(ext, "Hej."),
+                    city=city,
+                    contacts=phones,
+                )
+                for ext, city, phones in adverts
+            ],
+        )
 
 
 def _link(database: Database, settings: Settings, day: int) -> dict[str, list[dict]]:
@@ -64,9 +86,14 @@ def _cluster_of(database: Database) -> dict[str, int]:
     from models import Advert
 
     with database.session() as session:
-        return {ext: cid for ext, cid in session.execute(
-            select(Advert.external_id, ClusterMember.cluster_id)
-            .join(ClusterMember, ClusterMember.advert_id == Advert.id))}
+        return {
+            ext: cid
+            for ext, cid in session.execute(
+                select(Advert.external_id, ClusterMember.cluster_id).join(
+                    ClusterMember, ClusterMember.advert_id == Advert.id
+                )
+            )
+        }
 
 
 def test_linking_cluster_events_over_a_life(database: Database, settings: Settings) -> None:
@@ -77,9 +104,17 @@ def test_linking_cluster_events_over_a_life(database: Database, settings: Settin
     first = _cluster_of(database)
     templated = {"t1": TEMPLATE.format(name="Anna"), "t2": TEMPLATE.format(name="Maria")}
     # a3 carries both numbers: the two clusters merge; it is in a new city with no new number.
-    _see(database, 1, ("a1", "København", [p1]), ("a2", "Aarhus", [p2]),
-         ("a3", "Odense", [p1, p2]), ("a4", "Aalborg", [p1, p3]),
-         ("t1", "Odense", [p5]), ("t2", "Odense", [p6]), text=templated)
+    _see(
+        database,
+        1,
+        ("a1", "København", [p1]),
+        ("a2", "Aarhus", [p2]),
+        ("a3", "Odense", [p1, p2]),
+        ("a4", "Aalborg", [p1, p3]),
+        ("t1", "Odense", [p5]),
+        ("t2", "Odense", [p6]),
+        text=templated,
+    )
     events = _link(database, settings, 1)
     merged = _cluster_of(database)
     assert merged["t1"] == merged["t2"]  # one template, two numbers
@@ -90,9 +125,15 @@ def test_linking_cluster_events_over_a_life(database: Database, settings: Settin
     # New to the kept cluster: p2 (came with the merge) and p3 (a4); p1 is not.
     assert len(events["new_contact"]) == 1 and len(events["new_contact"][0]["contacts"]) == 2
     # t2 gets another text: the template cluster splits; t1 (the older part) keeps the id.
-    _see(database, 2, ("a1", "København", [p1]), ("a2", "Aarhus", [p2]),
-         ("t1", "Odense", [p5]), ("t2", "Odense", [p6]),
-         text={"t1": templated["t1"], "t2": OTHER.format(name="Maria")})
+    _see(
+        database,
+        2,
+        ("a1", "København", [p1]),
+        ("a2", "Aarhus", [p2]),
+        ("t1", "Odense", [p5]),
+        ("t2", "Odense", [p6]),
+        text={"t1": templated["t1"], "t2": OTHER.format(name="Maria")},
+    )
     events = _link(database, settings, 2)
     after = _cluster_of(database)
     assert after["t1"] == merged["t1"] != after["t2"]

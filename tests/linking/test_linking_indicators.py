@@ -18,13 +18,27 @@ RULES = load_linking()
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 
 
-def _ad(i: int, contact: str = "c1", name: str = "k1", first: int = 0, gone: int | None = None,
-        price: float | None = None) -> AdvertFacts:
+def _ad(
+    i: int,
+    contact: str = "c1",
+    name: str = "k1",
+    first: int = 0,
+    gone: int | None = None,
+    price: float | None = None,
+) -> AdvertFacts:
     seen = DAY0 + timedelta(days=first)
-    return AdvertFacts(i, "classic", seen, seen + timedelta(days=1),
-                       DAY0 + timedelta(days=gone) if gone is not None else None,
-                       contacts=(contact,), name_keys=frozenset({name}), price=price,
-                       currency="DKK" if price else None, region="Hovedstaden" if price else None)
+    return AdvertFacts(
+        i,
+        "classic",
+        seen,
+        seen + timedelta(days=1),
+        DAY0 + timedelta(days=gone) if gone is not None else None,
+        contacts=(contact,),
+        name_keys=frozenset({name}),
+        price=price,
+        currency="DKK" if price else None,
+        region="Hovedstaden" if price else None,
+    )
 
 
 def _fired(members: list[AdvertFacts], links: list[Link]) -> dict[str, dict[str, Any]]:
@@ -34,16 +48,12 @@ def _fired(members: list[AdvertFacts], links: list[Link]) -> dict[str, dict[str,
 # (rule, members, links, fires): each rule once where it should fire and once where an
 # innocent pattern looks a little like it.
 CASES = [
-    ("template_reuse", [_ad(1, "c1"), _ad(2, "c2")],
-     [Link(1, 2, "template", 0.95)], True),
+    ("template_reuse", [_ad(1, "c1"), _ad(2, "c2")], [Link(1, 2, "template", 0.95)], True),
     # One woman reposting her own text with her own number is not a template in reuse.
-    ("template_reuse", [_ad(1, "c1"), _ad(2, "c1")],
-     [Link(1, 2, "template", 0.95)], False),
-    ("image_reuse", [_ad(1, "c1", "k1"), _ad(2, "c1", "k2")],
-     [Link(1, 2, "image", 1.0)], True),
+    ("template_reuse", [_ad(1, "c1"), _ad(2, "c1")], [Link(1, 2, "template", 0.95)], False),
+    ("image_reuse", [_ad(1, "c1", "k1"), _ad(2, "c1", "k2")], [Link(1, 2, "image", 1.0)], True),
     # Her own photos on her own reposts (same name, same number).
-    ("image_reuse", [_ad(1, "c1", "k1"), _ad(2, "c1", "k1")],
-     [Link(1, 2, "image", 1.0)], False),
+    ("image_reuse", [_ad(1, "c1", "k1"), _ad(2, "c1", "k1")], [Link(1, 2, "image", 1.0)], False),
     ("posting_cadence", [_ad(i, first=i) for i in range(6)], [], True),
     # Six adverts spread over three weeks are a normal pace.
     ("posting_cadence", [_ad(i, first=4 * i) for i in range(6)], [], False),
@@ -57,7 +67,8 @@ CASES = [
 
 @pytest.mark.parametrize(("rule_id", "members", "links", "fires"), CASES)
 def test_linking_cross_indicator_fires_only_when_it_should(
-        rule_id: str, members: list[AdvertFacts], links: list[Link], fires: bool) -> None:
+    rule_id: str, members: list[AdvertFacts], links: list[Link], fires: bool
+) -> None:
     found = _fired(members, links)
     assert (rule_id in found) is fires
     if fires:

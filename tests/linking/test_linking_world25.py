@@ -25,7 +25,8 @@ def _wall_clock_after() -> Iterator[None]:
 
 
 def test_linking_top_20_are_controlled_on_a_25_controller_world(
-        database: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
     truth = build_world(seed=7, n_controllers=25, n_independent=40).ground_truth()
     clock.set_now(datetime(2026, 11, 15, 13, tzinfo=UTC))  # the evening of day 13
     load_world(database, truth, up_to_day=13)

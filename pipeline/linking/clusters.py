@@ -1,0 +1,169 @@
+"""Writing one linking run's clusters: stable ids, membership, events and explained scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from models import Cluster, ClusterEvent, ClusterMember, Score
+from pipeline import clock
+from pipeline.linking import store
+from pipeline.linking.config import LinkingRules
+from pipeline.linking.facts import AdvertFacts
+from pipeline.linking.identity import assign
+from pipeline.linking.indicators import cross_indicators
+from pipeline.linking.linker import Link
+from pipeline.linking.scoring import (
+    advert_explanations,
+    merge_member_explanations,
+    regional_medians,
+    total,
+)
+
+if TYPE_CHECKING:
+    from pipeline.linking.run import LinkSummary
+
+
+def _events(
+    cluster_id: int,
+    members: list[AdvertFacts],
+    previous: set[int],
+    was_active: bool | None,
+    active: bool,
+    facts: dict[int, AdvertFacts],
+) -> list[dict]:
+    now = clock.now()
+    out: list[dict[str, Any]] = []
+    joined = [a for a in members if a.advert_id not in previous]
+    old = [facts[a] for a in previous if a in facts]
+    if was_active is None:
+        out.append({"kind": "created", "detail": {"size": len(members)}})
+    elif joined:
+        out.append({"kind": "grew", "detail": {"joined": len(joined), "size": len(members)}})
+    old_contacts = {c for a in old for c in a.contacts}
+    new_contacts = {c[:8] for a in joined for c in a.contacts} - {c[:8] for c in old_contacts}
+    if old and new_contacts:
+        out.append({"kind": "new_contact", "detail": {"contacts": sorted(new_contacts)}})
+    old_cities = {city for a in old for _, city in a.timeline}
+    new_cities = sorted({a.timeline[-1][1] for a in joined if a.timeline} - old_cities)
+    if old and new_cities:
+        out.append({"kind": "moved", "detail": {"cities": new_cities}})
+    if was_active is True and not active:
+        out.append({"kind": "vanished", "detail": {}})
+    if was_active is False and active:
+        out.append({"kind": "reappeared", "detail": {"new_contact": bool(new_contacts)}})
+    return [{"cluster_id": cluster_id, "at": now, **event} for event in out]
+
+
+def write_clusters(
+    session: Session,
+    facts: dict[int, AdvertFacts],
+    groups: dict[int, list[int]],
+    links: list[Link],
+    rules: LinkingRules,
+    ruleset: Any,
+    version: str,
+    summary: LinkSummary,
+) -> None:
+    old = store.memberships(session)
+    before: dict[int, set[int]] = defaultdict(set)
+    for advert_id, cluster_id in old.items():
+        before[cluster_id].add(advert_id)
+    clusters = {c.id: c for c in session.scalars(select(Cluster))}
+    plan = assign(groups, old)
+    now = clock.now()
+    horizon = now - timedelta(days=rules.config.clusters.active_days)
+    medians = regional_medians(list(facts.values()))
+    per_advert = {a: advert_explanations(f, medians, ruleset) for a, f in facts.items()}
+    label_of = {a: label for label, ids in groups.items() for a in ids}
+    links_of: dict[int, list[Link]] = defaultdict(list)
+    for link in links:
+        links_of[label_of[link.a]].append(link)
+    events: list[dict[str, Any]] = []
+    session.execute(delete(ClusterMember))
+    members_rows, scores = [], []
+    for label, advert_ids in sorted(groups.items()):
+        members = [facts[a] for a in sorted(advert_ids)]
+        cluster = clusters.get(plan.cluster_of[label] or -1)
+        was_active = None if cluster is None else cluster.active
+        if cluster is None:
+            cluster = Cluster(first_seen=now, last_seen=now)
+            session.add(cluster)
+            session.flush()
+            clusters[cluster.id] = cluster
+            if label in plan.split_from:
+                events.append(
+                    {
+                        "cluster_id": plan.split_from[label],
+                        "at": now,
+                        "kind": "split",
+                        "detail": {"into": cluster.id},
+                    }
+                )
+        cluster.first_seen = min(a.first_seen for a in members)
+        cluster.last_seen = max(a.last_seen for a in members)
+        cluster.active = any(a.gone_at is None and a.last_seen >= horizon for a in members)
+        cluster.size, cluster.updated_at = len(members), now
+        cluster.merged_into_id = None
+        events += _events(
+            cluster.id, members, before.get(cluster.id, set()), was_active, cluster.active, facts
+        )
+        members_rows += [
+            {"cluster_id": cluster.id, "advert_id": a.advert_id, "joined_at": now} for a in members
+        ]
+        label_links = links_of.get(label, [])
+        explanation = merge_member_explanations([per_advert[a.advert_id] for a in members]) + [
+            {**x, "ruleset_version": version} for x in cross_indicators(rules, members, label_links)
+        ]
+        cluster.score, cluster.ruleset_version = total(explanation), version
+        summary.clusters += 1
+        summary.active_clusters += cluster.active
+        summary.targets += cluster.active and cluster.score >= rules.config.target_threshold
+        scores.append(
+            {
+                "subject_kind": "cluster",
+                "subject_id": cluster.id,
+                "score": cluster.score,
+                "ruleset_version": version,
+                "explanation": explanation,
+                "computed_at": now,
+            }
+        )
+    for kept, absorbed in plan.merged.items():
+        for cluster_id in absorbed:
+            clusters[cluster_id].merged_into_id, clusters[cluster_id].size = kept, 0
+            clusters[cluster_id].active = False
+            events.append(
+                {
+                    "cluster_id": kept,
+                    "at": now,
+                    "kind": "merged",
+                    "detail": {"absorbed": cluster_id},
+                }
+            )
+    for cluster_id in plan.emptied:
+        clusters[cluster_id].size, clusters[cluster_id].active = 0, False
+    session.flush()
+    if members_rows:
+        session.execute(insert(ClusterMember), members_rows)
+    scores += [
+        {
+            "subject_kind": "advert",
+            "subject_id": a,
+            "score": total(e),
+            "ruleset_version": version,
+            "explanation": e,
+            "computed_at": now,
+        }
+        for a, e in per_advert.items()
+    ]
+    session.execute(delete(Score))
+    session.execute(insert(Score), scores)
+    if events:
+        session.execute(insert(ClusterEvent), events)
+    for event in events:
+        summary.events[event["kind"]] = summary.events.get(event["kind"], 0) + 1
