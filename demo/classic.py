@@ -7,7 +7,6 @@ import re
 from demo import classic_markup as markup
 from demo.cities import CITY_BY_SLUG
 from demo.clock import SimClock
-from demo.images import image_bytes
 from demo.web import Response, Site, html, json_response, text
 from demo.world import ROBOTS_TRAP, World
 
@@ -17,7 +16,6 @@ FLAKY_FAILURES = 2
 _AD = re.compile(r"^/ad/([\w-]+)$")
 _PHONE = re.compile(r"^/api/ad/([\w-]+)/phone$")
 _CITY = re.compile(r"^/city/([a-z]+)$")
-_IMG = re.compile(r"^/img/(\w+)\.jpg$")
 
 
 class ClassicSite(Site):
@@ -41,11 +39,6 @@ class ClassicSite(Site):
             return self._detail(m.group(1))
         if m := _PHONE.match(path):
             return self._phone(m.group(1))
-        if m := _IMG.match(path):
-            try:
-                return Response(200, image_bytes(m.group(1)), "image/jpeg")
-            except KeyError:
-                return text("no such image", 404)
         return text("not found", 404)
 
     def _listing(self, slug: str, page_arg: str) -> Response:

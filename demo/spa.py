@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from demo.cities import CITIES, CITY_BY_SLUG
-from demo.images import image_bytes
 from demo.model import Advert
 from demo.web import Response, Site, html, json_response, text
 
@@ -17,7 +16,6 @@ PAGE_SIZE = 20
 _AD_API = re.compile(r"^/api/ads/([\w-]+)$")
 _PHONE_API = re.compile(r"^/api/ads/([\w-]+)/phone$")
 _SHELL_PATHS = re.compile(r"^/(?:ad/[\w-]+|city/[a-z]+)?$")
-_IMG = re.compile(r"^/img/(\w+)\.jpg$")
 
 
 @cache
@@ -48,11 +46,6 @@ class SpaSite(Site):
             return self._advert(m.group(1))
         if m := _PHONE_API.match(path):
             return self._phone(m.group(1))
-        if m := _IMG.match(path):
-            try:
-                return Response(200, image_bytes(m.group(1)), "image/jpeg")
-            except KeyError:
-                return text("no such image", 404)
         return text("not found", 404)
 
     def _listings(self, slug: str, page_arg: str) -> Response:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from demo.clock import SimClock
+from demo.images import image_bytes
 from demo.model import Advert
 from demo.world import World
 
@@ -17,6 +19,9 @@ CAPTCHA_PAGE = (
     "<body><div class='captcha'><h1>Bekræft at du er et menneske</h1>"
     "<form><div class='captcha-box'>[ ] I am not a robot</div></form></div></body></html>"
 )
+
+
+_IMG = re.compile(r"^/img/(\w+)\.jpg$")
 
 
 @dataclass
@@ -71,6 +76,11 @@ class Site:
             return text("method not allowed", 405)
         if path == "/robots.txt":
             return text(ROBOTS_TXT)
+        if m := _IMG.match(path):  # both sites serve the same generated photos
+            try:
+                return Response(200, image_bytes(m.group(1)), "image/jpeg")
+            except KeyError:
+                return text("no such image", 404)
         return self.route(path, query)
 
     def route(self, path: str, query: dict[str, str]) -> Response:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -52,10 +53,26 @@ def analyse_and_link(app: App) -> dict[str, Any]:
             "targets": linked.targets}
 
 
-def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
-    """Crawl one site in its own process (killed if it hangs), then analyse and link."""
+def _recorded(job_id: str, work: Callable[[App], tuple[str, dict[str, Any]]]) -> str:
+    """Run one job's work with its own App; record the result; never let it stop the
+    schedule (a failure is logged and recorded, the other jobs go on)."""
     app = App()
     try:
+        result, detail = work(app)
+    except Exception as exc:
+        logger.exception("job %s failed", job_id)
+        result, detail = "failed", {"error": str(exc)[:300]}
+    try:
+        _remember(app, job_id, result, detail)
+    finally:
+        app.close()
+    return result
+
+
+def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
+    """Crawl one site in its own process (killed if it hangs), then analyse and link."""
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
         outcome = run_crawl_process(site, app.settings.data_dir / "logs",
                                     time_limit=time_limit, as_of=clock.now())
         detail: dict[str, Any] = {"status": outcome.status, "run_id": outcome.run_id,
@@ -64,14 +81,9 @@ def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
             detail["error"] = outcome.error
         if outcome.status in ("complete", "incomplete", "degraded"):
             detail.update(analyse_and_link(app))
-        _remember(app, f"crawl:{site}", outcome.status, detail)
-        return outcome.status
-    except Exception as exc:  # the schedule goes on; the failure is recorded
-        logger.exception("crawl job for %s failed", site)
-        _remember(app, f"crawl:{site}", "failed", {"error": str(exc)[:300]})
-        return "failed"
-    finally:
-        app.close()
+        return outcome.status, detail
+
+    return _recorded(f"crawl:{site}", work)
 
 
 def weekly_digest() -> str:
@@ -79,34 +91,21 @@ def weekly_digest() -> str:
     from pipeline.digest import write_digest
     from pipeline.digest.weeks import week_of
 
-    app = App()
-    try:
+    def work(app: App) -> tuple[str, dict[str, Any]]:
         last_week = week_of(clock.now() - timedelta(days=7), app.settings.tz)
         path = write_digest(app, last_week)
-        _remember(app, "digest", "written", {"week": last_week.label, "path": str(path)})
-        return str(path)
-    except Exception as exc:
-        logger.exception("digest job failed")
-        _remember(app, "digest", "failed", {"error": str(exc)[:300]})
-        return "failed"
-    finally:
-        app.close()
+        return "written", {"week": last_week.label, "path": str(path)}
+
+    return _recorded("digest", work)
 
 
 def nightly_purge() -> str:
-    """Delete what is past retention (counts go to the audit log)."""
+    """Delete what is past retention (counts also go to the audit log)."""
     from pipeline.retention import purge
 
-    app = App()
-    try:
-        database = app.database()
-        with database.session() as session:
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        with app.database().session() as session:
             report = purge(session, app.settings, clock.now())
-        _remember(app, "purge", "done", report.counts())
-        return "done"
-    except Exception as exc:
-        logger.exception("purge job failed")
-        _remember(app, "purge", "failed", {"error": str(exc)[:300]})
-        return "failed"
-    finally:
-        app.close()
+        return "done", report.counts()
+
+    return _recorded("purge", work)

@@ -8,10 +8,13 @@ turns the skip into a failure.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import psycopg
 import pytest
@@ -96,3 +99,21 @@ def database(settings: Settings) -> Iterator[Database]:
     upgrade(db.engine, settings)
     yield db
     db.dispose()
+
+
+def load_test_helper(relative: str) -> ModuleType:
+    """A helper module under tests/ (e.g. "outreach/outreach_world.py"), loaded once by path:
+    tests/ is not a package."""
+    name = "scout_tests_" + relative.removesuffix(".py").replace("/", "_")
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / relative)
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def test_helper() -> Callable[[str], ModuleType]:
+    return load_test_helper

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -13,23 +11,9 @@ import pytest
 from pipeline.db import Database
 
 
-def load_helper() -> ModuleType:
-    """tests/outreach/outreach_world.py by path (tests are not a package)."""
-    name = "scout_tests_outreach_world"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("outreach_world.py")
-        )
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="session")
-def helper() -> ModuleType:
-    return load_helper()
+def helper(test_helper: Callable[[str], ModuleType]) -> ModuleType:
+    return test_helper("outreach/outreach_world.py")
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -14,16 +12,8 @@ from pipeline.db import Database
 
 
 @pytest.fixture(scope="session")
-def helper() -> ModuleType:
-    name = "scout_tests_outreach_world"
-    if name not in sys.modules:
-        path = Path(__file__).parents[1] / "outreach" / "outreach_world.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
+def helper(test_helper: Callable[[str], ModuleType]) -> ModuleType:
+    return test_helper("outreach/outreach_world.py")
 
 
 @pytest.fixture(scope="session")
