@@ -12,6 +12,7 @@ from models.analysis import (
 from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
+from models.linking import LinkSignature
 from models.outreach import ContactLogEntry, ExportRecord
 from models.sites import CrawlRun, Site
 
@@ -34,6 +35,7 @@ __all__ = [
     "ExportRecord",
     "ImageHash",
     "IndicatorHit",
+    "LinkSignature",
     "Score",
     "Sighting",
     "Site",

@@ -32,7 +32,9 @@ _DURATION_WORDS = {"i", "for", "in", "over", "efter", "since", "siden", "seit", 
 _NAME = re.compile(
     r"(?i:\b(?:i\s+am|i'm|my\s+name\s+is|jeg\s+hedder|mit\s+navn\s+er|jeg\s+er|name\s?:|navn\s?:"
     r"|ich\s+bin|ich\s+heiße|mein\s+name\s+ist|nazywam\s+się|mam\s+na\s+imię|mă\s+numesc"
-    r"|me\s+llamo))\s+(?P<name>[A-ZÆØÅÄÖÜ][a-zæøåäöüéèáíóúñ]{1,19})(?!\w)"
+    r"|me\s+llamo|she\s+is|her\s+name\s+is|hun\s+hedder|hendes\s+navn\s+er|ea\s+este"
+    r"|ona\s+ma\s+na\s+imię|ella\s+es|ella\s+se\s+llama|sie\s+heißt|sie\s+ist"
+    r"|(?:pige|girl|chica|dziewczyna|fată|mädchen)\s+(?:i|in|en|w|în)\s+\w+:))\s+(?P<name>[A-ZÆØÅÄÖÜ][a-zæøåäöüéèáíóúñ]{1,19})(?!\w)"
 )
 _NOT_NAMES = {
     "New", "Ny", "Here", "Her", "Back", "Available", "Ready", "Klar", "Young", "Ung", "Sexy",

@@ -47,10 +47,13 @@ def shared_contact_personas(
     personas, pseudonym, adverts = best
     names = len({a.name_keys for a in adverts if a.name_keys})
     ages = len({a.age for a in adverts if a.age is not None})
+    differences = " and ".join(
+        f"{count} different {label}" for count, label in ((names, "names"), (ages, "ages"))
+        if count > 1)
     return _explain(
         rule,
-        f"same contact point {pseudonym[:8]} in {len(adverts)} adverts with "
-        f"{names} different names and {ages} different ages",
+        f"same contact point {pseudonym[:8]} in {len(adverts)} adverts"
+        + (f" with {differences}" if differences else " for several personas"),
         {
             "contact": pseudonym[:8],
             "adverts": sorted(a.advert_id for a in adverts),

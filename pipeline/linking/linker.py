@@ -70,8 +70,20 @@ class Linker:
         """Searched (record, band) entries left unlinked because their text is stock text."""
         return self._template.boilerplate
 
-    def add(self, records: Iterable[LinkRecord], search: bool = True) -> list[Link]:
-        """Index records (streamed in chunks, texts dropped after signing); returns new links."""
+    def sign(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Template signatures of texts (what `add` computes itself when not given them)."""
+        return self._template.signatures(texts)
+
+    def add(
+        self,
+        records: Iterable[LinkRecord],
+        search: bool = True,
+        signed: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> list[Link]:
+        """Index records (streamed in chunks, texts dropped after signing); returns new links.
+
+        `signed` gives the records' signatures (in record order) made earlier: their texts
+        are then not read."""
         first = len(self.ids)
         links: list[Link] = []
         signatures, valid, phashes, groups = [], [], [], []
@@ -82,7 +94,12 @@ class Linker:
                 contact_pairs += self._contact_pairs(record, search)
                 groups.append(self._contact_group(record))
             if "template" in self.enabled:
-                matrix, ok = self._template.signatures([r.text for r in chunk])
+                done = len(self.ids) - first - len(chunk)
+                matrix, ok = (
+                    (signed[0][done : done + len(chunk)], signed[1][done : done + len(chunk)])
+                    if signed is not None
+                    else self._template.signatures([r.text for r in chunk])
+                )
                 signatures.append(matrix)
                 valid.append(ok)
             phashes += [r.phashes for r in chunk]

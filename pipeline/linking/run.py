@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
@@ -14,11 +15,11 @@ from models import AdvertLink, AuditEntry
 from nlp.rules import load_rules
 from pipeline import audit, clock
 from pipeline.db import Database
-from pipeline.linking import store
+from pipeline.linking import signatures, store
 from pipeline.linking.clusters import write_clusters
 from pipeline.linking.config import LinkingRules, load_linking
 from pipeline.linking.facts import AdvertFacts
-from pipeline.linking.linker import Link, Linker, components
+from pipeline.linking.linker import Link, Linker, LinkRecord, components
 from pipeline.settings import Settings
 
 Progress = Callable[[str, int, int], None]
@@ -30,6 +31,7 @@ class LinkSummary:
     full: bool
     adverts: int = 0
     searched: int = 0
+    signed: int = 0  # texts read and signed (new, changed or without a stored signature)
     links_by_kind: dict[str, int] = field(default_factory=dict)
     clusters: int = 0
     active_clusters: int = 0
@@ -38,14 +40,50 @@ class LinkSummary:
     events: dict[str, int] = field(default_factory=dict)
 
 
-def _last_version(session: Session) -> int | None:
+def _last_run(session: Session) -> dict[str, Any] | None:
     entry = session.scalar(
         select(AuditEntry)
         .where(AuditEntry.action == "link")
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )
-    return None if entry is None else int(entry.params.get("last_version_id", 0))
+    return None if entry is None else dict(entry.params)
+
+
+def _records(
+    advert_ids: list[int],
+    facts: dict[int, AdvertFacts],
+    hashes: dict[int, tuple[int, ...]],
+    blobs: dict[int, bytes],
+    num_perm: int,
+) -> tuple[list[LinkRecord], signatures.Signed | None]:
+    records = [LinkRecord(a, "", facts[a].contacts, hashes.get(a, ())) for a in advert_ids]
+    signed = signatures.matrix([blobs[a] for a in advert_ids], num_perm) if blobs else None
+    return records, signed
+
+
+def _sign(
+    session: Session,
+    linker: Linker,
+    rules: LinkingRules,
+    full: bool,
+    changed: set[int],
+    ids: list[int],
+) -> tuple[dict[int, bytes], int]:
+    """Every advert's signature bytes: stored ones, and fresh ones for new and changed texts
+    (and any advert without one under the current template settings), which are saved."""
+    if "template" not in rules.config.links.enabled:
+        return {}, 0
+    key = signatures.config_key(rules.config.links.template)
+    blobs = {} if full else signatures.load(session, key)
+    fresh = [a for a in ids if a in changed or a not in blobs]
+    for start in range(0, len(fresh), 5000):
+        part = fresh[start : start + 5000]
+        texts = signatures.texts(session, part)
+        made = signatures.to_bytes(linker.sign([texts[a] for a in part]))
+        blobs.update(zip(part, made, strict=True))
+    signatures.save(session, key, {a: blobs[a] for a in fresh})
+    return blobs, len(fresh)
 
 
 def _links(
@@ -53,11 +91,11 @@ def _links(
     facts: dict[int, AdvertFacts],
     rules: LinkingRules,
     full: bool,
+    last: int | None,
     summary: LinkSummary,
 ) -> list[Link]:
     """Kept links among unchanged adverts plus new links of new and changed ones."""
     old_members = store.memberships(session)
-    last = _last_version(session)
     ids = sorted(facts)
     stored = store.stored_links(session)
     if full or last is None:
@@ -72,10 +110,13 @@ def _links(
     }
     linker = Linker(rules.config)
     linker.connect(kept)
-    linker.add(
-        store.load_records(session, [a for a in ids if a not in search], facts), search=False
-    )
-    fresh = linker.add(store.load_records(session, [a for a in ids if a in search], facts))
+    blobs, summary.signed = _sign(session, linker, rules, full or last is None, changed, ids)
+    hashes = signatures.phashes(session)
+    num_perm = rules.config.links.template.num_perm
+    rest = _records([a for a in ids if a not in search], facts, hashes, blobs, num_perm)
+    linker.add(rest[0], search=False, signed=rest[1])
+    sought = _records([a for a in ids if a in search], facts, hashes, blobs, num_perm)
+    fresh = linker.add(sought[0], signed=sought[1])
     summary.searched = len(search)
     summary.boilerplate = linker.boilerplate
     if changed:
@@ -121,10 +162,15 @@ def link_database(
     summary = LinkSummary(version, full)
     progress = on_progress or (lambda stage, done, total: None)
     with database.session() as session:
+        last = _last_run(session)
+        # Other thresholds or rules make other links and scores: recompute everything.
+        changed_rules = last is not None and last.get("ruleset_version") != version
+        summary.full = full = full or changed_rules
         facts = store.load_facts(session)
         summary.adverts = len(facts)
         progress("linking", 0, 3)
-        links = _links(session, facts, rules, full, summary)
+        previous = None if last is None else int(last.get("last_version_id", 0))
+        links = _links(session, facts, rules, full, previous, summary)
         for link in links:
             summary.links_by_kind[link.kind] = summary.links_by_kind.get(link.kind, 0) + 1
         progress("clustering", 1, 3)
