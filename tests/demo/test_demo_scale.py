@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
 import urllib.request
+from collections import defaultdict
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
+import phonenumbers
 import pytest
 
 from demo import DemoServer, SimClock, build_world, iter_adverts
+from demo.scale import owner_token, vocabulary
+from pipeline.linking.masking import mask_text
 
 REPO = Path(__file__).resolve().parents[2]
+# The linker's template link: Jaccard of 5-character shingles of masked text, at least 0.8.
+SHINGLE, LINKED = 5, 0.8
+
+
+@pytest.fixture(scope="module")
+def stream() -> list[dict[str, Any]]:
+    return list(iter_adverts(20_000, seed=3))
+
+
+def _owner(advert: dict[str, Any]) -> str:
+    return advert["controller_id"] or advert["persona_id"]
+
+
+def _shingles(text: str) -> set[str]:
+    masked = mask_text(text)
+    return {masked[i : i + SHINGLE] for i in range(len(masked) - SHINGLE + 1)}
+
+
+def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    x, y = _shingles(a["text"]), _shingles(b["text"])
+    return len(x & y) >= LINKED * len(x | y)
 
 
 def test_scale_iter_adverts_count_shape_unique(truth: dict[str, Any]) -> None:
@@ -62,3 +88,61 @@ def test_scale_serve_cli_runs_on_loopback() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_scale_contacts_belong_to_one_owner(stream: list[dict[str, Any]]) -> None:
+    owners: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for advert in stream:
+        for contact in advert["contacts"]:
+            owners[(contact["kind"], contact["value"])].add(_owner(advert))
+    shared = {value: who for value, who in owners.items() if len(who) > 1}
+    assert not shared, list(shared.items())[:5]
+    kinds = {kind for kind, _ in owners}
+    assert kinds == {"phone", "email", "telegram"}
+    for kind, value in owners:
+        if kind == "phone":
+            assert phonenumbers.is_valid_number(phonenumbers.parse(value)), value
+        elif kind == "email":
+            assert value.rpartition("@")[2] in ("example.com", "example.dk", "example.org")
+
+
+def test_scale_owner_tokens_are_distinct() -> None:
+    tokens = {owner_token(i, 3) for i in range(200_000)}
+    assert len(tokens) == 200_000 and all(len(t) == 6 for t in tokens)
+    assert owner_token(5, 3) != owner_token(5, 4)
+
+
+def test_scale_style_words_keep_the_person() -> None:
+    assert "she" not in vocabulary("en", "first") and "she" in vocabulary("en", "third")
+    assert "hun" not in vocabulary("da", "first")
+
+
+def test_scale_no_masked_template_shared_between_owners(stream: list[dict[str, Any]]) -> None:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for advert in stream:
+        owners[mask_text(advert["text"])].add(_owner(advert))
+    assert max(len(who) for who in owners.values()) == 1
+
+
+def test_scale_templates_link_within_controller_not_across(
+    stream: list[dict[str, Any]],
+) -> None:
+    rng = random.Random(1)
+    by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for advert in stream:
+        by_owner[_owner(advert)].append(advert)
+    cross = 0
+    for _ in range(4_000):
+        a, b = rng.sample(stream, 2)
+        if _owner(a) != _owner(b) and a["controller_id"] and b["controller_id"]:
+            cross += _linked(a, b)
+    assert cross < 40  # under 1 % of the pairs (measured: none)
+    # Shared-template controllers reuse one template (slots changed) for all their personas.
+    shared = [
+        ads for ads in by_owner.values()
+        if ads[0]["controller_id"] and len({p for a in ads for p in a["persona_ids"]}) > 1
+        and len({c["value"] for a in ads for c in a["contacts"] if c["kind"] == "phone"}) > 1
+    ]  # fmt: skip
+    pairs = [rng.sample(rng.choice(shared), 2) for _ in range(1_000)]
+    same = sum(_linked(a, b) for a, b in pairs)
+    assert same > 600  # most (measured: ~84 %)
