@@ -14,14 +14,11 @@ from models import (
     AdvertVersion,
     ClusterMember,
     ContactPoint,
-    ImageHash,
     IndicatorHit,
     Site,
 )
-from pipeline.analysis import combined_text
 from pipeline.linking.facts import AdvertFacts
-from pipeline.linking.images import parse_phash
-from pipeline.linking.linker import Link, LinkRecord
+from pipeline.linking.linker import Link
 
 
 def load_facts(session: Session) -> dict[int, AdvertFacts]:
@@ -111,32 +108,6 @@ def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int
                     },
                 },
             )
-
-
-def load_records(
-    session: Session, advert_ids: list[int], facts: dict[int, AdvertFacts]
-) -> list[LinkRecord]:
-    """Linker records (text unsealed through the ORM) for the given adverts, in id order."""
-    hashes: dict[int, list[int]] = defaultdict(list)
-    records = []
-    for start in range(0, len(advert_ids), 2000):
-        chunk = advert_ids[start : start + 2000]
-        for advert_id, phash in session.execute(
-            select(ImageHash.advert_id, ImageHash.phash).where(ImageHash.advert_id.in_(chunk))
-        ):
-            hashes[advert_id].append(parse_phash(phash))
-        for advert in session.scalars(
-            select(Advert).where(Advert.id.in_(chunk)).order_by(Advert.id)
-        ):
-            records.append(
-                LinkRecord(
-                    advert.id,
-                    combined_text(advert.title, advert.text),
-                    facts[advert.id].contacts,
-                    tuple(sorted(hashes.get(advert.id, ()))),
-                )
-            )
-    return records
 
 
 def stored_links(session: Session) -> list[Link]:

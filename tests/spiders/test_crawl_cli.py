@@ -38,7 +38,7 @@ def test_sites_cli_list_and_check(capsys) -> None:
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_crawl_plain_scrapy_crawl_works(database, demo_sites, tmp_path) -> None:  # noqa: ANN001
+def test_crawl_plain_scrapy_crawl_works(database, demo_sites, tmp_path) -> None:
     import shutil
     import subprocess
     import sys
