@@ -118,9 +118,11 @@ def test_scale_style_words_keep_the_person() -> None:
 
 
 def test_scale_no_masked_template_shared_between_owners(stream: list[dict[str, Any]]) -> None:
+    # The first paragraph is the template's own words; contacts and facts come after it.
     owners: dict[str, set[str]] = defaultdict(set)
     for advert in stream:
-        owners[mask_text(advert["text"])].add(_owner(advert))
+        owners[mask_text(advert["text"].split("\n\n")[0])].add(_owner(advert))
+    assert len(owners) > 1_000
     assert max(len(who) for who in owners.values()) == 1
 
 
@@ -131,12 +133,18 @@ def test_scale_templates_link_within_controller_not_across(
     by_owner: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for advert in stream:
         by_owner[_owner(advert)].append(advert)
+    # Pairs in one language and wording: the ones stock phrases could make look alike.
+    alike: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for advert in stream:
+        if advert["controller_id"]:
+            alike[(advert["languages"][0], advert["wording"])].append(advert)
+    groups = [ads for ads in alike.values() if len(ads) > 1]
     cross = 0
     for _ in range(4_000):
-        a, b = rng.sample(stream, 2)
-        if _owner(a) != _owner(b) and a["controller_id"] and b["controller_id"]:
-            cross += _linked(a, b)
-    assert cross < 40  # under 1 % of the pairs (measured: none)
+        a, b = rng.sample(rng.choice(groups), 2)
+        cross += _owner(a) != _owner(b) and _linked(a, b)
+    # Under 0.1 % (measured: none; the old stock-phrase generator linked 27 of these pairs).
+    assert cross < 4
     # Shared-template controllers reuse one template (slots changed) for all their personas.
     shared = [
         ads for ads in by_owner.values()
