@@ -20,6 +20,7 @@ from pathlib import Path
 TITLE = "Linking: full run, incremental day (1 % new) and peak memory"
 MAX = int(os.environ.get("BENCH_LINK_MAX", "100000"))
 SIZES = [n for n in (10_000, 100_000, 1_000_000) if n <= MAX]
+DB_SIZE = int(os.environ.get("BENCH_LINK_DB", "20000"))
 BATCH = 50_000
 
 
@@ -86,9 +87,85 @@ def measure(n: int) -> dict[str, float]:
     }
 
 
+def _store(database: object, adverts: list[dict], start: int) -> None:
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from pipeline.crawlruns import ensure_site
+    from pipeline.ingest import store_adverts
+    from spiders.items import AdvertItem
+
+    day0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
+    with database.session() as session:  # type: ignore[attr-defined]
+        site_id = ensure_site(session, "bench", "http://127.0.0.1").id
+        items = [
+            AdvertItem(
+                site="bench",
+                external_id=f"b{i}",
+                url=f"http://127.0.0.1/ad/b{i}",
+                fetched_at=day0 + timedelta(days=a["first_day"]),
+                title=a["title"],
+                text=a["text"],
+                city=a["city"],
+                stated_age=a["age"],
+                price=Decimal(a["price"]),
+                currency=a["currency"],
+                contacts=[c["shown"] for c in a["contacts"]],
+                image_hashes=[f"{_phash(x):016x}" for x in a["image_ids"]],
+            )
+            for i, a in enumerate(adverts, start)
+        ]
+        store_adverts(session, database.keyring, site_id, None, items)  # type: ignore[attr-defined]
+
+
+def measure_database(n: int) -> dict[str, float]:
+    """`link_database` on SQLite: full run vs an incremental run after 1 % new adverts."""
+    import tempfile
+    from datetime import UTC, datetime
+
+    from demo import iter_adverts
+    from pipeline import clock
+    from pipeline.analysis import analyse
+    from pipeline.db import open_database
+    from pipeline.linking.run import link_database
+    from pipeline.migrations import upgrade
+    from pipeline.settings import load_settings
+
+    adverts = list(iter_adverts(n + n // 100, seed=11))
+    os.environ["SCOUT_DATA_DIR"] = tempfile.mkdtemp(prefix="bench_link_")
+    os.environ.pop("SCOUT_DATABASE_URL", None)
+    settings = load_settings()
+    database = open_database(settings, require_schema=False)
+    upgrade(database.engine, settings)
+    clock.set_now(datetime(2026, 11, 20, 13, tzinfo=UTC))
+    _store(database, adverts[:n], 0)
+    analyse(database)
+    link_database(database, settings)
+    timed: dict[str, float] = {}
+    for name, full in (("full", True), ("nothing_new", False)):
+        started = time.perf_counter()
+        link_database(database, settings, full=full)
+        timed[name] = time.perf_counter() - started
+    _store(database, adverts[n:], n)
+    analyse(database)
+    started = time.perf_counter()
+    summary = link_database(database, settings)
+    timed["incremental"] = time.perf_counter() - started
+    return {
+        "adverts": n,
+        "db": "sqlite",
+        "link_database_full_s": round(timed["full"], 2),
+        "nothing_new_s": round(timed["nothing_new"], 2),
+        "incremental_1pct_s": round(timed["incremental"], 2),
+        "incremental_share": round(timed["incremental"] / timed["full"], 3),
+        "signed": summary.signed,
+        "searched": summary.searched,
+    }
+
+
 def run() -> list[dict]:
     rows: list[dict] = []
-    for n in SIZES:
+    for n in [*SIZES, "db"]:
         out = subprocess.run(
             [sys.executable, "-P", __file__, str(n)],
             capture_output=True,
@@ -97,6 +174,9 @@ def run() -> list[dict]:
             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
         )
         row = json.loads(out.stdout.strip().splitlines()[-1])
+        if n == "db":
+            rows.append(row)
+            continue
         row["incremental_share"] = round(row["incremental_1pct_s"] / row["link_full_s"], 3)
         if rows:
             row["growth_vs_previous"] = round(row["link_full_s"] / rows[-1]["link_full_s"], 1)
@@ -105,4 +185,7 @@ def run() -> list[dict]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(measure(int(sys.argv[1]))))
+    if sys.argv[1] == "db":
+        print(json.dumps(measure_database(DB_SIZE)))
+    else:
+        print(json.dumps(measure(int(sys.argv[1]))))

@@ -48,8 +48,10 @@ def shared_contact_personas(
     names = len({a.name_keys for a in adverts if a.name_keys})
     ages = len({a.age for a in adverts if a.age is not None})
     differences = " and ".join(
-        f"{count} different {label}" for count, label in ((names, "names"), (ages, "ages"))
-        if count > 1)
+        f"{count} different {label}"
+        for count, label in ((names, "names"), (ages, "ages"))
+        if count > 1
+    )
     return _explain(
         rule,
         f"same contact point {pseudonym[:8]} in {len(adverts)} adverts"

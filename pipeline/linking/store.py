@@ -20,6 +20,8 @@ from models import (
 from pipeline.linking.facts import AdvertFacts
 from pipeline.linking.linker import Link
 
+_EVIDENCE = ("field", "start", "end", "detail")
+
 
 def load_facts(session: Session) -> dict[int, AdvertFacts]:
     """Every advert with its contacts, versions (cities over time, analysis) and latest hits."""
@@ -88,24 +90,28 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
 
 
 def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
+    # Plain columns, not ORM objects: identity-map bookkeeping was most of a run's cost.
     version_ids = list(latest.values())
     for start in range(0, len(version_ids), 5000):
-        for hit in session.scalars(
-            select(IndicatorHit).where(
-                IndicatorHit.version_id.in_(version_ids[start : start + 5000])
+        for advert_id, rule_id, weight, category, ruleset_version, evidence in session.execute(
+            select(
+                IndicatorHit.advert_id,
+                IndicatorHit.rule_id,
+                IndicatorHit.weight,
+                IndicatorHit.category,
+                IndicatorHit.ruleset_version,
+                IndicatorHit.evidence,
             )
+            .where(IndicatorHit.version_id.in_(version_ids[start : start + 5000]))
+            .order_by(IndicatorHit.id)
         ):
-            facts[hit.advert_id].hits.setdefault(
-                hit.rule_id,
+            facts[advert_id].hits.setdefault(
+                rule_id,
                 {
-                    "weight": hit.weight,
-                    "category": hit.category,
-                    "ruleset_version": hit.ruleset_version,
-                    "evidence": {
-                        k: v
-                        for k, v in hit.evidence.items()
-                        if k in ("field", "start", "end", "detail")
-                    },
+                    "weight": weight,
+                    "category": category,
+                    "ruleset_version": ruleset_version,
+                    "evidence": {k: evidence[k] for k in _EVIDENCE if k in evidence},
                 },
             )
 
