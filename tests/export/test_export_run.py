@@ -28,9 +28,28 @@ def _leaks(text: str, truth: dict[str, Any]) -> list[str]:
     return module.leaks(text, truth)
 
 
-def _export(out: Path, recipient: str = "Uni A") -> int:
+def _export(out: Path, recipient: str = "Uni A", fmt: str = "csv") -> int:
     return main(["export", "--recipient", recipient, "--basis", "Research, DPA section 10",
-                 "--expires", "2099-01-31", "--out", str(out)])
+                 "--expires", "2099-01-31", "--out", str(out), "--format", fmt])
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_export_parquet_matches_csv(filled: Database, truth: dict[str, Any], tmp_path: Path,
+                                    researcher: None) -> None:
+    import pyarrow.parquet as pq
+
+    assert _export(tmp_path / "csv") == 0
+    assert _export(tmp_path / "pq", fmt="parquet") == 0
+    for table in ("adverts", "clusters", "indicator_hits"):
+        rows = list(csv.DictReader((tmp_path / "csv" / f"{table}.csv").open(encoding="utf-8")))
+        parquet = pq.read_table(tmp_path / "pq" / f"{table}.parquet")
+        assert parquet.num_rows == len(rows)
+        assert parquet.column_names == (list(rows[0]) if rows else parquet.column_names)
+        values = " ".join(str(v) for column in parquet.to_pydict().values() for v in column)
+        assert _leaks(values, truth) == [], table
+    package = json.loads((tmp_path / "pq" / "datapackage.json").read_text())
+    assert {r["path"] for r in package["resources"] if r["format"] == "parquet"} >= {
+        "adverts.parquet", "clusters.parquet", "indicator_hits.parquet"}
 
 
 @pytest.fixture
