@@ -117,3 +117,25 @@ def load_test_helper(relative: str) -> ModuleType:
 @pytest.fixture(scope="session")
 def test_helper() -> Callable[[str], ModuleType]:
     return load_test_helper
+
+
+# Shared by several test folders (defined here once; each folder's conftest says what `truth`
+# means for it: the outreach world's small ground truth, or the whole demo world's).
+@pytest.fixture(scope="session")
+def helper(test_helper: Callable[[str], ModuleType]) -> ModuleType:
+    """The small stored, analysed and clustered world of the outreach and rules tests."""
+    return test_helper("outreach/outreach_world.py")
+
+
+@pytest.fixture
+def world_db(database: Database, helper: ModuleType, truth: dict) -> Database:
+    """The `database` fixture (both engines) holding the small world, analysed and clustered."""
+    helper.build(database, truth)
+    return database
+
+
+@pytest.fixture
+def filled(database: Database, truth: dict, test_helper: Callable[[str], ModuleType]) -> Database:
+    """The `database` fixture holding the demo world's ground truth, as if crawled and linked."""
+    test_helper("digest/digest_world.py").fill(database, truth, days=14)
+    return database
