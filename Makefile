@@ -39,7 +39,7 @@ test: install browser lint ## Lint, then the whole test suite on SQLite and Post
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
 
 bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks/results/
-	$(BIN)/python benchmarks/run.py
+	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean: ## Remove the demo data, build leftovers and caches (keeps .venv)
 	rm -rf var build *.egg-info .pytest_cache .ruff_cache
