@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from models import Cluster, ClusterEvent, ClusterMember, Score
+from models import Cluster, ClusterMember, Score
 from pipeline import clock
-from pipeline.linking import store
 from pipeline.linking.config import LinkingRules
 from pipeline.linking.facts import AdvertFacts
 from pipeline.linking.identity import assign
@@ -20,12 +19,10 @@ from pipeline.linking.linker import Link
 from pipeline.linking.scoring import (
     advert_explanations,
     merge_member_explanations,
-    regional_medians,
     total,
 )
 
-if TYPE_CHECKING:
-    from pipeline.linking.run import LinkSummary
+_PART = 5000  # ids per IN list
 
 
 def _events(
@@ -59,32 +56,54 @@ def _events(
     return [{"cluster_id": cluster_id, "at": now, **event} for event in out]
 
 
+def _delete_rows(session: Session, advert_ids: list[int], cluster_ids: list[int]) -> None:
+    """Memberships and scores of the rewritten adverts and clusters only."""
+    for start in range(0, len(advert_ids), _PART):
+        part = advert_ids[start : start + _PART]
+        session.execute(delete(ClusterMember).where(ClusterMember.advert_id.in_(part)))
+        session.execute(
+            delete(Score).where(Score.subject_kind == "advert", Score.subject_id.in_(part))
+        )
+    for start in range(0, len(cluster_ids), _PART):
+        part = cluster_ids[start : start + _PART]
+        session.execute(
+            delete(Score).where(Score.subject_kind == "cluster", Score.subject_id.in_(part))
+        )
+
+
 def write_clusters(
     session: Session,
     facts: dict[int, AdvertFacts],
     groups: dict[int, list[int]],
+    old: dict[int, int],
     links: list[Link],
     rules: LinkingRules,
     ruleset: Any,
     version: str,
-    summary: LinkSummary,
-) -> None:
-    old = store.memberships(session)
+    medians: dict[tuple[str, str], float],
+    full: bool,
+) -> tuple[list[dict[str, Any]], set[int]]:
+    """Rewrite the clusters of `groups` (every component when `full`; else the dirty ones,
+    whose adverts' old memberships `old` holds); returns the events and the cluster ids
+    written (kept, new, merged away or emptied)."""
     before: dict[int, set[int]] = defaultdict(set)
     for advert_id, cluster_id in old.items():
         before[cluster_id].add(advert_id)
-    clusters = {c.id: c for c in session.scalars(select(Cluster))}
+    query = select(Cluster) if full else select(Cluster).where(Cluster.id.in_(sorted(before)))
+    clusters = {c.id: c for c in session.scalars(query)}
     plan = assign(groups, old)
     now = clock.now()
     horizon = now - timedelta(days=rules.config.clusters.active_days)
-    medians = regional_medians(list(facts.values()))
     per_advert = {a: advert_explanations(f, medians, ruleset) for a, f in facts.items()}
     label_of = {a: label for label, ids in groups.items() for a in ids}
     links_of: dict[int, list[Link]] = defaultdict(list)
     for link in links:
-        links_of[label_of[link.a]].append(link)
+        if link.a in label_of:
+            links_of[label_of[link.a]].append(link)
     events: list[dict[str, Any]] = []
-    session.execute(delete(ClusterMember))
+    if full:
+        session.execute(delete(ClusterMember))
+        session.execute(delete(Score))
     members_rows, scores = [], []
     for label, advert_ids in sorted(groups.items()):
         members = [facts[a] for a in sorted(advert_ids)]
@@ -120,9 +139,6 @@ def write_clusters(
             {**x, "ruleset_version": version} for x in cross_indicators(rules, members, label_links)
         ]
         cluster.score, cluster.ruleset_version = total(explanation), version
-        summary.clusters += 1
-        summary.active_clusters += cluster.active
-        summary.targets += cluster.active and cluster.score >= rules.config.target_threshold
         scores.append(
             {
                 "subject_kind": "cluster",
@@ -147,6 +163,9 @@ def write_clusters(
             )
     for cluster_id in plan.emptied:
         clusters[cluster_id].size, clusters[cluster_id].active = 0, False
+    written = set(before) | {row["cluster_id"] for row in members_rows}
+    if not full:
+        _delete_rows(session, sorted(label_of), sorted(written))
     session.flush()
     if members_rows:
         session.execute(insert(ClusterMember), members_rows)
@@ -161,9 +180,6 @@ def write_clusters(
         }
         for a, e in per_advert.items()
     ]
-    session.execute(delete(Score))
-    session.execute(insert(Score), scores)
-    if events:
-        session.execute(insert(ClusterEvent), events)
-    for event in events:
-        summary.events[event["kind"]] = summary.events.get(event["kind"], 0) + 1
+    if scores:
+        session.execute(insert(Score), scores)
+    return events, written

@@ -8,9 +8,8 @@ adverts alone, and gives the same pairs a full run gives.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -22,9 +21,9 @@ from pipeline.linking.unionfind import UnionFind
 CHUNK = 5000
 
 
-@dataclass(frozen=True, slots=True)
-class LinkRecord:
-    """What linking needs of one advert: its text, contact pseudonyms and image pHashes."""
+class LinkRecord(NamedTuple):
+    """What linking needs of one advert: its text, contact pseudonyms and image pHashes
+    (a tuple: a run builds one per advert)."""
 
     advert_id: int
     text: str
@@ -32,13 +31,14 @@ class LinkRecord:
     phashes: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
+    """Why two adverts belong together (a tuple: a run builds one per stored link)."""
+
     a: int  # advert ids, a < b
     b: int
     kind: str
     strength: float
-    evidence: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = {}  # noqa: RUF012 - never mutated; empty for stored links
 
 
 def _chunks(records: Iterable[LinkRecord]) -> Iterator[list[LinkRecord]]:

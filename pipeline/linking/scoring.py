@@ -7,6 +7,7 @@ weight when any member shows it, so size alone does not add up weights.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from statistics import median
 from typing import Any
 
@@ -20,10 +21,17 @@ _PLAIN = {"youth": "youthful wording", "voice": "written about her, not by her"}
 
 def regional_medians(adverts: list[AdvertFacts]) -> dict[tuple[str, str], float]:
     """Median price per (region, currency) from the data itself."""
+    return medians_of((a.region, a.currency, a.price) for a in adverts)
+
+
+def medians_of(
+    rows: Iterable[tuple[str | None, str | None, float | None]],
+) -> dict[tuple[str, str], float]:
+    """Median price per (region, currency) of (region, currency, price) rows, ≥ 5 prices."""
     prices: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for advert in adverts:
-        if advert.price and advert.region and advert.currency:
-            prices[(advert.region, advert.currency)].append(advert.price)
+    for region, currency, price in rows:
+        if price and region and currency:
+            prices[(region, currency)].append(price)
     return {key: median(values) for key, values in prices.items() if len(values) >= 5}
 
 

@@ -30,7 +30,7 @@ def config_key(config: TemplateConfig) -> str:
 
 def load(session: Session, key: str) -> dict[int, bytes]:
     """Advert id -> stored signature bytes made under `key` (b"" when too short to link)."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(LinkSignature.advert_id, LinkSignature.signature).where(LinkSignature.config == key)
     )
     return {advert_id: bytes(blob) for advert_id, blob in rows}
@@ -83,6 +83,8 @@ def texts(session: Session, advert_ids: list[int]) -> dict[int, str]:
 def phashes(session: Session) -> dict[int, tuple[int, ...]]:
     """Every advert's image pHashes, sorted (one query of two short columns)."""
     found: dict[int, list[int]] = defaultdict(list)
-    for advert_id, phash in session.execute(select(ImageHash.advert_id, ImageHash.phash)):
+    for advert_id, phash in session.connection().execute(
+        select(ImageHash.advert_id, ImageHash.phash)
+    ):
         found[advert_id].append(parse_phash(phash))
     return {advert_id: tuple(sorted(values)) for advert_id, values in found.items()}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, cast, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from models import (
@@ -21,25 +22,47 @@ from pipeline.linking.facts import AdvertFacts
 from pipeline.linking.linker import Link
 
 _EVIDENCE = ("field", "start", "end", "detail")
+_PART = 5000  # ids per IN list
 
 
-def load_facts(session: Session) -> dict[int, AdvertFacts]:
-    """Every advert with its contacts, versions (cities over time, analysis) and latest hits."""
-    sites = {row[0]: row[1] for row in session.execute(select(Site.id, Site.name))}
+def _core(session: Session) -> Connection:
+    """Bulk reads go through Core, not the ORM: ORM row loading was most of their cost."""
+    return session.connection()
+
+
+def _parts(advert_ids: list[int] | None) -> list[list[int] | None]:
+    """The ids in IN-list sized parts; [None] (no filter) for every advert."""
+    if advert_ids is None:
+        return [None]
+    return [advert_ids[i : i + _PART] for i in range(0, len(advert_ids), _PART)]
+
+
+def load_facts(
+    session: Session, contacts: dict[int, tuple[str, ...]], advert_ids: list[int] | None = None
+) -> dict[int, AdvertFacts]:
+    """Adverts (every one, or `advert_ids`) with contacts, versions (cities over time,
+    analysis) and latest hits."""
+    sites = {row[0]: row[1] for row in _core(session).execute(select(Site.id, Site.name))}
     facts: dict[int, AdvertFacts] = {}
-    for row in session.execute(
-        select(
-            Advert.id,
-            Advert.site_id,
-            Advert.first_seen,
-            Advert.last_seen,
-            Advert.gone_at,
-            Advert.stated_age,
-            Advert.price,
-            Advert.currency,
-            Advert.region,
-        ).order_by(Advert.id)
-    ):
+    columns = select(
+        Advert.id,
+        Advert.site_id,
+        Advert.first_seen,
+        Advert.last_seen,
+        Advert.gone_at,
+        Advert.stated_age,
+        Advert.price,
+        Advert.currency,
+        Advert.region,
+    ).order_by(Advert.id)
+    rows = [
+        row
+        for part in _parts(advert_ids)
+        for row in _core(session).execute(
+            columns if part is None else columns.where(Advert.id.in_(part))
+        )
+    ]
+    for row in rows:
         facts[row.id] = AdvertFacts(
             row.id,
             sites.get(row.site_id, "?"),
@@ -50,24 +73,23 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
             price=float(row.price) if row.price is not None else None,
             currency=row.currency,
             region=row.region,
+            contacts=contacts.get(row.id, ()),
         )
-    contacts: dict[int, list[str]] = defaultdict(list)
-    for advert_id, pseudonym in session.execute(
-        select(AdvertContact.advert_id, ContactPoint.pseudonym).join(
-            ContactPoint, ContactPoint.id == AdvertContact.contact_point_id
-        )
-    ):
-        contacts[advert_id].append(pseudonym)
     latest: dict[int, int] = {}
-    for version in session.execute(
-        select(
-            AdvertVersion.id,
-            AdvertVersion.advert_id,
-            AdvertVersion.seen_at,
-            AdvertVersion.city,
-            AdvertVersion.analysis,
-        ).order_by(AdvertVersion.id)
-    ):
+    versions = select(
+        AdvertVersion.id,
+        AdvertVersion.advert_id,
+        AdvertVersion.seen_at,
+        AdvertVersion.city,
+        AdvertVersion.analysis,
+    ).order_by(AdvertVersion.id)
+    for version in [
+        row
+        for part in _parts(advert_ids)
+        for row in _core(session).execute(
+            versions if part is None else versions.where(AdvertVersion.advert_id.in_(part))
+        )
+    ]:
         advert = facts.get(version.advert_id)
         if advert is None:
             continue
@@ -79,9 +101,6 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
             advert.name_keys = frozenset(analysis.get("name_keys", []))
             advert.nationalities = tuple(analysis.get("nationalities", []))
             advert.languages = tuple(x["lang"] for x in analysis.get("languages", []))
-    for advert_id, pseudonyms in contacts.items():
-        if advert_id in facts:
-            facts[advert_id].contacts = tuple(sorted(pseudonyms))
     for advert in facts.values():
         if advert.timeline:  # still there at last sight, in its latest city
             advert.timeline.append((advert.last_seen, advert.timeline[-1][1]))
@@ -92,8 +111,9 @@ def load_facts(session: Session) -> dict[int, AdvertFacts]:
 def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
     # Plain columns, not ORM objects: identity-map bookkeeping was most of a run's cost.
     version_ids = list(latest.values())
-    for start in range(0, len(version_ids), 5000):
-        for advert_id, rule_id, weight, category, ruleset_version, evidence in session.execute(
+    connection = _core(session)
+    for start in range(0, len(version_ids), _PART):
+        for advert_id, rule_id, weight, category, ruleset_version, evidence in connection.execute(
             select(
                 IndicatorHit.advert_id,
                 IndicatorHit.rule_id,
@@ -102,7 +122,7 @@ def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int
                 IndicatorHit.ruleset_version,
                 IndicatorHit.evidence,
             )
-            .where(IndicatorHit.version_id.in_(version_ids[start : start + 5000]))
+            .where(IndicatorHit.version_id.in_(version_ids[start : start + _PART]))
             .order_by(IndicatorHit.id)
         ):
             facts[advert_id].hits.setdefault(
@@ -116,18 +136,43 @@ def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int
             )
 
 
-def stored_links(session: Session) -> list[Link]:
-    # Plain rows, not ORM objects: a run reads every stored link, and identity-map
-    # bookkeeping was most of the cost.
+def contacts(session: Session) -> dict[int, tuple[str, ...]]:
+    """Every advert's contact pseudonyms, sorted (the linker indexes all of them)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for advert_id, pseudonym in _core(session).execute(
+        select(AdvertContact.advert_id, ContactPoint.pseudonym).join(
+            ContactPoint, ContactPoint.id == AdvertContact.contact_point_id
+        )
+    ):
+        found[advert_id].append(pseudonym)
+    return {advert_id: tuple(sorted(values)) for advert_id, values in found.items()}
+
+
+def advert_ids(session: Session) -> list[int]:
+    return list(_core(session).scalars(select(Advert.id).order_by(Advert.id)))
+
+
+def prices(session: Session) -> list[tuple[str | None, str | None, float | None]]:
+    """(region, currency, price) of every advert, for the regional medians."""
     return [
-        Link(a, b, kind, strength, evidence)
-        for a, b, kind, strength, evidence in session.execute(
+        (region, currency, float(price) if price is not None else None)
+        for region, currency, price in _core(session).execute(
+            select(Advert.region, Advert.currency, cast(Advert.price, Float))
+        )
+    ]
+
+
+def stored_links(session: Session) -> list[Link]:
+    """Every stored link without its evidence (scores read kinds and ends only, and decoding
+    every evidence JSON was most of an incremental run's cost)."""
+    return [
+        Link(*row)
+        for row in _core(session).execute(
             select(
                 AdvertLink.advert_a_id,
                 AdvertLink.advert_b_id,
                 AdvertLink.kind,
                 AdvertLink.strength,
-                AdvertLink.evidence,
             )
         )
     ]
@@ -136,7 +181,7 @@ def stored_links(session: Session) -> list[Link]:
 def memberships(session: Session) -> dict[int, int]:
     return {
         row[0]: row[1]
-        for row in session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
+        for row in _core(session).execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
     }
 
 
@@ -146,5 +191,5 @@ def max_version_id(session: Session) -> int:
 
 def changed_since(session: Session, version_id: int) -> set[int]:
     return set(
-        session.scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > version_id))
+        _core(session).scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > version_id))
     )

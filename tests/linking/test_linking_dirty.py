@@ -1,0 +1,154 @@
+"""Incremental linking (both engines) rewrites only dirty clusters: those that gain members or
+hold adverts with new versions; the rest keep their rows and get dates refreshed only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import delete, select
+
+from models import Advert, Cluster, ClusterEvent, ClusterMember, Score
+from pipeline import clock
+from pipeline.analysis import analyse
+from pipeline.crawlruns import ensure_site
+from pipeline.db import Database
+from pipeline.ingest import store_adverts
+from pipeline.linking.run import link_database
+from pipeline.settings import Settings
+from spiders.items import AdvertItem
+
+DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
+PHONES = {"x": "+4520111111", "y": "+4520222222", "z": "+4520333333"}
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_after() -> Iterator[None]:
+    yield
+    clock.set_now(None)
+
+
+def _see(database: Database, day: int, adverts: list[tuple[str, str]]) -> None:
+    """Sightings on `day` of (external id, owner key in PHONES); short distinct texts, so
+    only the shared number links adverts."""
+    with database.session() as session:
+        site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
+        store_adverts(
+            session,
+            database.keyring,
+            site,
+            None,
+            [
+                AdvertItem(
+                    site="classic",
+                    external_id=ext,
+                    url=f"http://127.0.0.1/ad/{ext}",
+                    fetched_at=DAY0 + timedelta(days=day),
+                    title=f"Annonce {ext}",
+                    text=f"Hej, ny i byen {ext}.",
+                    city="Odense",
+                    contacts=[PHONES[owner]],
+                )
+                for ext, owner in adverts
+            ],
+        )
+    analyse(database)
+
+
+def _rows(database: Database) -> dict[str, Any]:
+    """Per cluster: members with their joined_at, and its score row (id, computed_at)."""
+    with database.session() as session:
+        members: dict[int, set[tuple[str, datetime]]] = {}
+        for cluster_id, ext, joined in session.execute(
+            select(ClusterMember.cluster_id, Advert.external_id, ClusterMember.joined_at).join(
+                Advert, Advert.id == ClusterMember.advert_id
+            )
+        ):
+            members.setdefault(cluster_id, set()).add((ext, joined))
+        scores = {
+            subject: (score_id, at, score)
+            for score_id, subject, at, score in session.execute(
+                select(Score.id, Score.subject_id, Score.computed_at, Score.score).where(
+                    Score.subject_kind == "cluster"
+                )
+            )
+        }
+        last_seen = {c: seen for c, seen in session.execute(select(Cluster.id, Cluster.last_seen))}
+    return {"members": members, "scores": scores, "last_seen": last_seen}
+
+
+def _cluster_of(rows: dict[str, Any], ext: str) -> int:
+    return next(c for c, m in rows["members"].items() if ext in {e for e, _ in m})
+
+
+def test_linking_incremental_rewrites_only_the_cluster_that_grew(
+    database: Database, settings: Settings
+) -> None:
+    owners = [(f"{o}{i}", o) for o in PHONES for i in range(3)]
+    _see(database, 0, owners)
+    clock.set_now(DAY0 + timedelta(hours=2))
+    first = link_database(database, settings)
+    assert first.rewritten == 3 and first.clusters == 3
+    before = _rows(database)
+    # A day later: everyone is seen again (no new versions), and x gets two new adverts.
+    _see(database, 1, [*owners, ("x3", "x"), ("x4", "x")])
+    clock.set_now(DAY0 + timedelta(days=1, hours=2))
+    second = link_database(database, settings)
+    after = _rows(database)
+    grown = _cluster_of(before, "x0")
+    assert second.rewritten == 1 and second.clusters == 3 and second.events == {"grew": 1}
+    assert _cluster_of(after, "x3") == grown
+    assert after["scores"][grown][0] != before["scores"][grown][0]  # score row rewritten
+    for owner in ("y", "z"):
+        untouched = _cluster_of(before, f"{owner}0")
+        assert after["members"][untouched] == before["members"][untouched]
+        assert after["scores"][untouched] == before["scores"][untouched]
+        # Dates change without new versions: refreshed from the members, not rescored.
+        assert after["last_seen"][untouched] == DAY0 + timedelta(days=1)
+    # A full run gives the same clusters and scores.
+    full = link_database(database, settings, full=True)
+    again = _rows(database)
+    assert full.rewritten == 3
+    assert {c: {e for e, _ in m} for c, m in again["members"].items()} == {
+        c: {e for e, _ in m} for c, m in after["members"].items()
+    }
+    assert {c: s[2] for c, s in again["scores"].items()} == {
+        c: s[2] for c, s in after["scores"].items()
+    }
+
+
+def test_linking_incremental_marks_quiet_clusters_vanished(
+    database: Database, settings: Settings
+) -> None:
+    _see(database, 0, [("x0", "x"), ("x1", "x"), ("y0", "y")])
+    clock.set_now(DAY0 + timedelta(hours=2))
+    link_database(database, settings)
+    _see(database, 1, [("y0", "y")])
+    clock.set_now(DAY0 + timedelta(days=30))
+    quiet = link_database(database, settings)
+    assert quiet.rewritten == 0 and quiet.active_clusters == 0
+    assert quiet.events == {"vanished": 2}
+    with database.session() as session:
+        kinds = list(session.scalars(select(ClusterEvent.kind).order_by(ClusterEvent.id)))
+    assert kinds == ["created", "created", "vanished", "vanished"]
+
+
+def test_linking_incremental_empties_clusters_whose_adverts_were_purged(
+    database: Database, settings: Settings
+) -> None:
+    _see(database, 0, [("x0", "x"), ("x1", "x"), ("y0", "y"), ("y1", "y")])
+    clock.set_now(DAY0 + timedelta(hours=2))
+    link_database(database, settings)
+    with database.session() as session:
+        session.execute(delete(Advert).where(Advert.external_id.in_(["x0", "x1", "y1"])))
+    after = link_database(database, settings)
+    assert after.clusters == 1 and after.rewritten == 1  # y shrank; x is gone
+    with database.session() as session:
+        sizes = sorted(session.scalars(select(Cluster.size)))
+        scored = session.execute(select(Score.subject_kind, Score.subject_id)).all()
+        left = session.scalar(select(Advert.id).where(Advert.external_id == "y0"))
+        cluster_id = session.scalar(select(ClusterMember.cluster_id))
+    assert sizes == [0, 1]
+    assert sorted(scored) == sorted([("advert", left), ("cluster", cluster_id)])
