@@ -86,6 +86,19 @@ def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
     return _recorded(f"crawl:{site}", work)
 
 
+def weekly_full_link() -> str:
+    """Recompute every cluster and score (incremental runs keep untouched clusters' price
+    explanations from older regional medians)."""
+    from pipeline.linking.run import link_database
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        with _analysis_lock:
+            summary = link_database(app.database(), app.settings, full=True)
+        return "done", {"clusters": summary.clusters, "targets": summary.targets}
+
+    return _recorded("link-full", work)
+
+
 def weekly_digest() -> str:
     """The digest of the week that just ended (Europe/Copenhagen weeks)."""
     from pipeline.digest import write_digest

@@ -55,6 +55,9 @@ def job_specs(settings: Settings, sites: list[SiteFile], crawl_time_limit: float
     specs.append(JobSpec("digest", "pipeline.jobs:weekly_digest",
                          CronTrigger(day_of_week=settings.digest_weekday,
                                      hour=settings.digest_hour, minute=0, timezone=tz)))
+    specs.append(JobSpec("link-full", "pipeline.jobs:weekly_full_link",
+                         CronTrigger(day_of_week="sun", hour=settings.purge_hour, minute=0,
+                                     timezone=tz)))
     specs.append(JobSpec("purge", "pipeline.jobs:nightly_purge",
                          CronTrigger(hour=settings.purge_hour, minute=30, timezone=tz)))
     return specs

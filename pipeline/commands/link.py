@@ -22,6 +22,7 @@ def print_link_summary(summary: LinkSummary) -> None:
         table.add_row(f"{kind} links", str(count))
     table.add_row("template buckets skipped as stock text", str(summary.boilerplate))
     table.add_row("clusters", str(summary.clusters))
+    table.add_row("clusters rewritten this run", str(summary.rewritten))
     table.add_row("active clusters", str(summary.active_clusters))
     table.add_row("contact targets (active, score ≥ threshold)", str(summary.targets))
     for kind, count in sorted(summary.events.items()):

@@ -44,13 +44,13 @@ def _jobs(database) -> list[tuple[str, float]]:
 
 def test_scheduler_restart_keeps_jobs_and_runs_missed_once(database, settings, tmp_path,
                                                           monkeypatch) -> None:
-    (tmp_path / "sites").mkdir()  # no sites: the digest and the purge are the jobs
+    (tmp_path / "sites").mkdir()  # no sites: digest, weekly full link and purge are the jobs
     env = {**os.environ, "SCOUT_SITES_DIR": str(tmp_path / "sites"),
            "SCOUT_DEFAULT_ROLE": "admin"}
     first = _start(env)
     try:
         try:
-            _wait(lambda: len(_jobs(database)) == 2 or first.poll() is not None)
+            _wait(lambda: len(_jobs(database)) == 3 or first.poll() is not None)
         except AssertionError:
             first.kill()
             raise AssertionError(first.communicate()) from None
@@ -63,7 +63,7 @@ def test_scheduler_restart_keeps_jobs_and_runs_missed_once(database, settings, t
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=30)
     before = _jobs(database)
-    assert [job_id for job_id, _ in before] == ["digest", "purge"]
+    assert [job_id for job_id, _ in before] == ["digest", "link-full", "purge"]
     # as if the scheduler had been down for three nights: the purge's next run is long past
     store = SQLAlchemyJobStore(url=settings.effective_database_url, tablename=JOBS_TABLE)
     store.start(BackgroundScheduler(timezone=settings.tz), "default")
@@ -82,7 +82,7 @@ def test_scheduler_restart_keeps_jobs_and_runs_missed_once(database, settings, t
         if restarted.poll() is None:
             restarted.kill()
     after = _jobs(database)
-    assert [job_id for job_id, _ in after] == ["digest", "purge"]  # none lost, none doubled
+    assert [job_id for job_id, _ in after] == ["digest", "link-full", "purge"]  # none lost/doubled
     assert dict(after)["digest"] == dict(before)["digest"]  # an unchanged job keeps its time
     assert dict(after)["purge"] > time.time()  # rescheduled after the catch-up run
     with database.session() as session:

@@ -70,6 +70,7 @@ def test_schedule_two_simulated_weeks(database, settings, tmp_path, monkeypatch)
     assert count["crawl:demo_classic_slow"] == 7
     assert count["crawl:demo_down"] == 2
     assert count["purge"] == 14
+    assert count["link-full"] == 2  # Sundays
     digests = [when for job_id, when in fired if job_id == "digest"]
     assert [d.astimezone(tz).hour for d in digests] == [7, 7]  # either side of the DST change
     assert [d.astimezone(tz).utcoffset() for d in digests] == [timedelta(hours=2),
