@@ -50,7 +50,8 @@ def _cell(value: object) -> str:
 
 def main() -> int:
     wanted = os.environ.get("BENCH")
-    console = Console()
+    # wide tables stay readable when the output goes to a file or a CI log
+    console = Console(width=None if sys.stdout.isatty() else 220, highlight=False)
     RESULTS.mkdir(exist_ok=True)
     paths = sorted(HERE.glob("bench_*.py"))
     if wanted:
