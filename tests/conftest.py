@@ -20,6 +20,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from demo.world import build_world
+from pipeline import clock
 from pipeline.db import Database, open_database
 from pipeline.migrations import upgrade
 from pipeline.settings import Settings, load_settings
@@ -27,6 +29,19 @@ from pipeline.settings import Settings, load_settings
 POSTGRES_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("SCOUT_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(autouse=True)
+def _wall_clock_after() -> Iterator[None]:
+    """Tests that run on a simulated clock leave the wall clock behind them."""
+    yield
+    clock.set_now(None)
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    """The demo world's ground truth (seed 7, 14 days); some folders override it."""
+    return build_world(seed=7, days=14).ground_truth()
 
 
 @pytest.fixture(autouse=True)

@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from linking_world import load_world  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
-from demo import build_world
 from models import AdvertLink, Cluster, ClusterEvent, ClusterMember, Score
 from pipeline import clock
 from pipeline.db import Database
 from pipeline.linking.evaluation import evaluate_clusters
 from pipeline.linking.run import link_database
 from pipeline.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def truth() -> dict[str, Any]:
-    return build_world(seed=7, days=14).ground_truth()
-
-
-@pytest.fixture(autouse=True)
-def _wall_clock_after() -> Iterator[None]:
-    yield
-    clock.set_now(None)
 
 
 def _partition(database: Database) -> set[frozenset[int]]:

@@ -3,11 +3,9 @@ hold adverts with new versions; the rest keep their rows and get dates refreshed
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import delete, select
 
 from models import Advert, Cluster, ClusterEvent, ClusterMember, Score
@@ -22,12 +20,6 @@ from spiders.items import AdvertItem
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 PHONES = {"x": "+4520111111", "y": "+4520222222", "z": "+4520333333"}
-
-
-@pytest.fixture(autouse=True)
-def _wall_clock_after() -> Iterator[None]:
-    yield
-    clock.set_now(None)
 
 
 def _see(database: Database, day: int, adverts: list[tuple[str, str]]) -> None:

@@ -3,10 +3,8 @@ reappeared — from a few hand-made adverts joined by their phone numbers only."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from models import Cluster, ClusterEvent, ClusterMember, Score
@@ -27,12 +25,6 @@ OTHER = (
     "Erfaren massør tilbyder afslappende behandlinger i rolige omgivelser, tidsbestilling "
     "nødvendig, parkering ved døren og kaffe bagefter, {name}."
 )
-
-
-@pytest.fixture(autouse=True)
-def _wall_clock_after() -> Iterator[None]:
-    yield
-    clock.set_now(None)
 
 
 def _see(

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
 from linking_world import load_world  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
-from demo import build_world
 from models import AdvertVersion, ClusterMember, LinkSignature, Score
 from pipeline import clock
 from pipeline.db import Database
 from pipeline.linking.config import LINKING_FILE
 from pipeline.linking.run import link_database
 from pipeline.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def truth() -> dict[str, Any]:
-    return build_world(seed=7, days=14).ground_truth()
-
-
-@pytest.fixture(autouse=True)
-def _wall_clock_after() -> Iterator[None]:
-    yield
-    clock.set_now(None)
 
 
 def _state(database: Database) -> tuple[set[frozenset[int]], dict[int, float]]:

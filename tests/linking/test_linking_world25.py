@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -16,12 +15,6 @@ from pipeline import clock
 from pipeline.cli import main
 from pipeline.db import Database
 from pipeline.linking.evaluation import evaluate_clusters
-
-
-@pytest.fixture(autouse=True)
-def _wall_clock_after() -> Iterator[None]:
-    yield
-    clock.set_now(None)
 
 
 def test_linking_top_20_are_controlled_on_a_25_controller_world(
