@@ -19,6 +19,8 @@ class Advert(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "external_id"),
         Index("ix_adverts_active_region", "gone_at", "region", "last_seen"),
+        # Regional price medians (linking) read this index, not the (large) advert rows.
+        Index("ix_adverts_region_price", "region", "currency", "price"),
     )
 
     id: Mapped[int_pk]

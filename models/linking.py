@@ -1,4 +1,5 @@
-"""What linking keeps per advert between runs: its text's MinHash signature (no text)."""
+"""What linking keeps per advert between runs: its text's MinHash signature (no text) and its
+image pHashes, one row an advert, so an incremental run reads one short row per advert."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from models.base import Base, BigId
 
 
 class LinkSignature(Base):
-    """One advert's template signature, so an incremental run reads and signs only new texts.
+    """One advert's linking state, so an incremental run reads and signs only new texts.
 
     `signature` is num_perm little-endian uint32 values (256 bytes at the default 64), empty
-    when the text is too short to link on; `config` names the template settings it was made
-    under, and a signature under other settings is never used."""
+    when the text is too short to link on or template links are off; `config` names the
+    template settings it was made under, and a signature under other settings is never used.
+    `phashes` is the advert's image pHashes (a copy of `image_hashes`), sorted little-endian
+    uint64 values, 8 bytes an image."""
 
     __tablename__ = "link_signatures"
 
@@ -22,3 +25,4 @@ class LinkSignature(Base):
     )
     config: Mapped[str] = mapped_column(String(16))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+    phashes: Mapped[bytes] = mapped_column(LargeBinary)

@@ -14,6 +14,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from spacy.schemas import validate_token_pattern
 
+from nlp import yamlfiles
+
 RULES_DIR = Path(__file__).parent / "rules"
 LANG_CODE = re.compile(r"^(?:[a-z]{2}|xx)$")
 
@@ -201,7 +203,7 @@ def _check_patterns(rule: Rule) -> None:
 
 def _load_file(path: Path, label: str) -> list[Rule]:
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RuleError(f"{label}: not valid YAML: {exc}") from exc
     if not isinstance(entries, list):

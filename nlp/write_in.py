@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import phonenumbers
-import yaml
+
+from nlp import yamlfiles
 
 TABLE_FILE = Path(__file__).resolve().parent / "lang" / "write_in.yaml"
 
@@ -44,7 +45,7 @@ class WriteInTable:
 @lru_cache(maxsize=4)
 def load_table(path: Path = TABLE_FILE) -> WriteInTable:
     """Read ``write_in.yaml`` (cached)."""
-    data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
     countries: dict[str, dict[str, Any]] = data["countries"]
     words = {
         str(word).casefold(): code

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from nlp import yamlfiles
 from pipeline.errors import ScoutError
 from spiders.safe_regex import check_safe_regex
 
@@ -233,7 +234,7 @@ def _describe(error: ValidationError) -> str:
 def load_site_file(path: Path) -> SiteFile:
     """Read and validate one site file; the name must equal the file's stem."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise SiteFileError(f"{path}: cannot read: {exc.strerror}") from exc
     except yaml.YAMLError as exc:

@@ -6,11 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Cluster, ContactLogEntry, Score
+from nlp import yamlfiles
 from pipeline.digest.weeks import Week
 
 LINKING_RULES = Path(__file__).resolve().parents[2] / "nlp" / "rules" / "linking"
@@ -29,7 +29,7 @@ class TargetSummary:
 def target_threshold(rules_dir: Path = LINKING_RULES) -> float:
     """The threshold outreach uses (first `target_threshold`/`threshold` in the linking rules)."""
     for path in sorted(rules_dir.glob("*.yaml")) if rules_dir.is_dir() else []:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(loaded, dict):
             for key in _THRESHOLD_KEYS:
                 if isinstance(loaded.get(key), int | float):

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from nlp import yamlfiles
 from pipeline.errors import ScoutError
 
 LINKING_FILE = Path(__file__).resolve().parents[2] / "nlp" / "rules" / "linking" / "linking.yaml"
@@ -78,7 +79,7 @@ class LinkingRules:
 def parse_linking(raw: bytes, where: str = "linking.yaml") -> LinkingRules:
     """Validate rule-file bytes; a broken file is a ScoutError naming the field."""
     try:
-        data: Any = yaml.safe_load(raw) or {}
+        data: Any = yamlfiles.safe_load(raw) or {}
         config = LinkingConfig.model_validate(data)
     except (yaml.YAMLError, ValidationError) as exc:
         first = str(exc).strip().splitlines()

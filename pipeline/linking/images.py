@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.linking.buckets import BucketTable, unique_pairs
+from pipeline.linking.buckets import BucketTable, members, unique_pairs
 from pipeline.linking.config import ImageConfig
 
 TABLES = 24
@@ -38,7 +38,11 @@ class ImageIndex:
     def __init__(self, config: ImageConfig) -> None:
         self.config = config
         rng = np.random.default_rng(3)
-        self._masks = [rng.choice(64, size=BITS_PER_TABLE, replace=False) for _ in range(TABLES)]
+        # A table's key is the hash with all but its sampled bits cleared.
+        self._masks = [
+            np.uint64(sum(1 << int(bit) for bit in rng.choice(64, BITS_PER_TABLE, replace=False)))
+            for _ in range(TABLES)
+        ]
         self._tables = [BucketTable() for _ in range(TABLES)]
         self._seen = np.empty(0, dtype=np.uint64)  # distinct hashes, sorted
         self._seen_owner = np.empty(0, dtype=np.int64)  # first record with each of them
@@ -47,9 +51,18 @@ class ImageIndex:
         self._count = 0
 
     def _keys(self, hashes: np.ndarray, table: int) -> np.ndarray:
-        bits = (hashes[:, None] >> self._masks[table].astype(np.uint64)) & np.uint64(1)
-        weights = np.uint64(1) << np.arange(BITS_PER_TABLE, dtype=np.uint64)
-        return (bits * weights).sum(axis=1, dtype=np.uint64)
+        return hashes & self._masks[table]
+
+    def bucket_mates(self, hashes: np.ndarray, sought: np.ndarray) -> np.ndarray:
+        """Per hash: is it a sought hash, or in a table bucket with one? Every copy of such a
+        hash counts, so a linker holding just their adverts finds the pairs (and first owners)
+        it would find holding every advert."""
+        out = members(hashes, hashes[sought])
+        if sought.any():
+            for table in range(TABLES):
+                keys = self._keys(hashes, table)
+                out |= members(keys, keys[sought])
+        return out
 
     def add(self, first: int, phashes: Sequence[Sequence[int]], search: bool) -> np.ndarray:
         owners = np.array([first + i for i, hs in enumerate(phashes) for _ in hs], dtype=np.int64)

@@ -11,19 +11,19 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import AuditEntry, Cluster, ClusterEvent
+from models import AdvertLink, AuditEntry, Cluster, ClusterEvent
 from nlp.rules import load_rules
 from pipeline import audit, clock
 from pipeline.db import Database
 from pipeline.linking import incremental, store
 from pipeline.linking.clusters import write_clusters
 from pipeline.linking.config import LinkingRules, load_linking
-from pipeline.linking.linker import Link, components
+from pipeline.linking.linker import components
 from pipeline.linking.scoring import medians_of
-from pipeline.linking.search import search_links
+from pipeline.linking.search import Mark, Searched, search_links
 from pipeline.settings import Settings
 
 Progress = Callable[[str, int, int], None]
@@ -36,6 +36,7 @@ class LinkSummary:
     adverts: int = 0
     searched: int = 0
     signed: int = 0  # texts read and signed (new, changed or without a stored signature)
+    indexed: int = 0  # adverts the linker held: every one in a full run, else the neighbourhood
     links_by_kind: dict[str, int] = field(default_factory=dict)
     clusters: int = 0
     active_clusters: int = 0
@@ -57,47 +58,68 @@ def _last_run(session: Session) -> dict[str, Any] | None:
 
 def _cluster(
     session: Session,
-    ids: list[int],
-    contacts: dict[int, tuple[str, ...]],
-    old: dict[int, int],
-    links: list[Link],
-    changed: set[int],
+    searched: Searched,
+    full: bool,
     rules: LinkingRules,
     ruleset: Any,
     version: str,
     summary: LinkSummary,
 ) -> None:
     """Rewrite the dirty clusters (all of them in a full run), refresh the others' dates."""
-    full = len(changed) == len(ids)
+    old = searched.old
     groups: dict[int, list[int]] = defaultdict(list)
-    for advert_id, label in components(ids, links).items():
+    for advert_id, label in components(searched.ids, searched.links).items():
         groups[label].append(advert_id)
     if not full:
-        sizes = {row[0]: row[1] for row in session.execute(select(Cluster.id, Cluster.size))}
-        dirty = incremental.dirty_labels(groups, old, sizes, changed)
+        held = sorted(set(old.values()))
+        sizes = {
+            row[0]: row[1]
+            for part in range(0, len(held), 5000)
+            for row in session.execute(
+                select(Cluster.id, Cluster.size).where(Cluster.id.in_(held[part : part + 5000]))
+            )
+        }
+        dirty = incremental.dirty_labels(groups, old, sizes, searched.changed)
         groups = {label: groups[label] for label in dirty}
     rewritten = sorted(a for advert_ids in groups.values() for a in advert_ids)
-    facts = store.load_facts(session, contacts, None if full else rewritten)
-    medians = medians_of(store.prices(session))
-    old_part = old if full else {a: old[a] for a in rewritten if a in old}
-    events, written = write_clusters(
-        session, facts, groups, old_part, links, rules, ruleset, version, medians, full
-    )
+    events: list[dict[str, Any]] = []
+    written: set[int] = set()
+    if groups:
+        facts = store.load_facts(session, searched.contacts, None if full else rewritten)
+        medians = medians_of(store.prices(session))
+        old_part = old if full else {a: old[a] for a in rewritten if a in old}
+        events, written = write_clusters(
+            session,
+            facts,
+            groups,
+            old_part,
+            searched.links,
+            rules,
+            ruleset,
+            version,
+            medians,
+            full,
+        )
     summary.rewritten = len(groups)
     if not full:
         now = clock.now()
         horizon = now - timedelta(days=rules.config.clusters.active_days)
         events += incremental.refresh_clean(session, written, horizon, now)
-        incremental.empty_purged(session)
+        if searched.purged:
+            incremental.empty_purged(session)
     if events:
         session.execute(insert(ClusterEvent), events)
     for event in events:
         summary.events[event["kind"]] = summary.events.get(event["kind"], 0) + 1
-    live = select(Cluster.active, Cluster.score).where(Cluster.size > 0)
-    for active, score in session.execute(live):
-        summary.clusters += 1
-        summary.active_clusters += active
-        summary.targets += active and score >= rules.config.target_threshold
+    target = and_(Cluster.active, Cluster.score >= rules.config.target_threshold)
+    counts = select(
+        func.count(),
+        func.coalesce(func.sum(case((Cluster.active, 1), else_=0)), 0),
+        func.coalesce(func.sum(case((target, 1), else_=0)), 0),
+    ).where(Cluster.size > 0)
+    summary.clusters, summary.active_clusters, summary.targets = (
+        int(x) for x in session.execute(counts).one()
+    )
 
 
 @contextmanager
@@ -132,16 +154,22 @@ def link_database(
         # Other thresholds or rules make other links and scores: recompute everything.
         changed_rules = last is not None and last.get("ruleset_version") != version
         summary.full = full = full or changed_rules
-        old = store.memberships(session)
-        ids, contacts = store.advert_ids(session), store.contacts(session)
-        summary.adverts = len(ids)
+        summary.adverts = store.count_adverts(session)
         progress("linking", 0, 3)
-        previous = None if last is None or full else int(last.get("last_version_id", 0))
-        links, changed = search_links(session, ids, contacts, old, rules, previous, summary)
-        for link in links:
-            summary.links_by_kind[link.kind] = summary.links_by_kind.get(link.kind, 0) + 1
+        previous = (
+            None
+            if last is None or full
+            else Mark(int(last.get("last_version_id", 0)), int(last.get("last_image_id", 0)))
+        )
+        searched = search_links(session, rules, previous, summary)
+        stored = select(AdvertLink.kind, func.count()).group_by(AdvertLink.kind)
+        summary.links_by_kind = {
+            kind: count
+            for kind, count in session.execute(stored)
+            if kind in rules.config.links.enabled
+        }
         progress("clustering", 1, 3)
-        _cluster(session, ids, contacts, old, links, changed, rules, ruleset, version, summary)
+        _cluster(session, searched, previous is None, rules, ruleset, version, summary)
         progress("scoring", 3, 3)
         audit.record(
             session,
@@ -150,6 +178,7 @@ def link_database(
             params={
                 "full": full,
                 "last_version_id": store.max_version_id(session),
+                "last_image_id": store.max_image_id(session),
                 "ruleset_version": version,
             },
             counts={"adverts": summary.adverts, "clusters": summary.clusters},

@@ -1,9 +1,27 @@
-"""The linking step of a run: keep stored links, search new and changed adverts for new ones."""
+"""The linking step of a run: keep stored links, search new and changed adverts for new ones.
+
+A full run indexes and searches every advert. An incremental run searches the changed
+adverts (new, with new versions, in no cluster, without a signature, or left in a cluster
+that a purge shrank) and their stored-link neighbours, and indexes only their
+**neighbourhood**: every advert sharing a contact point, an LSH band bucket or an image
+bucket with a searched one, closed over stored clusters. That is all the linker needs to
+find the pairs it would find holding every advert:
+
+- a searched advert is paired within whole buckets (every record in them is held, in the
+  same order), and with the first holder of each of its contact points;
+- the groups deciding stock text and the per-kind forests deciding which pairs are new
+  links only ever span one stored cluster, and whole clusters are held.
+
+So the run costs what the change touches, plus a few whole-table reads of short columns
+(signatures, image hashes) done in numpy.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
 from sqlalchemy import delete, insert, or_
 from sqlalchemy.orm import Session
 
@@ -11,10 +29,24 @@ from models import AdvertLink
 from pipeline import clock
 from pipeline.linking import signatures, store
 from pipeline.linking.config import LinkingRules
+from pipeline.linking.images import ImageIndex
 from pipeline.linking.linker import Link, Linker, LinkRecord
+from pipeline.linking.template import TemplateIndex
 
 if TYPE_CHECKING:
     from pipeline.linking.run import LinkSummary
+
+
+@dataclass
+class Searched:
+    """What a run's linking step leaves for clustering."""
+
+    ids: list[int]  # the adverts to cluster: every advert, or the neighbourhood (sorted)
+    contacts: dict[int, tuple[str, ...]]  # their contact pseudonyms
+    old: dict[int, int]  # their stored cluster memberships
+    links: list[Link]  # kept and new links among them, of the enabled kinds
+    changed: set[int]  # adverts searched for being new or changed
+    purged: bool = True  # adverts were deleted since the last run (always checked if unknown)
 
 
 def _records(
@@ -29,69 +61,87 @@ def _records(
     return records, signed
 
 
-def _sign(
+class Mark(NamedTuple):
+    """Where the last run stopped: its highest advert version and image hash ids."""
+
+    version_id: int
+    image_id: int
+
+
+def _refresh(
     session: Session,
     linker: Linker,
-    rules: LinkingRules,
-    full: bool,
-    changed: set[int],
-    ids: list[int],
-) -> tuple[dict[int, bytes], int]:
-    """Every advert's signature bytes: stored ones, and fresh ones for new and changed texts
-    (and any advert without one under the current template settings), which are saved."""
-    if "template" not in rules.config.links.enabled:
-        return {}, 0
-    key = signatures.config_key(rules.config.links.template)
-    blobs = {} if full else signatures.load(session, key)
-    fresh = [a for a in ids if a in changed or a not in blobs]
+    key: str,
+    state: tuple[dict[int, bytes], dict[int, bytes]],
+    fresh: list[int],
+    sign: bool,
+) -> None:
+    """Sign the texts (when template links are on) and pack the pHashes of `fresh` adverts
+    into `state` (signatures, images), and store them."""
+    blobs, images = state
     for start in range(0, len(fresh), 5000):
         part = fresh[start : start + 5000]
-        texts = signatures.texts(session, part)
-        made = signatures.to_bytes(linker.sign([texts[a] for a in part]))
-        blobs.update(zip(part, made, strict=True))
-    signatures.save(session, key, {a: blobs[a] for a in fresh})
-    return blobs, len(fresh)
+        if sign:
+            texts = signatures.texts(session, part)
+            made = signatures.to_bytes(linker.sign([texts[a] for a in part]))
+            blobs.update(zip(part, made, strict=True))
+        images.update(signatures.images_of(session, part))
+    signatures.save(session, key, blobs, {a: images[a] for a in fresh})
 
 
-def search_links(
+def _changed(session: Session, last: Mark, key: str) -> tuple[set[int], set[int], bool]:
+    """Adverts to search again; those of them whose text or images may have changed (a version
+    or an image since the last run, or no stored state); and whether adverts were deleted
+    (purged) since. Counts decide whether the whole-table checks must run."""
+    edited = store.changed_since(session, last.version_id)
+    edited |= store.images_since(session, last.image_id)
+    tally = store.tally(session)
+    listed = sorted(edited)
+    if tally.adverts - signatures.count(session, key) != len(edited) - signatures.count(
+        session, key, listed
+    ):
+        edited |= signatures.unsigned(session, key)
+    new = edited - store.clustered(session, sorted(edited))
+    if tally.adverts - tally.members != len(new):
+        new = store.unclustered(session)
+    purged = tally.members != tally.sized
+    changed = edited | new | (store.shrunk_members(session) if purged else set())
+    return changed, edited, purged
+
+
+def _mates(
     session: Session,
-    ids: list[int],
-    contacts: dict[int, tuple[str, ...]],
-    old_members: dict[int, int],
     rules: LinkingRules,
-    last: int | None,
-    summary: LinkSummary,
-) -> tuple[list[Link], set[int]]:
-    """Kept links among unchanged adverts plus new links of new and changed ones; and the
-    changed adverts (new, or with versions since the last run; every one when `last` is
-    None)."""
-    stored = store.stored_links(session)
-    if last is None:
-        changed = set(ids)
+    search: set[int],
+    blobs: dict[int, bytes],
+    images: dict[int, bytes],
+) -> set[int]:
+    """Adverts sharing a contact point, a band bucket or an image bucket with `search`."""
+    enabled, config = set(rules.config.links.enabled), rules.config.links
+    found = set(search)
+    wanted = np.fromiter(search, dtype=np.int64, count=len(search))
+    if "contact" in enabled:
+        found |= store.contact_mates(session, sorted(search))
+    if "template" in enabled and blobs:
+        ids = np.fromiter(blobs, dtype=np.int64, count=len(blobs))
+        matrix, valid = signatures.matrix(list(blobs.values()), config.template.num_perm)
+        in_bucket = TemplateIndex(config.template).bucket_mates(
+            matrix, valid, np.isin(ids, wanted)
+        )
+        found.update(ids[in_bucket].tolist())
+    owners, hashes = signatures.image_arrays(images)
+    if "image" in enabled and len(owners):
+        in_bucket = ImageIndex(config.image).bucket_mates(hashes, np.isin(owners, wanted))
+        found.update(owners[in_bucket].tolist())
+    return found
+
+
+def _save_links(session: Session, changed: set[int], full: bool, fresh: list[Link]) -> None:
+    """Drop the changed adverts' stored links (every link in a full run), insert the new."""
+    if full:
+        session.execute(delete(AdvertLink))
     else:
-        changed = store.changed_since(session, last) | {a for a in ids if a not in old_members}
-    enabled = set(rules.config.links.enabled)
-    if not changed:  # nothing to search: no signatures, hashes or index needed
-        return [x for x in stored if x.kind in enabled], changed
-    kept = [link for link in stored if link.a not in changed and link.b not in changed]
-    # Stored links are a spanning forest: dropping a changed advert's links can cut a path
-    # between its neighbours, so they are searched again (their own links stay).
-    search = changed | {
-        x.b if x.a in changed else x.a for x in stored if x.a in changed or x.b in changed
-    }
-    linker = Linker(rules.config)
-    linker.connect(kept)
-    blobs, summary.signed = _sign(session, linker, rules, last is None, changed, ids)
-    hashes = signatures.phashes(session)
-    num_perm = rules.config.links.template.num_perm
-    rest = _records([a for a in ids if a not in search], contacts, hashes, blobs, num_perm)
-    linker.add(rest[0], search=False, signed=rest[1])
-    sought = _records([a for a in ids if a in search], contacts, hashes, blobs, num_perm)
-    fresh = linker.add(sought[0], signed=sought[1])
-    summary.searched = len(search)
-    summary.boilerplate = linker.boilerplate
-    if changed:
-        touched = list(changed)
+        touched = sorted(changed)
         for start in range(0, len(touched), 5000):
             part = touched[start : start + 5000]
             session.execute(
@@ -115,4 +165,58 @@ def search_links(
                 for x in fresh
             ],
         )
-    return [x for x in kept + fresh if x.kind in enabled], changed
+
+
+def search_links(
+    session: Session, rules: LinkingRules, last: Mark | None, summary: LinkSummary
+) -> Searched:
+    """Search new links: of every advert when there is no `last` run to go on, else of the
+    changed adverts and their stored-link neighbours, within their neighbourhood; stored links
+    among unchanged adverts are kept."""
+    enabled = set(rules.config.links.enabled)
+    key = signatures.config_key(rules.config.links.template)
+    linker = Linker(rules.config)
+    state: tuple[dict[int, bytes], dict[int, bytes]]
+    if last is None:
+        ids = store.advert_ids(session)
+        changed = edited = search = neighbourhood = set(ids)
+        old, state, purged = store.memberships(session), ({}, {}), True
+    else:
+        changed, edited, purged = _changed(session, last, key)
+        if not changed:  # nothing to search or index
+            return Searched([], {}, {}, [], changed, purged)
+        # Stored links are a spanning forest: dropping a changed advert's links can cut a
+        # path between its neighbours, so they are searched again (their own links stay).
+        search = changed | store.linked_to(session, sorted(changed))
+        state = signatures.load(session, key)
+    blobs, images = state
+    fresh = sorted(edited)
+    _refresh(session, linker, key, state, fresh, "template" in enabled)
+    summary.signed = len(fresh) if "template" in enabled else 0
+    if last is not None:
+        mates = _mates(session, rules, search, blobs, images)
+        old = store.cluster_closure(session, sorted(mates))
+        neighbourhood = mates | set(old)
+    ordered = sorted(neighbourhood)
+    contacts = store.contacts(session, None if last is None else ordered)
+    kept = (
+        []
+        if last is None
+        else [
+            x
+            for x in store.stored_links(session, ordered)
+            if x.b in neighbourhood and x.a not in changed and x.b not in changed
+        ]
+    )
+    linker.connect(kept)
+    hashes = {a: signatures.unpack(images[a]) for a in ordered}
+    num_perm = rules.config.links.template.num_perm
+    rest = _records([a for a in ordered if a not in search], contacts, hashes, blobs, num_perm)
+    linker.add(rest[0], search=False, signed=rest[1])
+    sought = _records([a for a in ordered if a in search], contacts, hashes, blobs, num_perm)
+    fresh_links = linker.add(sought[0], signed=sought[1])
+    summary.searched, summary.indexed = len(search), len(ordered)
+    summary.boilerplate = linker.boilerplate
+    _save_links(session, changed, last is None, fresh_links)
+    links = [x for x in kept + fresh_links if x.kind in enabled]
+    return Searched(ordered, contacts, old, links, changed, last is None or purged)

@@ -1,8 +1,9 @@
 """Stored template signatures and image hashes: what an incremental run reads instead of texts.
 
-A run signs only the texts of new and changed adverts (and of adverts with no signature under
-the current template settings) and reads every other advert's signature as bytes into one
-numpy matrix, so neither the sealed texts nor MinHash are touched for unchanged adverts.
+A run signs only the texts of new and changed adverts (and of adverts with no state under
+the current template settings) and reads every other advert's signature and pHashes as bytes,
+one row an advert, into numpy arrays, so neither the sealed texts, MinHash nor the
+`image_hashes` rows are touched for unchanged adverts.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import hashlib
 from collections import defaultdict
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import Advert, ImageHash, LinkSignature
 from pipeline.analysis import combined_text
 from pipeline.linking.config import TemplateConfig
 from pipeline.linking.images import parse_phash
+from pipeline.linking.store import fetch_all
 
 Signed = tuple[np.ndarray, np.ndarray]  # (n x num_perm uint32, n booleans: long enough)
 
@@ -28,12 +30,46 @@ def config_key(config: TemplateConfig) -> str:
     return hashlib.sha256(fields.encode()).hexdigest()[:12]
 
 
-def load(session: Session, key: str) -> dict[int, bytes]:
-    """Advert id -> stored signature bytes made under `key` (b"" when too short to link)."""
-    rows = session.connection().execute(
-        select(LinkSignature.advert_id, LinkSignature.signature).where(LinkSignature.config == key)
+def load(session: Session, key: str) -> tuple[dict[int, bytes], dict[int, bytes]]:
+    """Stored state made under `key`: advert id -> signature bytes (b"" when too short to link
+    on), and advert id -> packed pHashes; one whole-table read through the driver's cursor."""
+    rows = fetch_all(
+        session,
+        select(
+            LinkSignature.advert_id,
+            LinkSignature.config,
+            LinkSignature.signature,
+            LinkSignature.phashes,
+        ),
     )
-    return {advert_id: bytes(blob) for advert_id, blob in rows}
+    blobs: dict[int, bytes] = {}
+    images: dict[int, bytes] = {}
+    for advert_id, config, signature, phashes in rows:
+        if config == key:
+            blobs[advert_id], images[advert_id] = bytes(signature), bytes(phashes)
+    return blobs, images
+
+
+def count(session: Session, key: str, advert_ids: list[int] | None = None) -> int:
+    """Stored states under `key` (of every advert, or of `advert_ids`)."""
+    query = select(func.count()).select_from(LinkSignature).where(LinkSignature.config == key)
+    if advert_ids is None:
+        return session.connection().scalar(query) or 0
+    return sum(
+        session.connection().scalar(
+            query.where(LinkSignature.advert_id.in_(advert_ids[i : i + 5000]))
+        )
+        or 0
+        for i in range(0, len(advert_ids), 5000)
+    )
+
+
+def unsigned(session: Session, key: str) -> set[int]:
+    """Adverts with no state stored under `key`."""
+    signed = select(LinkSignature.advert_id).where(
+        LinkSignature.advert_id == Advert.id, LinkSignature.config == key
+    )
+    return set(session.connection().scalars(select(Advert.id).where(~signed.exists())))
 
 
 def matrix(blobs: list[bytes], num_perm: int) -> Signed:
@@ -46,9 +82,12 @@ def matrix(blobs: list[bytes], num_perm: int) -> Signed:
     return out, valid
 
 
-def save(session: Session, key: str, blobs: dict[int, bytes]) -> None:
-    """Replace the stored signatures of these adverts."""
-    advert_ids = sorted(blobs)
+def save(
+    session: Session, key: str, blobs: dict[int, bytes], images: dict[int, bytes]
+) -> None:
+    """Replace the stored state of the adverts in `images` (signature b"" where `blobs` has
+    none: template links off)."""
+    advert_ids = sorted(images)
     for start in range(0, len(advert_ids), 5000):
         session.execute(
             delete(LinkSignature).where(
@@ -58,7 +97,15 @@ def save(session: Session, key: str, blobs: dict[int, bytes]) -> None:
     if advert_ids:
         session.execute(
             insert(LinkSignature),
-            [{"advert_id": a, "config": key, "signature": blobs[a]} for a in advert_ids],
+            [
+                {
+                    "advert_id": a,
+                    "config": key,
+                    "signature": blobs.get(a, b""),
+                    "phashes": images[a],
+                }
+                for a in advert_ids
+            ],
         )
 
 
@@ -80,11 +127,30 @@ def texts(session: Session, advert_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def phashes(session: Session) -> dict[int, tuple[int, ...]]:
-    """Every advert's image pHashes, sorted (one query of two short columns)."""
+def images_of(session: Session, advert_ids: list[int] | None) -> dict[int, bytes]:
+    """Packed pHashes (sorted little-endian uint64) of the given adverts (None: every
+    advert), read from `image_hashes`; b"" for an advert without images."""
     found: dict[int, list[int]] = defaultdict(list)
-    for advert_id, phash in session.connection().execute(
-        select(ImageHash.advert_id, ImageHash.phash)
-    ):
-        found[advert_id].append(parse_phash(phash))
-    return {advert_id: tuple(sorted(values)) for advert_id, values in found.items()}
+    query = select(ImageHash.advert_id, ImageHash.phash)
+    parts = [None] if advert_ids is None else [
+        advert_ids[i : i + 5000] for i in range(0, len(advert_ids), 5000)
+    ]
+    for part in parts:
+        for advert_id, phash in session.connection().execute(
+            query if part is None else query.where(ImageHash.advert_id.in_(part))
+        ):
+            found[advert_id].append(parse_phash(phash))
+    wanted = found if advert_ids is None else advert_ids
+    return {a: np.array(sorted(found.get(a, [])), dtype="<u8").tobytes() for a in wanted}
+
+
+def image_arrays(images: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(advert id per pHash, pHashes as uint64) of packed pHashes."""
+    ids = np.fromiter(images, dtype=np.int64, count=len(images))
+    counts = np.fromiter((len(b) // 8 for b in images.values()), dtype=np.int64, count=len(ids))
+    hashes = np.frombuffer(b"".join(images.values()), dtype="<u8").astype(np.uint64)
+    return np.repeat(ids, counts), hashes
+
+
+def unpack(packed: bytes) -> tuple[int, ...]:
+    return tuple(np.frombuffer(packed, dtype="<u8").tolist())

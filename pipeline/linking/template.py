@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from pipeline.linking.buckets import BucketTable, unique_pairs
+from pipeline.linking.buckets import BucketTable, members, unique_pairs
 from pipeline.linking.config import TemplateConfig
 from pipeline.linking.masking import batch_shingles
 
@@ -83,12 +83,8 @@ class TemplateIndex:
         self._signatures.append(matrix)
         self._joined = None
         index = np.arange(first, first + len(matrix), dtype=np.int64)[valid]
-        rows = config.num_perm // config.bands
         found = []
-        for band, table in enumerate(self._tables):
-            part = matrix[valid, band * rows : (band + 1) * rows].astype(np.uint64)
-            with np.errstate(over="ignore"):
-                keys = (part * self._mix[band]).sum(axis=1, dtype=np.uint64)
+        for keys, table in zip(self.band_keys(matrix[valid]), self._tables, strict=True):
             found.append(
                 table.add(
                     keys,
@@ -102,6 +98,29 @@ class TemplateIndex:
             )
         pairs = unique_pairs(found)
         return np.column_stack([pairs, self.similarity(pairs)]) if len(pairs) else np.empty((0, 3))
+
+    def band_keys(self, matrix: np.ndarray) -> list[np.ndarray]:
+        """Per band, each signature's bucket key."""
+        rows = self.config.num_perm // self.config.bands
+        out = []
+        for band in range(self.config.bands):
+            part = matrix[:, band * rows : (band + 1) * rows].astype(np.uint64)
+            with np.errstate(over="ignore"):
+                out.append((part * self._mix[band]).sum(axis=1, dtype=np.uint64))
+        return out
+
+    def bucket_mates(self, matrix: np.ndarray, valid: np.ndarray, sought: np.ndarray) -> np.ndarray:
+        """Per signature: does it share a band bucket with a sought one (itself included)?
+        Whole buckets, so a linker holding just these records finds the pairs it would find
+        holding every record."""
+        out = np.zeros(len(matrix), dtype=bool)
+        rows = np.flatnonzero(valid)
+        wanted = sought[valid]
+        if not wanted.any():
+            return out
+        for keys in self.band_keys(matrix[valid]):
+            out[rows[members(keys, keys[wanted])]] = True
+        return out
 
     def similarity(self, pairs: np.ndarray) -> np.ndarray:
         """Estimated Jaccard similarity of record pairs (share of equal signature slots)."""

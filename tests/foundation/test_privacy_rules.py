@@ -30,6 +30,7 @@ def test_privacy_no_face_recognition_among_dependencies() -> None:
 # added here on purpose.
 REVIEWED_BINARY = {
     "link_signatures.signature": "MinHash signature of masked advert text (linking)",
+    "link_signatures.phashes": "copies of the advert's 64-bit pHashes, 8 bytes each (linking)",
 }
 
 
