@@ -160,6 +160,7 @@ def measure_database(n: int) -> dict[str, float]:
         "incremental_share": round(timed["incremental"] / timed["full"], 3),
         "signed": summary.signed,
         "searched": summary.searched,
+        "indexed": summary.indexed,
         "rewritten_clusters": summary.rewritten,
         "clusters": summary.clusters,
     }

@@ -22,7 +22,7 @@ from pipeline.linking import incremental, store
 from pipeline.linking.clusters import write_clusters
 from pipeline.linking.config import LinkingRules, load_linking
 from pipeline.linking.linker import components
-from pipeline.linking.scoring import medians_of
+from pipeline.linking.scoring import grouped_medians
 from pipeline.linking.search import Mark, Searched, search_links
 from pipeline.settings import Settings
 
@@ -86,7 +86,7 @@ def _cluster(
     written: set[int] = set()
     if groups:
         facts = store.load_facts(session, searched.contacts, None if full else rewritten)
-        medians = medians_of(store.prices(session))
+        medians = grouped_medians(store.regional_prices(session))
         old_part = old if full else {a: old[a] for a in rewritten if a in old}
         events, written = write_clusters(
             session,

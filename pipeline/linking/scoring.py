@@ -7,7 +7,7 @@ weight when any member shows it, so size alone does not add up weights.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import median
 from typing import Any
 
@@ -32,6 +32,13 @@ def medians_of(
     for region, currency, price in rows:
         if price and region and currency:
             prices[(region, currency)].append(price)
+    return grouped_medians(prices)
+
+
+def grouped_medians(
+    prices: Mapping[tuple[str, str], Sequence[float]],
+) -> dict[tuple[str, str], float]:
+    """Median price per (region, currency) with ≥ 5 prices."""
     return {key: median(values) for key, values in prices.items() if len(values) >= 5}
 
 

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from models import AdvertLink
 from pipeline import clock
 from pipeline.linking import signatures, store
-from pipeline.linking.config import LinkingRules
+from pipeline.linking.config import LinkingConfig, LinkingRules
 from pipeline.linking.images import ImageIndex
 from pipeline.linking.linker import Link, Linker, LinkRecord
 from pipeline.linking.template import TemplateIndex
@@ -109,29 +109,24 @@ def _changed(session: Session, last: Mark, key: str) -> tuple[set[int], set[int]
     return changed, edited, purged
 
 
-def _mates(
-    session: Session,
-    rules: LinkingRules,
-    search: set[int],
-    blobs: dict[int, bytes],
-    images: dict[int, bytes],
+def bucket_mates(
+    config: LinkingConfig, search: set[int], blobs: dict[int, bytes], images: dict[int, bytes]
 ) -> set[int]:
-    """Adverts sharing a contact point, a band bucket or an image bucket with `search`."""
-    enabled, config = set(rules.config.links.enabled), rules.config.links
+    """Adverts sharing an LSH band bucket or an image bucket with one in `search` (itself
+    included); `blobs` and `images` are every advert's stored signature and pHashes."""
+    enabled = set(config.links.enabled)
     found = set(search)
     wanted = np.fromiter(search, dtype=np.int64, count=len(search))
-    if "contact" in enabled:
-        found |= store.contact_mates(session, sorted(search))
     if "template" in enabled and blobs:
         ids = np.fromiter(blobs, dtype=np.int64, count=len(blobs))
-        matrix, valid = signatures.matrix(list(blobs.values()), config.template.num_perm)
-        in_bucket = TemplateIndex(config.template).bucket_mates(
+        matrix, valid = signatures.matrix(list(blobs.values()), config.links.template.num_perm)
+        in_bucket = TemplateIndex(config.links.template).bucket_mates(
             matrix, valid, np.isin(ids, wanted)
         )
         found.update(ids[in_bucket].tolist())
     owners, hashes = signatures.image_arrays(images)
     if "image" in enabled and len(owners):
-        in_bucket = ImageIndex(config.image).bucket_mates(hashes, np.isin(owners, wanted))
+        in_bucket = ImageIndex(config.links.image).bucket_mates(hashes, np.isin(owners, wanted))
         found.update(owners[in_bucket].tolist())
     return found
 
@@ -194,7 +189,9 @@ def search_links(
     _refresh(session, linker, key, state, fresh, "template" in enabled)
     summary.signed = len(fresh) if "template" in enabled else 0
     if last is not None:
-        mates = _mates(session, rules, search, blobs, images)
+        mates = bucket_mates(rules.config, search, blobs, images)
+        if "contact" in enabled:
+            mates |= store.contact_mates(session, sorted(search))
         old = store.cluster_closure(session, sorted(mates))
         neighbourhood = mates | set(old)
     ordered = sorted(neighbourhood)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from sqlalchemy import Select, String, cast, func, or_, select
@@ -261,19 +260,20 @@ def advert_ids(session: Session) -> list[int]:
     return list(_core(session).scalars(select(Advert.id).order_by(Advert.id)))
 
 
-def prices(session: Session) -> Iterator[tuple[str, str, float]]:
-    """(region, currency, price) of every priced advert, for the regional medians: one row a
-    region and currency from the database (prices joined into one string), so the scan
-    builds no row per advert."""
+def regional_prices(session: Session) -> dict[tuple[str, str], list[float]]:
+    """Every non-zero price per (region, currency), for the regional medians: one row a
+    region and currency from the database (prices joined into one string, read from an
+    index), so the scan builds no row per advert."""
     joined = func.aggregate_strings(cast(Advert.price, String), ",")
     query = (
         select(Advert.region, Advert.currency, joined)
-        .where(Advert.price != 0, Advert.region.is_not(None), Advert.currency.is_not(None))
+        .where(Advert.price != 0, Advert.region != "", Advert.currency != "")
         .group_by(Advert.region, Advert.currency)
     )
-    for region, currency, values in _core(session).execute(query):
-        for value in values.split(","):
-            yield region, currency, float(value)
+    return {
+        (region, currency): [float(value) for value in values.split(",")]
+        for region, currency, values in _core(session).execute(query)
+    }
 
 
 def stored_links(session: Session, advert_ids: list[int] | None = None) -> list[Link]:

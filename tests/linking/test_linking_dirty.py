@@ -22,9 +22,15 @@ DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 PHONES = {"x": "+4520111111", "y": "+4520222222", "z": "+4520333333"}
 
 
-def _see(database: Database, day: int, adverts: list[tuple[str, str]]) -> None:
-    """Sightings on `day` of (external id, owner key in PHONES); short distinct texts, so
-    only the shared number links adverts."""
+def _see(
+    database: Database,
+    day: int,
+    adverts: list[tuple[str, str]],
+    images: dict[str, list[str]] | None = None,
+) -> None:
+    """Sightings on `day` of (external id, owner keys in PHONES joined by "+"), with `images`
+    (external id -> pHashes); short distinct texts, so only shared numbers or images link
+    adverts."""
     with database.session() as session:
         site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
         store_adverts(
@@ -41,7 +47,8 @@ def _see(database: Database, day: int, adverts: list[tuple[str, str]]) -> None:
                     title=f"Annonce {ext}",
                     text=f"Hej, ny i byen {ext}.",
                     city="Odense",
-                    contacts=[PHONES[owner]],
+                    contacts=[PHONES[key] for key in owner.split("+")],
+                    image_hashes=(images or {}).get(ext, []),
                 )
                 for ext, owner in adverts
             ],
@@ -144,3 +151,43 @@ def test_linking_incremental_empties_clusters_whose_adverts_were_purged(
         cluster_id = session.scalar(select(ClusterMember.cluster_id))
     assert sizes == [0, 1]
     assert sorted(scored) == sorted([("advert", left), ("cluster", cluster_id)])
+
+
+def _partition(database: Database) -> set[frozenset[str]]:
+    members = _rows(database)["members"]
+    return {frozenset(ext for ext, _ in m) for m in members.values()}
+
+
+def test_linking_incremental_splits_a_cluster_whose_bridge_was_purged(
+    database: Database, settings: Settings
+) -> None:
+    # b0 shows both numbers: it alone joins x's and y's adverts.
+    _see(database, 0, [("a0", "x"), ("b0", "x+y"), ("c0", "y"), ("z0", "z")])
+    clock.set_now(DAY0 + timedelta(hours=2))
+    first = link_database(database, settings)
+    assert first.clusters == 2
+    with database.session() as session:
+        session.execute(delete(Advert).where(Advert.external_id == "b0"))  # a retention purge
+    after = link_database(database, settings)
+    assert _partition(database) == {frozenset({"a0"}), frozenset({"c0"}), frozenset({"z0"})}
+    assert after.clusters == 3 and after.events.get("split") == 1
+    assert after.indexed == 2  # a0 and c0 searched again; z's cluster untouched
+    link_database(database, settings, full=True)
+    assert _partition(database) == {frozenset({"a0"}), frozenset({"c0"}), frozenset({"z0"})}
+
+
+def test_linking_incremental_links_an_image_added_without_a_new_version(
+    database: Database, settings: Settings
+) -> None:
+    photo = "c3a1f0e4b2d59687"
+    _see(database, 0, [("a0", "x"), ("b0", "y"), ("c0", "z")], images={"a0": [photo]})
+    clock.set_now(DAY0 + timedelta(hours=2))
+    assert link_database(database, settings).clusters == 3
+    # b0 shows a0's photo the next day; its text, city and number stay (no new version).
+    _see(database, 1, [("b0", "y")], images={"b0": [photo]})
+    clock.set_now(DAY0 + timedelta(days=1, hours=2))
+    after = link_database(database, settings)
+    assert after.signed == 1 and after.links_by_kind.get("image") == 1
+    assert _partition(database) == {frozenset({"a0", "b0"}), frozenset({"c0"})}
+    link_database(database, settings, full=True)
+    assert _partition(database) == {frozenset({"a0", "b0"}), frozenset({"c0"})}

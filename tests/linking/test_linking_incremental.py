@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from linking_world import load_world  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
-from models import AdvertVersion, ClusterMember, LinkSignature, Score
+from models import AdvertVersion, ClusterMember, ImageHash, LinkSignature, Score
 from pipeline import clock
 from pipeline.db import Database
 from pipeline.linking.config import LINKING_FILE
@@ -56,12 +57,27 @@ def test_linking_incremental_signs_only_new_texts_and_matches_full(
     # again with their stored signatures.
     assert incremental.signed == len(new_or_changed)
     assert incremental.signed <= incremental.searched < incremental.adverts
+    # The linker held the searched adverts' neighbourhood (in this small world, most of it:
+    # a day's new adverts touch most clusters; tests/linking/test_linking_dirty.py and
+    # test_linking_neighbourhood.py show small neighbourhoods).
+    assert incremental.searched <= incremental.indexed < incremental.adverts
     quiet = link_database(database, settings)
-    assert quiet.signed == 0 and quiet.searched == 0 and not quiet.full
+    assert quiet.signed == quiet.searched == quiet.indexed == 0 and not quiet.full
     state = _state(database)
     full = link_database(database, settings, full=True)
-    assert full.signed == full.adverts
+    assert full.signed == full.indexed == full.adverts
     assert _state(database) == state
+    with database.session() as session:  # the stored pHashes are image_hashes' copies
+        stored = {
+            advert_id: sorted(np.frombuffer(packed, dtype="<u8").tolist())
+            for advert_id, packed in session.execute(
+                select(LinkSignature.advert_id, LinkSignature.phashes)
+            )
+        }
+        copied: dict[int, list[int]] = {a: [] for a in stored}
+        for advert_id, phash in session.execute(select(ImageHash.advert_id, ImageHash.phash)):
+            copied[advert_id].append(int(phash, 16))
+    assert any(stored.values()) and stored == {a: sorted(v) for a, v in copied.items()}
 
 
 def test_linking_changed_linking_file_forces_a_full_run(
