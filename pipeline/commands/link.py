@@ -18,6 +18,8 @@ def print_link_summary(summary: LinkSummary) -> None:
     table.add_column("count", justify="right")
     table.add_row("adverts", str(summary.adverts))
     table.add_row("adverts searched for links", str(summary.searched))
+    table.add_row("adverts held to search them (neighbourhood)", str(summary.indexed))
+    table.add_row("texts read and signed", str(summary.signed))
     for kind, count in sorted(summary.links_by_kind.items()):
         table.add_row(f"{kind} links", str(count))
     table.add_row("template buckets skipped as stock text", str(summary.boilerplate))

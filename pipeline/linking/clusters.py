@@ -56,11 +56,16 @@ def _events(
     return [{"cluster_id": cluster_id, "at": now, **event} for event in out]
 
 
-def _delete_rows(session: Session, advert_ids: list[int], cluster_ids: list[int]) -> None:
-    """Memberships and scores of the rewritten adverts and clusters only."""
-    for start in range(0, len(advert_ids), _PART):
-        part = advert_ids[start : start + _PART]
+def _delete_rows(
+    session: Session, moved: list[int], rescored: list[int], cluster_ids: list[int]
+) -> None:
+    """Memberships of the adverts that moved, scores of the rescored adverts and of the
+    rewritten clusters."""
+    for start in range(0, len(moved), _PART):
+        part = moved[start : start + _PART]
         session.execute(delete(ClusterMember).where(ClusterMember.advert_id.in_(part)))
+    for start in range(0, len(rescored), _PART):
+        part = rescored[start : start + _PART]
         session.execute(
             delete(Score).where(Score.subject_kind == "advert", Score.subject_id.in_(part))
         )
@@ -81,11 +86,15 @@ def write_clusters(
     ruleset: Any,
     version: str,
     medians: dict[tuple[str, str], float],
-    full: bool,
+    changed: set[int] | None,
 ) -> tuple[list[dict[str, Any]], set[int]]:
-    """Rewrite the clusters of `groups` (every component when `full`; else the dirty ones,
-    whose adverts' old memberships `old` holds); returns the events and the cluster ids
-    written (kept, new, merged away or emptied)."""
+    """Rewrite the clusters of `groups`: every component in a full run (`changed` None), else
+    the dirty ones, whose adverts' old memberships `old` holds. Then only adverts that moved
+    get new membership rows (an advert keeps its `joined_at` while it stays), and only the
+    `changed` adverts new score rows (an advert's own score depends on its facts alone);
+    every rewritten cluster is rescored. Returns the events and the cluster ids written
+    (kept, new, merged away or emptied)."""
+    full = changed is None
     before: dict[int, set[int]] = defaultdict(set)
     for advert_id, cluster_id in old.items():
         before[cluster_id].add(advert_id)
@@ -132,7 +141,9 @@ def write_clusters(
             cluster.id, members, before.get(cluster.id, set()), was_active, cluster.active, facts
         )
         members_rows += [
-            {"cluster_id": cluster.id, "advert_id": a.advert_id, "joined_at": now} for a in members
+            {"cluster_id": cluster.id, "advert_id": a.advert_id, "joined_at": now}
+            for a in members
+            if full or old.get(a.advert_id) != cluster.id
         ]
         label_links = links_of.get(label, [])
         explanation = merge_member_explanations([per_advert[a.advert_id] for a in members]) + [
@@ -163,9 +174,11 @@ def write_clusters(
             )
     for cluster_id in plan.emptied:
         clusters[cluster_id].size, clusters[cluster_id].active = 0, False
-    written = set(before) | {row["cluster_id"] for row in members_rows}
+    written = set(before) | {row["subject_id"] for row in scores}
+    rescored = sorted(per_advert) if full else sorted(per_advert.keys() & (changed or set()))
     if not full:
-        _delete_rows(session, sorted(label_of), sorted(written))
+        moved = sorted(row["advert_id"] for row in members_rows)
+        _delete_rows(session, moved, rescored, sorted(written))
     session.flush()
     if members_rows:
         session.execute(insert(ClusterMember), members_rows)
@@ -178,7 +191,8 @@ def write_clusters(
             "explanation": e,
             "computed_at": now,
         }
-        for a, e in per_advert.items()
+        for a in rescored
+        for e in (per_advert[a],)
     ]
     if scores:
         session.execute(insert(Score), scores)

@@ -98,7 +98,7 @@ def _cluster(
             ruleset,
             version,
             medians,
-            full,
+            None if full else searched.changed,
         )
     summary.rewritten = len(groups)
     if not full:

@@ -100,6 +100,9 @@ def test_linking_incremental_rewrites_only_the_cluster_that_grew(
     assert second.rewritten == 1 and second.clusters == 3 and second.events == {"grew": 1}
     assert _cluster_of(after, "x3") == grown
     assert after["scores"][grown][0] != before["scores"][grown][0]  # score row rewritten
+    # Its old members keep their membership rows (joined_at); the new ones join now.
+    assert before["members"][grown] < after["members"][grown]
+    assert {e for e, at in after["members"][grown] - before["members"][grown]} == {"x3", "x4"}
     for owner in ("y", "z"):
         untouched = _cluster_of(before, f"{owner}0")
         assert after["members"][untouched] == before["members"][untouched]

@@ -26,6 +26,7 @@ def test_linking_top_20_are_controlled_on_a_25_controller_world(
     assert main(["link"]) == 0
     summary = capsys.readouterr().out
     assert "Linking (incremental, rule set" in summary and "contact targets" in summary
+    assert "adverts held to search them" in summary
     assert main(["evaluate", "--controllers", "25", "--independents", "40"]) == 0
     table = capsys.readouterr().out
     assert "25 controllers, 40 independent workers" in table
