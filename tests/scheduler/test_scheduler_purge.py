@@ -16,6 +16,7 @@ from models import (
     ContactPoint,
     ExportRecord,
     IndicatorHit,
+    LinkSignature,
     Site,
 )
 from pipeline.cli import main
@@ -45,7 +46,9 @@ def _advert(session, keyring, site: Site, name: str, gone_days: float | None,
     session.flush()
     session.add_all([AdvertContact(advert_id=advert.id, contact_point_id=point.id),
                      IndicatorHit(advert_id=advert.id, version_id=version.id, rule_id="r",
-                                  category="c", ruleset_version="v", weight=1.0)])
+                                  category="c", ruleset_version="v", weight=1.0),
+                     LinkSignature(advert_id=advert.id, config="k", signature=b"\x01" * 256,
+                                   phashes=b"\x02" * 8)])
     return advert
 
 
@@ -74,8 +77,9 @@ def test_purge_deletes_exactly_what_is_past_retention(database, settings) -> Non
     with database.session() as session:
         left = set(session.scalars(select(Advert.external_id)))
         assert left == {"minus1", "exactly", "shared-live"}
-        # versions, contact links and hits went with their adverts
+        # versions, contact links, hits and linking state went with their adverts
         assert session.scalar(select(func.count()).select_from(AdvertVersion)) == 3
+        assert session.scalar(select(func.count()).select_from(LinkSignature)) == 3
         assert session.scalar(select(func.count()).select_from(IndicatorHit)) == 3
         assert session.scalar(select(func.count()).select_from(AdvertContact)) == 3
         phones = set(session.scalars(select(ContactPoint.value)))
