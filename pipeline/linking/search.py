@@ -208,6 +208,8 @@ def search_links(
     linker.connect(kept)
     hashes = {a: signatures.unpack(images[a]) for a in ordered}
     num_perm = rules.config.links.template.num_perm
+    if "template" not in enabled:
+        blobs = {}  # stored rows hold no signature; the linker signs nothing either
     rest = _records([a for a in ordered if a not in search], contacts, hashes, blobs, num_perm)
     linker.add(rest[0], search=False, signed=rest[1])
     sought = _records([a for a in ordered if a in search], contacts, hashes, blobs, num_perm)

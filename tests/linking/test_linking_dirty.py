@@ -4,6 +4,7 @@ hold adverts with new versions; the rest keep their rows and get dates refreshed
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -14,6 +15,7 @@ from pipeline.analysis import analyse
 from pipeline.crawlruns import ensure_site
 from pipeline.db import Database
 from pipeline.ingest import store_adverts
+from pipeline.linking.config import LINKING_FILE
 from pipeline.linking.run import link_database
 from pipeline.settings import Settings
 from spiders.items import AdvertItem
@@ -194,3 +196,22 @@ def test_linking_incremental_links_an_image_added_without_a_new_version(
     assert _partition(database) == {frozenset({"a0", "b0"}), frozenset({"c0"})}
     link_database(database, settings, full=True)
     assert _partition(database) == {frozenset({"a0", "b0"}), frozenset({"c0"})}
+
+
+def test_linking_incremental_without_template_links(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    rules = tmp_path / "linking.yaml"
+    rules.write_text(
+        LINKING_FILE.read_text().replace(
+            "enabled: [contact, template, image]", "enabled: [contact, image]"
+        )
+    )
+    _see(database, 0, [("x0", "x"), ("y0", "y")])
+    clock.set_now(DAY0 + timedelta(hours=2))
+    assert link_database(database, settings, linking_file=rules).clusters == 2
+    _see(database, 1, [("x1", "x"), ("z0", "z")])
+    clock.set_now(DAY0 + timedelta(days=1, hours=2))
+    after = link_database(database, settings, linking_file=rules)
+    assert not after.full and after.signed == 0 and after.clusters == 3
+    assert _partition(database) == {frozenset({"x0", "x1"}), frozenset({"y0"}), frozenset({"z0"})}
