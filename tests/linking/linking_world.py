@@ -64,3 +64,32 @@ def load_world(database: Database, truth: dict[str, Any], up_to_day: int) -> Non
                 if items:
                     store_adverts(session, database.keyring, site_ids[site], None, items)
     analyse(database)
+
+
+def store_hand_made(
+    database: Database, when: datetime, adverts: list[tuple[str, str, list[str], str, list[str]]]
+) -> None:
+    """Store hand-made adverts on the classic demo site, all seen at `when`: (external id,
+    city, phone numbers, text, pHashes)."""
+    with database.session() as session:
+        site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
+        store_adverts(
+            session,
+            database.keyring,
+            site,
+            None,
+            [
+                AdvertItem(
+                    site="classic",
+                    external_id=ext,
+                    url=f"http://127.0.0.1/ad/{ext}",
+                    fetched_at=when,
+                    title=f"Annonce {ext}",
+                    text=text,
+                    city=city,
+                    contacts=phones,
+                    image_hashes=phashes,
+                )
+                for ext, city, phones, text, phashes in adverts
+            ],
+        )

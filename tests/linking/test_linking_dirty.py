@@ -7,18 +7,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from linking_world import store_hand_made  # type: ignore[import-not-found]
 from sqlalchemy import delete, select
 
 from models import Advert, Cluster, ClusterEvent, ClusterMember, Score
 from pipeline import clock
 from pipeline.analysis import analyse
-from pipeline.crawlruns import ensure_site
 from pipeline.db import Database
-from pipeline.ingest import store_adverts
 from pipeline.linking.config import LINKING_FILE
 from pipeline.linking.run import link_database
 from pipeline.settings import Settings
-from spiders.items import AdvertItem
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 PHONES = {"x": "+4520111111", "y": "+4520222222", "z": "+4520333333"}
@@ -33,28 +31,20 @@ def _see(
     """Sightings on `day` of (external id, owner keys in PHONES joined by "+"), with `images`
     (external id -> pHashes); short distinct texts, so only shared numbers or images link
     adverts."""
-    with database.session() as session:
-        site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
-        store_adverts(
-            session,
-            database.keyring,
-            site,
-            None,
-            [
-                AdvertItem(
-                    site="classic",
-                    external_id=ext,
-                    url=f"http://127.0.0.1/ad/{ext}",
-                    fetched_at=DAY0 + timedelta(days=day),
-                    title=f"Annonce {ext}",
-                    text=f"Hej, ny i byen {ext}.",
-                    city="Odense",
-                    contacts=[PHONES[key] for key in owner.split("+")],
-                    image_hashes=(images or {}).get(ext, []),
-                )
-                for ext, owner in adverts
-            ],
-        )
+    store_hand_made(
+        database,
+        DAY0 + timedelta(days=day),
+        [
+            (
+                ext,
+                "Odense",
+                [PHONES[key] for key in owner.split("+")],
+                f"Hej, ny i byen {ext}.",
+                (images or {}).get(ext, []),
+            )
+            for ext, owner in adverts
+        ],
+    )
     analyse(database)
 
 

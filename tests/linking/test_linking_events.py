@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from linking_world import store_hand_made  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from models import Cluster, ClusterEvent, ClusterMember, Score
 from pipeline import clock
-from pipeline.crawlruns import ensure_site
 from pipeline.db import Database
-from pipeline.ingest import store_adverts
 from pipeline.linking.run import link_database
 from pipeline.settings import Settings
-from spiders.items import AdvertItem
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 TEMPLATE = (
@@ -35,28 +33,11 @@ def _see(
 ) -> None:
     """Store sightings on `day` of adverts (external id, city, phone numbers); short texts
     unless `text` gives one, so that only shared numbers link them."""
-    when = DAY0 + timedelta(days=day)
-    with database.session() as session:
-        site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
-        store_adverts(
-            session,
-            database.keyring,
-            site,
-            None,
-            [
-                AdvertItem(
-                    site="classic",
-                    external_id=ext,
-                    url=f"http://127.0.0.1/ad/{ext}",
-                    fetched_at=when,
-                    title=f"Annonce {ext}",
-                    text=(text or {}).get(ext, "Hej."),
-                    city=city,
-                    contacts=phones,
-                )
-                for ext, city, phones in adverts
-            ],
-        )
+    store_hand_made(
+        database,
+        DAY0 + timedelta(days=day),
+        [(ext, city, phones, (text or {}).get(ext, "Hej."), []) for ext, city, phones in adverts],
+    )
 
 
 def _link(database: Database, settings: Settings, day: int) -> dict[str, list[dict]]:
