@@ -1,64 +1,18 @@
-"""Scout's scheduler: runs everything unattended (thin; the work is in pipeline/jobs.py).
+"""Scout's scheduler, as a script: `python scheduler.py` is `scout schedule run`.
 
-Crawls each site on its interval (each crawl in its own process, with a time limit),
-then analyses and links what changed; writes the weekly digest; purges nightly. The job
-store lives in Scout's database; one scheduler per database (a lock refuses a second).
-SIGTERM or SIGINT: running crawls are asked to stop cleanly (their runs are recorded as
-incomplete, so nothing is marked gone by mistake), running jobs finish, then it exits;
-a restart picks the schedule up from the job store and runs missed jobs once.
-
-Run it as `scout schedule run` or `python scheduler.py`.
+Thin on purpose: the loop is `pipeline/operations/scheduler_loop.py` and the jobs are
+`pipeline/operations/jobs.py`. Going through the CLI gives the same one-line errors and
+the same role check as `scout schedule run`.
 """
 
 from __future__ import annotations
 
-import logging
-import signal
 import sys
-import threading
 
-from pipeline import clock, crawling
-from pipeline.app import App
-from pipeline.scheduling import SchedulerLock, build_scheduler, job_specs, sync_jobs
-from spiders.sitefile import load_all_sites
-
-logger = logging.getLogger("scout.scheduler")
-
-
-def run(app: App, stop: threading.Event | None = None) -> int:
-    """Run until SIGTERM/SIGINT (or `stop` is set); returns the exit code."""
-    settings = app.settings
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    app.database()  # one clear line if the database is unusable or out of date
-    lock = SchedulerLock(settings)
-    lock.acquire()
-    stop = stop or threading.Event()
-    try:
-        specs = job_specs(settings, load_all_sites(), settings.crawl_time_limit_minutes * 60)
-        scheduler = build_scheduler(settings)
-        if threading.current_thread() is threading.main_thread():
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
-        scheduler.start(paused=True)
-        actions = sync_jobs(scheduler, specs, clock.now())
-        for job in scheduler.get_jobs():
-            logger.info("%s %s, next run %s", actions.get(job.id, "kept"), job.id,
-                        job.next_run_time)
-        scheduler.resume()
-        stop.wait()
-        logger.info("stopping: asking running crawls to finish cleanly")
-        crawling.stop_children()
-        scheduler.shutdown(wait=True)
-        logger.info("stopped")
-        return 0
-    finally:
-        lock.release()
+from pipeline.cli.main import main as cli_main
 
 
 def main() -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    from pipeline.cli import main as cli_main
-
     return cli_main(["schedule", "run", *sys.argv[1:]])
 
 

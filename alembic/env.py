@@ -4,8 +4,8 @@ from sqlalchemy import Connection
 
 from alembic import context
 from models import metadata
-from pipeline.db import make_engine
-from pipeline.settings import load_settings
+from pipeline.core.db import make_engine
+from pipeline.core.settings import load_settings
 
 config = context.config
 

@@ -14,8 +14,13 @@ from typing import Any
 import scrapy
 from scrapy.crawler import CrawlerProcess
 
-FIELDS = ("h1.ad-title", "div.ad-text", "article.ad span.ad-city", "article.ad span.ad-age",
-          "article.ad span.ad-price")
+FIELDS = (
+    "h1.ad-title",
+    "div.ad-text",
+    "article.ad span.ad-city",
+    "article.ad span.ad-age",
+    "article.ad span.ad-price",
+)
 
 
 class BareSpider(scrapy.Spider):
@@ -52,18 +57,33 @@ class BareSpider(scrapy.Spider):
 
 
 def main() -> None:
-    process = CrawlerProcess({"LOG_LEVEL": "WARNING", "CONCURRENT_REQUESTS": 8,
-                              "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "DOWNLOAD_DELAY": 0,
-                              "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False,
-                              "REMOTE_CONTROL_ENABLED": False, "DOWNLOAD_MAXSIZE": 4 << 20,
-                              "COOKIES_ENABLED": False})
+    process = CrawlerProcess(
+        {
+            "LOG_LEVEL": "WARNING",
+            "CONCURRENT_REQUESTS": 8,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+            "DOWNLOAD_DELAY": 0,
+            "ROBOTSTXT_OBEY": True,
+            "TELNETCONSOLE_ENABLED": False,
+            "REMOTE_CONTROL_ENABLED": False,
+            "DOWNLOAD_MAXSIZE": 4 << 20,
+            "COOKIES_ENABLED": False,
+        }
+    )
     crawler = process.create_crawler(BareSpider)
     started = time.perf_counter()
     process.crawl(crawler, base_url=sys.argv[1], side_requests=sys.argv[2])
     process.start()
     spider = crawler.spider
-    print(json.dumps({"pages": spider.pages, "adverts": spider.adverts,
-                      "seconds": time.perf_counter() - started}))
+    print(
+        json.dumps(
+            {
+                "pages": spider.pages,
+                "adverts": spider.adverts,
+                "seconds": time.perf_counter() - started,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

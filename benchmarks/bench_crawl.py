@@ -26,23 +26,26 @@ from demo.clock import SimClock
 from demo.server import DemoServer
 from demo.world import build_world
 from models import CrawlRun
-from pipeline.db import open_database
-from pipeline.migrations import upgrade
-from pipeline.settings import load_settings
+from pipeline.core.db import open_database
+from pipeline.core.migrations import upgrade
+from pipeline.core.settings import load_settings
 
 TITLE = "Crawl: full pipeline vs bare Scrapy spider (demo sites on loopback)"
 HERE = Path(__file__).resolve().parent
 PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
-BIG = {"n_independent": int(os.environ.get("BENCH_CRAWL_INDEPENDENT", "2500")),
-       "n_controllers": int(os.environ.get("BENCH_CRAWL_CONTROLLERS", "500"))}
+BIG = {
+    "n_independent": int(os.environ.get("BENCH_CRAWL_INDEPENDENT", "2500")),
+    "n_controllers": int(os.environ.get("BENCH_CRAWL_CONTROLLERS", "500")),
+}
 DAY = 5
 
 
 def _peak_rss_mb(command: list[str], env: dict[str, str]) -> tuple[str, float, float]:
     """Run a child to the end; its stdout, wall seconds and peak RSS (VmHWM, MiB)."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                             text=True, env=env)
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
     peak = [0.0]
 
     def watch() -> None:
@@ -81,8 +84,9 @@ def _full(site: str, base_url: str, engine: str, tmp: str, as_of: str) -> dict:
     database = open_database(settings, require_schema=False)
     upgrade(database.engine, settings)
     _, seconds, peak = _peak_rss_mb(
-        [sys.executable, "-P", "-m", "spiders.run", site, "--base-url", base_url,
-         "--as-of", as_of], env)
+        [sys.executable, "-P", "-m", "spiders.run", site, "--base-url", base_url, "--as-of", as_of],
+        env,
+    )
     with database.session() as session:
         run = session.scalar(select(CrawlRun).order_by(CrawlRun.id.desc()))
         pages, adverts, status = run.pages, run.adverts_seen, run.status
@@ -90,21 +94,35 @@ def _full(site: str, base_url: str, engine: str, tmp: str, as_of: str) -> dict:
     if schema:
         with psycopg.connect(PG_URL, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    return {"case": f"{site} → {engine}", "status": status, "pages": pages, "adverts": adverts,
-            "seconds": round(seconds, 1), "pages/s": pages / seconds,
-            "adverts/s": adverts / seconds, "peak RSS MiB": round(peak)}
+    return {
+        "case": f"{site} → {engine}",
+        "status": status,
+        "pages": pages,
+        "adverts": adverts,
+        "seconds": round(seconds, 1),
+        "pages/s": pages / seconds,
+        "adverts/s": adverts / seconds,
+        "peak RSS MiB": round(peak),
+    }
 
 
 def _bare(base_url: str, side_requests: bool) -> dict:
     out, seconds, peak = _peak_rss_mb(
         [sys.executable, str(HERE / "bare_spider.py"), base_url, "1" if side_requests else "0"],
-        dict(os.environ))
+        dict(os.environ),
+    )
     result = json.loads(out.strip().splitlines()[-1])
     case = "bare spider, same pages" if side_requests else "bare spider, listings + adverts only"
-    return {"case": case, "status": "-", "pages": result["pages"],
-            "adverts": result["adverts"], "seconds": round(seconds, 1),
-            "pages/s": result["pages"] / seconds, "adverts/s": result["adverts"] / seconds,
-            "peak RSS MiB": round(peak)}
+    return {
+        "case": case,
+        "status": "-",
+        "pages": result["pages"],
+        "adverts": result["adverts"],
+        "seconds": round(seconds, 1),
+        "pages/s": result["pages"] / seconds,
+        "adverts/s": result["adverts"] / seconds,
+        "peak RSS MiB": round(peak),
+    }
 
 
 def run() -> list[dict]:
@@ -117,13 +135,13 @@ def run() -> list[dict]:
             bare = _bare(server.classic_url, side_requests=True)
             rows.append(bare)
             for engine in ("sqlite", "postgresql"):
-                row = _full("demo_classic", server.classic_url, engine, tmp,
-                            clock.now().isoformat())
+                row = _full(
+                    "demo_classic", server.classic_url, engine, tmp, clock.now().isoformat()
+                )
                 row["pages/s vs bare"] = round(row["pages/s"] / bare["pages/s"], 2)
                 rows.append(row)
         small = build_world(seed=7, days=14)
         clock = SimClock(small.start)
         with DemoServer(small, clock) as server:
-            rows.append(_full("demo_spa", server.spa_url, "sqlite", tmp,
-                              clock.now().isoformat()))
+            rows.append(_full("demo_spa", server.spa_url, "sqlite", tmp, clock.now().isoformat()))
     return rows

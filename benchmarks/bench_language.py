@@ -2,7 +2,7 @@
 
 Run: ``make bench BENCH=language`` (benchmarks/run.py prints the table and saves
 ``benchmarks/results/language.json``). Sentences are synthetic, generated from the clauses in
-``tests/nlp_language/phrases.yaml``.
+``tests/nlp/language/phrases.yaml``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlp.language import BACKENDS, DEFAULT_LANGUAGES, detect_languages, get_backend  # noqa: E402
 
-PHRASES = ROOT / "tests" / "nlp_language" / "phrases.yaml"
+PHRASES = ROOT / "tests" / "nlp" / "language" / "phrases.yaml"
 BUCKETS = {"1-3": (1, 3), "4-6": (4, 6), "7-12": (7, 12), "13+": (13, 25)}
 
 

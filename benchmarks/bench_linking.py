@@ -34,9 +34,9 @@ def measure(n: int) -> dict[str, float]:
     from itertools import islice
 
     from demo import iter_adverts
-    from pipeline.linking.config import load_linking
-    from pipeline.linking.evaluation import pairwise
-    from pipeline.linking.linker import Linker, LinkRecord, components
+    from pipeline.stages.linking.config import load_linking
+    from pipeline.stages.linking.evaluation import pairwise
+    from pipeline.stages.linking.linker import Linker, LinkRecord, components
 
     labels: dict[int, tuple[str, bool]] = {}
 
@@ -91,9 +91,9 @@ def _store(database: object, adverts: list[dict], start: int) -> None:
     from datetime import UTC, datetime, timedelta
     from decimal import Decimal
 
-    from pipeline.crawlruns import ensure_site
-    from pipeline.ingest import store_adverts
     from spiders.items import AdvertItem
+    from spiders.storage.crawlruns import ensure_site
+    from spiders.storage.ingest import store_adverts
 
     day0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
     with database.session() as session:  # type: ignore[attr-defined]
@@ -124,12 +124,12 @@ def measure_database(n: int) -> dict[str, float]:
     from datetime import UTC, datetime
 
     from demo import iter_adverts
-    from pipeline import clock
-    from pipeline.analysis import analyse
-    from pipeline.db import open_database
-    from pipeline.linking.run import link_database
-    from pipeline.migrations import upgrade
-    from pipeline.settings import load_settings
+    from pipeline.core import clock
+    from pipeline.core.db import open_database
+    from pipeline.core.migrations import upgrade
+    from pipeline.core.settings import load_settings
+    from pipeline.stages.analysis import analyse
+    from pipeline.stages.linking.run import link_database
 
     adverts = list(iter_adverts(n + n // 100, seed=11))
     os.environ["SCOUT_DATA_DIR"] = tempfile.mkdtemp(prefix="bench_link_")

@@ -18,9 +18,9 @@ from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 
 from models import Advert, Site
-from pipeline.db import open_database
-from pipeline.migrations import upgrade
-from pipeline.settings import load_settings
+from pipeline.core.db import open_database
+from pipeline.core.migrations import upgrade
+from pipeline.core.settings import load_settings
 
 TITLE = "Storage: advert inserts with sealed title/text (Core executemany, batches of 1,000)"
 ROWS = int(os.environ.get("BENCH_STORAGE_ROWS", "20000"))
@@ -31,9 +31,16 @@ TEXT = "Hej, jeg er ny i byen og kan mødes diskret. Ring eller skriv. " * 10
 def _rows(site_id: int, sealed: bool) -> list[dict]:
     now = datetime.now(UTC)
     return [
-        {"site_id": site_id, "external_id": f"b{i}", "url": f"http://127.0.0.1/ad/{i}",
-         "first_seen": now, "last_seen": now, "content_hash": f"{i:064x}",
-         "title": f"Advert {i}" if sealed else None, "text": TEXT if sealed else None}
+        {
+            "site_id": site_id,
+            "external_id": f"b{i}",
+            "url": f"http://127.0.0.1/ad/{i}",
+            "first_seen": now,
+            "last_seen": now,
+            "content_hash": f"{i:064x}",
+            "title": f"Advert {i}" if sealed else None,
+            "text": TEXT if sealed else None,
+        }
         for i in range(ROWS)
     ]
 
@@ -52,7 +59,7 @@ def _measure(url: str, sealed: bool) -> float:
     started = time.perf_counter()
     for start in range(0, len(rows), 1000):
         with database.session() as session:
-            session.execute(insert(Advert), rows[start:start + 1000])
+            session.execute(insert(Advert), rows[start : start + 1000])
     elapsed = time.perf_counter() - started
     database.dispose()
     return ROWS / elapsed
@@ -86,8 +93,15 @@ def run() -> list[dict]:
             for engine, url_for in engines.items():
                 plain = _measure(url_for(), sealed=False)
                 sealed = _measure(url_for(), sealed=True)
-                rows.append({"case": engine, "rows": ROWS, "plain rows/s": plain,
-                             "sealed rows/s": sealed, "sealed/plain": sealed / plain})
+                rows.append(
+                    {
+                        "case": engine,
+                        "rows": ROWS,
+                        "plain rows/s": plain,
+                        "sealed rows/s": sealed,
+                        "sealed/plain": sealed / plain,
+                    }
+                )
         finally:
             if schema:
                 _drop(schema)

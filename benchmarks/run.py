@@ -69,16 +69,27 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         console.print(_table(module.TITLE, rows))  # type: ignore[attr-defined]
         out = RESULTS / f"{path.stem.removeprefix('bench_')}.json"
-        out.write_text(json.dumps({
-            "benchmark": path.stem,
-            "title": module.TITLE,  # type: ignore[attr-defined]
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                        "platform": platform.platform()},
-            "seconds": round(elapsed, 2),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-            "rows": rows,
-        }, indent=2, default=str))
+        out.write_text(
+            json.dumps(
+                {
+                    "benchmark": path.stem,
+                    "title": module.TITLE,  # type: ignore[attr-defined]
+                    "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "machine": {
+                        "python": platform.python_version(),
+                        "cpus": os.cpu_count(),
+                        "platform": platform.platform(),
+                    },
+                    "seconds": round(elapsed, 2),
+                    "peak_rss_mb": round(
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                    ),
+                    "rows": rows,
+                },
+                indent=2,
+                default=str,
+            )
+        )
         console.print(f"saved {out.relative_to(HERE.parent)}\n", markup=False)
     return 0
 

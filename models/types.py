@@ -26,7 +26,7 @@ def use_sealer(sealer: Sealer | None) -> None:
 
 def _active_sealer() -> Sealer:
     if _sealer is None:
-        raise RuntimeError("no sealing key installed; call pipeline.db.open_database() first")
+        raise RuntimeError("no sealing key installed; call pipeline.core.db.open_database() first")
     return _sealer
 
 

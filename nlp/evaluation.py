@@ -11,7 +11,8 @@ from typing import Any, Protocol
 from nlp.contacts import find_contacts
 from nlp.language import detect_languages
 
-# What the crawler keeps: messenger numbers are phone contact points (as pipeline/ingest.py does).
+# What the crawler keeps: messenger numbers are phone contact points
+# (as spiders/storage/ingest.py does).
 KIND_OF = {"phone": "phone", "whatsapp": "phone", "signal": "phone", "email": "email",
            "telegram": "telegram"}  # fmt: skip
 # Length buckets of the advert text (characters), for language accuracy.

@@ -17,6 +17,16 @@ from spacy.schemas import validate_token_pattern
 from nlp import yamlfiles
 
 RULES_DIR = Path(__file__).parent / "rules"
+
+
+def linking_rule_file(rules_dir: Path | None = None) -> Path:
+    """Where a rule folder's linking rules are: the first `<rules>/linking/*.yaml`, else the
+    bundled `nlp/rules/linking/linking.yaml`. The one place that knows the layout."""
+    folder = (rules_dir or RULES_DIR) / "linking"
+    found = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return found[0] if found else RULES_DIR / "linking" / "linking.yaml"
+
+
 LANG_CODE = re.compile(r"^(?:[a-z]{2}|xx)$")
 
 Category = Literal[

@@ -18,7 +18,7 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from pipeline import clock
+from pipeline.core import clock
 from spiders import browser
 from spiders.crawl_session import CrawlSession
 from spiders.extract import external_id, extract_fields, json_path, raw_values
@@ -35,8 +35,13 @@ MAX_CACHED_IMAGES = 100_000
 class AdvertSpider(scrapy.Spider):
     name = "adverts"
 
-    def __init__(self, site: str | SiteFile, base_url: str | None = None,
-                 crawl_session: CrawlSession | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        site: str | SiteFile,
+        base_url: str | None = None,
+        crawl_session: CrawlSession | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.site = site if isinstance(site, SiteFile) else load_site(site)
         if base_url:
@@ -71,16 +76,21 @@ class AdvertSpider(scrapy.Spider):
 
     def listing_request(self, url: str) -> Request:
         callback = self.parse_api_listing if self.site.api else self.parse_listing
-        return Request(url, callback=callback, errback=self.failed,
-                       meta=self._meta("listing", self.site.browser.listing_steps))
+        return Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            meta=self._meta("listing", self.site.browser.listing_steps),
+        )
 
     def detail_request(self, url: str, recheck: bool = False) -> Request:
         meta = self._meta("detail", self.site.browser.detail_steps)
         meta["handle_httpstatus_list"] = [404, 410]
         meta["recheck"] = recheck
         callback = self.parse_api_detail if self.site.api else self.parse_detail
-        return Request(url, callback=callback, errback=self.failed, meta=meta,
-                       priority=-1 if recheck else 0)
+        return Request(
+            url, callback=callback, errback=self.failed, meta=meta, priority=-1 if recheck else 0
+        )
 
     async def start(self) -> Any:
         spec = self.site.api or self.site.listing
@@ -161,14 +171,14 @@ class AdvertSpider(scrapy.Spider):
     def _gone(self, response: Response) -> GoneItem | None:
         marker = self.site.detail.gone_marker
         is_gone = response.status in (404, 410) or bool(
-            marker and response.status == 200 and response.css(marker))
+            marker and response.status == 200 and response.css(marker)
+        )
         if not is_gone:
             return None
         advert_id = external_id(Selector(text=""), response.url, self.site.detail)
         if advert_id is None:
             return None
-        return GoneItem(self.site.name, advert_id, response.url, response.status,
-                        clock.now())
+        return GoneItem(self.site.name, advert_id, response.url, response.status, clock.now())
 
     async def _advert(self, source: Selector | dict[str, Any], url: str) -> AdvertItem | None:
         detail = self.site.detail
@@ -187,11 +197,20 @@ class AdvertSpider(scrapy.Spider):
                 contacts.append(revealed)
         price, currency = values.get("price") or (None, None)
         return AdvertItem(
-            site=self.site.name, external_id=advert_id, url=url, fetched_at=clock.now(),
-            title=values.get("title"), text=values.get("text"), city=values.get("city"),
-            stated_age=values.get("stated_age"), price=price, currency=currency,
-            posted_at=values.get("posted_at"), contacts=contacts,
-            image_hashes=await self._image_hashes(source, url))
+            site=self.site.name,
+            external_id=advert_id,
+            url=url,
+            fetched_at=clock.now(),
+            title=values.get("title"),
+            text=values.get("text"),
+            city=values.get("city"),
+            stated_age=values.get("stated_age"),
+            price=price,
+            currency=currency,
+            posted_at=values.get("posted_at"),
+            contacts=contacts,
+            image_hashes=await self._image_hashes(source, url),
+        )
 
     async def _reveal(self, source: Selector | dict[str, Any], page_url: str) -> str | None:
         reveal = self.site.detail.reveal
@@ -219,8 +238,9 @@ class AdvertSpider(scrapy.Spider):
             if url in self._phash_by_url:  # shared photos are fetched once per crawl
                 digest = self._phash_by_url[url]
             else:
-                response = await self._fetch(url, "image",
-                                             self.settings.getint("SCOUT_IMAGE_MAXSIZE"))
+                response = await self._fetch(
+                    url, "image", self.settings.getint("SCOUT_IMAGE_MAXSIZE")
+                )
                 digest = perceptual_hash(response.body) if response is not None else None
                 if len(self._phash_by_url) < MAX_CACHED_IMAGES:
                     self._phash_by_url[url] = digest
@@ -235,7 +255,8 @@ class AdvertSpider(scrapy.Spider):
             meta["download_maxsize"] = maxsize
         try:
             response = await self.crawler.engine.download_async(
-                Request(url, meta=meta, dont_filter=True))
+                Request(url, meta=meta, dont_filter=True)
+            )
         except Exception as exc:
             self._record_failure(url, f"{type(exc).__name__}: {exc}", page_type)
             return None
@@ -255,8 +276,9 @@ class AdvertSpider(scrapy.Spider):
             return
         if page_type == "listing" and not self.blocked_reason:
             self.listing_failed = True
-        self._record_failure(url, f"{failure.type.__name__}: {failure.getErrorMessage()}",
-                             page_type)
+        self._record_failure(
+            url, f"{failure.type.__name__}: {failure.getErrorMessage()}", page_type
+        )
 
     def _record_failure(self, url: str, error: str, page_type: str) -> None:
         self.crawler.stats.inc_value("scout/failures")
@@ -273,8 +295,9 @@ class AdvertSpider(scrapy.Spider):
         for _, url in unlisted:
             self.crawler.engine.crawl(self.detail_request(url, recheck=True))
         if unlisted:
-            self.logger.info("re-checking %d known adverts the listings no longer show",
-                             len(unlisted))
+            self.logger.info(
+                "re-checking %d known adverts the listings no longer show", len(unlisted)
+            )
             raise DontCloseSpider
 
     def _closed(self, reason: str) -> None:

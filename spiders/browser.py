@@ -50,23 +50,29 @@ def page_methods(steps: list[BrowserStep]) -> list[PageMethod]:
     methods = []
     for step in steps:
         if step.action == "wait_for_selector":
-            methods.append(PageMethod("wait_for_selector", step.selector,
-                                      timeout=step.timeout_ms, state="attached"))
+            methods.append(
+                PageMethod(
+                    "wait_for_selector", step.selector, timeout=step.timeout_ms, state="attached"
+                )
+            )
         elif step.action == "click":
-            methods.append(PageMethod(_click, step.selector, step.timeout_ms, step.optional,
-                                      step.wait_for))
+            methods.append(
+                PageMethod(_click, step.selector, step.timeout_ms, step.optional, step.wait_for)
+            )
         elif step.action == "scroll":
             methods.append(PageMethod("evaluate", "window.scrollTo(0, document.body.scrollHeight)"))
         elif step.action == "wait_for_network_idle":
-            methods.append(PageMethod("wait_for_load_state", "networkidle",
-                                      timeout=step.timeout_ms))
+            methods.append(
+                PageMethod("wait_for_load_state", "networkidle", timeout=step.timeout_ms)
+            )
         else:
             methods.append(PageMethod("wait_for_timeout", step.timeout_ms))
     return methods
 
 
-async def _click(page: Any, selector: str, timeout_ms: int, optional: bool,
-                 wait_for: str | None) -> None:
+async def _click(
+    page: Any, selector: str, timeout_ms: int, optional: bool, wait_for: str | None
+) -> None:
     if optional and await page.query_selector(selector) is None:
         return
     await page.click(selector, timeout=timeout_ms)

@@ -7,8 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from pipeline import clock
-from pipeline.crawlruns import (
+from pipeline.core import clock
+from pipeline.core.db import Database, open_database
+from pipeline.core.settings import load_settings
+from spiders.health import CrawlObservation, assess
+from spiders.items import AdvertItem
+from spiders.sitefile import SiteFile
+from spiders.storage.crawlruns import (
     ensure_site,
     finish_run,
     heartbeat,
@@ -18,12 +23,7 @@ from pipeline.crawlruns import (
     mark_missing_gone,
     start_run,
 )
-from pipeline.db import Database, open_database
-from pipeline.ingest import IngestCounts, store_adverts
-from pipeline.settings import load_settings
-from spiders.health import CrawlObservation, assess
-from spiders.items import AdvertItem
-from spiders.sitefile import SiteFile
+from spiders.storage.ingest import IngestCounts, store_adverts
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ class CrawlSession:
 
     def save(self, items: Sequence[AdvertItem], listed: Callable[[str], bool]) -> IngestCounts:
         with self.database.session() as session:
-            counts = store_adverts(session, self.database.keyring, self.site_id, self.run_id,
-                                   items, listed)
+            counts = store_adverts(
+                session, self.database.keyring, self.site_id, self.run_id, items, listed
+            )
         self.counts.add(counts)
         return counts
 
@@ -77,33 +78,53 @@ class CrawlSession:
         stats = spider.crawler.stats
         items = self.counts.new + self.counts.changed + self.counts.unchanged
         seen = CrawlObservation(
-            reason=reason, pages=dict(spider.pages), items=items,
-            empty_required={key.removeprefix("scout/empty/"): value
-                            for key, value in stats.get_stats().items()
-                            if key.startswith("scout/empty/")},
-            misses=dict(spider.misses), failures=len(spider.failures),
-            listing_failed=spider.listing_failed, blocked_reason=spider.blocked_reason,
+            reason=reason,
+            pages=dict(spider.pages),
+            items=items,
+            empty_required={
+                key.removeprefix("scout/empty/"): value
+                for key, value in stats.get_stats().items()
+                if key.startswith("scout/empty/")
+            },
+            misses=dict(spider.misses),
+            failures=len(spider.failures),
+            listing_failed=spider.listing_failed,
+            blocked_reason=spider.blocked_reason,
             depth_limited=(stats.get_value("request_depth_max", 0) or 0)
             >= spider.settings.getint("DEPTH_LIMIT"),
-            store_failed=self.store_failed, previous_items=self.previous_items)
+            store_failed=self.store_failed,
+            previous_items=self.previous_items,
+        )
         verdict = assess(seen, self.site.health)
         now = clock.now()
         gone_missing = 0
         try:
             with self.database.session() as session:
                 run = finish_run(
-                    session, self.run_id, now, verdict.status, pages=sum(spider.pages.values()),
-                    adverts_seen=items, adverts_new=self.counts.new,
-                    adverts_changed=self.counts.changed, adverts_unchanged=self.counts.unchanged,
-                    error_count=len(spider.failures), errors=spider.failures,
+                    session,
+                    self.run_id,
+                    now,
+                    verdict.status,
+                    pages=sum(spider.pages.values()),
+                    adverts_seen=items,
+                    adverts_new=self.counts.new,
+                    adverts_changed=self.counts.changed,
+                    adverts_unchanged=self.counts.unchanged,
+                    error_count=len(spider.failures),
+                    errors=spider.failures,
                     health={**verdict.health, "warnings": verdict.warnings},
-                    stats={"suppressed": self.counts.suppressed, "contacts": self.counts.contacts,
-                           "not_stored": self.pending,
-                           "robots_forbidden": stats.get_value("scout/robots_forbidden", 0),
-                           "retry_after": stats.get_value("scout/retry_after", 0)})
+                    stats={
+                        "suppressed": self.counts.suppressed,
+                        "contacts": self.counts.contacts,
+                        "not_stored": self.pending,
+                        "robots_forbidden": stats.get_value("scout/robots_forbidden", 0),
+                        "retry_after": stats.get_value("scout/retry_after", 0),
+                    },
+                )
                 if verdict.status == "complete":  # this run now counts among the complete ones
-                    gone_missing = mark_missing_gone(session, self.site_id, now,
-                                                     self.site.gone_after_missed_crawls)
+                    gone_missing = mark_missing_gone(
+                        session, self.site_id, now, self.site.gone_after_missed_crawls
+                    )
                 run.adverts_gone = self.gone_now + gone_missing
         except Exception as exc:
             logger.error("could not record the end of crawl run %s: %s", self.run_id, exc)
@@ -111,7 +132,11 @@ class CrawlSession:
             verdict.warnings.append(f"could not record the run: {exc}")
         for warning in verdict.warnings:
             logger.warning("%s: %s", self.site.name, warning)
-        self.result = {"status": verdict.status, "warnings": verdict.warnings,
-                       "run_id": self.run_id, "not_stored": self.pending}
+        self.result = {
+            "status": verdict.status,
+            "warnings": verdict.warnings,
+            "run_id": self.run_id,
+            "not_stored": self.pending,
+        }
         stats.set_value("scout/status", verdict.status)
         self.database.dispose()

@@ -14,8 +14,18 @@ from spiders.sitefile import DetailSpec, FieldSpec
 
 _INT = re.compile(r"\d{1,4}")
 _AMOUNT = re.compile(r"\d{1,3}(?:[.\s]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
-_CURRENCIES = (("€", "EUR"), ("eur", "EUR"), ("dkk", "DKK"), ("kr", "DKK"), ("$", "USD"),
-               ("usd", "USD"), ("zł", "PLN"), ("pln", "PLN"), ("sek", "SEK"), ("nok", "NOK"))
+_CURRENCIES = (
+    ("€", "EUR"),
+    ("eur", "EUR"),
+    ("dkk", "DKK"),
+    ("kr", "DKK"),
+    ("$", "USD"),
+    ("usd", "USD"),
+    ("zł", "PLN"),
+    ("pln", "PLN"),
+    ("sek", "SEK"),
+    ("nok", "NOK"),
+)
 
 
 def json_path(data: Any, path: str) -> Any:

@@ -36,25 +36,42 @@ class Assessment:
 def assess(seen: CrawlObservation, limits: Health) -> Assessment:
     """complete | incomplete | degraded | blocked | failed, with the reasons why."""
     health: dict[str, Any] = {
-        "pages_by_type": seen.pages, "items": seen.items, "selector_misses": seen.misses,
-        "empty_required_share": {name: round(count / seen.items, 3)
-                                 for name, count in seen.empty_required.items()
-                                 if seen.items},
-        "previous_items": seen.previous_items, "close_reason": seen.reason,
+        "pages_by_type": seen.pages,
+        "items": seen.items,
+        "selector_misses": seen.misses,
+        "empty_required_share": {
+            name: round(count / seen.items, 3)
+            for name, count in seen.empty_required.items()
+            if seen.items
+        },
+        "previous_items": seen.previous_items,
+        "close_reason": seen.reason,
     }
     if seen.store_failed:
         return Assessment("failed", [f"storing adverts failed: {seen.store_failed}"], health)
     if seen.blocked_reason:
-        return Assessment("blocked", [f"the site blocked the crawl ({seen.blocked_reason}); "
-                                      "Scout stopped and will not try to get around it"], health)
+        return Assessment(
+            "blocked",
+            [
+                f"the site blocked the crawl ({seen.blocked_reason}); "
+                "Scout stopped and will not try to get around it"
+            ],
+            health,
+        )
     if seen.reason not in FINISHED_REASONS:
         return Assessment("incomplete", [f"the crawl stopped early ({seen.reason})"], health)
     if seen.depth_limited:
-        return Assessment("incomplete", ["listings go deeper than DEPTH_LIMIT; some adverts "
-                                         "were not reached"], health)
+        return Assessment(
+            "incomplete",
+            ["listings go deeper than DEPTH_LIMIT; some adverts were not reached"],
+            health,
+        )
     if seen.listing_failed:
-        return Assessment("incomplete", ["a listing page failed after retries, so absent "
-                                         "adverts are not marked gone"], health)
+        return Assessment(
+            "incomplete",
+            ["a listing page failed after retries, so absent adverts are not marked gone"],
+            health,
+        )
     warnings = _degradation(seen, limits)
     return Assessment("degraded" if warnings else "complete", warnings, health)
 
@@ -65,8 +82,10 @@ def _degradation(seen: CrawlObservation, limits: Health) -> list[str]:
     if seen.items == 0 and seen.pages.get("listing", 0) > 0:
         warnings.append("no adverts found although listing pages loaded: has the markup changed?")
     elif previous and seen.items < limits.min_adverts_ratio * previous:
-        warnings.append(f"only {seen.items} adverts where the last complete crawl found "
-                        f"{previous}: has the markup changed?")
+        warnings.append(
+            f"only {seen.items} adverts where the last complete crawl found "
+            f"{previous}: has the markup changed?"
+        )
     for name, count in sorted(seen.empty_required.items()):
         if seen.items and count / seen.items > limits.max_empty_required:
             warnings.append(f"required field '{name}' empty in {count} of {seen.items} adverts")

@@ -38,12 +38,15 @@ class ProgressReporter:
     def snapshot(self) -> dict[str, Any]:
         spider = self.crawler.spider
         stats = self.crawler.stats
-        return {"site": spider.site.name, "pages": dict(spider.pages),
-                "items": stats.get_value("scout/items", 0),
-                "failures": stats.get_value("scout/failures", 0),
-                "queued": len(self.crawler.engine._slot.scheduler)
-                if self.crawler.engine._slot and hasattr(self.crawler.engine._slot.scheduler,
-                                                        "__len__") else None}
+        return {
+            "site": spider.site.name,
+            "pages": dict(spider.pages),
+            "items": stats.get_value("scout/items", 0),
+            "failures": stats.get_value("scout/failures", 0),
+            "queued": len(self.crawler.engine._slot.scheduler)
+            if self.crawler.engine._slot and hasattr(self.crawler.engine._slot.scheduler, "__len__")
+            else None,
+        }
 
     def tick(self) -> None:
         snapshot = self.snapshot()

@@ -15,8 +15,10 @@ def check_safe_regex(pattern: str) -> re.Pattern[str]:
     if len(pattern) > MAX_PATTERN_LENGTH:
         raise ValueError(f"regex longer than {MAX_PATTERN_LENGTH} characters")
     if _NESTED_QUANTIFIER.search(pattern):
-        raise ValueError("regex has a quantified group containing a quantifier (can backtrack "
-                         "catastrophically); rewrite it without nesting")
+        raise ValueError(
+            "regex has a quantified group containing a quantifier (can backtrack "
+            "catastrophically); rewrite it without nesting"
+        )
     if _BACKREFERENCE.search(pattern):
         raise ValueError("regex back-references are not allowed")
     try:

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from nlp import yamlfiles
-from pipeline.errors import ScoutError
+from pipeline.core.errors import ScoutError
 from spiders.safe_regex import check_safe_regex
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
@@ -39,11 +39,14 @@ class FieldSpec(_Strict):
 
     css: str | None = Field(None, description="CSS selector; `::text` / `::attr(x)` allowed.")
     xpath: str | None = Field(None, description="XPath expression, instead of css.")
-    json_path: str | None = Field(None, alias="json",
-                                  description="Dotted path in a JSON record (API mode).")
+    json_path: str | None = Field(
+        None, alias="json", description="Dotted path in a JSON record (API mode)."
+    )
     regex: str | None = Field(
-        None, description="Optional regex applied to the extracted text; group 1 (or the whole "
-        "match) is kept. Nested quantifiers and back-references are refused.")
+        None,
+        description="Optional regex applied to the extracted text; group 1 (or the whole "
+        "match) is kept. Nested quantifiers and back-references are refused.",
+    )
     type: FieldType = Field("text", description="How the value is parsed.")
     required: bool = Field(False, description="Counts towards crawl health when empty.")
 
@@ -82,10 +85,12 @@ class BrowserStep(_Strict):
 
 class BrowserSpec(_Strict):
     needed: bool = Field(False, description="Render pages in headless Chromium (Playwright).")
-    listing_steps: list[BrowserStep] = Field(default_factory=list,
-                                             description="Steps on listing pages.")
-    detail_steps: list[BrowserStep] = Field(default_factory=list,
-                                            description="Steps on advert pages.")
+    listing_steps: list[BrowserStep] = Field(
+        default_factory=list, description="Steps on listing pages."
+    )
+    detail_steps: list[BrowserStep] = Field(
+        default_factory=list, description="Steps on advert pages."
+    )
 
 
 class ListingSpec(_Strict):
@@ -93,7 +98,8 @@ class ListingSpec(_Strict):
 
     start_urls: list[str] = Field(min_length=1, description="Paths or URLs to start from.")
     listing_links: str | None = Field(
-        None, description="CSS selector of links to further listing pages (e.g. cities).")
+        None, description="CSS selector of links to further listing pages (e.g. cities)."
+    )
     detail_links: str = Field(description="CSS selector of links to advert pages.")
     next_page: str | None = Field(None, description="CSS selector of the next-page link.")
 
@@ -107,7 +113,8 @@ class ApiSpec(_Strict):
     detail_url: str = Field(description="Advert endpoint; `{id}` is replaced by the id.")
     next_page: str | None = Field(None, description="Dotted path of the next listing URL.")
     page_url: str | None = Field(
-        None, description="Human-readable advert URL stored with the advert; `{id}` replaced.")
+        None, description="Human-readable advert URL stored with the advert; `{id}` replaced."
+    )
 
 
 class RevealSpec(_Strict):
@@ -120,21 +127,26 @@ class RevealSpec(_Strict):
 class DetailSpec(_Strict):
     external_id: FieldSpec | None = Field(None, description="The advert's id on its page.")
     external_id_from_url: str | None = Field(
-        None, description="Regex whose group 1 is the advert id in the advert URL.")
+        None, description="Regex whose group 1 is the advert id in the advert URL."
+    )
     fields: dict[str, FieldSpec] = Field(description=f"Advert fields: {', '.join(ADVERT_FIELDS)}.")
     images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
     reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
     gone_marker: str | None = Field(
-        None, description="CSS selector present only on an advert page that says the advert is "
-        "gone (for sites that answer 200 instead of 404/410).")
+        None,
+        description="CSS selector present only on an advert page that says the advert is "
+        "gone (for sites that answer 200 instead of 404/410).",
+    )
 
     @field_validator("fields")
     @classmethod
     def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
         unknown = sorted(set(value) - set(ADVERT_FIELDS))
         if unknown:
-            raise ValueError(f"unknown advert field(s) {unknown}; Scout stores only "
-                             f"{', '.join(ADVERT_FIELDS)} (collect little)")
+            raise ValueError(
+                f"unknown advert field(s) {unknown}; Scout stores only "
+                f"{', '.join(ADVERT_FIELDS)} (collect little)"
+            )
         return value
 
     @model_validator(mode="after")
@@ -150,8 +162,9 @@ class Politeness(_Strict):
     download_delay: float = Field(2.0, ge=0, le=120, description="Seconds between requests.")
     concurrency_per_domain: int = Field(1, ge=1, le=8, description="Parallel requests per domain.")
     autothrottle: bool = Field(True, description="Adapt the delay to the server's latency.")
-    max_retry_after: int = Field(300, ge=1, le=3600,
-                                 description="Longest Retry-After (s) honoured before giving up.")
+    max_retry_after: int = Field(
+        300, ge=1, le=3600, description="Longest Retry-After (s) honoured before giving up."
+    )
 
 
 class Robots(_Strict):
@@ -167,10 +180,14 @@ class Robots(_Strict):
 
 class Health(_Strict):
     min_adverts_ratio: float = Field(
-        0.2, ge=0, le=1,
-        description="Degraded when a crawl finds fewer adverts than this share of the last one.")
+        0.2,
+        ge=0,
+        le=1,
+        description="Degraded when a crawl finds fewer adverts than this share of the last one.",
+    )
     max_empty_required: float = Field(
-        0.5, ge=0, le=1, description="Degraded when a required field is empty in more items.")
+        0.5, ge=0, le=1, description="Degraded when a required field is empty in more items."
+    )
 
 
 class SiteFile(_Strict):
@@ -179,9 +196,9 @@ class SiteFile(_Strict):
     name: str = Field(pattern=r"^[a-z0-9_]{2,40}$", description="Short id; the file's stem.")
     description: str = Field("", description="What the site is, for operators.")
     base_url: str = Field(description="Scheme and host the relative URLs are joined to.")
-    allowed_domains: list[str] = Field(default_factory=list,
-                                       description="Hosts the crawl may visit; default the base "
-                                       "URL's host.")
+    allowed_domains: list[str] = Field(
+        default_factory=list, description="Hosts the crawl may visit; default the base URL's host."
+    )
     listing: ListingSpec | None = Field(None, description="HTML mode: how to find adverts.")
     api: ApiSpec | None = Field(None, description="JSON-API mode instead of listing.")
     detail: DetailSpec = Field(description="How to read one advert.")
@@ -191,9 +208,11 @@ class SiteFile(_Strict):
     robots: Robots = Field(default_factory=Robots, description="robots.txt handling.")
     block_markers: list[str] = Field(
         default_factory=lambda: ["captcha", "are you a robot", "access denied"],
-        description="Text that marks a block page: the crawl stops and reports, never evades.")
+        description="Text that marks a block page: the crawl stops and reports, never evades.",
+    )
     gone_after_missed_crawls: int = Field(
-        2, ge=1, le=20, description="Complete crawls that must miss an advert before it is gone.")
+        2, ge=1, le=20, description="Complete crawls that must miss an advert before it is gone."
+    )
     health: Health = Field(default_factory=Health, description="When a crawl counts as degraded.")
 
     @field_validator("base_url")
@@ -252,7 +271,7 @@ def load_site_file(path: Path) -> SiteFile:
 
 def configured_sites_dir() -> Path:
     """The folder of site files: the `sites_dir` setting, else the bundled one."""
-    from pipeline.settings import load_settings
+    from pipeline.core.settings import load_settings
 
     return load_settings().sites_dir or SITES_DIR
 

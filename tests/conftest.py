@@ -21,10 +21,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from demo.world import build_world
-from pipeline import clock
-from pipeline.db import Database, open_database
-from pipeline.migrations import upgrade
-from pipeline.settings import Settings, load_settings
+from pipeline.core import clock
+from pipeline.core.db import Database, open_database
+from pipeline.core.migrations import upgrade
+from pipeline.core.settings import Settings, load_settings
 
 POSTGRES_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("SCOUT_REQUIRE_POSTGRES") == "1"
@@ -117,8 +117,8 @@ def database(settings: Settings) -> Iterator[Database]:
 
 
 def load_test_helper(relative: str) -> ModuleType:
-    """A helper module under tests/ (e.g. "outreach/outreach_world.py"), loaded once by path:
-    tests/ is not a package."""
+    """A helper module under tests/ (e.g. "pipeline/reports/outreach/outreach_world.py"),
+    loaded once by path: tests/ is not a package."""
     name = "scout_tests_" + relative.removesuffix(".py").replace("/", "_")
     if name not in sys.modules:
         spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / relative)
@@ -139,7 +139,7 @@ def test_helper() -> Callable[[str], ModuleType]:
 @pytest.fixture(scope="session")
 def helper(test_helper: Callable[[str], ModuleType]) -> ModuleType:
     """The small stored, analysed and clustered world of the outreach and rules tests."""
-    return test_helper("outreach/outreach_world.py")
+    return test_helper("pipeline/reports/outreach/outreach_world.py")
 
 
 @pytest.fixture
@@ -152,5 +152,5 @@ def world_db(database: Database, helper: ModuleType, truth: dict) -> Database:
 @pytest.fixture
 def filled(database: Database, truth: dict, test_helper: Callable[[str], ModuleType]) -> Database:
     """The `database` fixture holding the demo world's ground truth, as if crawled and linked."""
-    test_helper("digest/digest_world.py").fill(database, truth, days=14)
+    test_helper("pipeline/reports/digest/digest_world.py").fill(database, truth, days=14)
     return database

@@ -59,8 +59,12 @@ class RetryAfterMiddleware:
         retry = get_retry_request(request, spider=spider, reason=f"retry_after_{response.status}")
         if retry is None:
             return response
-        logger.info("%s answered %s: waiting %.1fs before the next request", request.url,
-                    response.status, wait)
+        logger.info(
+            "%s answered %s: waiting %.1fs before the next request",
+            request.url,
+            response.status,
+            wait,
+        )
         self.crawler.stats.inc_value("scout/retry_after")
         return retry
 

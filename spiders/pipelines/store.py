@@ -29,8 +29,9 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
-        return cls(crawler, settings.getint("SCOUT_STORE_BATCH"),
-                   settings.getint("SCOUT_STORE_RETRIES"))
+        return cls(
+            crawler, settings.getint("SCOUT_STORE_BATCH"), settings.getint("SCOUT_STORE_RETRIES")
+        )
 
     @property
     def session(self) -> Any:
@@ -76,8 +77,9 @@ class StorePipeline:
         self.stopping = True
         stored = self.session.counts
         saved = stored.new + stored.changed + stored.unchanged
-        self.session.store_failed = (f"{error} — {saved} adverts stored, "
-                                     f"{len(self.buffer)} not stored; run the crawl again")
+        self.session.store_failed = (
+            f"{error} — {saved} adverts stored, {len(self.buffer)} not stored; run the crawl again"
+        )
         logger.error("stopping the crawl: database unavailable: %s", self.session.store_failed)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
 

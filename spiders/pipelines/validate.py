@@ -33,8 +33,9 @@ class ValidatePipeline:
             item.stated_age = None
         spider = self.crawler.spider
         required = [name for name, spec in spider.site.detail.fields.items() if spec.required]
-        item.empty_fields = [name for name in required if getattr(item, _attr(name)) in
-                             (None, "", [])]
+        item.empty_fields = [
+            name for name in required if getattr(item, _attr(name)) in (None, "", [])
+        ]
         for name in item.empty_fields:
             self.crawler.stats.inc_value(f"scout/empty/{name}")
         self.crawler.stats.inc_value("scout/items")

@@ -19,7 +19,7 @@ import pytest
 
 from demo import DemoServer, SimClock, build_world, iter_adverts
 from demo.scale import owner_token, vocabulary
-from pipeline.linking.masking import mask_text
+from pipeline.stages.linking.masking import mask_text
 
 REPO = Path(__file__).resolve().parents[2]
 # The linker's template link: Jaccard of 5-character shingles of masked text, at least 0.8.

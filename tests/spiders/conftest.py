@@ -11,7 +11,7 @@ import pytest
 from demo.clock import SimClock
 from demo.server import DemoServer
 from demo.world import World, build_world
-from pipeline.crawling import CrawlOutcome, run_crawl_process
+from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
 
 
 @pytest.fixture(scope="session")
@@ -43,7 +43,8 @@ def crawl(demo_sites: DemoSites, tmp_path: Path) -> Crawl:
     """Crawl a demo site as of the demo clock's day, in its own process, like `scout crawl`."""
 
     def run(site: str = "demo_classic", time_limit: float | None = 300) -> CrawlOutcome:
-        return run_crawl_process(site, tmp_path / "logs", demo_sites.url(site), time_limit,
-                                 as_of=demo_sites.clock.now())
+        return run_crawl_process(
+            site, tmp_path / "logs", demo_sites.url(site), time_limit, as_of=demo_sites.clock.now()
+        )
 
     return run

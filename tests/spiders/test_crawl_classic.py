@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from demo.cities import CITY_BY_SLUG
 from demo.world import World
 from models import Advert, AdvertContact, AdvertVersion, ContactPoint, CrawlRun, Site
-from pipeline.db import Database
+from pipeline.core.db import Database
 
 SITE = "demo_classic"
 
@@ -17,20 +17,27 @@ SITE = "demo_classic"
 def _adverts(database: Database) -> dict[str, Advert]:
     with database.session() as session:
         site_id = session.scalar(select(Site.id).where(Site.name == SITE))
-        return {a.external_id: a for a in session.scalars(
-            select(Advert).where(Advert.site_id == site_id))}
+        return {
+            a.external_id: a
+            for a in session.scalars(select(Advert).where(Advert.site_id == site_id))
+        }
 
 
 def _contacts(database: Database, advert_id: int) -> set[str]:
     with database.session() as session:
-        return set(session.scalars(
-            select(ContactPoint.value).join(AdvertContact)
-            .where(AdvertContact.advert_id == advert_id)))
+        return set(
+            session.scalars(
+                select(ContactPoint.value)
+                .join(AdvertContact)
+                .where(AdvertContact.advert_id == advert_id)
+            )
+        )
 
 
 def _special(world: World, kind: str) -> str:
-    return next(p["external_id"] for p in world.ground_truth()["special_pages"]
-                if p["kind"] == kind)
+    return next(
+        p["external_id"] for p in world.ground_truth()["special_pages"] if p["kind"] == kind
+    )
 
 
 def test_crawl_classic_days_match_ground_truth(database, world, demo_sites, crawl) -> None:
@@ -52,21 +59,27 @@ def test_crawl_classic_days_match_ground_truth(database, world, demo_sites, craw
             assert advert.stated_age == truth[external_id].age
             assert advert.price == Decimal(truth[external_id].price)
             # the number behind the "show number" button is fetched like the click does;
-            # numbers in the text are the NLP stage's (tests/nlp_contacts measure its recall)
+            # numbers in the text are the NLP stage's (tests/nlp/contacts measure its recall)
             hidden = {c.value for c in version.contacts if c.reveal == "button"}
             assert hidden <= _contacts(database, advert.id), external_id
         gone = {eid for eid, a in stored.items() if a.gone_at is not None}
         assert not gone & set(truth)
-    edited = [a for a in world.live("classic", 3) if len(a.versions) > 1
-              and a.versions[1].from_day <= 3 and a.first_day >= 0]
+    edited = [
+        a
+        for a in world.live("classic", 3)
+        if len(a.versions) > 1 and a.versions[1].from_day <= 3 and a.first_day >= 0
+    ]
     assert edited, "the demo world edits some adverts within four days"
     with database.session() as session:
         for advert in edited:
             row = session.scalar(select(Advert).where(Advert.external_id == advert.external_id))
             if row is None or advert.external_id == oversized:
                 continue
-            cities = session.scalars(select(AdvertVersion.city).where(
-                AdvertVersion.advert_id == row.id).order_by(AdvertVersion.seen_at)).all()
+            cities = session.scalars(
+                select(AdvertVersion.city)
+                .where(AdvertVersion.advert_id == row.id)
+                .order_by(AdvertVersion.seen_at)
+            ).all()
             if advert.first_day < advert.versions[1].from_day:
                 assert len(cities) >= 2, advert.external_id
         runs = session.scalars(select(CrawlRun.status)).all()

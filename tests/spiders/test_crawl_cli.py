@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.cli import main
+from pipeline.cli.main import main
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_crawl_cli_summary_and_exit_code(database, demo_sites, capsys) -> None:
-    code = main(["crawl", "demo_classic", "--base-url", demo_sites.url("demo_classic"),
-                 "--quiet"])
+    code = main(["crawl", "demo_classic", "--base-url", demo_sites.url("demo_classic"), "--quiet"])
     out = capsys.readouterr().out
     assert code == 0
     assert "Crawl summary" in out and "demo_classic" in out and "complete" in out
     demo_sites.server.classic.blocked = True
-    code = main(["crawl", "demo_classic", "--base-url", demo_sites.url("demo_classic"),
-                 "--quiet"])
+    code = main(["crawl", "demo_classic", "--base-url", demo_sites.url("demo_classic"), "--quiet"])
     out = capsys.readouterr().out
     assert code == 5
     assert "blocked" in out and "log:" in out
@@ -53,11 +51,32 @@ def test_crawl_plain_scrapy_crawl_works(database, demo_sites, tmp_path) -> None:
         pytest.skip("scrapy.cfg lives in a checkout")
     shutil.copy(repo / "scrapy.cfg", tmp_path / "scrapy.cfg")
     result = subprocess.run(
-        [sys.executable, "-P", "-m", "scrapy", "crawl", "adverts", "-a", "site=demo_classic",
-         "-a", f"base_url={demo_sites.url('demo_classic')}", "-s", "DOWNLOAD_DELAY=0",
-         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
-         "-s", "LOG_LEVEL=WARNING"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "scrapy",
+            "crawl",
+            "adverts",
+            "-a",
+            "site=demo_classic",
+            "-a",
+            f"base_url={demo_sites.url('demo_classic')}",
+            "-s",
+            "DOWNLOAD_DELAY=0",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+            "-s",
+            "CONCURRENT_REQUESTS_PER_DOMAIN=8",
+            "-s",
+            "LOG_LEVEL=WARNING",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Advert)) > 0

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from models import Advert, AdvertVersion, CrawlRun, Sighting
-from pipeline.db import Database
+from pipeline.core.db import Database
 from spiders.items import AdvertItem
 from spiders.pipelines.store import StorePipeline
 from spiders.sitefile import SITES_DIR
@@ -82,9 +82,21 @@ def _politeness(tmp_path, monkeypatch, **values: object) -> None:
 
 def _start_crawl(demo_sites) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-P", "-m", "spiders.run", "demo_classic", "--base-url",
-         demo_sites.url("demo_classic"), "--as-of", demo_sites.clock.now().isoformat()],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "spiders.run",
+            "demo_classic",
+            "--base-url",
+            demo_sites.url("demo_classic"),
+            "--as-of",
+            demo_sites.clock.now().isoformat(),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -118,16 +130,21 @@ def test_crawl_interrupted_then_resumed_loses_nothing(
         oversized = "104042"
         assert live == truth - {oversized}
         # no advert got a second version from being seen twice
-        versions = session.execute(select(AdvertVersion.advert_id, func.count())
-                                   .group_by(AdvertVersion.advert_id)).all()
+        versions = session.execute(
+            select(AdvertVersion.advert_id, func.count()).group_by(AdvertVersion.advert_id)
+        ).all()
         edited = {a.external_id for a in world.live("classic", 1) if len(a.versions) > 1}
         assert all(count == 1 for _, count in versions) or edited
 
 
 def test_crawl_database_unreachable_at_start_is_one_line(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_DATABASE_URL", "postgresql://scout:pw@127.0.0.1:1/scout")
-    result = subprocess.run([sys.executable, "-P", "-m", "pipeline.cli", "crawl", "demo_classic"],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "pipeline.cli.main", "crawl", "demo_classic"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr.startswith("error: cannot reach database")
     assert result.stderr.strip().count("\n") == 0 and "pw@" not in result.stderr
@@ -167,8 +184,7 @@ def _pipeline(session: _FlakySession) -> tuple[StorePipeline, _Engine]:
 def _item(n: int) -> AdvertItem:
     from datetime import UTC, datetime
 
-    return AdvertItem(site="s", external_id=str(n), url="u", fetched_at=datetime.now(UTC),
-                      text="t")
+    return AdvertItem(site="s", external_id=str(n), url="u", fetched_at=datetime.now(UTC), text="t")
 
 
 def test_store_pipeline_retries_a_lost_database(monkeypatch) -> None:

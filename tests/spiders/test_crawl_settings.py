@@ -38,7 +38,8 @@ def test_crawl_settings_safety_snapshot() -> None:
 
 def test_crawl_settings_polite_defaults_for_a_real_site() -> None:
     site = load_site("demo_classic").model_copy(
-        update={"politeness": load_site("demo_classic").politeness.model_construct()})
+        update={"politeness": load_site("demo_classic").politeness.model_construct()}
+    )
     values = crawl_settings(site, "ScoutBot/test")
     assert values["DOWNLOAD_DELAY"] == 2.0
     assert values["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1

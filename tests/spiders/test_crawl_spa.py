@@ -43,8 +43,12 @@ SPA_API = {
 def _stored(database, site: str) -> dict[str, Advert]:
     with database.session() as session:
         site_id = session.scalar(select(Site.id).where(Site.name == site))
-        return {a.external_id: a for a in session.scalars(
-            select(Advert).where(Advert.site_id == site_id, Advert.gone_at.is_(None)))}
+        return {
+            a.external_id: a
+            for a in session.scalars(
+                select(Advert).where(Advert.site_id == site_id, Advert.gone_at.is_(None))
+            )
+        }
 
 
 def _check_against_truth(database, world, site: str) -> None:
@@ -58,8 +62,13 @@ def _check_against_truth(database, world, site: str) -> None:
         assert advert.stated_age == truth[external_id].age
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
         with database.session() as session:
-            found = set(session.scalars(select(ContactPoint.value).join(AdvertContact).where(
-                AdvertContact.advert_id == advert.id, AdvertContact.source == "field")))
+            found = set(
+                session.scalars(
+                    select(ContactPoint.value)
+                    .join(AdvertContact)
+                    .where(AdvertContact.advert_id == advert.id, AdvertContact.source == "field")
+                )
+            )
         assert hidden <= found, external_id
     assert any(c.reveal == "button" for a in truth.values() for c in a.version_on(0).contacts)
 
@@ -71,13 +80,15 @@ def test_crawl_spa_through_the_browser(database, world, demo_sites, crawl) -> No
     assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
     _check_against_truth(database, world, "demo_spa")
     paths = [r["path"] for r in demo_sites.server.requests if r["site"] == "spa"]
-    assert any(p.startswith("/api/ads/") and p.endswith("/phone") for p in paths), \
+    assert any(p.startswith("/api/ads/") and p.endswith("/phone") for p in paths), (
         "the hidden numbers came from clicking the button"
+    )
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_crawl_spa_plain_http_sees_nothing(database, demo_sites, crawl, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crawl_spa_plain_http_sees_nothing(
+    database, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = yaml.safe_load((SITES_DIR / "demo_spa.yaml").read_text())
     site["browser"] = {"needed": False}
     (tmp_path / "sites").mkdir()
@@ -89,8 +100,9 @@ def test_crawl_spa_plain_http_sees_nothing(database, demo_sites, crawl, tmp_path
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
-def test_crawl_spa_json_api_mode(database, world, demo_sites, crawl, tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crawl_spa_json_api_mode(
+    database, world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "demo_spa_api.yaml").write_text(yaml.safe_dump(SPA_API))
     monkeypatch.setenv("SCOUT_SITES_DIR", str(tmp_path / "sites"))

@@ -23,19 +23,32 @@ BROKEN = [
     ("unknown top-level field", _with({"colour": "red"}), "colour"),
     ("robots off without reason", _with({"robots": {"obey": False}}), "needs a reason"),
     ("no mode", _with({}, drop=("listing",)), "listing (HTML mode) or api"),
-    ("unknown advert field",
-     _with({"detail": {**VALID["detail"], "fields": {"name": {"css": ".n"}}}}), "collect little"),
-    ("catastrophic regex",
-     _with({"detail": {**VALID["detail"], "fields": {"text": {"css": "p", "regex": "(a+)+$"}}}}),
-     "backtrack"),
-    ("two sources",
-     _with({"detail": {**VALID["detail"], "fields": {"text": {"css": "p", "xpath": "//p"}}}}),
-     "exactly one of css"),
+    (
+        "unknown advert field",
+        _with({"detail": {**VALID["detail"], "fields": {"name": {"css": ".n"}}}}),
+        "collect little",
+    ),
+    (
+        "catastrophic regex",
+        _with({"detail": {**VALID["detail"], "fields": {"text": {"css": "p", "regex": "(a+)+$"}}}}),
+        "backtrack",
+    ),
+    (
+        "two sources",
+        _with({"detail": {**VALID["detail"], "fields": {"text": {"css": "p", "xpath": "//p"}}}}),
+        "exactly one of css",
+    ),
     ("bad base url", _with({"base_url": "ftp://x"}), "base_url"),
-    ("click without selector",
-     _with({"browser": {"needed": True, "detail_steps": [{"action": "click"}]}}), "selector"),
-    ("concurrency too high", _with({"politeness": {"concurrency_per_domain": 50}}),
-     "concurrency_per_domain"),
+    (
+        "click without selector",
+        _with({"browser": {"needed": True, "detail_steps": [{"action": "click"}]}}),
+        "selector",
+    ),
+    (
+        "concurrency too high",
+        _with({"politeness": {"concurrency_per_domain": 50}}),
+        "concurrency_per_domain",
+    ),
 ]
 
 
@@ -76,9 +89,14 @@ def test_sitefile_every_field_has_a_description() -> None:
 
     from spiders import sitefile
 
-    models = [obj for obj in vars(sitefile).values()
-              if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not BaseModel
-              and not obj.__name__.startswith("_")]
+    models = [
+        obj
+        for obj in vars(sitefile).values()
+        if isinstance(obj, type)
+        and issubclass(obj, BaseModel)
+        and obj is not BaseModel
+        and not obj.__name__.startswith("_")
+    ]
     for model in models:
         for name, info in model.model_fields.items():
             assert info.description, f"{model.__name__}.{name} has no description"

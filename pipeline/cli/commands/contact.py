@@ -1,0 +1,121 @@
+"""`scout contact` (log outcomes, anonymised export) and `scout suppress` (opt-outs)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+import click
+from rich.table import Table
+from sqlalchemy import select
+
+from models import Suppression
+from pipeline.core.app import App
+from pipeline.core.console import console
+from pipeline.reports.outreach.contact_log import (
+    OUTCOMES,
+    anonymised_log,
+    lift_suppression,
+    log_contact,
+    suppress_target,
+)
+from pipeline.reports.outreach.targets import parse_target_id
+
+
+@click.group()
+def contact() -> None:
+    """Record what happened when you contacted a target."""
+
+
+@contact.command("log")
+@click.argument("target")
+@click.option(
+    "--outcome",
+    required=True,
+    type=click.Choice(OUTCOMES),
+    help="What happened; opted-out also puts the target on the opt-out list.",
+)
+@click.option("--note", help="A short note (stored encrypted; never exported).")
+@click.option("--language", help="Language you wrote or spoke in (two letters).")
+@click.pass_obj
+def log_command(
+    app: App, target: str, outcome: str, note: str | None, language: str | None
+) -> None:
+    """Log the outcome of contacting TARGET (e.g. C12)."""
+    with app.database().session() as session:
+        entry = log_contact(session, app.settings, parse_target_id(target), outcome, note, language)
+        click.echo(f"logged {entry.outcome} for {entry.target}")
+    if outcome == "opted-out":
+        click.echo(f"{target.upper()} is on the opt-out list: never listed or revealed again")
+
+
+@contact.command("export")
+@click.pass_obj
+def export_command(app: App) -> None:
+    """Print the contact log as anonymised JSON lines (target, day, outcome, language)."""
+    with app.database().session() as session:
+        for row in anonymised_log(session):
+            click.echo(json.dumps(asdict(row)))
+
+
+class _TargetByDefault(click.Group):
+    """`scout suppress C12` runs `scout suppress target C12`; other words name subcommands."""
+
+    default_command = "target"
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = [self.default_command, *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_TargetByDefault)
+def suppress() -> None:
+    """Opt-outs: `scout suppress C12` puts a target's contact points on the opt-out list."""
+
+
+@suppress.command("target")
+@click.argument("target")
+@click.option("--reason", help="Why (e.g. 'asked by phone'); audit-logged.")
+@click.pass_obj
+def suppress_target_command(app: App, target: str, reason: str | None) -> None:
+    """Never list or reveal TARGET's contact points again; flag new adverts with them."""
+    with app.database().session() as session:
+        added = suppress_target(session, app.settings, parse_target_id(target), reason)
+    click.echo(f"{target.upper()}: {added} contact point(s) added to the opt-out list")
+
+
+@suppress.command("lift")
+@click.argument("prefix")
+@click.option("--reason", required=True, help="Why the opt-out is lifted; audit-logged.")
+@click.pass_obj
+def lift(app: App, prefix: str, reason: str) -> None:
+    """Lift the opt-out whose pseudonym starts with PREFIX (admin only)."""
+    with app.database().session() as session:
+        lifted = lift_suppression(session, app.settings, prefix, reason)
+    click.echo(f"opt-out {lifted}… lifted")
+
+
+@suppress.command("list")
+@click.pass_obj
+def list_command(app: App) -> None:
+    """List active opt-outs by pseudonym prefix (never the number)."""
+    table = Table(title="Opt-out list")
+    for column in ("pseudonym", "kind", "since", "by", "reason"):
+        table.add_column(column)
+    with app.database().session() as session:
+        for row in session.scalars(
+            select(Suppression)
+            .where(Suppression.lifted_at.is_(None))
+            .order_by(Suppression.created_at)
+        ):
+            table.add_row(
+                row.pseudonym[:12],
+                row.kind,
+                f"{row.created_at:%Y-%m-%d}",
+                row.actor,
+                row.reason or "-",
+            )
+    console().print(table)

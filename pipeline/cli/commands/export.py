@@ -1,0 +1,52 @@
+"""`scout export`: an anonymised, k-anonymous dataset for one named research recipient."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from pipeline.core.app import App
+from pipeline.core.console import console
+from pipeline.reports.export import run_export
+
+
+@click.command("export")
+@click.option("--recipient", required=True, help="Who receives the export (named in it).")
+@click.option("--basis", required=True, help="Legal basis for handing it over (recorded).")
+@click.option(
+    "--expires",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Date (YYYY-MM-DD) by which the recipient must delete it.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New or empty folder to write the export into.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "parquet"]),
+    default="csv",
+    show_default=True,
+    help="Table format (Parquet needs pyarrow).",
+)
+@click.pass_obj
+def export_command(
+    app: App, recipient: str, basis: str, expires: datetime, out: Path, fmt: str
+) -> None:
+    """Write an anonymised export (adverts, clusters, indicator hits) for one recipient."""
+    result = run_export(app.database(), app.settings, recipient, basis, expires.date(), out, fmt)
+    table = Table(title=f"Export for {recipient.strip()}", show_header=True)
+    for column in ("table", "rows written", "rows suppressed"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, count in result.counts.items():
+        suppressed = sum(result.suppressed.get(name, {}).values())
+        table.add_row(name, str(count), str(suppressed))
+    console().print(table)
+    click.echo(f"export written to {result.path}")

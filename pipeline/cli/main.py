@@ -1,0 +1,135 @@
+"""The `scout` command line: one command per verb; problems end in one clear line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from pipeline import __version__
+from pipeline.core.app import App
+from pipeline.core.errors import ScoutError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(context_settings=CONTEXT_SETTINGS)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read settings from this TOML file (default: $SCOUT_CONFIG, else ./scout.toml).",
+)
+@click.version_option(__version__, "--version", prog_name="scout", help="Show the version.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Scout: finds people in escort adverts who may need an offer of help.
+
+    Every indicator is a reason to offer help, never a verdict about a person.
+    """
+    if config_path is not None:
+        os.environ["SCOUT_CONFIG"] = str(config_path)
+    app = App()
+    ctx.obj = app
+    ctx.call_on_close(app.close)
+    _check_role(ctx, app)
+
+
+def _check_role(ctx: click.Context, app: App) -> None:
+    """Refuse a command the actor's role may not run, before it touches anything."""
+    from pipeline.core import roles
+
+    if ctx.invoked_subcommand is None:
+        return
+    roles.guard(cli)  # nested groups check their exact subcommand (once per process)
+    roles.check_top_level(lambda: app.settings, ctx.invoked_subcommand)
+
+
+def _register_commands() -> None:
+    from pipeline.cli.commands import (
+        analyse,
+        config,
+        contact,
+        crawl,
+        db,
+        demo,
+        digest,
+        evaluate,
+        export,
+        link,
+        purge,
+        rules,
+        schedule,
+        status,
+        targets,
+    )
+
+    commands = (
+        db.db,
+        config.config,
+        status.status,
+        status.version,
+        crawl.crawl,
+        crawl.sites,
+        analyse.analyse_command,
+        demo.demo,
+        targets.targets,
+        contact.contact,
+        contact.suppress,
+        rules.rules,
+        digest.digest,
+        export.export_command,
+        link.link_command,
+        evaluate.evaluate_command,
+        purge.purge_command,
+        schedule.schedule,
+    )
+    for command in commands:
+        cli.add_command(command)
+
+
+_register_commands()
+
+
+def _usage_line(exc: click.UsageError) -> str:
+    where = exc.ctx.command_path if exc.ctx else "scout"
+    return f"error: {exc.format_message().rstrip('.')} (see '{where} --help')"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `scout` script; returns the exit code instead of raising."""
+    try:
+        # without standalone mode click hands back an Exit's code instead of raising it
+        returned = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="scout", standalone_mode=False
+        )
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except click.UsageError as exc:
+        click.echo(_usage_line(exc), err=True)
+        return exc.exit_code
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    except ScoutError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return exc.exit_code
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        click.echo(f"error: database: {first}", err=True)
+        return 1
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        return 130
+    return returned if isinstance(returned, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Engines and sessions for SQLite (default) and PostgreSQL; the caller owns the session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.types import use_sealer
+from pipeline.core.errors import DatabaseError
+from pipeline.core.keys import Keyring, load_keyring
+from pipeline.core.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    # WAL + busy timeout let the crawler, the analysis and a reader share one file.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _create_private_file(path: str) -> None:
+    """Create the SQLite file 0600 (it holds personal data) — only if it does not exist.
+
+    Never open and close an existing database file here: closing any descriptor of a file
+    drops every POSIX lock this process holds on it, and SQLite's own connections would then
+    write unlocked (the classic way to corrupt a database).
+    """
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
+def make_engine(settings: Settings) -> Engine:
+    """An engine for the configured URL; creates the data folder (0700) for SQLite files."""
+    url = make_url(settings.effective_database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            folder = os.path.dirname(os.path.abspath(url.database))
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            _create_private_file(url.database)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def check_reachable(engine: Engine, settings: Settings) -> None:
+    """Connect once, turning a driver error into one line that names the (redacted) URL."""
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(
+            f"cannot reach database {settings.redacted_database_url}: {reason}"
+        ) from exc
+
+
+@dataclass
+class Database:
+    """An open database: engine, session factory and the keyring sealed columns use."""
+
+    settings: Settings
+    engine: Engine
+    keyring: Keyring
+    sessions: sessionmaker[Session]
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in one transaction: committed on success, rolled back on error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(settings: Settings, require_schema: bool = True) -> Database:
+    """Connect, install the sealing key, and (by default) insist the schema is current."""
+    keyring = load_keyring(settings)
+    use_sealer(keyring)
+    engine = make_engine(settings)
+    check_reachable(engine, settings)
+    if require_schema:
+        from pipeline.core.migrations import require_current_schema
+
+        require_current_schema(engine, settings)
+    return Database(settings, engine, keyring, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,144 @@
+"""Which role may run which `scout` command: the role matrix as data, checked in one place.
+
+Every command path of the CLI has an entry (a test walks the CLI and fails on a
+command without one). A family entry such as ``"db"`` covers every subcommand of
+that group unless a longer path has its own entry, so ``"targets reveal"`` can be
+stricter than ``"targets"``. A path with no entry at all is refused to everyone but
+an admin: a new command is closed until someone decides who may run it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from pipeline.core.errors import PermissionDenied
+from pipeline.core.settings import ROLES, Settings
+
+ANY = frozenset(ROLES)
+ANALYSTS = frozenset({"analyst", "admin"})
+RESEARCHERS = frozenset({"researcher", "admin"})
+
+# Command path (words after `scout`) → roles allowed to run it.
+MATRIX: dict[str, frozenset[str]] = {
+    "version": ANY,
+    "status": ANY,
+    "config": ANY,
+    # `make demo` runs as the OS user with the default role; the demo is synthetic data only.
+    "demo": ANY,
+    "db": ANALYSTS,
+    "sites": ANALYSTS,
+    "crawl": ANALYSTS,
+    "analyse": ANALYSTS,
+    "link": ANALYSTS,
+    "rules": ANALYSTS,
+    "evaluate": ANALYSTS,
+    "schedule": ANALYSTS,
+    # Retention purges run nightly from the scheduler (not through the CLI); by hand: operators.
+    "purge": ANALYSTS,
+    "digest": RESEARCHERS,
+    "export": RESEARCHERS,
+    # The list shows pseudonyms, reasons and languages only; analysts tune rules against it.
+    "targets": frozenset({"outreach", "analyst", "admin"}),
+    # Evidence shows advert excerpts (contacts masked): the people who contact, and admins.
+    "targets show": frozenset({"outreach", "admin"}),
+    # PRIVACY rule 7: a contact point is shown only to the outreach role, one target at a time.
+    "targets reveal": frozenset({"outreach"}),
+    "contact": frozenset({"outreach"}),
+    # Anonymised outcomes (no actor, no note) are labels for rule evaluation.
+    "contact export": frozenset({"outreach", "analyst", "admin"}),
+    "suppress": frozenset({"outreach", "admin"}),
+    "suppress target": frozenset({"outreach", "admin"}),
+    # Lifting an opt-out undoes a person's wish: only an admin, and it is audited.
+    "suppress lift": frozenset({"admin"}),
+}
+
+
+def allowed_roles(path: str) -> frozenset[str] | None:
+    """Roles for a command path by its longest entry in MATRIX; None when nothing covers it."""
+    words = path.split()
+    for size in range(len(words), 0, -1):
+        entry = MATRIX.get(" ".join(words[:size]))
+        if entry is not None:
+            return entry
+    return None
+
+
+def is_allowed(path: str, role: str) -> bool:
+    roles = allowed_roles(path)
+    return role in roles if roles is not None else role == "admin"
+
+
+def require(settings: Settings, path: str) -> None:
+    """Raise PermissionDenied (exit 3) naming the role(s) needed when the actor's role lacks it."""
+    if is_allowed(path, settings.role):
+        return
+    needed = sorted(allowed_roles(path) or {"admin"})
+    raise PermissionDenied(
+        f"'scout {path}' needs the role {' or '.join(needed)}; "
+        f"{settings.effective_actor} has the role {settings.role}"
+    )
+
+
+def family_roles(name: str) -> frozenset[str] | None:
+    """Roles that may run a top-level command or at least one of its subcommands."""
+    found = [roles for path, roles in MATRIX.items() if path == name or path.startswith(name + " ")]
+    own = allowed_roles(name)
+    if own is not None:
+        found.append(own)
+    return frozenset().union(*found) if found else None
+
+
+def check_top_level(settings_of: Callable[[], Settings], name: str) -> None:
+    """The first gate, in the `cli` callback: the role may run something in this family.
+
+    Click hands a group callback no remaining arguments, so the exact subcommand is checked
+    by the second gate (`guard`) when the nested group runs. Commands open to every role do
+    not read the settings at all, so `scout version` works with a broken configuration.
+    """
+    roles = family_roles(name)
+    if roles == ANY:
+        return
+    settings = settings_of()
+    if settings.role not in (roles or {"admin"}):
+        raise PermissionDenied(
+            f"'scout {name}' needs the role {' or '.join(sorted(roles or {'admin'}))}; "
+            f"{settings.effective_actor} has the role {settings.role}"
+        )
+
+
+def _guarded(callback: Callable[..., Any] | None) -> Callable[..., Any]:
+    def run(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        words = ctx.command_path.split()[1:]
+        path = " ".join([*words, ctx.invoked_subcommand] if ctx.invoked_subcommand else words)
+        if allowed_roles(path) != ANY:
+            require(ctx.find_root().obj.settings, path)
+        return callback(*args, **kwargs) if callback is not None else None
+
+    if callback is not None:
+        functools.update_wrapper(run, callback)
+    return run
+
+
+def guard(group: click.Group) -> None:
+    """The second gate: every nested group checks the exact path of the subcommand it runs."""
+    for command in group.commands.values():
+        if isinstance(command, click.Group) and not getattr(command, "scout_guarded", False):
+            command.callback = _guarded(command.callback)
+            command.scout_guarded = True  # type: ignore[attr-defined]
+            guard(command)
+
+
+def all_command_paths(group: click.Group, prefix: str = "") -> list[str]:
+    """Every command path of a CLI group, groups included (a group may run on its own)."""
+    paths = []
+    for name, command in group.commands.items():
+        path = f"{prefix} {name}".strip()
+        paths.append(path)
+        if isinstance(command, click.Group):
+            paths.extend(all_command_paths(command, path))
+    return paths

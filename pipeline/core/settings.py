@@ -1,0 +1,233 @@
+"""Scout's one settings object: SCOUT_* environment variables over an optional scout.toml."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from pipeline.core.errors import ConfigError
+
+Role = Literal["outreach", "researcher", "analyst", "admin"]
+ROLES: tuple[str, ...] = ("outreach", "researcher", "analyst", "admin")
+
+DEFAULT_USER_AGENT = (
+    "ScoutBot/0.1 (anti-trafficking outreach research crawler; "
+    "operators: set SCOUT_USER_AGENT to name your organisation and a contact)"
+)
+
+
+def default_data_dir() -> Path:
+    """Where Scout keeps its database and key when nothing else is configured (XDG)."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "scout"
+
+
+def config_file_path() -> Path | None:
+    """The scout.toml in use: $SCOUT_CONFIG, else ./scout.toml if present."""
+    explicit = os.environ.get("SCOUT_CONFIG")
+    if explicit:
+        path = Path(explicit)
+        if not path.is_file():
+            raise ConfigError(f"SCOUT_CONFIG names {path}, which is not a file")
+        return path
+    local = Path("scout.toml")
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Effective configuration. Every field can be set as SCOUT_<NAME> or in scout.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="SCOUT_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Folder for the SQLite database, the secret key and crawl state (0700).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default is a SQLite file scout.db in the data directory. "
+        "postgresql:// URLs use psycopg 3.",
+    )
+    timezone: str = Field(
+        default="Europe/Copenhagen", description="Time zone for weeks, schedules and reports."
+    )
+    retention_days: int = Field(
+        default=180, ge=1, le=3650, description="Days an advert is kept after it is gone."
+    )
+    log_retention_days: int = Field(
+        default=14, ge=1, le=365, description="Days crawl logs (they name advert URLs) are kept."
+    )
+    user_agent: str = Field(
+        default=DEFAULT_USER_AGENT,
+        min_length=8,
+        description="User agent the crawler identifies as.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Master secret as 64 hex characters; overrides secret_key_file. Never logged.",
+    )
+    secret_key_file: Path | None = Field(
+        default=None,
+        description="File holding the master secret (created 0600 on first use); "
+        "default <data_dir>/secret.key.",
+    )
+    sites_dir: Path | None = Field(
+        default=None,
+        description="Folder of site files; default the bundled spiders/sites/ (demo sites).",
+    )
+    actor: str | None = Field(
+        default=None, description="Who is acting, for the audit log; default the OS user."
+    )
+    roles: dict[str, Role] = Field(
+        default_factory=dict,
+        description="Actor → role: outreach, researcher, analyst or admin.",
+    )
+    default_role: Role = Field(
+        default="analyst", description="Role of an actor not listed in `roles`."
+    )
+    digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
+        default="mon", description="Day the weekly digest is written (for the week before)."
+    )
+    digest_hour: int = Field(default=7, ge=0, le=23, description="Hour of the weekly digest.")
+    purge_hour: int = Field(default=3, ge=0, le=23, description="Hour of the nightly purge.")
+    crawl_time_limit_minutes: int = Field(
+        default=180, ge=1, le=1440, description="A scheduled crawl running longer is stopped."
+    )
+    reveal_daily_cap: int = Field(
+        default=20,
+        ge=1,
+        le=500,
+        description="Contact reveals one outreach worker may make in a day.",
+    )
+    export_k: int = Field(
+        default=10, ge=2, le=1000, description="k-anonymity an export must reach (PRIVACY 12)."
+    )
+    export_l: int = Field(
+        default=2, ge=1, le=100, description="l-diversity per sensitive indicator in exports."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        path = config_file_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _parsable_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            make_url(value)
+        except ArgumentError as exc:
+            raise ValueError("not a database URL (e.g. postgresql://user@host/db)") from exc
+        return value
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        """The URL Scout connects to, with postgresql:// mapped to the psycopg 3 driver."""
+        if self.database_url is None:
+            return f"sqlite:///{self.data_dir / 'scout.db'}"
+        url = make_url(self.database_url)
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def redacted_database_url(self) -> str:
+        return make_url(self.effective_database_url).render_as_string(hide_password=True)
+
+    @property
+    def effective_secret_key_file(self) -> Path:
+        return self.secret_key_file or self.data_dir / "secret.key"
+
+    @property
+    def effective_actor(self) -> str:
+        if self.actor:
+            return self.actor
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return f"uid:{os.getuid()}"
+
+    @property
+    def role(self) -> Role:
+        return self.roles.get(self.effective_actor, self.default_role)
+
+    def redacted(self) -> dict[str, Any]:
+        """Effective configuration for display: secrets and passwords never shown."""
+        key_source = (
+            "SCOUT_SECRET_KEY (set, hidden)"
+            if self.secret_key is not None
+            else f"file {self.effective_secret_key_file} (contents hidden)"
+        )
+        return {
+            "config_file": str(config_file_path() or "(none)"),
+            "data_dir": str(self.data_dir),
+            "database_url": self.redacted_database_url,
+            "timezone": self.timezone,
+            "retention_days": self.retention_days,
+            "log_retention_days": self.log_retention_days,
+            "user_agent": self.user_agent,
+            "sites_dir": str(self.sites_dir or "(bundled spiders/sites)"),
+            "secret_key": key_source,
+            "actor": self.effective_actor,
+            "role": self.role,
+            "default_role": self.default_role,
+            "roles": dict(self.roles),
+            "digest": f"{self.digest_weekday} {self.digest_hour:02d}:00",
+            "purge_hour": self.purge_hour,
+            "crawl_time_limit_minutes": self.crawl_time_limit_minutes,
+            "reveal_daily_cap": self.reveal_daily_cap,
+            "export_k": self.export_k,
+            "export_l": self.export_l,
+        }
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read the settings, turning any malformed input into a one-line ConfigError."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(f"invalid configuration: {where}: {first['msg']}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"malformed {config_file_path()}: {exc}") from exc

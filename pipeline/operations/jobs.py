@@ -1,0 +1,134 @@
+"""What the scheduler runs: crawl a site then analyse and link, the weekly digest, the purge.
+
+Job functions are module-level so the job store can keep a reference to them. Each
+records its last run and result in `<data_dir>/scheduler-state.json`, which `scout
+schedule list` shows; crawl results themselves live in the crawl_runs table.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from pipeline.core import clock
+from pipeline.core.app import App
+from pipeline.stages.crawling import run_crawl_process
+
+logger = logging.getLogger(__name__)
+# Analysis and linking read and write the same rows: one at a time, whichever crawl ended.
+_analysis_lock = threading.Lock()
+_state_lock = threading.Lock()
+DEFAULT_CRAWL_TIME_LIMIT = 3 * 3600
+
+
+def _remember(app: App, job_id: str, result: str, detail: dict[str, Any]) -> None:
+    path = app.settings.data_dir / "scheduler-state.json"
+    with _state_lock:
+        state = json.loads(path.read_text()) if path.exists() else {}
+        state[job_id] = {
+            "last_run": clock.now().isoformat(timespec="seconds"),
+            "result": result,
+            "detail": detail,
+        }
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.write_text(json.dumps(state, indent=2, sort_keys=True))
+
+
+def read_state(app: App) -> dict[str, Any]:
+    path = app.settings.data_dir / "scheduler-state.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def analyse_and_link(app: App) -> dict[str, Any]:
+    """Analyse what changed, then link it into the clusters (incremental)."""
+    from pipeline.stages.analysis import analyse
+    from pipeline.stages.linking.run import link_database
+
+    with _analysis_lock:
+        database = app.database()
+        analysed = analyse(database)
+        linked = link_database(database, app.settings)
+    return {
+        "versions_analysed": analysed.versions,
+        "clusters": linked.clusters,
+        "targets": linked.targets,
+    }
+
+
+def _recorded(job_id: str, work: Callable[[App], tuple[str, dict[str, Any]]]) -> str:
+    """Run one job's work with its own App; record the result; never let it stop the
+    schedule (a failure is logged and recorded, the other jobs go on)."""
+    app = App()
+    try:
+        result, detail = work(app)
+    except Exception as exc:
+        logger.exception("job %s failed", job_id)
+        result, detail = "failed", {"error": str(exc)[:300]}
+    try:
+        _remember(app, job_id, result, detail)
+    finally:
+        app.close()
+    return result
+
+
+def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
+    """Crawl one site in its own process (killed if it hangs), then analyse and link."""
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        outcome = run_crawl_process(
+            site, app.settings.data_dir / "logs", time_limit=time_limit, as_of=clock.now()
+        )
+        detail: dict[str, Any] = {
+            "status": outcome.status,
+            "run_id": outcome.run_id,
+            "seconds": round(outcome.seconds, 1),
+        }
+        if outcome.error:
+            detail["error"] = outcome.error
+        if outcome.status in ("complete", "incomplete", "degraded"):
+            detail.update(analyse_and_link(app))
+        return outcome.status, detail
+
+    return _recorded(f"crawl:{site}", work)
+
+
+def weekly_full_link() -> str:
+    """Recompute every cluster and score (incremental runs keep untouched clusters' price
+    explanations from older regional medians)."""
+    from pipeline.stages.linking.run import link_database
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        with _analysis_lock:
+            summary = link_database(app.database(), app.settings, full=True)
+        return "done", {"clusters": summary.clusters, "targets": summary.targets}
+
+    return _recorded("link-full", work)
+
+
+def weekly_digest() -> str:
+    """The digest of the week that just ended (Europe/Copenhagen weeks)."""
+    from pipeline.reports.digest import write_digest
+    from pipeline.reports.digest.weeks import week_of
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        last_week = week_of(clock.now() - timedelta(days=7), app.settings.tz)
+        path = write_digest(app, last_week)
+        return "written", {"week": last_week.label, "path": str(path)}
+
+    return _recorded("digest", work)
+
+
+def nightly_purge() -> str:
+    """Delete what is past retention (counts also go to the audit log)."""
+    from pipeline.operations.retention import purge
+
+    def work(app: App) -> tuple[str, dict[str, Any]]:
+        with app.database().session() as session:
+            report = purge(session, app.settings, clock.now())
+        return "done", report.counts()
+
+    return _recorded("purge", work)

@@ -1,0 +1,102 @@
+"""Deleting on schedule (PRIVACY rules 3 and 14): gone adverts, orphans, old files, exports.
+
+Adverts gone longer than `retention_days` go with everything linked to them (the
+foreign keys cascade: versions, sightings, contact links, image hashes, indicator hits,
+cluster memberships, links). Contact points no longer linked to any advert go too, as do
+clusters left empty, crawl logs older than `log_retention_days`, and export folders past
+their expiry date. The audit log keeps one entry per purge, with counts only.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.orm import Session
+
+from models import Advert, AdvertContact, Cluster, ClusterMember, ContactPoint, ExportRecord
+from pipeline.core.audit import record
+from pipeline.core.settings import Settings
+
+
+@dataclass
+class PurgeReport:
+    dry_run: bool
+    cutoff: datetime
+    adverts: int = 0
+    contact_points: int = 0
+    clusters: int = 0
+    log_files: int = 0
+    exports: int = 0
+    export_paths: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        data = asdict(self)
+        return {k: v for k, v in data.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def _expired_adverts(cutoff: datetime):
+    return (Advert.gone_at.is_not(None)) & (Advert.gone_at < cutoff)
+
+
+def _old_logs(settings: Settings, now: datetime) -> list[Path]:
+    folder = settings.data_dir / "logs"
+    if not folder.is_dir():
+        return []
+    limit = (now - timedelta(days=settings.log_retention_days)).timestamp()
+    return sorted(p for p in folder.glob("*.log") if p.stat().st_mtime < limit)
+
+
+def purge(
+    session: Session, settings: Settings, now: datetime, dry_run: bool = False
+) -> PurgeReport:
+    """Delete (or, dry run, only count) everything past its retention; audit the purge."""
+    cutoff = now - timedelta(days=settings.retention_days)
+    report = PurgeReport(dry_run, cutoff)
+    expired = _expired_adverts(cutoff)
+    report.adverts = session.scalar(select(func.count()).select_from(Advert).where(expired)) or 0
+    kept_adverts = select(Advert.id).where(~expired)
+    orphaned = ~exists().where(
+        AdvertContact.contact_point_id == ContactPoint.id, AdvertContact.advert_id.in_(kept_adverts)
+    )
+    report.contact_points = (
+        session.scalar(select(func.count()).select_from(ContactPoint).where(orphaned)) or 0
+    )
+    emptied = ~exists().where(
+        ClusterMember.cluster_id == Cluster.id, ClusterMember.advert_id.in_(kept_adverts)
+    )
+    report.clusters = session.scalar(select(func.count()).select_from(Cluster).where(emptied)) or 0
+    logs = _old_logs(settings, now)
+    report.log_files = len(logs)
+    exports = session.scalars(
+        select(ExportRecord).where(ExportRecord.expires_at < now, ExportRecord.purged_at.is_(None))
+    ).all()
+    report.exports = len(exports)
+    report.export_paths = [e.path for e in exports]
+    if not dry_run:
+        ids = session.scalars(select(ContactPoint.id).where(orphaned)).all()
+        session.execute(delete(Advert).where(expired).execution_options(synchronize_session=False))
+        if ids:
+            session.execute(delete(ContactPoint).where(ContactPoint.id.in_(ids)))
+        empty = ~exists().where(ClusterMember.cluster_id == Cluster.id)
+        session.execute(delete(Cluster).where(empty).execution_options(synchronize_session=False))
+        for path in logs:
+            path.unlink(missing_ok=True)
+        for export in exports:
+            shutil.rmtree(export.path, ignore_errors=True)
+        session.execute(
+            update(ExportRecord)
+            .where(ExportRecord.id.in_([e.id for e in exports]))
+            .values(purged_at=now)
+        )
+    record(
+        session,
+        settings,
+        "purge" if not dry_run else "purge-dry-run",
+        params={"retention_days": settings.retention_days, "cutoff": cutoff.isoformat()},
+        counts=report.counts(),
+    )
+    return report

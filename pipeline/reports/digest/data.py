@@ -1,0 +1,214 @@
+"""What the weekly digest says, read from the database: counts per week, never contact data."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Advert,
+    AdvertVersion,
+    Cluster,
+    ClusterEvent,
+    ClusterMember,
+    ContactLogEntry,
+    CrawlRun,
+    IndicatorHit,
+    Site,
+)
+from pipeline.reports.digest.health import SiteHealth, crawl_health
+from pipeline.reports.digest.targets import TargetSummary, target_summary
+from pipeline.reports.digest.weeks import Week
+
+EVENT_KINDS = (
+    "created",
+    "grew",
+    "merged",
+    "split",
+    "moved",
+    "new_contact",
+    "vanished",
+    "reappeared",
+)
+# A reappearance counts as "with new details" when the cluster also changed contact or city.
+_NEW_DETAIL_KINDS = {"new_contact", "moved"}
+
+
+@dataclass(frozen=True)
+class ClusterChange:
+    label: str
+    kinds: tuple[str, ...]
+    size: int
+    score: float
+
+
+@dataclass
+class DigestData:
+    week: Week
+    previous: Week
+    events: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reappeared_new_details: int = 0
+    changed_clusters: list[ClusterChange] = field(default_factory=list)
+    adverts_by_site_region: list[tuple[str, str, int, int]] = field(default_factory=list)
+    adverts_totals: dict[str, tuple[int, int]] = field(default_factory=dict)
+    targets: TargetSummary | None = None
+    indicators: list[tuple[str, str, int, int]] = field(default_factory=list)
+    languages: list[tuple[str, int, int]] = field(default_factory=list)
+    flows: list[tuple[str, str, int]] = field(default_factory=list)
+    timelines: list[tuple[str, list[tuple[datetime, str]]]] = field(default_factory=list)
+    health: list[SiteHealth] = field(default_factory=list)
+
+
+def _live(week: Week):  # type: ignore[no-untyped-def]
+    return (Advert.first_seen < week.end, Advert.last_seen >= week.start)
+
+
+def _event_counts(session: Session, week: Week) -> Counter[str]:
+    rows = session.execute(
+        select(ClusterEvent.kind, func.count())
+        .where(ClusterEvent.at >= week.start, ClusterEvent.at < week.end)
+        .group_by(ClusterEvent.kind)
+    )
+    return Counter(dict(rows.all()))
+
+
+def _cluster_changes(session: Session, week: Week) -> tuple[list[ClusterChange], int]:
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for cluster_id, kind in session.execute(
+        select(ClusterEvent.cluster_id, ClusterEvent.kind).where(
+            ClusterEvent.at >= week.start, ClusterEvent.at < week.end
+        )
+    ):
+        kinds[cluster_id].add(kind)
+    clusters = {
+        c.id: c for c in session.scalars(select(Cluster).where(Cluster.id.in_(list(kinds))))
+    }
+    changes = [
+        ClusterChange(
+            f"C{cid}", tuple(sorted(k)), clusters[cid].size, round(clusters[cid].score, 2)
+        )
+        for cid, k in kinds.items()
+        if cid in clusters
+    ]
+    changes.sort(key=lambda c: (-c.score, -c.size, c.label))
+    reappeared = sum(1 for k in kinds.values() if "reappeared" in k and k & _NEW_DETAIL_KINDS)
+    return changes, reappeared
+
+
+def _new_and_gone(session: Session, week: Week) -> dict[tuple[str, str], list[int]]:
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for column, slot in ((Advert.first_seen, 0), (Advert.gone_at, 1)):
+        rows = session.execute(
+            select(Site.name, Advert.region, func.count())
+            .join(Site, Site.id == Advert.site_id)
+            .where(column >= week.start, column < week.end)
+            .group_by(Site.name, Advert.region)
+        )
+        for site, region, n in rows:
+            counts[(site, region or "unknown")][slot] += n
+    return counts
+
+
+def _indicators(session: Session, week: Week) -> Counter[tuple[str, str]]:
+    rows = session.execute(
+        select(
+            IndicatorHit.rule_id,
+            IndicatorHit.category,
+            func.count(func.distinct(IndicatorHit.advert_id)),
+        )
+        .join(Advert, Advert.id == IndicatorHit.advert_id)
+        .where(*_live(week))
+        .group_by(IndicatorHit.rule_id, IndicatorHit.category)
+    )
+    return Counter({(rule, category): n for rule, category, n in rows})
+
+
+def _languages(session: Session, week: Week) -> Counter[str]:
+    rows = session.execute(
+        select(Advert.language, func.count()).where(*_live(week)).group_by(Advert.language)
+    )
+    counts: Counter[str] = Counter()
+    for language, n in rows:
+        counts[language or "und"] += n
+    return counts
+
+
+def _rotation(
+    session: Session, week: Week
+) -> tuple[Counter[tuple[str, str]], list[tuple[str, list[tuple[datetime, str]]]]]:
+    """City changes of a cluster (or of a lone advert) whose later sighting is in the week."""
+    rows = session.execute(
+        select(
+            AdvertVersion.advert_id,
+            ClusterMember.cluster_id,
+            AdvertVersion.seen_at,
+            AdvertVersion.city,
+        )
+        .join(Advert, Advert.id == AdvertVersion.advert_id)
+        .outerjoin(ClusterMember, ClusterMember.advert_id == AdvertVersion.advert_id)
+        .where(
+            AdvertVersion.seen_at < week.end,
+            Advert.last_seen >= week.previous().start,
+            AdvertVersion.city.is_not(None),
+        )
+    )
+    groups: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
+    for advert_id, cluster_id, seen_at, city in rows:
+        groups[f"C{cluster_id}" if cluster_id else f"A{advert_id}"].append((seen_at, city))
+    flows: Counter[tuple[str, str]] = Counter()
+    timelines = []
+    for label, points in groups.items():
+        points.sort()
+        in_week = [p for p in points if week.contains(p[0])]
+        moves = [(a[1], b[1]) for a, b in pairwise(points) if a[1] != b[1] and week.contains(b[0])]
+        flows.update(moves)
+        if moves:
+            timelines.append((label, in_week, len(moves)))
+    timelines.sort(key=lambda t: (-t[2], t[0]))
+    return flows, [(label, points) for label, points, _ in timelines[:12]]
+
+
+def _pairs(this: Counter, previous: Counter) -> list[tuple]:  # type: ignore[type-arg]
+    keys = sorted(set(this) | set(previous), key=lambda k: (-this[k], str(k)))
+    return [(*(k if isinstance(k, tuple) else (k,)), this[k], previous[k]) for k in keys]
+
+
+def gather(session: Session, week: Week, threshold: float) -> DigestData:
+    """Everything the digest shows for `week`, compared with the week before."""
+    previous = week.previous()
+    data = DigestData(week, previous)
+    this_events, prev_events = _event_counts(session, week), _event_counts(session, previous)
+    data.events = {kind: (this_events[kind], prev_events[kind]) for kind in EVENT_KINDS}
+    data.changed_clusters, data.reappeared_new_details = _cluster_changes(session, week)
+    this_adverts, prev_adverts = _new_and_gone(session, week), _new_and_gone(session, previous)
+    data.adverts_by_site_region = sorted(
+        (site, region, n[0], n[1]) for (site, region), n in this_adverts.items()
+    )
+    data.adverts_totals = {
+        "new": (sum(n[0] for n in this_adverts.values()), sum(n[0] for n in prev_adverts.values())),
+        "gone": (
+            sum(n[1] for n in this_adverts.values()),
+            sum(n[1] for n in prev_adverts.values()),
+        ),
+    }
+    data.targets = target_summary(session, week, threshold)
+    data.indicators = _pairs(_indicators(session, week), _indicators(session, previous))
+    data.languages = _pairs(_languages(session, week), _languages(session, previous))
+    flows, data.timelines = _rotation(session, week)
+    data.flows = sorted(((a, b, n) for (a, b), n in flows.items()), key=lambda f: (-f[2], f))
+    data.health = crawl_health(session, week)
+    return data
+
+
+def latest_activity(session: Session) -> datetime | None:
+    """When the newest crawl run or sighting happened: the default week of a digest."""
+    run = session.scalar(select(func.max(CrawlRun.started_at)))
+    seen = session.scalar(select(func.max(Advert.last_seen)))
+    contacted = session.scalar(select(func.max(ContactLogEntry.at)))
+    moments = [m for m in (run, seen, contacted) if m is not None]
+    return max(moments) if moments else None

@@ -1,0 +1,56 @@
+"""Contact targets over the score threshold in a week, and what outreach did about them."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Cluster, ContactLogEntry, Score
+from pipeline.reports.digest.weeks import Week
+
+
+@dataclass
+class TargetSummary:
+    threshold: float
+    over_threshold: int = 0
+    contacted: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+
+
+def _scores_at(session: Session, week: Week) -> dict[int, float]:
+    """Each cluster's latest score computed before the week ended (else its current score)."""
+    latest = (
+        select(Score.subject_id, func.max(Score.id).label("sid"))
+        .where(Score.subject_kind == "cluster", Score.computed_at < week.end)
+        .group_by(Score.subject_id)
+        .subquery()
+    )
+    scored = dict(
+        session.execute(
+            select(Score.subject_id, Score.score).join(latest, latest.c.sid == Score.id)
+        ).all()
+    )
+    clusters = session.execute(
+        select(Cluster.id, Cluster.score).where(
+            Cluster.first_seen < week.end,
+            Cluster.last_seen >= week.start,
+            Cluster.merged_into_id.is_(None),
+        )
+    )
+    return {cid: scored.get(cid, score) for cid, score in clusters}
+
+
+def target_summary(session: Session, week: Week, threshold: float) -> TargetSummary:
+    summary = TargetSummary(threshold)
+    summary.over_threshold = sum(1 for s in _scores_at(session, week).values() if s >= threshold)
+    rows = session.execute(
+        select(ContactLogEntry.target, ContactLogEntry.outcome).where(
+            ContactLogEntry.at >= week.start, ContactLogEntry.at < week.end
+        )
+    ).all()
+    summary.contacted = len({target for target, _ in rows})
+    summary.outcomes = Counter(outcome for _, outcome in rows)
+    return summary

@@ -1,0 +1,161 @@
+"""Anonymised exports for research partners (PRIVACY rules 11–13): checked, described, logged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from models import ExportRecord
+from nlp.rules import load_rules
+from pipeline.core import audit, clock, roles
+from pipeline.core.db import Database
+from pipeline.core.errors import ScoutError
+from pipeline.core.settings import Settings
+from pipeline.reports.export import rows as export_rows
+from pipeline.reports.export import schema
+from pipeline.reports.export.anonymity import Enforced, enforce
+from pipeline.reports.export.generalise import iso_week
+from pipeline.reports.export.readme import readme_text
+from pipeline.reports.export.writer import check_format, write_json, write_tables
+
+MAX_SUPPRESSED = 0.5
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int]
+    suppressed: dict[str, dict[str, int]]
+
+
+def _check_request(
+    settings: Settings, recipient: str, basis: str, expires: date, out: Path, fmt: str
+) -> None:
+    roles.require(settings, "export")  # also when called from Python, not only the CLI
+    if not recipient.strip() or not basis.strip():
+        raise ScoutError("an export needs a named recipient and a legal basis")
+    if expires <= clock.now().astimezone(settings.tz).date():
+        raise ScoutError(f"expiry {expires.isoformat()} is not in the future")
+    if out.exists() and any(out.iterdir()):
+        raise ScoutError(f"{out} is not empty; exports go into a new folder")
+    check_format(fmt)
+
+
+def _report(adverts: Enforced, clusters: Enforced, hits_dropped: int) -> list[dict[str, Any]]:
+    rows = [{"table": "adverts", "reason": r, "rows": n} for r, n in adverts.suppressed.items()]
+    rows += [{"table": "clusters", "reason": r, "rows": n} for r, n in clusters.suppressed.items()]
+    rows.append({"table": "indicator_hits", "reason": "advert suppressed", "rows": hits_dropped})
+    return rows
+
+
+def build_tables(
+    database: Database,
+    settings: Settings,
+    recipient: str,
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, int]]]:
+    """The checked tables of one export, or a ScoutError when k and l cannot be met."""
+    k, l_div = settings.export_k, settings.export_l
+    with database.session() as session:
+        pseudonym = export_rows.Pseudonymiser(database.keyring, recipient)
+        every = export_rows.advert_rows(session, settings.tz, pseudonym)
+        adverts = enforce(every, schema.quasi("adverts"), schema.sensitive("adverts"), k, l_div)
+        if not adverts.kept or adverts.suppressed_total > MAX_SUPPRESSED * len(every):
+            raise ScoutError(
+                f"refused: only {len(adverts.kept)} of {len(every)} adverts meet k={k} and "
+                f"l={l_div}; the data are too few or too varied to anonymise (nothing written)"
+            )
+        clusters = enforce(
+            export_rows.cluster_rows(session, settings.tz, pseudonym, adverts.kept),
+            schema.quasi("clusters"),
+            [],
+            k,
+            l_div,
+        )
+        every_hit = export_rows.hit_rows(session, pseudonym, every)
+        hits = export_rows.hit_rows(session, pseudonym, adverts.kept)
+    kept_clusters = {row["cluster"] for row in clusters.kept}
+    for row in adverts.kept:  # membership of a suppressed cluster would undo its suppression
+        row["cluster"] = row["cluster"] if row["cluster"] in kept_clusters else ""
+    report = _report(adverts, clusters, len(every_hit) - len(hits))
+    tables = {
+        "adverts": adverts.kept,
+        "clusters": clusters.kept,
+        "indicator_hits": hits,
+        "suppression_report": report,
+    }
+    suppressed = {
+        "adverts": adverts.suppressed,
+        "clusters": clusters.suppressed,
+        "indicator_hits": {"advert suppressed": len(every_hit) - len(hits)},
+    }
+    return tables, suppressed
+
+
+def run_export(
+    database: Database,
+    settings: Settings,
+    recipient: str,
+    basis: str,
+    expires: date,
+    out: Path,
+    fmt: str = "csv",
+) -> ExportResult:
+    """Check, write and log one export; nothing is written when a check fails."""
+    _check_request(settings, recipient, basis, expires, out, fmt)
+    tables, suppressed = build_tables(database, settings, recipient)
+    counts = {name: len(rows) for name, rows in tables.items() if name != "suppression_report"}
+    now = clock.now()
+    meta = {
+        "recipient": recipient.strip(),
+        "basis": basis.strip(),
+        "expires": expires.isoformat(),
+        "made": now.astimezone(settings.tz).date().isoformat(),
+        "made_week": iso_week(now, settings.tz),
+        "ruleset": load_rules().version,
+        "k": settings.export_k,
+        "l": settings.export_l,
+        "counts": counts,
+    }
+    out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    write_tables(out, fmt, tables)
+    write_json(
+        out / "datapackage.json",
+        schema.datapackage(
+            fmt,
+            {
+                "title": f"Scout anonymised export for {meta['recipient']}",
+                "description": f"Legal basis: {meta['basis']}. Expires {meta['expires']}.",
+                "created": f"{meta['made']}T00:00:00Z",
+                "licenses": [{"name": "restricted", "title": f"For {meta['recipient']} only"}],
+            },
+        ),
+    )
+    (out / "README.md").write_text(readme_text(meta), encoding="utf-8")
+    expires_at = datetime.combine(expires, time(0), settings.tz)
+    with database.session() as session:
+        session.add(
+            ExportRecord(
+                actor=settings.effective_actor,
+                recipient=meta["recipient"],
+                legal_basis=meta["basis"],
+                expires_at=expires_at,
+                path=str(out.resolve()),
+                counts={**counts, "suppressed": suppressed},
+            )
+        )
+        audit.record(
+            session,
+            settings,
+            "export",
+            reason=meta["basis"],
+            params={
+                "recipient": meta["recipient"],
+                "expires": meta["expires"],
+                "format": fmt,
+                "path": str(out.resolve()),
+            },
+            counts={**counts, "suppressed": suppressed},
+        )
+    return ExportResult(out, counts, suppressed)

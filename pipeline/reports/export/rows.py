@@ -1,0 +1,134 @@
+"""Generalised export rows read from the database: no ids, no text, per-recipient pseudonyms."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import Advert, AdvertVersion, Cluster, ClusterMember, IndicatorHit
+from pipeline.core.keys import Keyring
+from pipeline.reports.export.generalise import age_band, iso_week, nationality_group
+from pipeline.reports.export.schema import CATEGORIES, indicator_column
+
+Row = dict[str, Any]
+
+
+class Pseudonymiser:
+    """Per-recipient pseudonyms: stable within a recipient, unlinkable across recipients."""
+
+    def __init__(self, keyring: Keyring, recipient: str) -> None:
+        self._keyring, self._recipient = keyring, recipient.strip().casefold()
+
+    def __call__(self, kind: str, internal_id: int | None) -> str:
+        if internal_id is None:
+            return ""
+        return self._keyring.recipient_pseudonym(self._recipient, f"{kind}:{internal_id}")
+
+
+def _nationalities(session: Session) -> dict[int, list[str]]:
+    """What the newest analysed version of each advert says about nationality."""
+    newest = (
+        select(func.max(AdvertVersion.id))
+        .where(AdvertVersion.analysis.is_not(None))
+        .group_by(AdvertVersion.advert_id)
+    )
+    rows = session.execute(
+        select(AdvertVersion.advert_id, AdvertVersion.analysis).where(AdvertVersion.id.in_(newest))
+    )
+    return {aid: list((analysis or {}).get("nationalities", [])) for aid, analysis in rows}
+
+
+def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> list[Row]:
+    """One generalised row per advert (suppressed/opted-out adverts are never exported)."""
+    categories: dict[int, set[str]] = defaultdict(set)
+    for advert_id, category in session.execute(
+        select(IndicatorHit.advert_id, IndicatorHit.category).distinct()
+    ):
+        categories[advert_id].add(category)
+    nationalities = _nationalities(session)
+    rows = []
+    query = (
+        select(
+            Advert.id, Advert.first_seen, Advert.region, Advert.stated_age, ClusterMember.cluster_id
+        )
+        .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
+        .where(Advert.suppressed.is_(False))
+        .order_by(Advert.id)
+    )
+    for advert_id, first_seen, region, age, cluster_id in session.execute(query):
+        row: Row = {
+            "advert": pseudonym("advert", advert_id),
+            "cluster": pseudonym("cluster", cluster_id),
+            "week_first_seen": iso_week(first_seen, tz),
+            "region": region or "unknown",
+            "age_band": age_band(age),
+            "nationality_group": nationality_group(nationalities.get(advert_id, [])),
+            "_id": advert_id,
+            "_cluster_id": cluster_id,
+        }
+        row.update({indicator_column(c): c in categories[advert_id] for c in CATEGORIES})
+        rows.append(row)
+    return rows
+
+
+def _size_band(size: int) -> str:
+    return "1" if size == 1 else "2-4" if size < 5 else "5-9" if size < 10 else "10+"
+
+
+def cluster_rows(
+    session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser, adverts: list[Row]
+) -> list[Row]:
+    """Clusters of exported adverts, described only by what those adverts show."""
+    members: dict[int, list[Row]] = defaultdict(list)
+    for row in adverts:
+        if row["_cluster_id"] is not None:
+            members[row["_cluster_id"]].append(row)
+    rows = []
+    for cluster in session.scalars(
+        select(Cluster).where(Cluster.id.in_(list(members))).order_by(Cluster.id)
+    ):
+        own = members[cluster.id]
+        rows.append(
+            {
+                "cluster": pseudonym("cluster", cluster.id),
+                "week_first_seen": iso_week(cluster.first_seen, tz),
+                "week_last_seen": iso_week(cluster.last_seen, tz),
+                "size_band": _size_band(len(own)),
+                "regions": len({r["region"] for r in own}),
+                "active": cluster.active,
+                "_id": cluster.id,
+            }
+        )
+    return rows
+
+
+def hit_rows(session: Session, pseudonym: Pseudonymiser, adverts: list[Row]) -> list[Row]:
+    ids = [row["_id"] for row in adverts]
+    query = (
+        select(
+            IndicatorHit.advert_id,
+            IndicatorHit.rule_id,
+            IndicatorHit.category,
+            IndicatorHit.weight,
+            IndicatorHit.ruleset_version,
+        )
+        .distinct()
+        .where(IndicatorHit.advert_id.in_(ids))
+    )
+    return sorted(
+        (
+            {
+                "advert": pseudonym("advert", aid),
+                "rule_id": rule,
+                "category": category,
+                "weight": weight,
+                "ruleset_version": version,
+            }
+            for aid, rule, category, weight, version in session.execute(query)
+        ),
+        key=lambda r: (r["advert"], r["rule_id"], r["ruleset_version"]),
+    )

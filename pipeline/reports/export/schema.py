@@ -1,0 +1,178 @@
+"""The export's tables, field by field: one definition feeds datapackage.json and docs/export.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, get_args
+
+from nlp.rules import Category
+
+CATEGORIES: tuple[str, ...] = tuple(sorted(get_args(Category)))
+DOC_START = "<!-- fields:start (generated from the datapackage schema; do not edit) -->"
+DOC_END = "<!-- fields:end -->"
+
+
+@dataclass(frozen=True)
+class ExportField:
+    name: str
+    type: str  # Frictionless field type
+    description: str
+    role: str = ""  # pseudonym | quasi-identifier | sensitive | attribute
+
+
+def indicator_column(category: str) -> str:
+    return f"ind_{category}"
+
+
+ADVERT_FIELDS: tuple[ExportField, ...] = (
+    ExportField(
+        "advert", "string", "Pseudonym of the advert, keyed for this recipient only.", "pseudonym"
+    ),
+    ExportField(
+        "cluster",
+        "string",
+        "Pseudonym of the advert's cluster (adverts that belong "
+        "together), keyed for this recipient; empty when not linked.",
+        "pseudonym",
+    ),
+    ExportField(
+        "week_first_seen",
+        "string",
+        "ISO week (e.g. 2026-W45, local time) the advert was first seen.",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "region", "string", "Danish region of the advert's city, or 'unknown'.", "quasi-identifier"
+    ),
+    ExportField(
+        "age_band",
+        "string",
+        "Stated age as a band: under 18, 18-23, 24-29, 30-39, 40+ or unknown.",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "nationality_group",
+        "string",
+        "Nationality the advert emphasises, as a broad "
+        "group (Asia, Eastern Europe, Latin America, Africa, unspecified, several "
+        "groups, not stated).",
+        "quasi-identifier",
+    ),
+    *(
+        ExportField(
+            indicator_column(c),
+            "boolean",
+            f"Whether any indicator of category '{c}' "
+            "matched the advert: a reason to offer help, never a verdict.",
+            "sensitive",
+        )
+        for c in CATEGORIES
+    ),
+)
+CLUSTER_FIELDS: tuple[ExportField, ...] = (
+    ExportField(
+        "cluster", "string", "Pseudonym of the cluster, keyed for this recipient.", "pseudonym"
+    ),
+    ExportField(
+        "week_first_seen", "string", "ISO week the cluster was first seen.", "quasi-identifier"
+    ),
+    ExportField(
+        "week_last_seen", "string", "ISO week the cluster was last seen.", "quasi-identifier"
+    ),
+    ExportField(
+        "size_band",
+        "string",
+        "Exported adverts in the cluster: 1, 2-4, 5-9 or 10+.",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "regions", "integer", "Number of distinct regions its exported adverts are in.", "attribute"
+    ),
+    ExportField("active", "boolean", "Whether the cluster was active when exported.", "attribute"),
+)
+HIT_FIELDS: tuple[ExportField, ...] = (
+    ExportField("advert", "string", "Pseudonym of the advert (as in adverts.csv).", "pseudonym"),
+    ExportField("rule_id", "string", "Indicator rule that matched (see nlp/rules/).", "attribute"),
+    ExportField("category", "string", "Category of the rule.", "attribute"),
+    ExportField("weight", "number", "Weight of the rule in scores.", "attribute"),
+    ExportField(
+        "ruleset_version", "string", "Version of the rule set that produced the hit.", "attribute"
+    ),
+)
+TABLES: dict[str, tuple[ExportField, ...]] = {
+    "adverts": ADVERT_FIELDS,
+    "clusters": CLUSTER_FIELDS,
+    "indicator_hits": HIT_FIELDS,
+    "suppression_report": (
+        ExportField("table", "string", "Table rows were suppressed from."),
+        ExportField(
+            "reason",
+            "string",
+            "k-anonymity, l-diversity, or 'advert suppressed' for "
+            "rows that belonged to a suppressed advert.",
+        ),
+        ExportField("rows", "integer", "How many rows were suppressed for that reason."),
+    ),
+}
+TABLE_DESCRIPTIONS = {
+    "adverts": "One row per advert that passed k-anonymity and l-diversity.",
+    "clusters": "One row per cluster with at least one exported advert and passing k-anonymity.",
+    "indicator_hits": "Indicator rules that matched exported adverts (no text, no offsets).",
+    "suppression_report": "How many rows were left out, per table and reason.",
+}
+
+
+def quasi(table: str) -> list[str]:
+    return [f.name for f in TABLES[table] if f.role == "quasi-identifier"]
+
+
+def sensitive(table: str) -> list[str]:
+    return [f.name for f in TABLES[table] if f.role == "sensitive"]
+
+
+def datapackage(fmt: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """A Frictionless tabular data package describing every file and field."""
+    resources = []
+    for table, fields in TABLES.items():
+        resources.append(
+            {
+                "name": table.replace("_", "-"),
+                "path": f"{table}.{fmt}",
+                "profile": "tabular-data-resource",
+                "format": fmt,
+                "description": TABLE_DESCRIPTIONS[table],
+                **({"mediatype": "text/csv", "encoding": "utf-8"} if fmt == "csv" else {}),
+                "schema": {
+                    "fields": [
+                        {"name": f.name, "type": f.type, "description": f.description}
+                        for f in fields
+                    ]
+                },
+            }
+        )
+    return {
+        "name": "scout-export",
+        "profile": "tabular-data-package",
+        **meta,
+        "resources": resources,
+    }
+
+
+def markdown_fields(package: dict[str, Any]) -> str:
+    """The field table of docs/export.md, generated from a datapackage.json."""
+    lines = [DOC_START]
+    for resource in package["resources"]:
+        lines += [
+            "",
+            f"### `{resource['path']}`",
+            "",
+            resource["description"],
+            "",
+            "| field | type | meaning |",
+            "|---|---|---|",
+        ]
+        lines += [
+            f"| `{f['name']}` | {f['type']} | {f['description']} |"
+            for f in resource["schema"]["fields"]
+        ]
+    return "\n".join([*lines, "", DOC_END])

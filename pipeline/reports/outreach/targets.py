@@ -1,0 +1,199 @@
+"""The contact-target list: active clusters over the threshold, explained, without contact data.
+
+A target is a cluster ("C<id>"). Clusters whose contact points or adverts are on the
+opt-out list are never listed (PRIVACY rule 9).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Cluster
+from pipeline.core import clock
+from pipeline.core.errors import ScoutError
+from pipeline.reports.outreach import facts
+from pipeline.reports.outreach.languages import MIN_SHARE, WriteIn, languages_to_write_in
+from pipeline.reports.outreach.sanitize import clean
+
+MOBILE_TYPES = frozenset({"mobile", "fixed_line_or_mobile"})
+MESSENGER_SOURCES = frozenset({"whatsapp", "signal"})
+TOP_REASONS = 3
+
+
+@dataclass(frozen=True)
+class TargetFilter:
+    """What narrows the list; None means no narrowing on that field."""
+
+    min_score: float = 1.0
+    region: str | None = None
+    city: str | None = None
+    language: str | None = None
+    active_within: timedelta | None = None
+    not_contacted: bool = False
+
+
+@dataclass
+class Target:
+    """One row of the target list: reasons, languages and reachability, no contact value."""
+
+    target_id: str
+    cluster_id: int
+    score: float
+    ruleset_version: str | None
+    reasons: list[str]
+    languages: list[WriteIn]
+    cities: list[str]
+    regions: list[str]
+    first_seen: datetime
+    last_seen: datetime
+    adverts: int
+    sites: int
+    valid_numbers: int
+    mobile_numbers: int
+    messenger: bool
+    live_now: bool
+    last_outcome: str | None = None
+    last_contact_at: datetime | None = None
+    explanation: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def contacted(self) -> bool:
+        return self.last_outcome is not None
+
+
+def parse_target_id(target: str) -> int:
+    """The cluster id in "C12" (or "12"); ScoutError for anything else."""
+    text = target.strip().upper().removeprefix("C")
+    if not text.isdigit():
+        raise ScoutError(f"not a target id: {clean(target, 40)!r} (expected e.g. C12)")
+    return int(text)
+
+
+def parse_duration(text: str) -> timedelta:
+    """ "48h", "2d", "90m" → timedelta; ScoutError otherwise."""
+    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in units or not number.isdigit():
+        raise ScoutError(f"not a duration: {text!r} (use e.g. 48h, 2d, 1w)")
+    return timedelta(**{units[unit]: int(number)})
+
+
+def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
+    ranked = sorted(explanation, key=lambda item: -float(item.get("weight") or 0))
+    return [
+        clean(str(item.get("reason") or item.get("rule_id") or ""), 90)
+        for item in ranked[:TOP_REASONS]
+        if float(item.get("weight") or 0) > 0
+    ]
+
+
+def _languages(
+    members: list[facts.Member], analyses: dict[int, dict[str, Any]], contacts: list[facts.Contact]
+) -> list[WriteIn]:
+    counts: Counter[str] = Counter()  # adverts written (partly) in each language
+    nationalities: set[str] = set()
+    for member in members:
+        analysis = analyses.get(member.advert_id, {})
+        counts.update(
+            {
+                str(e.get("lang"))
+                for e in analysis.get("languages", [])
+                if float(e.get("share") or 0) >= MIN_SHARE
+            }
+        )
+        nationalities.update(str(n) for n in analysis.get("nationalities", []))
+    countries = {c.country for c in contacts if c.kind == "phone" and c.country}
+    return languages_to_write_in(
+        dict(counts), sorted(nationalities), sorted(countries), len(members)
+    )
+
+
+def _build(
+    cluster: Cluster,
+    members: list[facts.Member],
+    contacts: list[facts.Contact],
+    analyses: dict[int, dict[str, Any]],
+    score: Any,
+) -> Target:
+    ordered = sorted(members, key=lambda m: m.last_seen)
+    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
+    explanation = list(score.explanation) if score is not None else []
+    return Target(
+        target_id=f"C{cluster.id}",
+        cluster_id=cluster.id,
+        score=round(cluster.score, 3),
+        ruleset_version=cluster.ruleset_version,
+        reasons=_reasons(explanation),
+        languages=_languages(members, analyses, contacts),
+        cities=list(dict.fromkeys(clean(m.city) for m in reversed(ordered) if m.city)),
+        regions=sorted({clean(m.region) for m in members if m.region}),
+        first_seen=min(m.first_seen for m in members),
+        last_seen=ordered[-1].last_seen,
+        adverts=len(members),
+        sites=len({m.site_id for m in members}),
+        valid_numbers=sum(1 for c in phones.values() if c.number_type),
+        mobile_numbers=sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
+        messenger=any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
+        live_now=any(m.gone_at is None for m in members),
+        explanation=explanation,
+    )
+
+
+def _keep(target: Target, wanted: TargetFilter, now: datetime) -> bool:
+    if wanted.region and wanted.region.casefold() not in {r.casefold() for r in target.regions}:
+        return False
+    if wanted.city and wanted.city.casefold() not in {c.casefold() for c in target.cities}:
+        return False
+    if wanted.language and wanted.language not in {w.lang for w in target.languages}:
+        return False
+    if wanted.active_within and target.last_seen < now - wanted.active_within:
+        return False
+    return not (wanted.not_contacted and target.contacted)
+
+
+def list_targets(
+    session: Session, wanted: TargetFilter | None = None, now: datetime | None = None
+) -> list[Target]:
+    """Active, unsuppressed clusters scoring at least `wanted.min_score`, best first."""
+    wanted = wanted or TargetFilter()
+    now = now or clock.now()
+    clusters = list(
+        session.scalars(
+            select(Cluster).where(
+                Cluster.active.is_(True),
+                Cluster.merged_into_id.is_(None),
+                Cluster.score >= wanted.min_score,
+            )
+        )
+    )
+    ids = [c.id for c in clusters]
+    members = facts.members(session, ids)
+    advert_ids = [m.advert_id for group in members.values() for m in group]
+    contacts = facts.contacts(session, advert_ids)
+    suppressed = facts.suppressed_pseudonyms(session)
+    analyses = facts.latest_analysis(session, advert_ids)
+    scores = facts.latest_scores(session, ids)
+    targets = []
+    for cluster in clusters:
+        group = members.get(cluster.id, [])
+        points = [c for m in group for c in contacts.get(m.advert_id, [])]
+        if (
+            not group
+            or any(m.suppressed for m in group)
+            or any(c.pseudonym in suppressed for c in points)
+        ):
+            continue
+        targets.append(_build(cluster, group, points, analyses, scores.get(cluster.id)))
+    logged = facts.last_contacts(session, [t.target_id for t in targets])
+    for target in targets:
+        entry = logged.get(target.target_id)
+        if entry is not None:
+            target.last_outcome, target.last_contact_at = entry.outcome, entry.at
+    kept = [t for t in targets if _keep(t, wanted, now)]
+    return sorted(kept, key=lambda t: (-t.score, -t.last_seen.timestamp(), t.cluster_id))

@@ -1,0 +1,96 @@
+"""Labels for rule evaluation, per advert: a JSONL file, the demo world, or the contact log.
+
+JSONL format (one object a line; `#` lines and blank lines skipped), each naming adverts by
+one of: {"target": "C12"} (every advert of the cluster), {"advert": "A34"} (Scout's id) or
+{"site": "demo_classic", "external_id": "104210"}; plus "label": true/false (or 1/0).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Advert, ClusterMember, Site
+from pipeline.core.errors import ScoutError
+from pipeline.reports.outreach.contact_log import anonymised_log
+
+DEMO_SITE_NAMES = {"classic": "demo_classic", "spa": "demo_spa"}
+# Contact-log outcomes as labels: a referral is the one outcome that confirms a need for help;
+# refusals and opt-outs count against; reached and no-answer say nothing either way.
+OUTCOME_LABEL = {"referred": True, "declined": False, "opted-out": False}
+
+Labels = dict[int, bool]
+
+
+def _advert_ids(session: Session) -> dict[tuple[str, str], int]:
+    rows = session.execute(
+        select(Site.name, Advert.external_id, Advert.id).join(Site, Site.id == Advert.site_id)
+    )
+    return {(site, external): advert_id for site, external, advert_id in rows}
+
+
+def _cluster_adverts(session: Session, cluster_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(ClusterMember.advert_id).where(ClusterMember.cluster_id == cluster_id)
+        )
+    )
+
+
+def _resolve(
+    session: Session, entry: dict[str, Any], ids: dict[tuple[str, str], int], where: str
+) -> list[int]:
+    if "target" in entry:
+        return _cluster_adverts(session, int(str(entry["target"]).upper().removeprefix("C")))
+    if "advert" in entry:
+        return [int(str(entry["advert"]).upper().removeprefix("A"))]
+    if "site" in entry and "external_id" in entry:
+        found = ids.get((str(entry["site"]), str(entry["external_id"])))
+        return [found] if found is not None else []
+    raise ScoutError(f"{where}: needs 'target', 'advert' or 'site' + 'external_id'")
+
+
+def labels_from_jsonl(session: Session, path: Path) -> Labels:
+    labels: Labels = {}
+    ids = _advert_ids(session)
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{path.name}:{number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ScoutError(f"{where}: not JSON: {exc.msg}") from exc
+        if not isinstance(entry, dict) or "label" not in entry:
+            raise ScoutError(f"{where}: expected an object with a 'label'")
+        for advert_id in _resolve(session, entry, ids, where):
+            labels[advert_id] = bool(entry["label"])
+    return labels
+
+
+def labels_from_demo(session: Session, seed: int) -> Labels:
+    """The demo world's ground truth: an advert placed by a controller is positive."""
+    from demo.world import build_world
+
+    ids = _advert_ids(session)
+    labels: Labels = {}
+    for advert in build_world(seed=seed, days=14).ground_truth()["adverts"]:
+        found = ids.get(
+            (DEMO_SITE_NAMES.get(advert["site"], advert["site"]), str(advert["external_id"]))
+        )
+        if found is not None:
+            labels[found] = advert["controller_id"] is not None
+    return labels
+
+
+def labels_from_contact_log(session: Session) -> Labels:
+    labels: Labels = {}
+    for row in anonymised_log(session):
+        if row.outcome in OUTCOME_LABEL and row.target.startswith("C"):
+            for advert_id in _cluster_adverts(session, int(row.target[1:])):
+                labels[advert_id] = OUTCOME_LABEL[row.outcome]
+    return labels

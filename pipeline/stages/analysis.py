@@ -1,0 +1,182 @@
+"""The NLP stage over stored adverts: languages, structured fields and indicator hits.
+
+Incremental: only advert versions not yet analysed under the current rule-set
+version are read (all of them with `everything=True`, e.g. after a rule change).
+Work goes in chunks, each one transaction, so a reader never waits long.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, or_, select, update
+
+from models import Advert, AdvertVersion, IndicatorHit
+from nlp.pipeline import AdvertAnalysis, analyse_texts
+from nlp.rules import load_rules
+from pipeline.core import clock
+from pipeline.core.db import Database
+from pipeline.core.keys import Keyring
+
+CHUNK = 500
+TITLE_SEPARATOR = "\n\n"
+
+
+@dataclass
+class AnalysisSummary:
+    """What one `analyse` run did: counts of versions, odd inputs, languages and hits."""
+
+    ruleset_version: str
+    versions: int = 0
+    undetermined_language: int = 0
+    empty: int = 0
+    no_words: int = 0  # empty, whitespace-, emoji- or digit-only: "und", no indicators
+    markup: int = 0  # tags blanked out before analysis (left by a site or planted)
+    truncated: int = 0
+    hits_by_rule: Counter[str] = field(default_factory=Counter)
+    languages: Counter[str] = field(default_factory=Counter)
+
+
+def combined_text(title: str | None, text: str | None) -> str:
+    """What the NLP stage reads: the title, a blank line, the text."""
+    return f"{title or ''}{TITLE_SEPARATOR}{text or ''}"
+
+
+def _where(title: str | None, start: int, end: int) -> dict[str, Any]:
+    """Offsets into the combined text, told as field + offsets into that field."""
+    cut = len(title or "") + len(TITLE_SEPARATOR)
+    if start < cut:
+        return {"field": "title", "start": start, "end": min(end, len(title or ""))}
+    return {"field": "text", "start": start - cut, "end": end - cut}
+
+
+def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
+    """The JSON kept per version: no names in clear, only keyed hashes of them."""
+    language = result.language
+    fields = result.fields
+    nationalities = sorted(
+        {str(h.detail.get("nationality")) for h in result.hits if h.detail.get("nationality")}
+    )
+    return {
+        "languages": [
+            {"lang": code, "share": round(language.probabilities.get(code, 0.0), 3)}
+            for code in (language.languages if language else [])
+        ],
+        "name_keys": sorted(
+            {keyring.pseudonym("name", m.name.casefold())[:16] for m in fields.names}
+        ),
+        "ages": sorted({m.value for m in fields.ages}),
+        "nationalities": nationalities,
+        "prices": [
+            {"amount": p.amount, "currency": p.currency, "euphemism": p.euphemism}
+            for p in fields.prices[:5]
+        ],
+        "cities": sorted({m.city for m in fields.cities}),
+        "truncated": result.truncated,
+    }
+
+
+def _pending(database: Database, ruleset: str, everything: bool) -> list[int]:
+    query = select(AdvertVersion.id).order_by(AdvertVersion.id)
+    if not everything:
+        query = query.where(
+            or_(AdvertVersion.analysed_ruleset.is_(None), AdvertVersion.analysed_ruleset != ruleset)
+        )
+    with database.session() as session:
+        return list(session.scalars(query))
+
+
+def _store(
+    database: Database,
+    rows: list[tuple[int, int, str | None]],
+    results: Iterable[AdvertAnalysis],
+    summary: AnalysisSummary,
+) -> None:
+    now = clock.now()
+    hits: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    latest_language: dict[int, str] = {}
+    for (version_id, advert_id, title), result in zip(rows, results, strict=True):
+        primary = result.language.primary if result.language else "und"
+        summary.versions += 1
+        summary.languages[primary] += 1
+        summary.undetermined_language += primary == "und"
+        summary.truncated += result.truncated
+        summary.no_words += not result.has_words
+        summary.markup += result.markup
+        for hit in result.hits:
+            summary.hits_by_rule[hit.rule_id] += 1
+            hits.append(
+                {
+                    "advert_id": advert_id,
+                    "version_id": version_id,
+                    "rule_id": hit.rule_id,
+                    "category": hit.category,
+                    "ruleset_version": hit.ruleset_version,
+                    "weight": hit.weight,
+                    "created_at": now,
+                    "evidence": {
+                        **_where(title, hit.start, hit.end),
+                        "text": hit.evidence_text[:80],
+                        "detail": hit.detail,
+                    },
+                }
+            )
+        updates.append(
+            {
+                "vid": version_id,
+                "language": primary,
+                "analysis": analysis_record(result, database.keyring),
+                "analysed_ruleset": summary.ruleset_version,
+                "analysed_at": now,
+            }
+        )
+        latest_language[advert_id] = primary
+    with database.session() as session:
+        ids = [vid for vid, _, _ in rows]
+        session.execute(delete(IndicatorHit).where(IndicatorHit.version_id.in_(ids)))
+        if hits:
+            session.execute(insert(IndicatorHit), hits)
+        for values in updates:
+            version_id = values.pop("vid")
+            session.execute(
+                update(AdvertVersion).where(AdvertVersion.id == version_id).values(**values)
+            )
+        for advert_id, language in latest_language.items():
+            session.execute(update(Advert).where(Advert.id == advert_id).values(language=language))
+
+
+def analyse(
+    database: Database,
+    rules_dir: Path | None = None,
+    everything: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> AnalysisSummary:
+    """Analyse pending advert versions; returns what was found."""
+    ruleset = load_rules(rules_dir)
+    summary = AnalysisSummary(ruleset.version)
+    pending = _pending(database, ruleset.version, everything)
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start : start + CHUNK]
+        with database.session() as session:
+            rows = session.execute(
+                select(
+                    AdvertVersion.id,
+                    AdvertVersion.advert_id,
+                    AdvertVersion.title,
+                    AdvertVersion.text,
+                )
+                .where(AdvertVersion.id.in_(chunk))
+                .order_by(AdvertVersion.id)
+            ).all()
+        texts = [combined_text(title, text) for _, _, title, text in rows]
+        summary.empty += sum(not text.strip() for text in texts)  # title and text blank
+        results = analyse_texts(texts, rules_dir=rules_dir)
+        _store(database, [(vid, aid, title) for vid, aid, title, _ in rows], results, summary)
+        if on_progress:
+            on_progress(min(start + CHUNK, len(pending)), len(pending))
+    return summary

@@ -1,0 +1,132 @@
+"""Run crawls as child processes (Scrapy's reactor cannot restart) and follow their progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+PROGRESS_PREFIX = "SCOUT-PROGRESS "
+RESULT_PREFIX = "SCOUT-RESULT "
+SEVERITY = {"complete": 0, "incomplete": 3, "degraded": 4, "blocked": 5, "failed": 1}
+GRACE_SECONDS = 30
+_children: set[subprocess.Popen[str]] = set()
+_children_lock = threading.Lock()
+
+
+def stop_children() -> None:
+    """Ask every running crawl to stop (SIGTERM: Scrapy shuts down cleanly, run incomplete)."""
+    with _children_lock:
+        for child in list(_children):
+            if child.poll() is None:
+                child.terminate()
+
+
+@dataclass
+class CrawlOutcome:
+    site: str
+    status: str
+    returncode: int
+    seconds: float
+    log_path: Path
+    run_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def exit_code(outcomes: list[CrawlOutcome]) -> int:
+    """The most serious outcome decides: failed > blocked > degraded > incomplete > complete."""
+    order = ["failed", "blocked", "degraded", "incomplete"]
+    for status in order:
+        if any(o.status == status for o in outcomes):
+            return SEVERITY[status]
+    return 0
+
+
+def _log_path(log_dir: Path, site: str) -> Path:
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    return log_dir / f"crawl-{site}-{stamp}.log"
+
+
+def run_crawl_process(
+    site: str,
+    log_dir: Path,
+    base_url: str | None = None,
+    time_limit: float | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    env: dict[str, str] | None = None,
+    as_of: datetime | None = None,
+) -> CrawlOutcome:
+    """Crawl one site in a child process; kill it when it outlives its time limit."""
+    # -P: run the installed Scout, not whatever folder the caller stands in
+    command = [sys.executable, "-P", "-m", "spiders.run", site]
+    if base_url:
+        command += ["--base-url", base_url]
+    if time_limit:
+        command += ["--time-limit", str(time_limit)]
+    if as_of is not None:
+        command += ["--as-of", as_of.isoformat()]
+    log_path = _log_path(log_dir, site)
+    child_env = {**os.environ, **(env or {}), "SCOUT_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    started = time.monotonic()
+    result: dict[str, Any] = {}
+    with log_path.open("w") as log:
+        os.chmod(log_path, 0o600)
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, text=True, env=child_env
+        )
+        with _children_lock:
+            _children.add(child)
+        killer = _start_killer(child, time_limit)
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.startswith(PROGRESS_PREFIX) and on_progress:
+                on_progress(json.loads(line[len(PROGRESS_PREFIX) :]))
+            elif line.startswith(RESULT_PREFIX):
+                result = json.loads(line[len(RESULT_PREFIX) :])
+        returncode = child.wait()
+        with _children_lock:
+            _children.discard(child)
+        if killer is not None:
+            killer.cancel()
+    seconds = time.monotonic() - started
+    if not result:
+        error = _last_error(log_path) or f"crawl process exited with code {returncode}"
+        timed_out = time_limit is not None and seconds >= time_limit + GRACE_SECONDS
+        if timed_out:
+            error = f"killed after {seconds:.0f}s (time limit {time_limit:.0f}s)"
+        return CrawlOutcome(site, "failed", returncode or 1, seconds, log_path, error=error)
+    return CrawlOutcome(
+        site,
+        result["status"],
+        returncode,
+        seconds,
+        log_path,
+        result.get("run_id"),
+        result.get("warnings", []),
+    )
+
+
+def _start_killer(child: subprocess.Popen[str], time_limit: float | None) -> threading.Timer | None:
+    """Scrapy's own CLOSESPIDER_TIMEOUT stops a crawl politely; this stops a hung one."""
+    if not time_limit:
+        return None
+    timer = threading.Timer(time_limit + GRACE_SECONDS, child.kill)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _last_error(log_path: Path) -> str | None:
+    lines = [line.strip() for line in log_path.read_text(errors="replace").splitlines()]
+    errors = [line for line in lines if line.startswith("error:") or "ERROR" in line]
+    return errors[-1][:300] if errors else (lines[-1][:300] if lines else None)

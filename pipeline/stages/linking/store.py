@@ -1,0 +1,331 @@
+"""Reading adverts for linking out of the database: facts for scores, records for the linker."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertLink,
+    AdvertVersion,
+    Cluster,
+    ClusterMember,
+    ContactPoint,
+    ImageHash,
+    IndicatorHit,
+    Site,
+)
+from pipeline.stages.linking.facts import AdvertFacts
+from pipeline.stages.linking.linker import Link
+
+_EVIDENCE = ("field", "start", "end", "detail")
+_PART = 5000  # ids per IN list
+
+
+def _core(session: Session) -> Connection:
+    """Bulk reads go through Core, not the ORM: ORM row loading was most of their cost."""
+    return session.connection()
+
+
+def fetch_all(session: Session, statement: Select) -> list[tuple]:
+    """All rows of a parameterless select as plain tuples from the driver's cursor: for the
+    few whole-table reads of an incremental run (signatures, image hashes), where building
+    SQLAlchemy rows cost more than the query."""
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    if compiled.params:
+        raise ValueError("fetch_all takes a select without parameters")
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _parts(advert_ids: list[int] | None) -> list[list[int] | None]:
+    """The ids in IN-list sized parts; [None] (no filter) for every advert."""
+    if advert_ids is None:
+        return [None]
+    return [advert_ids[i : i + _PART] for i in range(0, len(advert_ids), _PART)]
+
+
+def load_facts(
+    session: Session, contacts: dict[int, tuple[str, ...]], advert_ids: list[int] | None = None
+) -> dict[int, AdvertFacts]:
+    """Adverts (every one, or `advert_ids`) with contacts, versions (cities over time,
+    analysis) and latest hits."""
+    sites = {row[0]: row[1] for row in _core(session).execute(select(Site.id, Site.name))}
+    facts: dict[int, AdvertFacts] = {}
+    columns = select(
+        Advert.id,
+        Advert.site_id,
+        Advert.first_seen,
+        Advert.last_seen,
+        Advert.gone_at,
+        Advert.stated_age,
+        Advert.price,
+        Advert.currency,
+        Advert.region,
+    ).order_by(Advert.id)
+    rows = [
+        row
+        for part in _parts(advert_ids)
+        for row in _core(session).execute(
+            columns if part is None else columns.where(Advert.id.in_(part))
+        )
+    ]
+    for row in rows:
+        facts[row.id] = AdvertFacts(
+            row.id,
+            sites.get(row.site_id, "?"),
+            row.first_seen,
+            row.last_seen,
+            row.gone_at,
+            age=row.stated_age,
+            price=float(row.price) if row.price is not None else None,
+            currency=row.currency,
+            region=row.region,
+            contacts=contacts.get(row.id, ()),
+        )
+    latest: dict[int, int] = {}
+    versions = select(
+        AdvertVersion.id,
+        AdvertVersion.advert_id,
+        AdvertVersion.seen_at,
+        AdvertVersion.city,
+        AdvertVersion.analysis,
+    ).order_by(AdvertVersion.id)
+    for version in [
+        row
+        for part in _parts(advert_ids)
+        for row in _core(session).execute(
+            versions if part is None else versions.where(AdvertVersion.advert_id.in_(part))
+        )
+    ]:
+        advert = facts.get(version.advert_id)
+        if advert is None:
+            continue
+        if version.city:
+            advert.timeline.append((version.seen_at, version.city))
+        if version.analysis:
+            latest[advert.advert_id] = version.id
+            analysis = version.analysis
+            advert.name_keys = frozenset(analysis.get("name_keys", []))
+            advert.nationalities = tuple(analysis.get("nationalities", []))
+            advert.languages = tuple(x["lang"] for x in analysis.get("languages", []))
+    for advert in facts.values():
+        if advert.timeline:  # still there at last sight, in its latest city
+            advert.timeline.append((advert.last_seen, advert.timeline[-1][1]))
+    _load_hits(session, facts, latest)
+    return facts
+
+
+def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
+    # Plain columns, not ORM objects: identity-map bookkeeping was most of a run's cost.
+    version_ids = list(latest.values())
+    connection = _core(session)
+    for start in range(0, len(version_ids), _PART):
+        for advert_id, rule_id, weight, category, ruleset_version, evidence in connection.execute(
+            select(
+                IndicatorHit.advert_id,
+                IndicatorHit.rule_id,
+                IndicatorHit.weight,
+                IndicatorHit.category,
+                IndicatorHit.ruleset_version,
+                IndicatorHit.evidence,
+            )
+            .where(IndicatorHit.version_id.in_(version_ids[start : start + _PART]))
+            .order_by(IndicatorHit.id)
+        ):
+            facts[advert_id].hits.setdefault(
+                rule_id,
+                {
+                    "weight": weight,
+                    "category": category,
+                    "ruleset_version": ruleset_version,
+                    "evidence": {k: evidence[k] for k in _EVIDENCE if k in evidence},
+                },
+            )
+
+
+def contacts(session: Session, advert_ids: list[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """Adverts' contact pseudonyms, sorted (every advert's, or those of `advert_ids`)."""
+    query = select(AdvertContact.advert_id, ContactPoint.pseudonym).join(
+        ContactPoint, ContactPoint.id == AdvertContact.contact_point_id
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for part in _parts(advert_ids):
+        for advert_id, pseudonym in _core(session).execute(
+            query if part is None else query.where(AdvertContact.advert_id.in_(part))
+        ):
+            found[advert_id].append(pseudonym)
+    return {advert_id: tuple(sorted(values)) for advert_id, values in found.items()}
+
+
+def contact_mates(session: Session, advert_ids: list[int]) -> set[int]:
+    """Adverts sharing a contact point with one of `advert_ids` (themselves included)."""
+    found: set[int] = set()
+    for part in _parts(advert_ids):
+        shared = select(AdvertContact.contact_point_id).where(AdvertContact.advert_id.in_(part))
+        found.update(
+            _core(session).scalars(
+                select(AdvertContact.advert_id).where(AdvertContact.contact_point_id.in_(shared))
+            )
+        )
+    return found
+
+
+def cluster_closure(session: Session, advert_ids: list[int]) -> dict[int, int]:
+    """Every member (advert id -> cluster id) of the clusters holding one of `advert_ids`."""
+    found: dict[int, int] = {}
+    for part in _parts(advert_ids):
+        holding = select(ClusterMember.cluster_id).where(ClusterMember.advert_id.in_(part))
+        found.update(
+            (advert_id, cluster_id)
+            for advert_id, cluster_id in _core(session).execute(
+                select(ClusterMember.advert_id, ClusterMember.cluster_id).where(
+                    ClusterMember.cluster_id.in_(holding)
+                )
+            )
+        )
+    return found
+
+
+class Tally(NamedTuple):
+    """Counts that tell an incremental run whether whole-table checks are needed."""
+
+    adverts: int
+    members: int  # cluster memberships stored
+    sized: int  # sum of stored cluster sizes: more than `members` after a purge
+
+
+def tally(session: Session) -> Tally:
+    connection = _core(session)
+    return Tally(
+        connection.scalar(select(func.count()).select_from(Advert)) or 0,
+        connection.scalar(select(func.count()).select_from(ClusterMember)) or 0,
+        connection.scalar(select(func.coalesce(func.sum(Cluster.size), 0))) or 0,
+    )
+
+
+def clustered(session: Session, advert_ids: list[int]) -> set[int]:
+    """Those of `advert_ids` that are in a cluster."""
+    return {
+        advert_id
+        for part in _parts(advert_ids)
+        for advert_id in _core(session).scalars(
+            select(ClusterMember.advert_id).where(ClusterMember.advert_id.in_(part))
+        )
+    }
+
+
+def unclustered(session: Session) -> set[int]:
+    """Adverts in no cluster (new since the last run, or left out by a failed one)."""
+    member = select(ClusterMember.advert_id).where(ClusterMember.advert_id == Advert.id)
+    return set(_core(session).scalars(select(Advert.id).where(~member.exists())))
+
+
+def shrunk_members(session: Session) -> set[int]:
+    """The remaining members of clusters that lost members without a run (a retention purge
+    deletes adverts, their links and memberships): their links may no longer span them."""
+    counts = (
+        select(ClusterMember.cluster_id, func.count().label("n"))
+        .group_by(ClusterMember.cluster_id)
+        .subquery()
+    )
+    shrunk = (
+        select(Cluster.id)
+        .join(counts, counts.c.cluster_id == Cluster.id)
+        .where(counts.c.n != Cluster.size)
+    )
+    return set(
+        _core(session).scalars(
+            select(ClusterMember.advert_id).where(ClusterMember.cluster_id.in_(shrunk))
+        )
+    )
+
+
+def count_adverts(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Advert)) or 0
+
+
+def advert_ids(session: Session) -> list[int]:
+    return list(_core(session).scalars(select(Advert.id).order_by(Advert.id)))
+
+
+def regional_prices(session: Session) -> dict[tuple[str, str], list[float]]:
+    """Every non-zero price per (region, currency), for the regional medians: one row a
+    region and currency from the database (prices joined into one string, read from an
+    index), so the scan builds no row per advert."""
+    joined = func.aggregate_strings(cast(Advert.price, String), ",")
+    query = (
+        select(Advert.region, Advert.currency, joined)
+        .where(Advert.price != 0, Advert.region != "", Advert.currency != "")
+        .group_by(Advert.region, Advert.currency)
+    )
+    return {
+        (region, currency): [float(value) for value in values.split(",")]
+        for region, currency, values in _core(session).execute(query)
+    }
+
+
+def stored_links(session: Session, advert_ids: list[int] | None = None) -> list[Link]:
+    """Stored links (every one, or those from `advert_ids`: pass whole clusters, which hold
+    both ends of their links), without evidence (scores read kinds and ends only, and
+    decoding every evidence JSON was most of an incremental run's cost)."""
+    query = select(
+        AdvertLink.advert_a_id, AdvertLink.advert_b_id, AdvertLink.kind, AdvertLink.strength
+    )
+    return [
+        Link(*row)
+        for part in _parts(advert_ids)
+        for row in _core(session).execute(
+            query if part is None else query.where(AdvertLink.advert_a_id.in_(part))
+        )
+    ]
+
+
+def linked_to(session: Session, advert_ids: list[int]) -> set[int]:
+    """Adverts at the other end of a stored link of one of `advert_ids`."""
+    found: set[int] = set()
+    for part in _parts(advert_ids):
+        for a, b in _core(session).execute(
+            select(AdvertLink.advert_a_id, AdvertLink.advert_b_id).where(
+                or_(AdvertLink.advert_a_id.in_(part), AdvertLink.advert_b_id.in_(part))
+            )
+        ):
+            found.update((a, b))
+    return found
+
+
+def memberships(session: Session) -> dict[int, int]:
+    return {
+        row[0]: row[1]
+        for row in _core(session).execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
+    }
+
+
+def max_version_id(session: Session) -> int:
+    return session.scalar(select(func.max(AdvertVersion.id))) or 0
+
+
+def max_image_id(session: Session) -> int:
+    return session.scalar(select(func.max(ImageHash.id))) or 0
+
+
+def images_since(session: Session, image_id: int) -> set[int]:
+    """Adverts with an image hash stored after `image_id` (images come without a version)."""
+    return set(_core(session).scalars(select(ImageHash.advert_id).where(ImageHash.id > image_id)))
+
+
+def changed_since(session: Session, version_id: int) -> set[int]:
+    return set(
+        _core(session).scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > version_id))
+    )

@@ -1,0 +1,140 @@
+"""Crawl-run bookkeeping: start, heartbeat, finish, and marking adverts gone — safely.
+
+Only a *complete* run may mark adverts gone by their absence, and only after the
+site file's number of consecutive complete runs have all missed them. A run that
+was killed keeps status "running" until the next run of its site finds its
+heartbeat stale and records it as "incomplete".
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from models import Advert, CrawlRun, Sighting, Site
+
+STALE_AFTER = timedelta(minutes=5)
+FINAL_STATUSES = ("complete", "incomplete", "degraded", "blocked", "failed")
+
+
+def ensure_site(session: Session, name: str, base_url: str) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        site = Site(name=name, base_url=base_url)
+        session.add(site)
+        session.flush()
+    elif site.base_url != base_url:
+        site.base_url = base_url
+    return site
+
+
+def _process_alive(owner: dict[str, Any]) -> bool:
+    """Whether the process that owns a running crawl still exists (on this host)."""
+    if owner.get("host") != socket.gethostname() or not owner.get("pid"):
+        return True  # another machine's crawl: only its heartbeat can tell
+    try:
+        os.kill(int(owner["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(session: Session, site: Site, now: datetime) -> CrawlRun:
+    """A new running crawl. Earlier runs of the site whose process died (or whose heartbeat
+    stopped) are recorded as incomplete: they never mark anything gone."""
+    running = session.scalars(
+        select(CrawlRun).where(CrawlRun.site_id == site.id, CrawlRun.status == "running")
+    )
+    for old in running:
+        stale = old.heartbeat_at is None or old.heartbeat_at < now - STALE_AFTER
+        if stale or not _process_alive(old.stats or {}):
+            old.status, old.finished_at = "incomplete", old.heartbeat_at or old.started_at
+            old.health = {"warnings": ["the crawl process stopped without finishing"]}
+    owner = {"pid": os.getpid(), "host": socket.gethostname()}
+    run = CrawlRun(site_id=site.id, started_at=now, heartbeat_at=now, status="running", stats=owner)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def heartbeat(session: Session, run_id: int, now: datetime, pages: int, items: int) -> None:
+    session.execute(
+        update(CrawlRun)
+        .where(CrawlRun.id == run_id)
+        .values(heartbeat_at=now, pages=pages, adverts_seen=items)
+    )
+
+
+def finish_run(
+    session: Session, run_id: int, now: datetime, status: str, **values: Any
+) -> CrawlRun:
+    assert status in FINAL_STATUSES, status
+    run = session.get_one(CrawlRun, run_id)
+    run.status, run.finished_at, run.heartbeat_at = status, now, now
+    for name, value in values.items():
+        setattr(run, name, value)
+    session.flush()
+    return run
+
+
+def last_finished_run(
+    session: Session, site_id: int, before_id: int, status: str = "complete"
+) -> CrawlRun | None:
+    return session.scalar(
+        select(CrawlRun)
+        .where(CrawlRun.site_id == site_id, CrawlRun.id < before_id, CrawlRun.status == status)
+        .order_by(CrawlRun.started_at.desc())
+        .limit(1)
+    )
+
+
+def mark_missing_gone(session: Session, site_id: int, now: datetime, missed_runs: int) -> int:
+    """Adverts absent from the last `missed_runs` complete runs are gone; returns how many."""
+    recent = session.scalars(
+        select(CrawlRun.id)
+        .where(CrawlRun.site_id == site_id, CrawlRun.status == "complete")
+        .order_by(CrawlRun.started_at.desc())
+        .limit(missed_runs)
+    ).all()
+    if len(recent) < missed_runs:
+        return 0
+    seen_recently = exists().where(
+        Sighting.advert_id == Advert.id, Sighting.crawl_run_id.in_(recent)
+    )
+    result = session.execute(
+        update(Advert)
+        .where(Advert.site_id == site_id, Advert.gone_at.is_(None), ~seen_recently)
+        .values(gone_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+def mark_gone(session: Session, site_id: int, external_id: str, now: datetime) -> bool:
+    """The advert's own page said 404/410: gone now. True when it was live until now."""
+    result = session.execute(
+        update(Advert)
+        .where(
+            Advert.site_id == site_id, Advert.external_id == external_id, Advert.gone_at.is_(None)
+        )
+        .values(gone_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def known_live(session: Session, site_id: int) -> list[tuple[str, str]]:
+    """(external id, URL) of the site's adverts not yet marked gone."""
+    rows = session.execute(
+        select(Advert.external_id, Advert.url).where(
+            Advert.site_id == site_id, Advert.gone_at.is_(None)
+        )
+    )
+    return [(external_id, url) for external_id, url in rows]

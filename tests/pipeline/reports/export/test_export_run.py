@@ -1,0 +1,148 @@
+"""`scout export` end to end on the demo world: safe bytes, valid package, logged, documented."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEntry, ExportRecord
+from pipeline.cli.main import main
+from pipeline.core.db import Database
+from pipeline.reports.export.schema import DOC_END, DOC_START, markdown_fields
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+def _leaks(text: str, truth: dict[str, Any]) -> list[str]:
+    spec = importlib.util.spec_from_file_location(
+        "scout_export_leaks", REPO / "tests" / "pipeline" / "reports" / "digest" / "digest_leaks.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.leaks(text, truth)
+
+
+def _export(out: Path, recipient: str = "Uni A", fmt: str = "csv") -> int:
+    return main(
+        [
+            "export",
+            "--recipient",
+            recipient,
+            "--basis",
+            "Research, DPA section 10",
+            "--expires",
+            "2099-01-31",
+            "--out",
+            str(out),
+            "--format",
+            fmt,
+        ]
+    )
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_export_parquet_matches_csv(
+    filled: Database, truth: dict[str, Any], tmp_path: Path, researcher: None
+) -> None:
+    import pyarrow.parquet as pq
+
+    assert _export(tmp_path / "csv") == 0
+    assert _export(tmp_path / "pq", fmt="parquet") == 0
+    for table in ("adverts", "clusters", "indicator_hits"):
+        rows = list(csv.DictReader((tmp_path / "csv" / f"{table}.csv").open(encoding="utf-8")))
+        parquet = pq.read_table(tmp_path / "pq" / f"{table}.parquet")
+        assert parquet.num_rows == len(rows)
+        assert parquet.column_names == (list(rows[0]) if rows else parquet.column_names)
+        values = " ".join(str(v) for column in parquet.to_pydict().values() for v in column)
+        assert _leaks(values, truth) == [], table
+    package = json.loads((tmp_path / "pq" / "datapackage.json").read_text())
+    assert {r["path"] for r in package["resources"] if r["format"] == "parquet"} >= {
+        "adverts.parquet",
+        "clusters.parquet",
+        "indicator_hits.parquet",
+    }
+
+
+@pytest.fixture
+def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+
+
+def test_export_demo_world(
+    filled: Database, truth: dict[str, Any], tmp_path: Path, researcher: None
+) -> None:
+    out = tmp_path / "uni"
+    assert _export(out) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        "README.md",
+        "adverts.csv",
+        "clusters.csv",
+        "datapackage.json",
+        "indicator_hits.csv",
+        "suppression_report.csv",
+    ]
+    for path in out.iterdir():
+        assert _leaks(path.read_text(encoding="utf-8"), truth) == [], path.name
+    adverts = list(csv.DictReader((out / "adverts.csv").open(encoding="utf-8")))
+    assert len(adverts) > 100
+    assert {"external_id", "url", "city", "stated_age", "text"}.isdisjoint(adverts[0])
+    readme = (out / "README.md").read_text()
+    assert "Uni A" in readme and "2099-01-31" in readme and "k = 10" in readme
+    with filled.session() as session:
+        record = session.scalars(select(ExportRecord)).one()
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
+    assert record.recipient == "Uni A" and record.counts["adverts"] == len(adverts)
+    assert entry.params["recipient"] == "Uni A" and entry.reason == "Research, DPA section 10"
+    # another recipient: same data, pseudonyms that cannot be joined
+    assert _export(tmp_path / "ngo", "NGO B") == 0
+    other = list(csv.DictReader((tmp_path / "ngo" / "adverts.csv").open(encoding="utf-8")))
+    assert {r["advert"] for r in adverts}.isdisjoint({r["advert"] for r in other})
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_export_datapackage_validates(filled: Database, tmp_path: Path, researcher: None) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    assert _export(tmp_path / "x") == 0
+    report = frictionless.validate(str(tmp_path / "x" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+
+
+def test_export_refused_when_k_cannot_be_met(
+    filled: Database,
+    tmp_path: Path,
+    researcher: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("SCOUT_EXPORT_K", "1000")
+    assert _export(tmp_path / "no") == 1
+    assert "refused" in capsys.readouterr().err
+    assert not (tmp_path / "no").exists()
+
+
+def test_export_needs_research_role(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    assert _export(tmp_path / "no") == 3
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_export_docs_field_table_is_generated(
+    filled: Database, tmp_path: Path, researcher: None
+) -> None:
+    assert _export(tmp_path / "d") == 0
+    package = json.loads((tmp_path / "d" / "datapackage.json").read_text())
+    doc = (REPO / "docs" / "export.md").read_text()
+    current = doc[doc.index(DOC_START) : doc.index(DOC_END) + len(DOC_END)]
+    assert current == markdown_fields(package), (
+        "regenerate with: python -m pipeline.reports.export.docs"
+    )

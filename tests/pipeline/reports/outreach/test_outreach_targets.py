@@ -1,0 +1,61 @@
+"""The target list: threshold, filters, formats without contact data, opt-outs kept out."""
+
+from __future__ import annotations
+
+import json
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models import Cluster
+from pipeline.core.db import Database
+from pipeline.reports.outreach.render import as_csv, as_json
+from pipeline.reports.outreach.targets import TargetFilter, list_targets
+
+
+def test_outreach_targets_are_scored_clusters_best_first(world_db: Database) -> None:
+    with world_db.session() as session:
+        found = list_targets(session, TargetFilter(min_score=1.0))
+        active = session.scalars(select(Cluster).where(Cluster.score >= 1.0)).all()
+    assert found, "the small world should give targets"
+    assert len(found) == len(active)
+    assert [t.score for t in found] == sorted((t.score for t in found), reverse=True)
+    top = found[0]
+    assert top.target_id == f"C{top.cluster_id}" and top.reasons
+    assert top.languages and all(w.reasons for w in top.languages)
+
+
+def test_outreach_targets_filters(world_db: Database) -> None:
+    with world_db.session() as session:
+        everything = list_targets(session, TargetFilter(min_score=0.0))
+        city = everything[0].cities[0]
+        by_city = list_targets(session, TargetFilter(min_score=0.0, city=city.upper()))
+        lang = everything[0].languages[0].lang
+        by_lang = list_targets(session, TargetFilter(min_score=0.0, language=lang))
+        high = list_targets(session, TargetFilter(min_score=everything[0].score))
+    assert by_city and all(city in t.cities for t in by_city)
+    assert len(by_city) < len(everything)
+    assert by_lang and all(lang in {w.lang for w in t.languages} for t in by_lang)
+    assert all(t.score >= everything[0].score for t in high)
+
+
+def test_outreach_targets_no_format_holds_contact_data(
+    world_db: Database,
+    helper: ModuleType,
+    truth: dict[str, Any],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pipeline.reports.outreach.render import print_targets
+
+    with world_db.session() as session:
+        found = list_targets(session, TargetFilter(min_score=0.0))
+    print_targets(found, "table")
+    outputs = [as_csv(found), as_json(found), capsys.readouterr().out]
+    secrets = helper.contact_strings(truth)
+    assert len(secrets) > 20
+    for output in outputs:
+        leaked = [secret for secret in secrets if secret in output]
+        assert not leaked, leaked[:3]
+    assert json.loads(outputs[1])[0]["target"].startswith("C")

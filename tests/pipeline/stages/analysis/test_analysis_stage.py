@@ -1,0 +1,124 @@
+"""`pipeline.stages.analysis.analyse` on both engines: hits, languages, incremental runs,
+rule changes, bad inputs and no names in clear."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+
+from models import Advert, AdvertVersion, IndicatorHit
+from nlp.rules import RULES_DIR, load_rules
+from pipeline.core.db import Database
+from pipeline.stages.analysis import analyse
+
+
+def _versions(database: Database) -> list[AdvertVersion]:
+    with database.session() as session:
+        rows = session.scalars(select(AdvertVersion).order_by(AdvertVersion.id)).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def test_analysis_stores_hits_and_languages(database: Database, filled: dict[str, Any]) -> None:
+    summary = analyse(database)
+    expected_versions = sum(len(a.versions) for a in filled["adverts"]) + len(filled["bad"])
+    assert summary.versions == expected_versions
+    assert summary.ruleset_version == load_rules().version
+    with database.session() as session:
+        hits = session.scalars(select(IndicatorHit)).all()
+        assert hits and {h.ruleset_version for h in hits} == {summary.ruleset_version}
+        assert all(h.evidence["field"] in ("title", "text") for h in hits)
+        rows = session.execute(select(Advert.external_id, Advert.language)).all()
+    languages = {external_id: language for external_id, language in rows}
+    truth = {a.external_id: a.languages[0] for a in filled["adverts"]}
+    right = sum(languages[ext] == lang for ext, lang in truth.items())
+    assert right >= 0.95 * len(truth)
+    versions = _versions(database)
+    assert all(v.analysed_ruleset == summary.ruleset_version for v in versions)
+    assert all(v.language and isinstance(v.analysis, dict) for v in versions)
+
+
+def test_analysis_is_incremental_and_everything_reanalyses(
+    database: Database, filled: dict[str, Any]
+) -> None:
+    first = analyse(database)
+    assert first.versions > 0
+    assert analyse(database).versions == 0
+    assert analyse(database, everything=True).versions == first.versions
+    with database.session() as session:
+        count = session.scalar(select(func.count()).select_from(IndicatorHit))
+    assert count == sum(first.hits_by_rule.values())  # re-analysis replaced, not added
+
+
+def test_analysis_changed_rules_give_new_version(
+    database: Database, filled: dict[str, Any], tmp_path: Path
+) -> None:
+    first = analyse(database)
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES_DIR, rules)
+    path = rules / "origin.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data[0]["weight"] = round(float(data[0]["weight"]) + 0.1, 3)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    second = analyse(database, rules_dir=rules)
+    assert second.ruleset_version != first.ruleset_version
+    assert second.versions == first.versions
+    assert {v.analysed_ruleset for v in _versions(database)} == {second.ruleset_version}
+    with database.session() as session:
+        stored = set(session.scalars(select(IndicatorHit.ruleset_version)))
+    assert stored == {second.ruleset_version}
+
+
+def test_analysis_bad_inputs_are_counted_not_fatal(
+    database: Database, filled: dict[str, Any]
+) -> None:
+    summary = analyse(database)
+    assert summary.empty >= 2  # "" and whitespace only
+    assert summary.no_words >= 3  # and emoji only
+    assert summary.markup >= 1
+    assert summary.truncated == 1
+    with database.session() as session:
+        rows = session.execute(
+            select(Advert.external_id, AdvertVersion.language, AdvertVersion.analysis)
+            .join(AdvertVersion, AdvertVersion.advert_id == Advert.id)
+            .where(Advert.external_id.in_(list(filled["bad"])))
+        ).all()
+    by_id = {ext: (lang, analysis) for ext, lang, analysis in rows}
+    assert set(by_id) == set(filled["bad"])
+    for external_id in ("bad-empty", "bad-blank", "bad-emoji", "bad-one-word"):
+        assert by_id[external_id][0] == "und", external_id
+    assert by_id["bad-huge"][1]["truncated"] is True
+    assert by_id["bad-nfd"][1]["cities"] == ["Aarhus"]  # NFD "Århus" still found
+
+
+def _dump(database: Database, db_url: str) -> str:
+    url = make_url(db_url)
+    if url.get_backend_name() == "sqlite":
+        with sqlite3.connect(url.database) as connection:
+            return "\n".join(connection.iterdump())
+    if not shutil.which("pg_dump"):
+        pytest.fail("pg_dump not installed: the PostgreSQL dump test needs it")
+    schema = dict(url.query)["options"].split("=", 1)[1]
+    plain = url.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    command = ["pg_dump", "--inserts", "-n", schema, plain]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def test_analysis_dump_has_no_names_in_clear(
+    database: Database, filled: dict[str, Any], db_url: str
+) -> None:
+    analyse(database)
+    dump = _dump(database, db_url)
+    assert "indicator_hits" in dump and "name_keys" in dump
+    names = {a.name for a in filled["adverts"]}
+    leaked = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", dump))
+    assert leaked == []
