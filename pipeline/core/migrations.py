@@ -18,7 +18,7 @@ from pipeline.core.settings import Settings
 
 def migrations_dir() -> Path:
     """The migration scripts: `alembic/` beside a checkout, else the installed copy."""
-    checkout = Path(__file__).resolve().parents[1] / "alembic"
+    checkout = Path(__file__).resolve().parents[2] / "alembic"
     if (checkout / "env.py").is_file():
         return checkout
     spec = importlib.util.find_spec("scout_migrations")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.reports.export.schema import DOC_END, DOC_START, datapackage, markdown_fields
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "export.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "export.md"
 
 
 def regenerate(doc: Path = DOC) -> bool:
