@@ -36,12 +36,14 @@ def _nlp_figures(world: Any) -> list[tuple[str, str]]:
 @click.option("--days", default=14, show_default=True, help="Days of the demo world.")
 @click.option(
     "--controllers",
+    type=int,
     default=lambda: _world_default("n_controllers"),
     show_default="the demo world's default",
     help="Controllers in the demo world (as given to the demo that filled the database).",
 )
 @click.option(
     "--independents",
+    type=int,
     default=lambda: _world_default("n_independent"),
     show_default="the demo world's default",
     help="Independent workers in the demo world.",
