@@ -11,8 +11,8 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp import yamlfiles
 from nlp.doctext import doc_text
+from pipeline.core.datafiles import read_yaml
 
 CITIES_FILE = Path(__file__).parent / "lang" / "da" / "cities.yaml"
 
@@ -198,7 +198,7 @@ def find_names(text: str) -> list[NameMention]:
 
 @cache
 def _gazetteer() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
-    data = yamlfiles.safe_load(CITIES_FILE.read_text(encoding="utf-8"))
+    data = read_yaml(CITIES_FILE)
     lookup: dict[str, tuple[str, str]] = {}
     for city, entry in data.items():
         for spelling in [city, *entry.get("aliases", [])]:

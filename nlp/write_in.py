@@ -11,7 +11,7 @@ from typing import Any
 
 import phonenumbers
 
-from nlp import yamlfiles
+from pipeline.core.datafiles import read_yaml
 
 TABLE_FILE = Path(__file__).resolve().parent / "lang" / "write_in.yaml"
 
@@ -45,7 +45,7 @@ class WriteInTable:
 @lru_cache(maxsize=4)
 def load_table(path: Path = TABLE_FILE) -> WriteInTable:
     """Read ``write_in.yaml`` (cached)."""
-    data: dict[str, Any] = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
+    data: dict[str, Any] = read_yaml(path)
     countries: dict[str, dict[str, Any]] = data["countries"]
     words = {
         str(word).casefold(): code

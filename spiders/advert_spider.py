@@ -19,12 +19,12 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from pipeline.core import clock
+from pipeline.core.saferegex import check_regex
 from spiders import browser
 from spiders.crawl_session import CrawlSession
 from spiders.extract import external_id, extract_fields, json_path, raw_values
 from spiders.images import perceptual_hash
 from spiders.items import AdvertItem, GoneItem
-from spiders.safe_regex import check_safe_regex
 from spiders.sitefile import SiteFile, load_site
 
 MAX_IMAGES = 6
@@ -121,7 +121,7 @@ class AdvertSpider(scrapy.Spider):
     def _note_listed(self, url: str, advert_id: str | None = None) -> None:
         pattern = self.site.detail.external_id_from_url
         if advert_id is None and pattern:
-            match = check_safe_regex(pattern).search(url)
+            match = check_regex(pattern).search(url)
             advert_id = match.group(1) if match else None
         if advert_id:
             self.listed.add(advert_id)

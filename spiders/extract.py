@@ -9,7 +9,7 @@ from typing import Any
 
 from parsel import Selector
 
-from spiders.safe_regex import check_safe_regex
+from pipeline.core.saferegex import check_regex
 from spiders.sitefile import DetailSpec, FieldSpec
 
 _INT = re.compile(r"\d{1,4}")
@@ -55,7 +55,7 @@ def raw_values(source: Selector | dict[str, Any], spec: FieldSpec) -> list[str]:
         else:
             strings = nodes.getall()
     if spec.regex:
-        pattern = check_safe_regex(spec.regex)
+        pattern = check_regex(spec.regex)
         kept = []
         for value in strings:
             match = pattern.search(value)
@@ -123,7 +123,7 @@ def external_id(source: Selector | dict[str, Any], url: str, detail: DetailSpec)
         if found:
             return found[0]
     if detail.external_id_from_url:
-        match = check_safe_regex(detail.external_id_from_url).search(url)
+        match = check_regex(detail.external_id_from_url).search(url)
         if match:
             return match.group(1)
     return None

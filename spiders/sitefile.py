@@ -7,17 +7,15 @@ fast with an error naming the file, the field and the problem.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from nlp import yamlfiles
-from pipeline.core.errors import ScoutError
-from spiders.safe_regex import check_safe_regex
+from pipeline.core import datafiles
+from pipeline.core.datafiles import DataFileError, StrictModel
+from pipeline.core.saferegex import SafeRegex
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
 
@@ -26,15 +24,7 @@ ADVERT_FIELDS = ("title", "text", "city", "stated_age", "price", "contact", "pos
 FieldType = Literal["text", "int", "price", "city", "datetime", "list"]
 
 
-class SiteFileError(ScoutError):
-    """A site file is missing, unreadable or invalid; the message names file and field."""
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class FieldSpec(_Strict):
+class FieldSpec(StrictModel):
     """Where one advert field is on a page (CSS or XPath) or in a JSON record (dotted path)."""
 
     css: str | None = Field(None, description="CSS selector; `::text` / `::attr(x)` allowed.")
@@ -42,10 +32,10 @@ class FieldSpec(_Strict):
     json_path: str | None = Field(
         None, alias="json", description="Dotted path in a JSON record (API mode)."
     )
-    regex: str | None = Field(
+    regex: SafeRegex | None = Field(
         None,
         description="Optional regex applied to the extracted text; group 1 (or the whole "
-        "match) is kept. Nested quantifiers and back-references are refused.",
+        "match) is kept. Nested quantifiers, back-references and lookarounds are refused.",
     )
     type: FieldType = Field("text", description="How the value is parsed.")
     required: bool = Field(False, description="Counts towards crawl health when empty.")
@@ -57,15 +47,8 @@ class FieldSpec(_Strict):
             raise ValueError("give exactly one of css, xpath or json")
         return self
 
-    @field_validator("regex")
-    @classmethod
-    def _safe(cls, value: str | None) -> str | None:
-        if value is not None:
-            check_safe_regex(value)
-        return value
 
-
-class BrowserStep(_Strict):
+class BrowserStep(StrictModel):
     """One browser action, run in order before the page is parsed (needs `browser.needed`)."""
 
     action: Literal["wait_for_selector", "click", "scroll", "wait_for_network_idle", "wait"] = (
@@ -83,7 +66,7 @@ class BrowserStep(_Strict):
         return self
 
 
-class BrowserSpec(_Strict):
+class BrowserSpec(StrictModel):
     needed: bool = Field(False, description="Render pages in headless Chromium (Playwright).")
     listing_steps: list[BrowserStep] = Field(
         default_factory=list, description="Steps on listing pages."
@@ -93,7 +76,7 @@ class BrowserSpec(_Strict):
     )
 
 
-class ListingSpec(_Strict):
+class ListingSpec(StrictModel):
     """How to walk the site in HTML mode: from start pages through listings to adverts."""
 
     start_urls: list[str] = Field(min_length=1, description="Paths or URLs to start from.")
@@ -104,7 +87,7 @@ class ListingSpec(_Strict):
     next_page: str | None = Field(None, description="CSS selector of the next-page link.")
 
 
-class ApiSpec(_Strict):
+class ApiSpec(StrictModel):
     """JSON-API mode: listings and adverts read from the site's own JSON endpoints."""
 
     start_urls: list[str] = Field(min_length=1, description="Listing endpoints to start from.")
@@ -117,16 +100,16 @@ class ApiSpec(_Strict):
     )
 
 
-class RevealSpec(_Strict):
+class RevealSpec(StrictModel):
     """A contact hidden behind a 'show number' button that fetches it by XHR."""
 
     url: FieldSpec = Field(description="Where the page names the endpoint the button fetches.")
     json_field: str = Field("phone", description="Dotted path of the value in the JSON answer.")
 
 
-class DetailSpec(_Strict):
+class DetailSpec(StrictModel):
     external_id: FieldSpec | None = Field(None, description="The advert's id on its page.")
-    external_id_from_url: str | None = Field(
+    external_id_from_url: SafeRegex | None = Field(
         None, description="Regex whose group 1 is the advert id in the advert URL."
     )
     fields: dict[str, FieldSpec] = Field(description=f"Advert fields: {', '.join(ADVERT_FIELDS)}.")
@@ -153,12 +136,10 @@ class DetailSpec(_Strict):
     def _id_source(self) -> DetailSpec:
         if not (self.external_id or self.external_id_from_url):
             raise ValueError("give external_id or external_id_from_url")
-        if self.external_id_from_url:
-            check_safe_regex(self.external_id_from_url)
         return self
 
 
-class Politeness(_Strict):
+class Politeness(StrictModel):
     download_delay: float = Field(2.0, ge=0, le=120, description="Seconds between requests.")
     concurrency_per_domain: int = Field(1, ge=1, le=8, description="Parallel requests per domain.")
     autothrottle: bool = Field(True, description="Adapt the delay to the server's latency.")
@@ -167,7 +148,7 @@ class Politeness(_Strict):
     )
 
 
-class Robots(_Strict):
+class Robots(StrictModel):
     obey: bool = Field(True, description="Obey robots.txt (the default).")
     reason: str | None = Field(None, description="Required when obey is false; logged.")
 
@@ -178,7 +159,7 @@ class Robots(_Strict):
         return self
 
 
-class Health(_Strict):
+class Health(StrictModel):
     min_adverts_ratio: float = Field(
         0.2,
         ge=0,
@@ -190,7 +171,7 @@ class Health(_Strict):
     )
 
 
-class SiteFile(_Strict):
+class SiteFile(StrictModel):
     """One advert website."""
 
     name: str = Field(pattern=r"^[a-z0-9_]{2,40}$", description="Short id; the file's stem.")
@@ -243,29 +224,15 @@ class SiteFile(_Strict):
         return self.allowed_domains or [urlsplit(self.base_url).hostname or ""]
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-    message = re.sub(r"^Value error, ", "", first["msg"])
-    return f"{where}: {message}"
-
-
 def load_site_file(path: Path) -> SiteFile:
     """Read and validate one site file; the name must equal the file's stem."""
-    try:
-        data = yamlfiles.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SiteFileError(f"{path}: cannot read: {exc.strerror}") from exc
-    except yaml.YAMLError as exc:
-        raise SiteFileError(f"{path}: not valid YAML: {exc}".splitlines()[0]) from exc
-    if not isinstance(data, dict):
-        raise SiteFileError(f"{path}: expected a mapping of fields at the top level")
-    try:
-        site = SiteFile.model_validate(data)
-    except ValidationError as exc:
-        raise SiteFileError(f"{path}: {_describe(exc)}") from exc
+    site = datafiles.load_document(path, SiteFile)
     if site.name != path.stem:
-        raise SiteFileError(f"{path}: name: {site.name!r} must equal the file name {path.stem!r}")
+        raise DataFileError(
+            datafiles.display_path(path),
+            f"{site.name!r} must equal the file name {path.stem!r}",
+            field="name",
+        )
     return site
 
 
@@ -285,7 +252,9 @@ def load_site(name: str, directory: Path | None = None) -> SiteFile:
     path = directory / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(p.stem for p in site_paths(directory)) or "none"
-        raise SiteFileError(f"no site file for {name!r} in {directory} (known: {known})")
+        raise DataFileError(
+            datafiles.display_path(directory), f"no site file for {name!r} (known: {known})"
+        )
     return load_site_file(path)
 
 

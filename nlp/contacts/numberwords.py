@@ -9,8 +9,8 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from nlp import yamlfiles
 from nlp.contacts.rewrite import Edit, Layer
+from pipeline.core.datafiles import read_yaml
 
 LANG_DIR = Path(__file__).resolve().parent.parent / "lang"
 
@@ -87,7 +87,7 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
         path = LANG_DIR / code / "numbers.yaml"
         if not path.is_file():
             raise ValueError(f"no number words for language {code!r} ({path})")
-        data = yamlfiles.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path) or {}
         lang_values, lang_ten_first = _language_values(data)
         by_language[code] = lang_values
         for word, value in lang_values.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.rules import RuleError, linking_rule_file, load_rules, rule_files
-from pipeline.core.errors import ScoutError
+from nlp.rules import linking_rule_file, load_rules, rule_files
+from pipeline.core.datafiles import DataFileError
 from pipeline.stages.linking.config import load_linking
 
 
@@ -30,12 +30,12 @@ def check_rules(rules_dir: Path | None = None) -> list[CheckResult]:
                 f"version {ruleset.version}",
             )
         )
-    except RuleError as exc:
+    except DataFileError as exc:
         results.append(CheckResult("indicator rules", False, str(exc)))
     path = linking_rule_file(rules_dir)
     try:
         rules = load_linking(path)
-    except ScoutError as exc:
+    except DataFileError as exc:
         results.append(CheckResult(f"linking/{path.name}", False, str(exc)))
     else:
         results.append(

@@ -5,24 +5,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, model_validator
 
-from nlp import yamlfiles
 from nlp.rules import linking_rule_file
-from pipeline.core.errors import ScoutError
+from pipeline.core import datafiles
+from pipeline.core.datafiles import StrictModel
 
-LINKING_FILE = linking_rule_file()
+LINKING_FILE = linking_rule_file()  # the bundled file; load_linking() looks it up per call
 LinkKind = Literal["contact", "template", "image"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TemplateConfig(_Strict):
+class TemplateConfig(StrictModel):
     shingle_chars: int = Field(5, ge=2, le=12)
     num_perm: int = Field(64, ge=16, le=512)
     bands: int = Field(8, ge=1)
@@ -31,22 +26,28 @@ class TemplateConfig(_Strict):
     max_bucket_compare: int = Field(20, ge=1)
     max_bucket_contacts: int = Field(15, ge=1)
 
+    @model_validator(mode="after")
+    def _whole_bands(self) -> TemplateConfig:
+        if self.num_perm % self.bands:
+            raise ValueError("num_perm must be a multiple of bands")
+        return self
 
-class ImageConfig(_Strict):
+
+class ImageConfig(StrictModel):
     max_hamming: int = Field(6, ge=0, le=16)
 
 
-class LinksConfig(_Strict):
+class LinksConfig(StrictModel):
     enabled: tuple[LinkKind, ...] = ("contact", "template", "image")
     template: TemplateConfig = TemplateConfig()
     image: ImageConfig = ImageConfig()
 
 
-class ClustersConfig(_Strict):
+class ClustersConfig(StrictModel):
     active_days: int = Field(3, ge=1)
 
 
-class IndicatorConfig(_Strict):
+class IndicatorConfig(StrictModel):
     id: str = Field(pattern=r"^[a-z0-9_]{3,64}$")
     description: str
     weight: float = Field(ge=-2, le=2)
@@ -59,7 +60,7 @@ class IndicatorConfig(_Strict):
     per_week: int = 6
 
 
-class LinkingConfig(_Strict):
+class LinkingConfig(StrictModel):
     links: LinksConfig = LinksConfig()
     clusters: ClustersConfig = ClustersConfig()
     target_threshold: float = 1.5
@@ -77,23 +78,13 @@ class LinkingRules:
         return next((i for i in self.config.indicators if i.id == rule_id), None)
 
 
-def parse_linking(raw: bytes, where: str = "linking.yaml") -> LinkingRules:
-    """Validate rule-file bytes; a broken file is a ScoutError naming the field."""
-    try:
-        data: Any = yamlfiles.safe_load(raw) or {}
-        config = LinkingConfig.model_validate(data)
-    except (yaml.YAMLError, ValidationError) as exc:
-        first = str(exc).strip().splitlines()
-        raise ScoutError(f"{where}: {' '.join(first[:3])}") from exc
-    if config.links.template.num_perm % config.links.template.bands:
-        raise ScoutError(f"{where}: links.template.num_perm must be a multiple of bands")
-    return LinkingRules(config, hashlib.sha256(raw).hexdigest()[:12])
-
-
 def load_linking(path: Path | None = None) -> LinkingRules:
-    """The linking rules in `path` (default: the bundled file); ScoutError if broken."""
-    path = path or LINKING_FILE
-    return parse_linking(path.read_bytes(), str(path))
+    """The linking rules in `path` (default: the live rule folder's); DataFileError if broken."""
+    path = path or linking_rule_file()
+    raw = datafiles.read_bytes(path)
+    file = datafiles.display_path(path)
+    config = datafiles.validate(LinkingConfig, datafiles.parse_yaml(raw, file) or {}, file)
+    return LinkingRules(config, hashlib.sha256(raw).hexdigest()[:12])
 
 
 def target_threshold(rules_dir: Path | None = None) -> float:
