@@ -104,6 +104,7 @@ def run_export(
 ) -> ExportResult:
     """Check, write and log one export; nothing is written when a check fails."""
     _check_request(settings, recipient, basis, expires, out, fmt)
+    ruleset = load_rules().version  # a broken rule file is reported before the tables are built
     tables, suppressed = build_tables(database, settings, recipient)
     counts = {name: len(rows) for name, rows in tables.items() if name != "suppression_report"}
     now = clock.now()
@@ -113,7 +114,7 @@ def run_export(
         "expires": expires.isoformat(),
         "made": now.astimezone(settings.tz).date().isoformat(),
         "made_week": iso_week(now, settings.tz),
-        "ruleset": load_rules().version,
+        "ruleset": ruleset,
         "k": settings.export_k,
         "l": settings.export_l,
         "counts": counts,
