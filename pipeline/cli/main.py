@@ -11,6 +11,7 @@ import click
 from sqlalchemy.exc import SQLAlchemyError
 
 from pipeline import __version__
+from pipeline.cli.help import answer_help
 from pipeline.core.app import App
 from pipeline.core.errors import ScoutError
 
@@ -40,7 +41,10 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
 
 
 def _check_role(ctx: click.Context, app: App) -> None:
-    """Refuse a command the actor's role may not run, before it touches anything."""
+    """Refuse a command the actor's role may not run, before it touches anything.
+
+    `main` has answered help requests already: any role may read any command's help.
+    """
     from pipeline.core import roles
 
     if ctx.invoked_subcommand is None:
@@ -102,11 +106,13 @@ def _usage_line(exc: click.UsageError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `scout` script; returns the exit code instead of raising."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
+        answered = answer_help(cli, args, "scout")
+        if answered is not None:
+            return answered
         # without standalone mode click hands back an Exit's code instead of raising it
-        returned = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="scout", standalone_mode=False
-        )
+        returned = cli.main(args=args, prog_name="scout", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:

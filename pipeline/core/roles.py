@@ -4,7 +4,8 @@ Every command path of the CLI has an entry (a test walks the CLI and fails on a
 command without one). A family entry such as ``"db"`` covers every subcommand of
 that group unless a longer path has its own entry, so ``"targets reveal"`` can be
 stricter than ``"targets"``. A path with no entry at all is refused to everyone but
-an admin: a new command is closed until someone decides who may run it.
+an admin: a new command is closed until someone decides who may run it. Help pages are
+open to every role: `pipeline/cli/help.py` answers `--help` before these gates run.
 """
 
 from __future__ import annotations

@@ -69,7 +69,8 @@ def test_roles_every_command_times_role_through_the_cli(
         (["suppress", "lift", "abcdef12", "--reason", "r"], "outreach", "'scout suppress lift'"),
         (["suppress", "C12"], "analyst", "'scout suppress'"),
         (["targets", "show", "C1"], "analyst", "'scout targets show'"),
-        (["targets", "reveal", "--help"], "analyst", "'scout targets reveal'"),
+        # "--help" as an option's value asks for no help page: still refused
+        (["targets", "reveal", "C1", "--reason", "--help"], "analyst", "'scout targets reveal'"),
     ],
 )
 def test_roles_nested_paths_are_checked_exactly(
@@ -82,6 +83,28 @@ def test_roles_nested_paths_are_checked_exactly(
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
     assert main(args) == 3
     assert f"{named} needs the role" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", PATHS)
+def test_roles_every_role_reads_every_help_page(
+    path: str, role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    assert main([*path.split(), "--help"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(f"Usage: scout {path} ") and err == ""
+
+
+def test_roles_help_does_not_open_a_refused_command(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    assert not roles.is_allowed("db upgrade", "outreach")
+    assert main(["db", "upgrade", "-h"]) == 0
+    assert capsys.readouterr().out.startswith("Usage: scout db upgrade ")
+    assert main(["db", "upgrade"]) == 3
+    assert "'scout db' needs the role" in capsys.readouterr().err
 
 
 def test_roles_unknown_command_is_admin_only() -> None:
