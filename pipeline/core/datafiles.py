@@ -10,6 +10,7 @@ The message format (after the CLI's ``error: ``)::
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,8 +64,8 @@ class DataFileError(ScoutError):
 
 def display_path(path: Path) -> str:
     """How messages name a file: relative to the project (`nlp/rules/x.yaml`) when inside it."""
-    try:
-        return str(path.resolve().relative_to(_ROOT))
+    try:  # abspath, not resolve(): no file-system calls on the way to every rule file
+        return str(Path(os.path.abspath(path)).relative_to(_ROOT))
     except ValueError:
         return str(path)
 
