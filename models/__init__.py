@@ -12,7 +12,7 @@ from models.analysis import (
 from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
-from models.linking import LinkSignature
+from models.linking import LinkSignature, LinkState
 from models.outreach import ContactLogEntry, ExportRecord
 from models.sites import CrawlRun, Site
 
@@ -36,6 +36,7 @@ __all__ = [
     "ImageHash",
     "IndicatorHit",
     "LinkSignature",
+    "LinkState",
     "Score",
     "Sighting",
     "Site",

@@ -1,9 +1,12 @@
-"""What linking keeps per advert between runs: its text's MinHash signature (no text) and its
-image pHashes, one row an advert, so an incremental run reads one short row per advert."""
+"""What linking keeps between runs: per advert its text's MinHash signature (no text) and its
+image pHashes, one row an advert, so an incremental run reads one short row per advert; and
+the watermark of the last run, so it knows which adverts are new."""
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId
@@ -26,3 +29,22 @@ class LinkSignature(Base):
     config: Mapped[str] = mapped_column(String(16))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     phashes: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LinkState(Base):
+    """Where the last linking run stopped: the watermark an incremental run starts from.
+
+    One row (id 1), rewritten by every run. `ruleset_version` is the combined version of the
+    nlp rules and `linking.yaml` the run used (a run under another one is full by itself);
+    `last_version_id` and `last_image_id` are the highest advert-version and image-hash ids
+    it saw, so the next run searches only what came after them."""
+
+    __tablename__ = "link_state"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_run_at: Mapped[datetime]
+    full: Mapped[bool]
+    ruleset_version: Mapped[str] = mapped_column(String(32))
+    last_version_id: Mapped[int] = mapped_column(BigInteger)
+    last_image_id: Mapped[int] = mapped_column(BigInteger)

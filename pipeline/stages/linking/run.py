@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
-from models import AdvertLink, AuditEntry, Cluster, ClusterEvent
+from models import AdvertLink, Cluster, ClusterEvent
 from nlp.rules import load_rules
 from pipeline.core import audit, clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
-from pipeline.stages.linking import incremental, store
+from pipeline.stages.linking import incremental, store, watermark
 from pipeline.stages.linking.clusters import write_clusters
 from pipeline.stages.linking.config import LinkingRules, load_linking
 from pipeline.stages.linking.linker import components
@@ -27,16 +27,6 @@ from pipeline.stages.linking.search import Mark, Searched, search_links
 from pipeline.stages.linking.summary import LinkSummary
 
 Progress = Callable[[str, int, int], None]
-
-
-def _last_run(session: Session) -> dict[str, Any] | None:
-    entry = session.scalar(
-        select(AuditEntry)
-        .where(AuditEntry.action == "link")
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )
-    return None if entry is None else dict(entry.params)
 
 
 def _cluster(
@@ -133,17 +123,13 @@ def link_database(
     summary = LinkSummary(version, full)
     progress = on_progress or (lambda stage, done, total: None)
     with _gc_paused(), database.session() as session:
-        last = _last_run(session)
+        last = watermark.last_run(session)
         # Other thresholds or rules make other links and scores: recompute everything.
-        changed_rules = last is not None and last.get("ruleset_version") != version
+        changed_rules = last is not None and last.ruleset_version != version
         summary.full = full = full or changed_rules
         summary.adverts = store.count_adverts(session)
         progress("linking", 0, 3)
-        previous = (
-            None
-            if last is None or full
-            else Mark(int(last.get("last_version_id", 0)), int(last.get("last_image_id", 0)))
-        )
+        previous = None if last is None or full else Mark(last.last_version_id, last.last_image_id)
         searched = search_links(session, rules, previous, summary)
         stored = select(AdvertLink.kind, func.count()).group_by(AdvertLink.kind)
         summary.links_by_kind = {
@@ -154,16 +140,25 @@ def link_database(
         progress("clustering", 1, 3)
         _cluster(session, searched, previous is None, rules, ruleset, version, summary)
         progress("scoring", 3, 3)
-        audit.record(
-            session,
-            settings,
-            "link",
-            params={
-                "full": full,
-                "last_version_id": store.max_version_id(session),
-                "last_image_id": store.max_image_id(session),
-                "ruleset_version": version,
-            },
-            counts={"adverts": summary.adverts, "clusters": summary.clusters},
-        )
+        _remember(session, settings, summary)
     return summary
+
+
+def _remember(session: Session, settings: Settings, summary: LinkSummary) -> None:
+    """Save the watermark the next run starts from; audit-log who ran what (never read back)."""
+    mark = Mark(store.max_version_id(session), store.max_image_id(session))
+    watermark.save_run(
+        session, clock.now(), summary.full, summary.ruleset_version, mark.version_id, mark.image_id
+    )
+    audit.record(
+        session,
+        settings,
+        "link",
+        params={
+            "full": summary.full,
+            "last_version_id": mark.version_id,
+            "last_image_id": mark.image_id,
+            "ruleset_version": summary.ruleset_version,
+        },
+        counts={"adverts": summary.adverts, "clusters": summary.clusters},
+    )

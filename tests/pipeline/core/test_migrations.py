@@ -1,12 +1,13 @@
-"""Migrations on SQLite and PostgreSQL: round trip, no drift, schema guards."""
+"""Migrations on SQLite and PostgreSQL: round trip, no drift, schema guards, carried data."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
 
-from models import metadata
+from models import AuditEntry, LinkState, metadata
 from pipeline.core import migrations
+from pipeline.core.audit import record
 from pipeline.core.db import open_database
 from pipeline.core.errors import DatabaseError
 from pipeline.core.settings import Settings
@@ -52,3 +53,44 @@ def test_migrations_newer_schema_refused(database, settings: Settings) -> None:
         open_database(settings)
     with pytest.raises(DatabaseError, match="newer than this Scout"):
         migrations.upgrade(database.engine, settings)
+
+
+def _link_entry(session, settings: Settings, version_id: int, image_id: int, rules: str) -> None:
+    params = {"full": False, "last_version_id": version_id, "last_image_id": image_id}
+    record(session, settings, "link", params={**params, "ruleset_version": rules})
+
+
+def test_migration_0005_carries_the_link_watermark_over_from_the_audit_log(
+    settings: Settings,
+) -> None:
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0004")
+    with db.session() as session:
+        _link_entry(session, settings, 7, 3, "aaaaaabbbbbb")
+    with db.session() as session:
+        _link_entry(session, settings, 41, 12, "ccccccdddddd")
+        record(session, settings, "purge", params={"retention_days": 30})
+    with db.session() as session:
+        latest = session.scalars(select(AuditEntry).where(AuditEntry.action == "link")).all()[-1]
+        latest_at = latest.at
+    migrations.upgrade(db.engine, settings)
+    with db.session() as session:
+        state = session.get(LinkState, 1)
+        assert state is not None
+        assert (state.last_version_id, state.last_image_id) == (41, 12)
+        assert state.ruleset_version == "ccccccdddddd" and state.full is False
+        assert state.last_run_at == latest_at
+    migrations.downgrade(db.engine, settings, "0004")
+    assert "link_state" not in _tables(db.engine)
+    with db.session() as session:  # the audit log keeps every entry
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 3
+    db.dispose()
+
+
+def test_migration_0005_without_a_link_run_leaves_no_watermark(settings: Settings) -> None:
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0004")
+    migrations.upgrade(db.engine, settings)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(LinkState)) == 0
+    db.dispose()
