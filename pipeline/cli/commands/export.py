@@ -11,6 +11,7 @@ from rich.table import Table
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.export import run_export
+from pipeline.reports.export.writer import format_names
 
 
 @click.command("export")
@@ -31,7 +32,7 @@ from pipeline.reports.export import run_export
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "parquet"]),
+    type=click.Choice(format_names()),
     default="csv",
     show_default=True,
     help="Table format (Parquet needs pyarrow).",

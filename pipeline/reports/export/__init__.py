@@ -18,7 +18,7 @@ from pipeline.reports.export import schema
 from pipeline.reports.export.anonymity import Enforced, enforce
 from pipeline.reports.export.generalise import iso_week
 from pipeline.reports.export.readme import readme_text
-from pipeline.reports.export.writer import check_format, write_json, write_tables
+from pipeline.reports.export.writer import export_format, write_json, write_tables
 
 MAX_SUPPRESSED = 0.5
 
@@ -40,7 +40,7 @@ def _check_request(
         raise ScoutError(f"expiry {expires.isoformat()} is not in the future")
     if out.exists() and any(out.iterdir()):
         raise ScoutError(f"{out} is not empty; exports go into a new folder")
-    check_format(fmt)
+    export_format(fmt)
 
 
 def _report(adverts: Enforced, clusters: Enforced, hits_dropped: int) -> list[dict[str, Any]]:
@@ -125,6 +125,7 @@ def run_export(
         out / "datapackage.json",
         schema.datapackage(
             fmt,
+            export_format(fmt).resource,
             {
                 "title": f"Scout anonymised export for {meta['recipient']}",
                 "description": f"Legal basis: {meta['basis']}. Expires {meta['expires']}.",

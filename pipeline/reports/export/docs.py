@@ -13,7 +13,7 @@ def regenerate(doc: Path = DOC) -> bool:
     """Rewrite the generated section; True when the file changed."""
     text = doc.read_text(encoding="utf-8")
     start, end = text.index(DOC_START), text.index(DOC_END) + len(DOC_END)
-    fresh = text[:start] + markdown_fields(datapackage("csv", {})) + text[end:]
+    fresh = text[:start] + markdown_fields(datapackage("csv", {}, {})) + text[end:]
     doc.write_text(fresh, encoding="utf-8")
     return fresh != text
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
@@ -130,8 +131,9 @@ def sensitive(table: str) -> list[str]:
     return [f.name for f in TABLES[table] if f.role == "sensitive"]
 
 
-def datapackage(fmt: str, meta: dict[str, Any]) -> dict[str, Any]:
-    """A Frictionless tabular data package describing every file and field."""
+def datapackage(fmt: str, resource: Mapping[str, str], meta: dict[str, Any]) -> dict[str, Any]:
+    """A Frictionless tabular data package describing every file and field; `resource` holds
+    the format's own resource keys (e.g. CSV's media type and encoding)."""
     resources = []
     for table, fields in TABLES.items():
         resources.append(
@@ -141,7 +143,7 @@ def datapackage(fmt: str, meta: dict[str, Any]) -> dict[str, Any]:
                 "profile": "tabular-data-resource",
                 "format": fmt,
                 "description": TABLE_DESCRIPTIONS[table],
-                **({"mediatype": "text/csv", "encoding": "utf-8"} if fmt == "csv" else {}),
+                **resource,
                 "schema": {
                     "fields": [
                         {"name": f.name, "type": f.type, "description": f.description}

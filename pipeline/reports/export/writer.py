@@ -1,10 +1,16 @@
-"""Writing an export folder: tables (CSV or Parquet), datapackage.json, README and report."""
+"""Writing an export folder: tables in a registered format (CSV, Parquet), datapackage.json.
+
+A format is a function that writes one table to a file, registered under its name (the
+file extension and `scout export --format` choice) with `register_format`.
+"""
 
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +18,49 @@ from pipeline.core.errors import ScoutError
 from pipeline.reports.export.generalise import neutralise
 from pipeline.reports.export.schema import TABLES
 
-FORMATS = ("csv", "parquet")
+TableWriter = Callable[[Path, Sequence[str], Sequence[dict[str, Any]]], None]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A table format: its writer, extra datapackage keys, and a module it needs, if any."""
+
+    name: str
+    write: TableWriter
+    resource: Mapping[str, str] = field(default_factory=dict)
+    requires: str | None = None
+
+
+FORMATS: dict[str, ExportFormat] = {}
+
+
+def register_format(
+    name: str, resource: Mapping[str, str] | None = None, requires: str | None = None
+) -> Callable[[TableWriter], TableWriter]:
+    """Register the decorated table writer as export format `name`."""
+
+    def register(write: TableWriter) -> TableWriter:
+        FORMATS[name] = ExportFormat(name, write, dict(resource or {}), requires)
+        return write
+
+    return register
+
+
+def format_names() -> list[str]:
+    return sorted(FORMATS)
+
+
+def export_format(name: str) -> ExportFormat:
+    """The registered format `name`, checked usable before anything is written."""
+    found = FORMATS.get(name)
+    if found is None:
+        raise ScoutError(f"unknown export format {name!r}; use one of {', '.join(format_names())}")
+    if found.requires and importlib.util.find_spec(found.requires) is None:
+        raise ScoutError(
+            f"{name} exports need {found.requires} (pip install {found.requires}); "
+            "or use --format csv"
+        )
+    return found
 
 
 def _cell(value: Any) -> Any:
@@ -21,6 +69,7 @@ def _cell(value: Any) -> Any:
     return neutralise(value)
 
 
+@register_format("csv", resource={"mediatype": "text/csv", "encoding": "utf-8"})
 def write_csv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -28,34 +77,20 @@ def write_csv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]])
         writer.writerows([_cell(row[name]) for name in fields] for row in rows)
 
 
+@register_format("parquet", requires="pyarrow")
 def write_parquet(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ScoutError(
-            "Parquet exports need pyarrow (pip install pyarrow); or use --format csv"
-        ) from None
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     columns = {name: [neutralise(row[name]) for row in rows] for name in fields}
     pq.write_table(pa.table(columns), path)
 
 
-def check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise ScoutError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if fmt == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise ScoutError(
-                "Parquet exports need pyarrow (pip install pyarrow); or use --format csv"
-            ) from None
-
-
 def write_tables(folder: Path, fmt: str, tables: dict[str, list[dict[str, Any]]]) -> None:
-    writer = write_csv if fmt == "csv" else write_parquet
+    """Write each table as `<table>.<fmt>` with the fields the schema lists, in its order."""
+    write = export_format(fmt).write
     for table, rows in tables.items():
-        writer(folder / f"{table}.{fmt}", [f.name for f in TABLES[table]], rows)
+        write(folder / f"{table}.{fmt}", [f.name for f in TABLES[table]], rows)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
