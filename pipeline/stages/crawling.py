@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from spiders.storage.crawlruns import RunNumbers
+
 PROGRESS_PREFIX = "SCOUT-PROGRESS "
 RESULT_PREFIX = "SCOUT-RESULT "
 SEVERITY = {"complete": 0, "incomplete": 3, "degraded": 4, "blocked": 5, "failed": 1}
@@ -40,6 +42,21 @@ class CrawlOutcome:
     run_id: int | None = None
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+
+
+@dataclass
+class CrawlSummary:
+    """What crawling some sites did: each site's outcome, and its run's numbers by run id."""
+
+    outcomes: list[CrawlOutcome]
+    runs: dict[int, RunNumbers] = field(default_factory=dict)
+
+    def numbers(self, outcome: CrawlOutcome) -> RunNumbers | None:
+        return self.runs.get(outcome.run_id) if outcome.run_id is not None else None
+
+    @property
+    def exit_code(self) -> int:
+        return exit_code(self.outcomes)
 
 
 def exit_code(outcomes: list[CrawlOutcome]) -> int:

@@ -1,4 +1,5 @@
 """Crawl storage: what a crawl writes (adverts, versions, sightings, crawl runs).
 
-Used only by the crawl process; it sits between the spider and the models.
+Written by the crawl process, between the spider and the models; the stages above read
+run numbers and manage sites through it.
 """

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
@@ -93,6 +94,35 @@ def last_finished_run(
         .order_by(CrawlRun.started_at.desc())
         .limit(1)
     )
+
+
+class RunNumbers(NamedTuple):
+    """A crawl run's counts, in the order `scout crawl` prints them."""
+
+    pages: int
+    adverts: int
+    new: int
+    changed: int
+    unchanged: int
+    gone: int
+    errors: int
+
+
+def run_numbers(session: Session, run_ids: Collection[int]) -> dict[int, RunNumbers]:
+    """The counts of the given runs, by run id (runs that do not exist are left out)."""
+    rows = session.execute(
+        select(
+            CrawlRun.id,
+            CrawlRun.pages,
+            CrawlRun.adverts_seen,
+            CrawlRun.adverts_new,
+            CrawlRun.adverts_changed,
+            CrawlRun.adverts_unchanged,
+            CrawlRun.adverts_gone,
+            CrawlRun.error_count,
+        ).where(CrawlRun.id.in_(list(run_ids)))
+    )
+    return {run_id: RunNumbers(*numbers) for run_id, *numbers in rows}
 
 
 def mark_missing_gone(session: Session, site_id: int, now: datetime, missed_runs: int) -> int:

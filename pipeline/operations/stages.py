@@ -1,0 +1,193 @@
+"""Scout's stages, one function each, as the CLI, the scheduler and the demo call them.
+
+The data flow: `crawl` collects adverts from the sites into the database; `analyse` finds
+languages, fields and indicators in the new advert versions; `link` joins adverts into
+clusters and scores them; `digest` writes the weekly page and `export` an anonymised
+dataset from what is stored; `purge` deletes what is past retention.
+
+Each takes one `Context` (settings and databases), its own options as keywords, and an
+optional `progress` callback that gets a `Progress` while the work goes on; each returns
+its summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pipeline.core import clock
+from pipeline.core.app import Context
+from pipeline.operations import retention
+from pipeline.operations.retention import PurgeReport
+from pipeline.reports.digest import DigestResult, Week, make_digest
+from pipeline.reports.export import ExportResult, run_export
+from pipeline.stages import analysis
+from pipeline.stages.analysis import AnalysisSummary
+from pipeline.stages.crawling import CrawlSummary, run_crawl_process
+from pipeline.stages.linking.run import link_database
+from pipeline.stages.linking.summary import LinkSummary
+from spiders.storage.crawlruns import run_numbers
+
+__all__ = [
+    "Progress",
+    "ProgressCallback",
+    "analyse",
+    "crawl",
+    "digest",
+    "export",
+    "link",
+    "purge",
+]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a stage is: `done` of `total` steps (None: not known yet), and what it does."""
+
+    stage: str
+    done: int
+    total: int | None = None
+    message: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _reporter(stage: str, progress: ProgressCallback | None) -> Callable[..., None]:
+    """report(done, total, message) for one stage; does nothing without a callback."""
+
+    def report(done: int, total: int | None = None, message: str = "") -> None:
+        if progress is not None:
+            progress(Progress(stage, done, total, message))
+
+    return report
+
+
+def _crawl_line(site: str, update: dict[str, Any]) -> str:
+    """One line from a crawl process's progress report."""
+    pages = sum(update.get("pages", {}).values())
+    return (
+        f"{site}: {pages} pages, {update.get('items', 0)} adverts, "
+        f"{update.get('failures', 0)} failures"
+    )
+
+
+def crawl(
+    context: Context,
+    *,
+    sites: Sequence[str],
+    base_urls: Mapping[str, str] | None = None,
+    time_limit: float | None = None,
+    as_of: datetime | None = None,
+    progress: ProgressCallback | None = None,
+) -> CrawlSummary:
+    """Crawl the sites one after another, each in its own process (killed after `time_limit`
+    seconds and a grace period); `base_urls` points a site elsewhere, e.g. a demo server."""
+    report = _reporter("crawl", progress)
+    database = context.database()  # one clear error before any crawl if it is unusable
+    log_dir = context.settings.data_dir / "logs"
+    outcomes = []
+    for done, site in enumerate(sites):
+        report(done, len(sites), f"{site}: starting")
+
+        def show(update: dict[str, Any], done: int = done, site: str = site) -> None:
+            report(done, len(sites), _crawl_line(site, update))
+
+        base_url = (base_urls or {}).get(site)
+        outcomes.append(run_crawl_process(site, log_dir, base_url, time_limit, show, as_of=as_of))
+    report(len(sites), len(sites), "crawled " + ", ".join(sites))
+    with database.session() as session:
+        runs = run_numbers(session, [o.run_id for o in outcomes if o.run_id is not None])
+    return CrawlSummary(outcomes, runs)
+
+
+def analyse(
+    context: Context,
+    *,
+    everything: bool = False,
+    rules_dir: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> AnalysisSummary:
+    """Analyse the advert versions not yet analysed under the current rules (all of them
+    with `everything`), a batch at a time."""
+    report = _reporter("analyse", progress)
+    report(0, None, "finding advert versions to analyse")
+    summary = analysis.analyse(
+        context.database(),
+        rules_dir,
+        everything,
+        lambda done, total: report(done, total, f"{done} of {total} advert versions"),
+    )
+    report(summary.versions, summary.versions, f"{summary.versions} advert versions analysed")
+    return summary
+
+
+def link(
+    context: Context,
+    *,
+    full: bool = False,
+    rules_dir: Path | None = None,
+    linking_file: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> LinkSummary:
+    """Link new and changed adverts into clusters and score them (every advert when `full`)."""
+    report = _reporter("link", progress)
+    return link_database(
+        context.database(),
+        context.settings,
+        full,
+        rules_dir,
+        linking_file,
+        on_progress=lambda phase, done, total: report(done, total, phase),
+    )
+
+
+def digest(
+    context: Context,
+    *,
+    week: Week | str | None = None,
+    out: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> DigestResult:
+    """Write the weekly digest (default: the week of the newest crawl) into `out`."""
+    report = _reporter("digest", progress)
+    report(0, 1, "writing the weekly digest")
+    result = make_digest(context, week, out)
+    report(1, 1, f"digest of {result.week.label} written")
+    return result
+
+
+def export(
+    context: Context,
+    *,
+    recipient: str,
+    basis: str,
+    expires: date,
+    out: Path,
+    fmt: str = "csv",
+    progress: ProgressCallback | None = None,
+) -> ExportResult:
+    """Write an anonymised export for one recipient into the new folder `out`."""
+    report = _reporter("export", progress)
+    report(0, 1, f"exporting for {recipient.strip()}")
+    result = run_export(context.database(), context.settings, recipient, basis, expires, out, fmt)
+    report(1, 1, f"export written to {result.path}")
+    return result
+
+
+def purge(
+    context: Context,
+    *,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> PurgeReport:
+    """Delete (with `dry_run`, only count) what is past its retention period."""
+    report = _reporter("purge", progress)
+    report(0, 1, "counting what is past retention" if dry_run else "purging")
+    with context.database().session() as session:
+        result = retention.purge(session, context.settings, clock.now(), dry_run)
+    report(1, 1, f"{result.adverts} adverts past retention")
+    return result
