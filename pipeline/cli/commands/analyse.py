@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from pipeline.core.app import App
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
 from pipeline.core.console import console
-from pipeline.stages.analysis import AnalysisSummary, analyse
+from pipeline.operations import stages
+from pipeline.stages.analysis import AnalysisSummary
 
 
 def print_analysis(summary: AnalysisSummary) -> None:
@@ -31,28 +32,6 @@ def print_analysis(summary: AnalysisSummary) -> None:
     console().print(table)
 
 
-def run_analysis(
-    app: App, everything: bool = False, rules_dir: Path | None = None, quiet: bool = False
-) -> AnalysisSummary:
-    database = app.database()
-    with Progress(
-        TextColumn("analysing"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        disable=quiet,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("analyse", total=None)
-        summary = analyse(
-            database,
-            rules_dir,
-            everything,
-            lambda done, total: progress.update(task, completed=done, total=total),
-        )
-    return summary
-
-
 @click.command("analyse")
 @click.option(
     "--all",
@@ -68,6 +47,9 @@ def run_analysis(
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def analyse_command(app: App, everything: bool, rules_dir: Path | None, quiet: bool) -> None:
+def analyse_command(
+    context: Context, everything: bool, rules_dir: Path | None, quiet: bool
+) -> None:
     """Find languages, structured fields and indicators in adverts not yet analysed."""
-    print_analysis(run_analysis(app, everything, rules_dir, quiet))
+    summary = run_stage(stages.analyse, context, quiet, everything=everything, rules_dir=rules_dir)
+    print_analysis(summary)

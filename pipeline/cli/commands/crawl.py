@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import click
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import select
 
-from models import CrawlRun
-from pipeline.core.app import App
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
 from pipeline.core.console import console
-from pipeline.stages.crawling import CrawlOutcome, exit_code, run_crawl_process
+from pipeline.operations import stages
+from pipeline.stages.crawling import CrawlSummary
 from spiders.sitefile import load_all_sites, load_site
 
 
@@ -46,44 +43,8 @@ def check_sites() -> None:
     click.echo(f"{len(checked)} site files valid: {', '.join(s.name for s in checked)}")
 
 
-def run_crawls(
-    app: App,
-    names: list[str],
-    base_urls: dict[str, str],
-    time_limit: float | None,
-    quiet: bool = False,
-    as_of: datetime | None = None,
-) -> list[CrawlOutcome]:
-    """Crawl each site in its own process with a live progress line; return the outcomes."""
-    outcomes = []
-    log_dir = app.settings.data_dir / "logs"
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        disable=quiet,
-        transient=True,
-    ) as progress:
-        for name in names:
-            task = progress.add_task(f"{name}: starting")
-
-            def show(update: dict, task: int = task, name: str = name) -> None:
-                pages = sum(update.get("pages", {}).values())
-                progress.update(
-                    task,
-                    description=f"{name}: {pages} pages, "
-                    f"{update.get('items', 0)} adverts, "
-                    f"{update.get('failures', 0)} failures",
-                )
-
-            outcomes.append(
-                run_crawl_process(name, log_dir, base_urls.get(name), time_limit, show, as_of=as_of)
-            )
-            progress.remove_task(task)
-    return outcomes
-
-
-def print_summary(app: App, outcomes: list[CrawlOutcome]) -> None:
+def print_summary(summary: CrawlSummary) -> None:
+    """The crawl summary table, then warnings, errors and the log of each run not complete."""
     table = Table(title="Crawl summary")
     for column in (
         "site",
@@ -98,33 +59,12 @@ def print_summary(app: App, outcomes: list[CrawlOutcome]) -> None:
         "seconds",
     ):
         table.add_column(column, justify="left" if column in ("site", "status") else "right")
-    database = app.database()
-    with database.session() as session:
-        for outcome in outcomes:
-            run = (
-                session.scalar(select(CrawlRun).where(CrawlRun.id == outcome.run_id))
-                if outcome.run_id
-                else None
-            )
-            numbers = (
-                [
-                    run.pages,
-                    run.adverts_seen,
-                    run.adverts_new,
-                    run.adverts_changed,
-                    run.adverts_unchanged,
-                    run.adverts_gone,
-                    run.error_count,
-                ]
-                if run
-                else ["-"] * 7
-            )
-            table.add_row(
-                outcome.site, outcome.status, *map(str, numbers), f"{outcome.seconds:.1f}"
-            )
+    for outcome in summary.outcomes:
+        numbers = summary.numbers(outcome) or ["-"] * 7
+        table.add_row(outcome.site, outcome.status, *map(str, numbers), f"{outcome.seconds:.1f}")
     out = console()
     out.print(table, markup=False)
-    for outcome in outcomes:
+    for outcome in summary.outcomes:
         for warning in outcome.warnings:
             out.print(f"warning: {outcome.site}: {warning}", markup=False)
         if outcome.error:
@@ -149,7 +89,7 @@ def print_summary(app: App, outcomes: list[CrawlOutcome]) -> None:
 @click.option("--quiet", is_flag=True, help="No progress display.")
 @click.pass_obj
 def crawl(
-    app: App,
+    context: Context,
     site_names: tuple[str, ...],
     all_sites: bool,
     base_url: str | None,
@@ -168,9 +108,10 @@ def crawl(
         load_site(name)  # fail fast, naming the broken file
     if base_url and len(names) != 1:
         raise click.UsageError("--base-url goes with exactly one site")
-    app.database()  # one clear line now if the database is unusable
-    outcomes = run_crawls(app, names, {names[0]: base_url} if base_url else {}, time_limit, quiet)
-    print_summary(app, outcomes)
-    code = exit_code(outcomes)
-    if code:
-        raise click.exceptions.Exit(code)
+    base_urls = {names[0]: base_url} if base_url else {}
+    summary = run_stage(
+        stages.crawl, context, quiet, sites=names, base_urls=base_urls, time_limit=time_limit
+    )
+    print_summary(summary)
+    if summary.exit_code:
+        raise click.exceptions.Exit(summary.exit_code)

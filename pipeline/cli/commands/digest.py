@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from pipeline.core.app import App
-from pipeline.reports.digest import write_digest
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
+from pipeline.operations import stages
 
 
 @click.command()
@@ -23,7 +24,7 @@ from pipeline.reports.digest import write_digest
     help="Folder to write digest-<week>.html into (default: <data_dir>/digests).",
 )
 @click.pass_obj
-def digest(app: App, week: str | None, out: Path | None) -> None:
+def digest(context: Context, week: str | None, out: Path | None) -> None:
     """Write the weekly digest: what changed in clusters, adverts, targets and crawls."""
-    path = write_digest(app, week, out)
-    click.echo(f"digest written to {path}")
+    result = run_stage(stages.digest, context, week=week, out=out)
+    click.echo(f"digest written to {result.path}")

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 from rich.table import Table
 
-from pipeline.core.app import App
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
 from pipeline.core.console import console
-from pipeline.reports.export import run_export
+from pipeline.operations import stages
 from pipeline.reports.export.writer import format_names
 
 
@@ -39,10 +40,18 @@ from pipeline.reports.export.writer import format_names
 )
 @click.pass_obj
 def export_command(
-    app: App, recipient: str, basis: str, expires: datetime, out: Path, fmt: str
+    context: Context, recipient: str, basis: str, expires: datetime, out: Path, fmt: str
 ) -> None:
     """Write an anonymised export (adverts, clusters, indicator hits) for one recipient."""
-    result = run_export(app.database(), app.settings, recipient, basis, expires.date(), out, fmt)
+    result = run_stage(
+        stages.export,
+        context,
+        recipient=recipient,
+        basis=basis,
+        expires=expires.date(),
+        out=out,
+        fmt=fmt,
+    )
     table = Table(title=f"Export for {recipient.strip()}", show_header=True)
     for column in ("table", "rows written", "rows suppressed"):
         table.add_column(column, justify="left" if column == "table" else "right")

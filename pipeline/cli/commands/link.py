@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from pipeline.core.app import App
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
 from pipeline.core.console import console
-from pipeline.stages.linking.run import LinkSummary, link_database
+from pipeline.operations import stages
+from pipeline.stages.linking.summary import LinkSummary
 
 
 def print_link_summary(summary: LinkSummary) -> None:
@@ -32,27 +33,6 @@ def print_link_summary(summary: LinkSummary) -> None:
     console().print(table)
 
 
-def run_link(app: App, full: bool = False, quiet: bool = False) -> LinkSummary:
-    """Link the app's database (incremental unless `full`); returns the summary."""
-    database = app.database()
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        disable=quiet,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("linking", total=3)
-        return link_database(
-            database,
-            app.settings,
-            full,
-            on_progress=lambda stage, done, total: progress.update(
-                task, description=stage, completed=done, total=total
-            ),
-        )
-
-
 @click.command("link")
 @click.option(
     "--full",
@@ -61,6 +41,6 @@ def run_link(app: App, full: bool = False, quiet: bool = False) -> LinkSummary:
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_obj
-def link_command(app: App, full: bool, quiet: bool) -> None:
+def link_command(context: Context, full: bool, quiet: bool) -> None:
     """Link adverts into clusters (shared contact, template text, images) and score them."""
-    print_link_summary(run_link(app, full, quiet))
+    print_link_summary(run_stage(stages.link, context, quiet, full=full))

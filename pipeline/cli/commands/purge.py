@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
-from pipeline.core import clock
-from pipeline.core.app import App
+from pipeline.cli.progress import run_stage
+from pipeline.core.app import Context
 from pipeline.core.console import console
-from pipeline.operations.retention import PurgeReport, purge
+from pipeline.operations import stages
+from pipeline.operations.retention import PurgeReport
 
 
 def print_purge(report: PurgeReport) -> None:
@@ -27,15 +28,9 @@ def print_purge(report: PurgeReport) -> None:
     console().print(table)
 
 
-def run_purge(app: App, dry_run: bool = False) -> PurgeReport:
-    database = app.database()
-    with database.session() as session:
-        return purge(session, app.settings, clock.now(), dry_run)
-
-
 @click.command("purge")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 @click.pass_obj
-def purge_command(app: App, dry_run: bool) -> None:
+def purge_command(context: Context, dry_run: bool) -> None:
     """Delete adverts gone longer than retention_days, orphans, old logs, expired exports."""
-    print_purge(run_purge(app, dry_run))
+    print_purge(run_stage(stages.purge, context, dry_run=dry_run))

@@ -1,0 +1,44 @@
+"""Stored sites on both engines: their names, and deleting sites with all they hold."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from models import Advert, ContactPoint
+from pipeline.core.db import Database
+from spiders.items import AdvertItem
+from spiders.storage.crawlruns import ensure_site
+from spiders.storage.ingest import store_adverts
+from spiders.storage.sites import delete_sites, site_names
+
+SEEN = datetime(2026, 11, 2, 12, tzinfo=UTC)
+
+
+def _store(database: Database, site: str, external_id: str, phones: list[str]) -> None:
+    item = AdvertItem(site=site, external_id=external_id, url=f"http://127.0.0.1/ad/{external_id}",
+                      fetched_at=SEEN, title="Ny i byen", text="Ring", contacts=phones)  # fmt: skip
+    with database.session() as session:
+        stored = ensure_site(session, site, "http://127.0.0.1:8801")
+        store_adverts(session, database.keyring, stored.id, None, [item])
+
+
+def _count(database: Database, model: type) -> int:
+    with database.session() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_storage_delete_sites_takes_their_adverts_and_unshared_contacts(
+    database: Database,
+) -> None:
+    _store(database, "demo_classic", "a1", ["+4520123456", "+4530123456"])
+    _store(database, "other", "b1", ["+4530123456"])  # the second number is shared
+    assert _count(database, ContactPoint) == 2
+    with database.session() as session:
+        assert site_names(session) == {"demo_classic", "other"}
+        delete_sites(session, ["demo_classic"])
+    with database.session() as session:
+        assert site_names(session) == {"other"}
+        assert list(session.scalars(select(Advert.external_id))) == ["b1"]
+    assert _count(database, ContactPoint) == 1  # the shared number stays, linked to b1
