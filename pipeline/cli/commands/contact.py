@@ -7,13 +7,12 @@ from dataclasses import asdict
 
 import click
 from rich.table import Table
-from sqlalchemy import select
 
-from models import Suppression
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.outreach.contact_log import (
     OUTCOMES,
+    active_suppressions,
     anonymised_log,
     lift_suppression,
     log_contact,
@@ -106,11 +105,7 @@ def list_command(app: App) -> None:
     for column in ("pseudonym", "kind", "since", "by", "reason"):
         table.add_column(column)
     with app.database().session() as session:
-        for row in session.scalars(
-            select(Suppression)
-            .where(Suppression.lifted_at.is_(None))
-            .order_by(Suppression.created_at)
-        ):
+        for row in active_suppressions(session):
             table.add_row(
                 row.pseudonym[:12],
                 row.kind,

@@ -6,22 +6,12 @@ import platform
 
 import click
 from rich.table import Table
-from sqlalchemy import func, select
 
-from models import (
-    Advert,
-    AuditEntry,
-    Cluster,
-    ContactPoint,
-    CrawlRun,
-    IndicatorHit,
-    Site,
-    Suppression,
-)
 from pipeline import __version__
 from pipeline.core import migrations
 from pipeline.core.app import App
 from pipeline.core.console import console
+from pipeline.operations.status import record_counts
 
 
 @click.command()
@@ -29,25 +19,15 @@ from pipeline.core.console import console
 def status(app: App) -> None:
     """Show the database in use, its schema, and how many records of each kind it holds."""
     database = app.database()
-    counts = {
-        "sites": select(func.count()).select_from(Site),
-        "crawl runs": select(func.count()).select_from(CrawlRun),
-        "adverts (live)": select(func.count()).where(Advert.gone_at.is_(None)),
-        "adverts (gone)": select(func.count()).where(Advert.gone_at.is_not(None)),
-        "contact points": select(func.count()).select_from(ContactPoint),
-        "indicator hits": select(func.count()).select_from(IndicatorHit),
-        "clusters (active)": select(func.count()).where(Cluster.active.is_(True)),
-        "suppressed contacts": select(func.count()).where(Suppression.lifted_at.is_(None)),
-        "audit entries": select(func.count()).select_from(AuditEntry),
-    }
+    with database.session() as session:
+        counts = record_counts(session)
     table = Table(title="Scout status", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
     table.add_row("database", app.settings.redacted_database_url)
     table.add_row("schema", migrations.current_revision(database.engine) or "none")
-    with database.session() as session:
-        for label, query in counts.items():
-            table.add_row(label, str(session.scalar(query)))
+    for label, count in counts.items():
+        table.add_row(label, str(count))
     console().print(table, markup=False)
 
 

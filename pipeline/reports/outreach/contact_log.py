@@ -80,6 +80,12 @@ def suppress_target(
     return added
 
 
+def active_suppressions(session: Session) -> list[Suppression]:
+    """The opt-outs in force, oldest first."""
+    query = select(Suppression).where(Suppression.lifted_at.is_(None))
+    return list(session.scalars(query.order_by(Suppression.created_at)))
+
+
 def lift_suppression(session: Session, settings: Settings, prefix: str, reason: str) -> str:
     """Lift one opt-out named by a pseudonym prefix (admin only); returns the prefix lifted."""
     roles.require(settings, "suppress lift")
