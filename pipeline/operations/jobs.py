@@ -15,8 +15,9 @@ from datetime import timedelta
 from typing import Any
 
 from pipeline.core import clock
-from pipeline.core.app import App
-from pipeline.stages.crawling import run_crawl_process
+from pipeline.core.app import Context
+from pipeline.operations import stages
+from pipeline.reports.digest.weeks import week_of
 
 logger = logging.getLogger(__name__)
 # Analysis and linking read and write the same rows: one at a time, whichever crawl ended.
@@ -25,8 +26,8 @@ _state_lock = threading.Lock()
 DEFAULT_CRAWL_TIME_LIMIT = 3 * 3600
 
 
-def _remember(app: App, job_id: str, result: str, detail: dict[str, Any]) -> None:
-    path = app.settings.data_dir / "scheduler-state.json"
+def _remember(context: Context, job_id: str, result: str, detail: dict[str, Any]) -> None:
+    path = context.settings.data_dir / "scheduler-state.json"
     with _state_lock:
         state = json.loads(path.read_text()) if path.exists() else {}
         state[job_id] = {
@@ -38,20 +39,21 @@ def _remember(app: App, job_id: str, result: str, detail: dict[str, Any]) -> Non
         path.write_text(json.dumps(state, indent=2, sort_keys=True))
 
 
-def read_state(app: App) -> dict[str, Any]:
-    path = app.settings.data_dir / "scheduler-state.json"
+def read_state(context: Context) -> dict[str, Any]:
+    path = context.settings.data_dir / "scheduler-state.json"
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def analyse_and_link(app: App) -> dict[str, Any]:
-    """Analyse what changed, then link it into the clusters (incremental)."""
-    from pipeline.stages.analysis import analyse
-    from pipeline.stages.linking.run import link_database
+def _log_progress(report: stages.Progress) -> None:
+    total = "?" if report.total is None else report.total
+    logger.debug("%s %s/%s: %s", report.stage, report.done, total, report.message)
 
+
+def analyse_and_link(context: Context) -> dict[str, Any]:
+    """Analyse what changed, then link it into the clusters (incremental)."""
     with _analysis_lock:
-        database = app.database()
-        analysed = analyse(database)
-        linked = link_database(database, app.settings)
+        analysed = stages.analyse(context, progress=_log_progress)
+        linked = stages.link(context, progress=_log_progress)
     return {
         "versions_analysed": analysed.versions,
         "clusters": linked.clusters,
@@ -59,29 +61,27 @@ def analyse_and_link(app: App) -> dict[str, Any]:
     }
 
 
-def _recorded(job_id: str, work: Callable[[App], tuple[str, dict[str, Any]]]) -> str:
-    """Run one job's work with its own App; record the result; never let it stop the
+def _recorded(job_id: str, work: Callable[[Context], tuple[str, dict[str, Any]]]) -> str:
+    """Run one job's work with its own Context; record the result; never let it stop the
     schedule (a failure is logged and recorded, the other jobs go on)."""
-    app = App()
-    try:
-        result, detail = work(app)
-    except Exception as exc:
-        logger.exception("job %s failed", job_id)
-        result, detail = "failed", {"error": str(exc)[:300]}
-    try:
-        _remember(app, job_id, result, detail)
-    finally:
-        app.close()
+    with Context() as context:
+        try:
+            result, detail = work(context)
+        except Exception as exc:
+            logger.exception("job %s failed", job_id)
+            result, detail = "failed", {"error": str(exc)[:300]}
+        _remember(context, job_id, result, detail)
     return result
 
 
 def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
     """Crawl one site in its own process (killed if it hangs), then analyse and link."""
 
-    def work(app: App) -> tuple[str, dict[str, Any]]:
-        outcome = run_crawl_process(
-            site, app.settings.data_dir / "logs", time_limit=time_limit, as_of=clock.now()
+    def work(context: Context) -> tuple[str, dict[str, Any]]:
+        crawled = stages.crawl(
+            context, sites=[site], time_limit=time_limit, as_of=clock.now(), progress=_log_progress
         )
+        outcome = crawled.outcomes[0]
         detail: dict[str, Any] = {
             "status": outcome.status,
             "run_id": outcome.run_id,
@@ -90,7 +90,7 @@ def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
         if outcome.error:
             detail["error"] = outcome.error
         if outcome.status in ("complete", "incomplete", "degraded"):
-            detail.update(analyse_and_link(app))
+            detail.update(analyse_and_link(context))
         return outcome.status, detail
 
     return _recorded(f"crawl:{site}", work)
@@ -99,11 +99,10 @@ def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
 def weekly_full_link() -> str:
     """Recompute every cluster and score (incremental runs keep untouched clusters' price
     explanations from older regional medians)."""
-    from pipeline.stages.linking.run import link_database
 
-    def work(app: App) -> tuple[str, dict[str, Any]]:
+    def work(context: Context) -> tuple[str, dict[str, Any]]:
         with _analysis_lock:
-            summary = link_database(app.database(), app.settings, full=True)
+            summary = stages.link(context, full=True, progress=_log_progress)
         return "done", {"clusters": summary.clusters, "targets": summary.targets}
 
     return _recorded("link-full", work)
@@ -111,24 +110,19 @@ def weekly_full_link() -> str:
 
 def weekly_digest() -> str:
     """The digest of the week that just ended (Europe/Copenhagen weeks)."""
-    from pipeline.reports.digest import write_digest
-    from pipeline.reports.digest.weeks import week_of
 
-    def work(app: App) -> tuple[str, dict[str, Any]]:
-        last_week = week_of(clock.now() - timedelta(days=7), app.settings.tz)
-        path = write_digest(app, last_week)
-        return "written", {"week": last_week.label, "path": str(path)}
+    def work(context: Context) -> tuple[str, dict[str, Any]]:
+        last_week = week_of(clock.now() - timedelta(days=7), context.settings.tz)
+        written = stages.digest(context, week=last_week, progress=_log_progress)
+        return "written", {"week": written.week.label, "path": str(written.path)}
 
     return _recorded("digest", work)
 
 
 def nightly_purge() -> str:
     """Delete what is past retention (counts also go to the audit log)."""
-    from pipeline.operations.retention import purge
 
-    def work(app: App) -> tuple[str, dict[str, Any]]:
-        with app.database().session() as session:
-            report = purge(session, app.settings, clock.now())
-        return "done", report.counts()
+    def work(context: Context) -> tuple[str, dict[str, Any]]:
+        return "done", stages.purge(context, progress=_log_progress).counts()
 
     return _recorded("purge", work)

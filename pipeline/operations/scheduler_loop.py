@@ -15,7 +15,7 @@ import signal
 import threading
 
 from pipeline.core import clock
-from pipeline.core.app import App
+from pipeline.core.app import Context
 from pipeline.operations.scheduling import SchedulerLock, build_scheduler, job_specs, sync_jobs
 from pipeline.stages import crawling
 from spiders.sitefile import load_all_sites
@@ -23,11 +23,11 @@ from spiders.sitefile import load_all_sites
 logger = logging.getLogger("scout.scheduler")
 
 
-def run(app: App, stop: threading.Event | None = None) -> int:
+def run(context: Context, stop: threading.Event | None = None) -> int:
     """Run until SIGTERM/SIGINT (or `stop` is set); returns the exit code."""
-    settings = app.settings
+    settings = context.settings
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    app.database()  # one clear line if the database is unusable or out of date
+    context.database()  # one clear line if the database is unusable or out of date
     lock = SchedulerLock(settings)
     lock.acquire()
     stop = stop or threading.Event()
