@@ -1,5 +1,6 @@
 """Scout's SQLAlchemy models, one table family a module, all on one metadata."""
 
+from models.accounts import LoginThrottle, RecoveryCode, User, WebSession
 from models.adverts import Advert, AdvertVersion, ImageHash, Sighting
 from models.analysis import (
     AdvertLink,
@@ -37,9 +38,13 @@ __all__ = [
     "IndicatorHit",
     "LinkSignature",
     "LinkState",
+    "LoginThrottle",
+    "RecoveryCode",
     "Score",
     "Sighting",
     "Site",
     "Suppression",
+    "User",
+    "WebSession",
     "metadata",
 ]
