@@ -70,6 +70,8 @@ def _register_commands() -> None:
         schedule,
         status,
         targets,
+        users,
+        web,
     )
 
     commands = (
@@ -91,6 +93,8 @@ def _register_commands() -> None:
         evaluate.evaluate_command,
         purge.purge_command,
         schedule.schedule,
+        users.users,
+        web.web,
     )
     for command in commands:
         cli.add_command(command)

@@ -55,6 +55,13 @@ MATRIX: dict[str, frozenset[str]] = {
     "suppress target": frozenset({"outreach", "admin"}),
     # Lifting an opt-out undoes a person's wish: only an admin, and it is audited.
     "suppress lift": frozenset({"admin"}),
+    # The web app: operators start it (`scout web serve`); admins manage accounts and sessions.
+    "web": ANALYSTS,
+    "users": frozenset({"admin"}),
+    # Web-only pages (no CLI command): every signed-in person's own start page and account.
+    "home": ANY,
+    "account": ANY,
+    "sessions": ANY,
 }
 
 

@@ -121,6 +121,25 @@ class Settings(BaseSettings):
         default=2, ge=1, le=100, description="l-diversity per sensitive indicator in exports."
     )
 
+    web_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Address people open the web app at; enrolment links start with it.",
+    )
+    web_secure_cookie: bool = Field(
+        default=True,
+        description="Send the session cookie only over HTTPS (as __Host-scout_session); "
+        "turn off only for plain-HTTP tests on loopback.",
+    )
+    web_idle_timeout_seconds: int = Field(
+        default=900, ge=10, le=86400, description="A web session unused this long ends."
+    )
+    web_session_hours: int = Field(
+        default=10, ge=1, le=24, description="A web session ends this long after sign-in."
+    )
+    web_enrolment_hours: int = Field(
+        default=72, ge=1, le=720, description="How long an enrolment link stays valid."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -218,6 +237,11 @@ class Settings(BaseSettings):
             "reveal_daily_cap": self.reveal_daily_cap,
             "export_k": self.export_k,
             "export_l": self.export_l,
+            "web_base_url": self.web_base_url,
+            "web_secure_cookie": self.web_secure_cookie,
+            "web_idle_timeout_seconds": self.web_idle_timeout_seconds,
+            "web_session_hours": self.web_session_hours,
+            "web_enrolment_hours": self.web_enrolment_hours,
         }
 
 

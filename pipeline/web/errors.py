@@ -1,0 +1,83 @@
+"""What a refused, unknown or not-signed-in request gets: a page, and refusals audit-logged."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from pipeline.core import audit
+from pipeline.core.db import Database
+from pipeline.core.settings import Settings
+from pipeline.operations.accounts.users import as_actor
+from pipeline.web.access import NotSignedIn, Refused, StepUpNeeded
+from pipeline.web.i18n import N_
+from pipeline.web.render import render
+from pipeline.web.security import CsrfRefused
+from pipeline.web.visits import current_visit
+
+REFUSED_ACTION = "refused"
+ANONYMOUS = "(not signed in)"
+
+
+def redirect(path: str) -> RedirectResponse:
+    return RedirectResponse(path, status_code=303)
+
+
+def _audit_refusal(request: Request, why: dict[str, str]) -> None:
+    database: Database = request.app.state.database
+    settings: Settings = request.app.state.settings
+    visit = current_visit(request)
+    actor = (
+        as_actor(settings, visit.user)
+        if visit.user is not None
+        else settings.model_copy(update={"actor": ANONYMOUS, "roles": {ANONYMOUS: "-"}})
+    )
+    params = {"method": request.method, "path": request.url.path, **why}
+    with database.session() as session:
+        audit.record(session, actor, REFUSED_ACTION, params=params)
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    why = {"key": exc.key} if isinstance(exc, Refused) else {"csrf": getattr(exc, "reason", "")}
+    await run_in_threadpool(_audit_refusal, request, why)
+    message = (
+        N_("Your role does not include this page or action.")
+        if isinstance(exc, Refused)
+        else N_(
+            "This form was not sent from Scout's own page, or it is too old. Reload and try again."
+        )
+    )
+    return await run_in_threadpool(
+        render, request, "error.html", {"title": N_("Not allowed"), "message": message}, 403
+    )
+
+
+async def _not_signed_in(request: Request, exc: Exception) -> Response:
+    if request.headers.get("hx-request"):
+        return Response(status_code=204, headers={"HX-Redirect": "/login"})
+    return redirect("/login")
+
+
+async def _step_up(request: Request, exc: Exception) -> Response:
+    context = {"next": request.url.path}
+    return await run_in_threadpool(render, request, "step_up.html", context)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    titles = {404: N_("Page not found"), 405: N_("Page not found")}
+    context = {
+        "title": titles.get(status, N_("Something went wrong")),
+        "message": N_("There is no page at this address.") if status in titles else None,
+    }
+    return await run_in_threadpool(render, request, "error.html", context, status)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(CsrfRefused, _refused)
+    app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(StepUpNeeded, _step_up)
+    app.add_exception_handler(HTTPException, _http_error)

@@ -1,0 +1,35 @@
+"""The pages the navigation can link to, each with its role-matrix key; later pages add a line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.core import roles
+from pipeline.web.i18n import N_
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str  # the role-matrix entry that opens the page
+    path: str
+    label: str  # a catalogue message id
+
+
+PAGES: tuple[Page, ...] = (
+    Page("home", "/", N_("Home")),
+    Page("users", "/users", N_("Accounts")),
+    Page("account", "/account", N_("My account")),
+    Page("sessions", "/account/sessions", N_("My sessions")),
+)
+
+
+ROLE_NAMES = {
+    "outreach": N_("outreach worker"),
+    "researcher": N_("researcher"),
+    "analyst": N_("analyst"),
+    "admin": N_("admin"),
+}
+
+
+def pages_for(role: str) -> list[Page]:
+    return [page for page in PAGES if roles.is_allowed(page.key, role)]

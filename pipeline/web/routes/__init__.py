@@ -1,0 +1,1 @@
+"""One module per group of pages; each route declares its role-matrix key (pipeline.web.access)."""
