@@ -1,0 +1,93 @@
+"""TOTP (a code works once: its step is stored) and recovery codes (hashed, each once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from models import RecoveryCode, User
+from pipeline.core.db import Database
+from pipeline.core.settings import Settings
+from pipeline.operations.accounts import recovery, totp
+
+NOW = datetime(2026, 12, 2, 9, 0, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def web(test_helper: Callable[[str], ModuleType]) -> ModuleType:
+    return test_helper("pipeline/web/web_helpers.py")
+
+
+@pytest.fixture
+def account(database: Database, settings: Settings, web: ModuleType):
+    return web.enrolled(database, settings, "kim", "outreach")
+
+
+def _user(session, name: str = "kim") -> User:
+    return session.scalar(select(User).where(User.name == name))
+
+
+def _accept(database: Database, code: str, at: datetime) -> bool:
+    with database.session() as session:
+        return totp.accept_code(session, _user(session), code, at)
+
+
+def test_totp_a_code_is_accepted_once(database: Database, account) -> None:
+    with database.session() as session:
+        _user(session).totp_last_step = None
+    code = pyotp.TOTP(account.secret).at(NOW)
+    assert _accept(database, code, NOW)
+    assert not _accept(database, code, NOW)  # pyotp alone would accept it again
+    assert not _accept(database, code, NOW + timedelta(seconds=20))  # still in its window
+
+
+def test_totp_window_is_one_step_either_side(database: Database, account) -> None:
+    with database.session() as session:
+        _user(session).totp_last_step = None
+    generator = pyotp.TOTP(account.secret)
+    assert not _accept(database, generator.at(NOW - timedelta(seconds=90)), NOW)
+    assert not _accept(database, "12345", NOW) and not _accept(database, "abcdef", NOW)
+    assert _accept(database, generator.at(NOW + timedelta(seconds=30)), NOW)
+    # the next step's code was used: the current step's code is older now, and refused
+    assert not _accept(database, generator.at(NOW), NOW)
+
+
+def test_totp_two_sign_ins_race_for_one_code(database: Database, account) -> None:
+    code = pyotp.TOTP(account.secret).at(NOW + timedelta(hours=1))
+    later = NOW + timedelta(hours=1)
+    with database.sessions() as first_session, database.sessions() as second_session:
+        first, second = _user(first_session), _user(second_session)  # both read the old step
+        second_session.commit()  # (SQLite: end the read so the other may write)
+        assert totp.accept_code(first_session, first, code, later)
+        first_session.commit()
+        assert not totp.accept_code(second_session, second, code, later)
+
+
+def test_totp_qr_code_is_an_svg_data_uri_and_secret_is_readable(account) -> None:
+    uri = totp.qr_svg_data_uri(account.secret, "kim")
+    assert uri.startswith("data:image/svg+xml")
+    assert totp.provisioning_uri(account.secret, "kim").startswith("otpauth://totp/Scout:kim?")
+    assert totp.grouped("ABCDEFGHIJ") == "ABCD EFGH IJ"
+
+
+def test_recovery_codes_stored_hashed_and_each_usable_once(
+    database: Database, settings: Settings, account, web: ModuleType
+) -> None:
+    codes = account.recovery_codes
+    assert len(codes) == 10 and len(set(codes)) == 10
+    with database.session() as session:
+        stored = session.scalars(select(RecoveryCode.code_hash)).all()
+    assert len(stored) == 10 and not set(codes) & set(stored)
+    other = web.enrolled(database, settings, "ali", "analyst")
+    with database.session() as session:
+        user = _user(session)
+        assert recovery.use_code(session, database.keyring, user, codes[0].upper(), NOW)
+        assert not recovery.use_code(session, database.keyring, user, codes[0], NOW)
+        assert not recovery.use_code(session, database.keyring, user, other.recovery_codes[0], NOW)
+        assert not recovery.use_code(session, database.keyring, user, "short", NOW)
+        assert recovery.remaining(session, user) == 9
