@@ -23,13 +23,12 @@ def users_page(request: Request, viewer: Annotated[Viewer, needs("users")]) -> R
     database: Database = request.app.state.database
     with database.session() as session:
         people = accounts.list_users(session)
-        counts = dict(
-            session.execute(
-                select(WebSession.user_id, func.count())
-                .where(WebSession.state == "active")
-                .group_by(WebSession.user_id)
-            ).tuples()
+        rows = session.execute(
+            select(WebSession.user_id, func.count())
+            .where(WebSession.state == "active")
+            .group_by(WebSession.user_id)
         )
+        counts = {user_id: count for user_id, count in rows}
     return render(request, "users.html", {"people": people, "counts": counts})
 
 
