@@ -197,3 +197,20 @@ def test_home_page_has_the_idle_warning_with_the_setting(
     page = client.get("/").text
     assert 'data-idle-seconds="900"' in page and 'data-warn-seconds="60"' in page
     assert 'id="idle-warning"' in page and 'action="/session/keepalive"' in page
+
+
+def test_login_cookie_without_secure_for_plain_http_tests(
+    database: Database, settings: Settings, web: ModuleType, now
+) -> None:
+    """web_secure_cookie = false: no Secure flag, so no __Host- prefix either (browsers
+    refuse a __Host- cookie without Secure)."""
+    from pipeline.web.main import create_app
+
+    account = web.enrolled(database, settings, "kim", "outreach")
+    app = create_app(settings.model_copy(update={"web_secure_cookie": False}), database)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as plain:
+        plain.headers["Sec-Fetch-Site"] = "same-origin"
+        response = _password(plain, web, "kim", account.password)
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("scout_session=") and "secure" not in cookie.lower()
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
