@@ -33,7 +33,7 @@ class User(Base):
 
 
 class RecoveryCode(Base):
-    """A one-time second factor, stored as a keyed hash; used_at set when spent."""
+    """A one-time second factor, stored as an argon2id hash; used_at set when spent."""
 
     __tablename__ = "recovery_codes"
 
@@ -41,7 +41,7 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
     used_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

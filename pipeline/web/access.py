@@ -52,7 +52,15 @@ class Refused(Exception):
 
 
 class StepUpNeeded(Exception):
-    """The action needs a second factor entered in the last few minutes."""
+    """The action needs a second factor entered in the last few minutes.
+
+    `next_path` is where the confirmation returns to: the page the action is on (a GET
+    address), since the action itself is repeated by hand after confirming.
+    """
+
+    def __init__(self, next_path: str | None = None) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def needs(key: str) -> Any:
 
 
 def require_recent_second_factor(
-    viewer: Viewer, minutes: int = 15, now: datetime | None = None
+    viewer: Viewer, minutes: int = 15, next_path: str | None = None, now: datetime | None = None
 ) -> None:
     """Raise StepUpNeeded unless the session's last TOTP or recovery code is that recent.
 
@@ -101,7 +109,7 @@ def require_recent_second_factor(
     page; a reveal calls this before showing anything.
     """
     if not sessions.second_factor_within(viewer.session, now or clock.now(), minutes):
-        raise StepUpNeeded
+        raise StepUpNeeded(next_path)
 
 
 def route_keys(dependant: Dependant) -> list[str]:

@@ -61,7 +61,8 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
 
 
 async def _step_up(request: Request, exc: Exception) -> Response:
-    context = {"next": request.url.path}
+    back = getattr(exc, "next_path", None)
+    context = {"next": back or (request.url.path if request.method == "GET" else "/")}
     return await run_in_threadpool(render, request, "step_up.html", context)
 
 

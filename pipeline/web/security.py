@@ -29,6 +29,8 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Frame-Options": "DENY",
+    # Browsers heed it only over HTTPS (behind the proxy); over loopback HTTP it is ignored.
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
 }
 
 

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from models import User
 from pipeline.core import audit
-from pipeline.core.keys import Keyring
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts import recovery, throttle, totp
 from pipeline.operations.accounts.passwords import verify_password
@@ -78,7 +77,6 @@ def check_password(
 def check_second_factor(
     session: Session,
     settings: Settings,
-    keyring: Keyring,
     user: User,
     code: str,
     address: str,
@@ -90,7 +88,7 @@ def check_second_factor(
         result = Result("throttled", user)
     elif totp.accept_code(session, user, code, now):
         result = Result("ok", user, "totp")
-    elif recovery.use_code(session, keyring, user, code, now):
+    elif recovery.use_code(session, user, code, now):
         result = Result("ok", user, "recovery")
     else:
         throttle.record_failure(session, keys, now)

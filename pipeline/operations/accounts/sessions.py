@@ -59,6 +59,18 @@ def open_session(
     return Opened(raw, row)
 
 
+def confirm_second_factor(session: Session, row_id: int, now: datetime) -> str | None:
+    """Record a fresh second factor and give the session a new id (ASVS 7.2.4: a new token
+    at re-authentication); the new raw id, or None when the session is gone."""
+    row = session.get(WebSession, row_id)
+    if row is None:
+        return None
+    raw = secrets.token_urlsafe(ID_BYTES)
+    row.id_hash = id_hash(raw)
+    row.second_factor_at = now
+    return raw
+
+
 def find_live(
     session: Session, settings: Settings, raw_id: str, now: datetime
 ) -> tuple[WebSession, User] | None:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from models import RecoveryCode, User
 from pipeline.core import audit
 from pipeline.core.errors import ScoutError
-from pipeline.core.keys import Keyring
 from pipeline.core.settings import ROLES, Settings
 from pipeline.operations.accounts import recovery, sessions
 from pipeline.operations.accounts.passwords import hash_password
@@ -139,7 +138,6 @@ class Enrolled:
 def complete_enrolment(
     session: Session,
     settings: Settings,
-    keyring: Keyring,
     user: User,
     password: str,
     totp_step: int,
@@ -150,6 +148,6 @@ def complete_enrolment(
     user.totp_last_step = totp_step
     user.enrolled_at = now
     user.enrol_token_hash = user.enrol_expires_at = None
-    codes = recovery.issue_codes(session, keyring, user)
+    codes = recovery.issue_codes(session, user)
     audit.record(session, as_actor(settings, user), "user enrol", params={"user": user.name})
     return Enrolled(user, codes)

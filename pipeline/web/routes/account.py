@@ -11,7 +11,7 @@ from models import User
 from pipeline.core import audit, clock
 from pipeline.core.db import Database
 from pipeline.operations.accounts import recovery, sessions
-from pipeline.web.access import Viewer, needs
+from pipeline.web.access import Viewer, needs, require_recent_second_factor
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import pick_language
 from pipeline.web.render import render
@@ -56,6 +56,8 @@ def my_sessions(request: Request, viewer: Annotated[Viewer, needs("sessions")]) 
 def end_session(
     request: Request, session_id: int, viewer: Annotated[Viewer, needs("sessions")]
 ) -> Response:
+    if session_id != viewer.session.id:  # ending one's own is signing out: no code needed
+        require_recent_second_factor(viewer, next_path="/account/sessions")
     database: Database = request.app.state.database
     with database.session() as session:
         ended = sessions.end_session(session, session_id, viewer.user.id)

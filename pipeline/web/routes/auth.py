@@ -85,9 +85,7 @@ def login_code_submit(request: Request, code: Annotated[str, Form(max_length=64)
     with database.session() as session:
         user = session.get(User, visit.user.id)
         assert user is not None  # the session's user; find_live checked it is active
-        result = login.check_second_factor(
-            session, settings, database.keyring, user, code, address, now
-        )
+        result = login.check_second_factor(session, settings, user, code, address, now)
         if result.outcome == "ok":
             sessions.end_session(session, visit.row.id)  # a new id for the signed-in session
             opened = sessions.open_session(
@@ -116,4 +114,6 @@ def logout(request: Request, viewer: Annotated[Viewer, needs("home")]) -> Respon
         audit.record(session, viewer.settings, "logout")
     response = redirect("/login")
     clear_cookie(response, settings, SESSION)
+    # nothing of the session may stay in this browser (ASVS 14.3.1)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
     return response

@@ -117,9 +117,7 @@ def enrol_submit(
     with database.session() as session:
         fresh = session.get(User, user.id)
         assert fresh is not None
-        enrolled = complete_enrolment(
-            session, settings, database.keyring, fresh, password, step, now
-        )
+        enrolled = complete_enrolment(session, settings, fresh, password, step, now)
         sessions.end_session(session, visit.row.id)
         opened = sessions.open_session(
             session,

@@ -7,15 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from models import User, WebSession
+from models import User
 from pipeline.core import clock
 from pipeline.core.db import Database
-from pipeline.operations.accounts import login
+from pipeline.operations.accounts import login, sessions
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
-from pipeline.web.visits import CSRF_HEADER, client_address
+from pipeline.web.visits import CSRF_HEADER, SESSION, client_address, set_cookie
 
 router = APIRouter()
 
@@ -49,13 +49,14 @@ def step_up(
         user = session.get(User, viewer.user.id)
         assert user is not None
         result = login.check_second_factor(
-            session, viewer.settings, database.keyring, user, code, client_address(request), now
+            session, viewer.settings, user, code, client_address(request), now
         )
+        raw = None
         if result.outcome == "ok":
-            row = session.get(WebSession, viewer.session.id)
-            if row is not None:
-                row.second_factor_at = now
-    if result.outcome != "ok":
+            raw = sessions.confirm_second_factor(session, viewer.session.id, now)
+    if raw is None:
         error = N_("That code is wrong or was used already. Wait for the next code.")
         return render(request, "step_up.html", {"next": _local(next_path), "error": error})
-    return redirect(_local(next_path))
+    response = redirect(_local(next_path))
+    set_cookie(response, request.app.state.settings, SESSION, raw)
+    return response

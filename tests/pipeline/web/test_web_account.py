@@ -71,6 +71,37 @@ def test_sessions_list_and_end_another(
     other.close()
 
 
+def test_sessions_ending_another_needs_a_recent_code(
+    app: FastAPI, client: TestClient, database: Database, kim, web: ModuleType
+) -> None:
+    other = _two_sessions(app, client, database, kim, web)
+    clock.set_now(clock.now() + timedelta(minutes=10))
+    client.get("/"), other.get("/")  # both in use: the idle timeout does not strike
+    clock.set_now(clock.now() + timedelta(minutes=6))  # the sign-in code is 16 minutes old
+    page = client.get("/account/sessions").text
+    others = max(int(i) for i in re.findall(r"/account/sessions/(\d+)/end", page))
+    asked = client.post(f"/account/sessions/{others}/end", data={"csrf_token": web.csrf(page)})
+    assert 'action="/step-up"' in asked.text, asked.headers
+    assert 'name="next" value="/account/sessions"' in asked.text
+    assert other.get("/").status_code == 200  # nothing ended yet
+    before = client.cookies["__Host-scout_session"]
+    confirmed = client.post(
+        "/step-up",
+        data={
+            "csrf_token": web.csrf(asked.text),
+            "code": web.fresh_code(database, kim),
+            "next": "/account/sessions",
+        },
+    )
+    assert confirmed.headers["location"] == "/account/sessions"
+    assert client.cookies["__Host-scout_session"] != before  # a new id at re-authentication
+    page = client.get("/account/sessions").text
+    response = client.post(f"/account/sessions/{others}/end", data={"csrf_token": web.csrf(page)})
+    assert response.headers["location"] == "/account/sessions"
+    assert other.get("/").headers["location"] == "/login"
+    other.close()
+
+
 def test_sessions_end_this_one_signs_out(
     client: TestClient, database: Database, kim, web: ModuleType
 ) -> None:

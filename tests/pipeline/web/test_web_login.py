@@ -167,6 +167,7 @@ def test_logout_ends_the_session(
     cookie = client.cookies[COOKIE]
     response = web.post_form(client, "/logout", {}, page="/")
     assert response.headers["location"] == "/login"
+    assert response.headers["clear-site-data"] == '"cache", "storage"'
     with database.session() as session:
         assert session.scalars(select(WebSession)).all() == []
     client.cookies.clear()

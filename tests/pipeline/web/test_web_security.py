@@ -110,6 +110,7 @@ def test_headers_on_every_response(signed_in: TestClient, path: str) -> None:
     assert headers["referrer-policy"] == "no-referrer"
     assert "camera=()" in headers["permissions-policy"]
     assert headers["cross-origin-opener-policy"] == "same-origin"
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
     if not path.startswith("/static/"):
         assert headers["cache-control"] == "no-store"
     assert "server" not in headers or "uvicorn" not in headers["server"]

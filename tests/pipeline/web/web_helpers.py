@@ -36,7 +36,7 @@ def enrolled(database: Database, settings: Settings, name: str, role: str) -> Ac
         user, _ = add_user(session, settings, name, role, now, display_name=name.title())
         user.totp_secret = secret = totp.new_secret()
         step = pyotp.TOTP(secret).timecode(now)
-        done = complete_enrolment(session, settings, database.keyring, user, PASSWORD, step, now)
+        done = complete_enrolment(session, settings, user, PASSWORD, step, now)
     return Account(name, PASSWORD, secret, done.recovery_codes)
 
 
