@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import LoginThrottle
@@ -49,13 +50,24 @@ def locked_until(session: Session, keys: list[str], now: datetime) -> datetime |
     return max(ends) if ends else None
 
 
-def record_failure(session: Session, keys: list[str], now: datetime) -> None:
-    for key in keys:
-        row = session.get(LoginThrottle, key, with_for_update=True)
-        if row is None:
+def _row(session: Session, key: str) -> LoginThrottle:
+    """The key's row, locked; created when missing (a concurrent creator wins, we reread)."""
+    row = session.get(LoginThrottle, key, with_for_update=True)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
             row = LoginThrottle(key=key, failures=0)
             session.add(row)
-        elif row.last_failure_at and now - row.last_failure_at > FORGET_AFTER:
+        return row
+    except IntegrityError:
+        return session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+
+
+def record_failure(session: Session, keys: list[str], now: datetime) -> None:
+    for key in keys:
+        row = _row(session, key)
+        if row.last_failure_at and now - row.last_failure_at > FORGET_AFTER:
             row.failures = 0
         row.failures += 1
         row.last_failure_at = now
