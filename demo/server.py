@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 import threading
 import time
@@ -16,17 +15,9 @@ from demo.clock import SimClock
 from demo.spa import SpaSite
 from demo.web import Response, Site, json_response, text
 from demo.world import World
+from pipeline.core.net import is_loopback
 
 CONTROL_PATH = "/__demo/day"
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class DemoServer:
@@ -36,7 +27,7 @@ class DemoServer:
         self, world: World, clock: SimClock, host: str = "127.0.0.1",
         classic_port: int = 0, spa_port: int = 0,
     ) -> None:  # fmt: skip
-        if not _loopback(host):
+        if not is_loopback(host):
             raise ValueError(f"demo sites serve on loopback only, not {host!r}")
         self.world, self.clock, self.host = world, clock, host
         self.classic = ClassicSite(world, clock)

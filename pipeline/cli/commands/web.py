@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 import uvicorn
 
 from pipeline.core.app import App
 from pipeline.core.errors import ScoutError
+from pipeline.core.net import is_loopback
 
 # Loaded by name: the CLI and the web app are sibling layers that do not import each other.
 APP_FACTORY = "pipeline.web.main:create_app"
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 @click.group()

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEntry, User
-from pipeline.cli.commands.web import is_loopback
 from pipeline.cli.main import main
 from pipeline.core.db import Database
+from pipeline.core.net import is_loopback
 from pipeline.operations.accounts.users import token_hash
 
 LINK = re.compile(r"https?://\S+/enrol/start\?token=(\S+)")

@@ -25,19 +25,11 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts.users import add_user, enrolment_link
+from spiders.settings import CHROMIUM_ARGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM = "/usr/bin/chromium"  # Debian's
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 DOCS_IMAGES = Path(__file__).resolve().parents[3] / "docs" / "images"
@@ -107,7 +99,7 @@ def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}")
     with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -151,6 +143,14 @@ def _axe(browser: Any, url: str, cookies: list[dict], path: str) -> list[str]:
 def _screenshot(page: Any, name: str) -> None:
     if DOCS_IMAGES.is_dir():  # a checkout: the docs use these pictures
         page.screenshot(path=str(DOCS_IMAGES / f"web-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def kim(database: Database, settings: Settings, test_helper: Callable[[str], ModuleType]):
+    """An enrolled outreach worker (made directly in the database)."""
+    return test_helper("pipeline/web/web_helpers.py").enrolled(
+        database, settings, "kim", "outreach"
+    )
 
 
 def _next_code(secret: str) -> str:
@@ -206,16 +206,10 @@ def test_browser_enrol_sign_out_sign_in_home(
     assert session["path"] == "/" and session["domain"] == "127.0.0.1"  # host-only
 
 
-def test_browser_post_without_csrf_refused(
-    browser: Any, serve: Callable[..., str], database: Database, settings: Settings,
-    test_helper: Callable[[str], ModuleType],
-) -> None:  # fmt: skip
+def test_browser_post_without_csrf_refused(browser: Any, serve: Callable[..., str], kim) -> None:
     url = serve()
-    account = test_helper("pipeline/web/web_helpers.py").enrolled(
-        database, settings, "kim", "outreach"
-    )
     with _page(browser) as page:
-        _sign_in(page, url, "kim", account.secret)
+        _sign_in(page, url, "kim", kim.secret)
         # same origin, but no token: fetch from the page itself
         status = page.evaluate("fetch('/logout', {method: 'POST'}).then(r => r.status)")
         assert status == 403
@@ -230,15 +224,11 @@ def test_browser_post_without_csrf_refused(
 
 
 def test_browser_idle_timeout_warns_then_signs_out(
-    browser: Any, serve: Callable[..., str], database: Database, settings: Settings,
-    test_helper: Callable[[str], ModuleType],
-) -> None:  # fmt: skip
+    browser: Any, serve: Callable[..., str], kim
+) -> None:
     url = serve(web_idle_timeout_seconds="12")
-    account = test_helper("pipeline/web/web_helpers.py").enrolled(
-        database, settings, "kim", "outreach"
-    )
     with _page(browser) as page:
-        _sign_in(page, url, "kim", account.secret)
+        _sign_in(page, url, "kim", kim.secret)
         dialog = page.locator("#idle-warning")
         dialog.wait_for(state="visible", timeout=15_000)  # 6 s before the end
         page.click("#idle-warning button")
@@ -251,13 +241,9 @@ def test_browser_idle_timeout_warns_then_signs_out(
 
 
 def test_browser_accessibility_csp_and_screenshots(
-    browser: Any, serve: Callable[..., str], database: Database, settings: Settings,
-    test_helper: Callable[[str], ModuleType],
-) -> None:  # fmt: skip
+    browser: Any, serve: Callable[..., str], database: Database, settings: Settings, kim
+) -> None:
     url = serve()
-    account = test_helper("pipeline/web/web_helpers.py").enrolled(
-        database, settings, "kim", "outreach"
-    )
     token = _link(database, settings, "ali", "analyst")
     problems: dict[str, Any] = {}
     for size in SIZES:
@@ -273,7 +259,7 @@ def test_browser_accessibility_csp_and_screenshots(
     problems["axe login"] = _axe(browser, url, [], "/login")
     problems["axe enrol"] = _axe(browser, url, enrol_cookies, "/enrol")
     with _page(browser, "phone") as page:
-        _sign_in(page, url, "kim", account.secret)
+        _sign_in(page, url, "kim", kim.secret)
         _screenshot(page, "home-phone")
         for path in ("/account", "/account/sessions"):
             page.goto(url + path)

@@ -62,11 +62,15 @@ def test_users_add_refuses_a_taken_name(database: Database, settings: Settings) 
         accounts.add_user(session, settings, "kim", "admin", clock.now())
 
 
-def _signed_in(database: Database, settings: Settings, web, name: str) -> None:
-    web.enrolled(database, settings, name, "outreach")
+def _open_session(database: Database, settings: Settings, name: str) -> None:
     with database.session() as session:
         user = session.scalar(select(User).where(User.name == name))
         sessions.open_session(session, settings, user, "active", clock.now())
+
+
+def _signed_in(database: Database, settings: Settings, web, name: str) -> None:
+    web.enrolled(database, settings, name, "outreach")
+    _open_session(database, settings, name)
 
 
 def test_users_reset_voids_password_totp_codes_and_sessions(
@@ -92,9 +96,7 @@ def test_users_disable_and_end_sessions(
     _signed_in(database, settings, web, "kim")
     with database.session() as session:
         assert accounts.end_sessions(session, settings, "kim") == 1
-    with database.session() as session:
-        user = session.scalar(select(User).where(User.name == "kim"))
-        sessions.open_session(session, settings, user, "active", clock.now())
+    _open_session(database, settings, "kim")
     with database.session() as session:
         assert accounts.disable_user(session, settings, "kim") == 1
         assert not session.scalar(select(User.active).where(User.name == "kim"))
