@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import sys
 import time
 from typing import Any
 
 from scrapy import signals
 from twisted.internet import task
 
-PREFIX = "SCOUT-PROGRESS "
+from spiders import protocol
+
 HEARTBEAT_EVERY = 10.0
 
 
@@ -20,7 +19,7 @@ class ProgressReporter:
     def __init__(self, crawler: Any, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
-        self.emit = os.environ.get("SCOUT_PROGRESS") == "1"
+        self.emit = os.environ.get(protocol.PROGRESS_ENV) == "1"
         self.loop: task.LoopingCall | None = None
         self.last_heartbeat = 0.0
 
@@ -51,8 +50,7 @@ class ProgressReporter:
     def tick(self) -> None:
         snapshot = self.snapshot()
         if self.emit:
-            sys.stdout.write(PREFIX + json.dumps(snapshot) + "\n")
-            sys.stdout.flush()
+            protocol.emit_progress(snapshot)
         now = time.monotonic()
         session = self.crawler.spider.crawl_session
         if session is not None and now - self.last_heartbeat >= HEARTBEAT_EVERY:

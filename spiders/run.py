@@ -8,7 +8,6 @@ scheduler start one of these per crawl. Exit code: 0 complete, 3 incomplete,
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import datetime
 from typing import Any
@@ -19,14 +18,11 @@ from scrapy.settings import Settings as ScrapySettings
 from pipeline.core import clock
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
-from spiders import browser
+from spiders import browser, protocol
 from spiders import settings as default_settings
 from spiders.advert_spider import AdvertSpider
 from spiders.crawl_session import CrawlSession
 from spiders.sitefile import SiteFile, load_site
-
-EXIT_CODES = {"complete": 0, "incomplete": 3, "degraded": 4, "blocked": 5, "failed": 1}
-RESULT_PREFIX = "SCOUT-RESULT "
 
 
 def crawl_settings(site: SiteFile, user_agent: str, time_limit: float = 0) -> dict[str, Any]:
@@ -93,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run_crawl(site, args.time_limit)
     except ScoutError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(RESULT_PREFIX + json.dumps(result), flush=True)
-    return EXIT_CODES.get(result["status"], 1)
+        return protocol.USAGE_EXIT_CODE
+    protocol.emit_result(result)
+    return protocol.exit_code_for(result["status"])
 
 
 if __name__ == "__main__":

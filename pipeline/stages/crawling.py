@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -14,11 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from spiders import protocol
 from spiders.storage.crawlruns import RunNumbers
 
-PROGRESS_PREFIX = "SCOUT-PROGRESS "
-RESULT_PREFIX = "SCOUT-RESULT "
-SEVERITY = {"complete": 0, "incomplete": 3, "degraded": 4, "blocked": 5, "failed": 1}
 GRACE_SECONDS = 30
 _children: set[subprocess.Popen[str]] = set()
 _children_lock = threading.Lock()
@@ -61,11 +58,7 @@ class CrawlSummary:
 
 def exit_code(outcomes: list[CrawlOutcome]) -> int:
     """The most serious outcome decides: failed > blocked > degraded > incomplete > complete."""
-    order = ["failed", "blocked", "degraded", "incomplete"]
-    for status in order:
-        if any(o.status == status for o in outcomes):
-            return SEVERITY[status]
-    return 0
+    return protocol.worst_exit_code(o.status for o in outcomes)
 
 
 def _log_path(log_dir: Path, site: str) -> Path:
@@ -93,7 +86,7 @@ def run_crawl_process(
     if as_of is not None:
         command += ["--as-of", as_of.isoformat()]
     log_path = _log_path(log_dir, site)
-    child_env = {**os.environ, **(env or {}), "SCOUT_PROGRESS": "1", "PYTHONUNBUFFERED": "1"}
+    child_env = {**os.environ, **(env or {}), protocol.PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
     result: dict[str, Any] = {}
     with log_path.open("w") as log:
@@ -106,10 +99,13 @@ def run_crawl_process(
         killer = _start_killer(child, time_limit)
         assert child.stdout is not None
         for line in child.stdout:
-            if line.startswith(PROGRESS_PREFIX) and on_progress:
-                on_progress(json.loads(line[len(PROGRESS_PREFIX) :]))
-            elif line.startswith(RESULT_PREFIX):
-                result = json.loads(line[len(RESULT_PREFIX) :])
+            message = protocol.parse_line(line)
+            if message is None:
+                continue
+            if message.kind == "result":
+                result = message.data
+            elif on_progress:
+                on_progress(message.data)
         returncode = child.wait()
         with _children_lock:
             _children.discard(child)
