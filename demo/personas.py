@@ -26,7 +26,6 @@ NAMES: dict[str, tuple[str, ...]] = {
     "DE": ("Lena", "Hanna", "Lea", "Marie", "Jana", "Nina", "Leonie", "Svenja", "Kira"),
 }  # fmt: skip
 EMAIL_DOMAINS: tuple[str, ...] = ("example.com", "example.dk", "example.org")
-SITES: tuple[str, ...] = ("classic", "spa")
 # Controllers cycle through these, so every language shows up in a small world.
 CONTROLLER_LANGS: tuple[str, ...] = ("en", "da", "ro", "pl", "th", "es", "de")
 

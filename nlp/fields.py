@@ -208,12 +208,6 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
     return lookup, pattern
 
 
-def region_for_city(name: str) -> str | None:
-    """Danish region of a city name in any listed spelling ("Århus" -> "Midtjylland")."""
-    entry = _gazetteer()[0].get(unicodedata.normalize("NFC", name).strip().casefold())
-    return entry[1] if entry else None
-
-
 def find_cities(text: str) -> list[CityMention]:
     """Danish cities named in the text, with canonical name and region."""
     lookup, pattern = _gazetteer()

@@ -15,7 +15,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from nlp.doctext import doc_text
-from nlp.fields import PriceMention, find_ages
+from nlp.fields import find_ages
 from nlp.rules import Rule, RuleSet, load_rules
 
 
@@ -43,18 +43,6 @@ def _hit(rule: Rule, start: int, end: int, text: str, version: str, **detail: An
 def price_below_median(price: float, median: float, ratio: float) -> bool:
     """True when a price is below ``ratio`` x the regional median (same currency, both > 0)."""
     return price > 0 and median > 0 and price < ratio * median
-
-
-def price_below_median_hit(
-    price: PriceMention, median: float, rules: RuleSet
-) -> IndicatorHit | None:
-    """The price rule for one advert price. Linking calls this: only it knows the regional
-    median (per region and currency), which a per-advert component cannot see."""
-    for rule in rules.by_kind("price_below_median"):
-        if rule.ratio is not None and price_below_median(price.amount, median, rule.ratio):
-            return _hit(rule, price.start, price.end, price.text, rules.version,
-                        amount=price.amount, currency=price.currency, median=median)  # fmt: skip
-    return None
 
 
 @registry.misc("scout.indicator_scorer.v1")

@@ -53,7 +53,8 @@ class Py3LangIdBackend:
 
     ``probabilities_of_parts`` scores the sentences of an advert and the whole advert in one
     pass: naive Bayes over a whole text is the sum of its parts' n-gram counts, so the whole
-    text need not be read a second time (a third of the language stage's cost).
+    text need not be read a second time (a third of the language stage's cost). It reads
+    py3langid 0.4's internals, the version pyproject pins.
     """
 
     name = "py3langid"
@@ -66,9 +67,6 @@ class Py3LangIdBackend:
         )
         known = set(self._identifier.labels)
         self._identifier.set_languages([code for code in languages if code in known])
-        # the shared-counts path needs py3langid 0.4's internals; older versions use rank()
-        needed = ("_rowbase", "_sparse_score", "_alias_pairs", "_encode", "tk_nextmove")
-        self.fast = all(hasattr(self._identifier, attr) for attr in needed)
 
     def probabilities(self, text: str) -> dict[str, float]:
         return {lang: prob for lang, prob in self._identifier.rank(text)[:TOP]}
@@ -77,11 +75,6 @@ class Py3LangIdBackend:
         self, parts: Sequence[str], wanted: Sequence[bool]
     ) -> tuple[list[dict[str, float]], dict[str, float]]:
         """Probabilities of each wanted part ({} for the others) and of all parts together."""
-        if not self.fast:
-            whole = self.probabilities(" ".join(parts)) if parts else {}
-            return [
-                self.probabilities(p) if w else {} for p, w in zip(parts, wanted, strict=True)
-            ], whole
         ident = self._identifier
         table, rowbase, output = ident.tk_nextmove, ident._rowbase, ident.tk_output
         features: list[int] = []

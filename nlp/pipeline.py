@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -15,7 +14,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-# Importing these modules registers the "scout_fields" and "scout_indicators" factories.
+# Importing these modules registers Scout's spaCy factories (scout_contacts, scout_language,
+# scout_fields, scout_indicators).
+from nlp import language_component  # noqa: F401
+from nlp.contacts import component  # noqa: F401
 from nlp.doctext import doc_text
 from nlp.fields import AdvertFields
 from nlp.indicators import IndicatorHit
@@ -27,10 +29,8 @@ MAX_CHARS = 100_000
 # so words either side stay apart and offsets still point into the text as given.
 _TAG = re.compile(r"<[^<>]{0,500}>")
 _WORD = re.compile(r"[^\W\d_]{2,}")
-OPTIONAL_COMPONENTS = (
-    ("nlp.contacts.component", "scout_contacts"),
-    ("nlp.language_component", "scout_language"),
-)
+# Left out with with_optional=False: tests and benchmarks of the rules alone run faster.
+OPTIONAL_COMPONENTS = ("scout_contacts", "scout_language")
 
 
 @dataclass
@@ -56,22 +56,10 @@ def prepare_text(text: str | None) -> tuple[str, bool]:
     return clean[:MAX_CHARS], len(clean) > MAX_CHARS
 
 
-def _optional_factories() -> list[str]:
-    names = []
-    for module, factory in OPTIONAL_COMPONENTS:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            continue
-        if factory in Language.factories:
-            names.append(factory)
-    return names
-
-
 @cache
 def _build(lang: str, rules_dir: str | None, with_optional: bool) -> Language:
     pipeline = spacy.blank(lang)
-    for factory in _optional_factories() if with_optional else []:
+    for factory in OPTIONAL_COMPONENTS if with_optional else ():
         pipeline.add_pipe(factory)
     pipeline.add_pipe("scout_fields")
     pipeline.add_pipe("scout_indicators", config={"rules_dir": rules_dir})
@@ -81,8 +69,9 @@ def _build(lang: str, rules_dir: str | None, with_optional: bool) -> Language:
 def build_pipeline(
     lang: str = "da", rules_dir: Path | None = None, with_optional: bool = True
 ) -> Language:
-    """A blank pipeline: scout_contacts and scout_language (when importable), scout_fields,
-    scout_indicators. Cached per (lang, rules_dir); callers must not add or remove pipes."""
+    """A blank pipeline: scout_contacts and scout_language (unless with_optional is False),
+    scout_fields, scout_indicators. Cached per (lang, rules_dir); callers must not add or
+    remove pipes."""
     return _build(lang, str(rules_dir) if rules_dir else None, with_optional)
 
 

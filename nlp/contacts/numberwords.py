@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from nlp.contacts.rewrite import Edit, Layer
+from nlp.contacts.rewrite import Edit
 from pipeline.core.datafiles import read_yaml
 
 LANG_DIR = Path(__file__).resolve().parent.parent / "lang"
@@ -181,9 +181,3 @@ def _join_unit(
     if gap_ok and 1 <= unit <= 9:
         return value + unit, nxt.end(), i + 1
     return value, end, i
-
-
-def words_to_digits(text: str, languages: Iterable[str] | None = None) -> str:
-    """Rewrite each spelled number in ``text`` as digits ("eight cows" -> "8 cows")."""
-    words = load_number_words(tuple(languages) if languages is not None else None)
-    return Layer(text, number_edits(text, words)).text

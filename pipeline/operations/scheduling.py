@@ -1,6 +1,6 @@
 """The schedule as data: one job per site (its crawl interval, with jitter), the weekly
-digest and the nightly purge — run by APScheduler with its job store in Scout's database,
-or stepped through on a simulated clock by `simulate()` (tests, `scout schedule next`).
+digest and the nightly purge — run by APScheduler with its job store in Scout's database;
+`scout schedule next` lists the next fire times.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -142,28 +142,6 @@ def sync_jobs(
         scheduler.remove_job(job_id)
         actions[job_id] = "removed"
     return actions
-
-
-def simulate(
-    specs: list[JobSpec], start: datetime, end: datetime, run: Callable[[JobSpec, datetime], None]
-) -> list[tuple[str, datetime]]:
-    """Fire every job as APScheduler would between start and end, in time order, by calling
-    `run(spec, when)`; no waiting. Returns the (job id, time) sequence."""
-    fired: list[tuple[str, datetime]] = []
-    upcoming = {spec.id: spec.trigger.get_next_fire_time(None, start) for spec in specs}
-    by_id = {spec.id: spec for spec in specs}
-    while True:
-        due = [(when, job_id) for job_id, when in upcoming.items() if when and when <= end]
-        if not due:
-            return fired
-        when, job_id = min(due)
-        run(by_id[job_id], when)
-        fired.append((job_id, when))
-        upcoming[job_id] = by_id[job_id].trigger.get_next_fire_time(when, when)
-        if upcoming[job_id] == when:  # same instant again: step past it
-            upcoming[job_id] = by_id[job_id].trigger.get_next_fire_time(
-                when, when + timedelta(seconds=1)
-            )
 
 
 def next_fire_times(

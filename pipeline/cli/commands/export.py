@@ -36,7 +36,7 @@ from pipeline.reports.export.writer import format_names
     type=click.Choice(format_names()),
     default="csv",
     show_default=True,
-    help="Table format (Parquet needs pyarrow).",
+    help="Table format.",
 )
 @click.pass_obj
 def export_command(

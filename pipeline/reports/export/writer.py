@@ -7,7 +7,6 @@ file extension and `scout export --format` choice) with `register_format`.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,24 +22,23 @@ TableWriter = Callable[[Path, Sequence[str], Sequence[dict[str, Any]]], None]
 
 @dataclass(frozen=True)
 class ExportFormat:
-    """A table format: its writer, extra datapackage keys, and a module it needs, if any."""
+    """A table format: its writer and extra datapackage keys."""
 
     name: str
     write: TableWriter
     resource: Mapping[str, str] = field(default_factory=dict)
-    requires: str | None = None
 
 
 FORMATS: dict[str, ExportFormat] = {}
 
 
 def register_format(
-    name: str, resource: Mapping[str, str] | None = None, requires: str | None = None
+    name: str, resource: Mapping[str, str] | None = None
 ) -> Callable[[TableWriter], TableWriter]:
     """Register the decorated table writer as export format `name`."""
 
     def register(write: TableWriter) -> TableWriter:
-        FORMATS[name] = ExportFormat(name, write, dict(resource or {}), requires)
+        FORMATS[name] = ExportFormat(name, write, dict(resource or {}))
         return write
 
     return register
@@ -51,15 +49,10 @@ def format_names() -> list[str]:
 
 
 def export_format(name: str) -> ExportFormat:
-    """The registered format `name`, checked usable before anything is written."""
+    """The registered format `name`, checked before anything is written."""
     found = FORMATS.get(name)
     if found is None:
         raise ScoutError(f"unknown export format {name!r}; use one of {', '.join(format_names())}")
-    if found.requires and importlib.util.find_spec(found.requires) is None:
-        raise ScoutError(
-            f"{name} exports need {found.requires} (pip install {found.requires}); "
-            "or use --format csv"
-        )
     return found
 
 
@@ -77,8 +70,9 @@ def write_csv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]])
         writer.writerows([_cell(row[name]) for name in fields] for row in rows)
 
 
-@register_format("parquet", requires="pyarrow")
+@register_format("parquet")
 def write_parquet(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]) -> None:
+    # imported here: pyarrow takes a while to load and most exports are CSV
     import pyarrow as pa
     import pyarrow.parquet as pq
 

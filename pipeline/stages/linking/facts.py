@@ -25,6 +25,3 @@ class AdvertFacts:
     region: str | None = None
     # rule_id -> {"weight", "category", "ruleset_version", "evidence"} of the latest version
     hits: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def persona(self) -> tuple[frozenset[str], int | None, tuple[str, ...]]:
-        return self.name_keys, self.age, self.nationalities

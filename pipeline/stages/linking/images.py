@@ -24,10 +24,6 @@ def parse_phash(value: str) -> int:
     return int(value, 16)
 
 
-def hamming(a: int, b: int) -> int:
-    return (a ^ b).bit_count()
-
-
 def _popcount(values: np.ndarray) -> np.ndarray:
     return np.unpackbits(values.view(np.uint8).reshape(-1, 8), axis=1).sum(axis=1)
 

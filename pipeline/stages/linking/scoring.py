@@ -7,7 +7,7 @@ weight when any member shows it, so size alone does not add up weights.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from statistics import median
 from typing import Any
 
@@ -17,22 +17,6 @@ from pipeline.stages.linking.facts import AdvertFacts
 
 Explanation = dict[str, Any]
 _PLAIN = {"youth": "youthful wording", "voice": "written about her, not by her"}
-
-
-def regional_medians(adverts: list[AdvertFacts]) -> dict[tuple[str, str], float]:
-    """Median price per (region, currency) from the data itself."""
-    return medians_of((a.region, a.currency, a.price) for a in adverts)
-
-
-def medians_of(
-    rows: Iterable[tuple[str | None, str | None, float | None]],
-) -> dict[tuple[str, str], float]:
-    """Median price per (region, currency) of (region, currency, price) rows, ≥ 5 prices."""
-    prices: dict[tuple[str, str], list[float]] = defaultdict(list)
-    for region, currency, price in rows:
-        if price and region and currency:
-            prices[(region, currency)].append(price)
-    return grouped_medians(prices)
 
 
 def grouped_medians(

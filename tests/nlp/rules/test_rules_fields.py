@@ -9,7 +9,7 @@ import pytest
 import yaml
 from spacy.language import Language
 
-from nlp.fields import find_ages, find_cities, find_names, find_prices, region_for_city
+from nlp.fields import find_ages, find_cities, find_names, find_prices
 
 TABLES = yaml.safe_load((Path(__file__).parent / "cases" / "fields.yaml").read_text("utf-8"))
 
@@ -45,8 +45,8 @@ def test_fields_cities(text: str, expected: list[list[str]]) -> None:
      ("Copenhagen", "Hovedstaden"), ("Koebenhavn", "Hovedstaden"), ("Sønderborg", "Syddanmark"),
      ("Ko\u0308ge", None), ("K\u00f8ge", "Sjælland"), ("Paris", None), ("", None)],
 )  # fmt: skip
-def test_fields_region_for_city(name: str, region: str | None) -> None:
-    assert region_for_city(name) == region
+def test_fields_region_of_each_city_spelling(name: str, region: str | None) -> None:
+    assert [city.region for city in find_cities(name)] == ([region] if region else [])
 
 
 def test_fields_offsets_point_at_the_evidence() -> None:

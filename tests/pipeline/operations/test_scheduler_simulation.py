@@ -6,6 +6,7 @@ import importlib
 import socket
 import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,11 +22,33 @@ from pipeline.core import clock
 from pipeline.core.app import App
 from pipeline.core.settings import load_settings
 from pipeline.operations.jobs import read_state
-from pipeline.operations.scheduling import JobSpec, job_specs, simulate
+from pipeline.operations.scheduling import JobSpec, job_specs
 from pipeline.stages import crawling
 from spiders.sitefile import SITES_DIR, load_all_sites
 
 START = date(2026, 10, 19)  # a Monday; the clocks go back on Sunday 25 October
+
+
+def simulate(
+    specs: list[JobSpec], start: datetime, end: datetime, run: Callable[[JobSpec, datetime], None]
+) -> list[tuple[str, datetime]]:
+    """Fire every job as APScheduler would between start and end, in time order, by calling
+    `run(spec, when)`; no waiting. Returns the (job id, time) sequence."""
+    fired: list[tuple[str, datetime]] = []
+    upcoming = {spec.id: spec.trigger.get_next_fire_time(None, start) for spec in specs}
+    by_id = {spec.id: spec for spec in specs}
+    while True:
+        due = [(when, job_id) for job_id, when in upcoming.items() if when and when <= end]
+        if not due:
+            return fired
+        when, job_id = min(due)
+        run(by_id[job_id], when)
+        fired.append((job_id, when))
+        upcoming[job_id] = by_id[job_id].trigger.get_next_fire_time(when, when)
+        if upcoming[job_id] == when:  # same instant again: step past it
+            upcoming[job_id] = by_id[job_id].trigger.get_next_fire_time(
+                when, when + timedelta(seconds=1)
+            )
 
 
 def _site_files(folder: Path, base_url: str, closed_port: int) -> None:

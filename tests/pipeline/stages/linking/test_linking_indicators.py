@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from pipeline.stages.linking.config import load_linking
 from pipeline.stages.linking.facts import AdvertFacts
 from pipeline.stages.linking.indicators import cross_indicators
 from pipeline.stages.linking.linker import Link
-from pipeline.stages.linking.scoring import advert_explanations, regional_medians
+from pipeline.stages.linking.scoring import advert_explanations, grouped_medians
 
 RULES = load_linking()
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
@@ -83,11 +84,19 @@ def test_linking_reasons_never_carry_contact_values() -> None:
     assert "a" * 9 not in str(found) and "b" * 9 not in str(found)
 
 
+def _medians(adverts: list[AdvertFacts]) -> dict[tuple[str, str], float]:
+    prices: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for advert in adverts:
+        assert advert.region and advert.currency and advert.price
+        prices[(advert.region, advert.currency)].append(advert.price)
+    return grouped_medians(prices)
+
+
 def test_linking_price_far_below_the_regional_median_counts() -> None:
     ruleset = load_rules()
     market = [_ad(i, price=1500.0 + 100 * i) for i in range(8)]
     cheap, normal = _ad(20, price=500.0), _ad(21, price=1400.0)
-    medians = regional_medians([*market, cheap, normal])
+    medians = _medians([*market, cheap, normal])
     rule_ids = {e["rule_id"] for e in advert_explanations(cheap, medians, ruleset)}
     assert "price_below_median" in rule_ids
     assert advert_explanations(normal, medians, ruleset) == []
@@ -96,6 +105,6 @@ def test_linking_price_far_below_the_regional_median_counts() -> None:
 def test_linking_price_rule_needs_a_market_to_compare_with() -> None:
     # Fewer than five prices in a region give no median, so no advert is called cheap.
     few = [_ad(1, price=1500.0), _ad(2, price=1600.0), _ad(3, price=300.0)]
-    medians = regional_medians(few)
+    medians = _medians(few)
     assert medians == {}
     assert advert_explanations(few[2], medians, load_rules()) == []
