@@ -32,11 +32,12 @@ browser: venv ## Make sure Playwright has a Chromium (its own, else Debian's pac
 demo: install browser ## Run the bundled demo end to end on SQLite (data in var/demo)
 	SCOUT_DATA_DIR=$(DEMO_DIR) $(BIN)/scout demo
 
-lint: venv ## ruff (lint, format), and the layer contract (import-linter)
+lint: venv ## ruff (lint, format), the layer contract (import-linter), dependencies (deptry)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# the working tree, not the copy installed in .venv
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	$(BIN)/deptry .
 
 test: install browser lint ## Lint, then the whole test suite on SQLite and PostgreSQL
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
