@@ -19,10 +19,11 @@ from models import Advert, AdvertVersion, IndicatorHit
 from nlp.pipeline import AdvertAnalysis, analyse_texts
 from nlp.rules import load_rules
 from pipeline.core import clock
+from pipeline.core.batches import chunked
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
 
-CHUNK = 500
+CHUNK = 500  # versions per transaction: a reader never waits long
 TITLE_SEPARATOR = "\n\n"
 
 
@@ -160,8 +161,8 @@ def analyse(
     ruleset = load_rules(rules_dir)
     summary = AnalysisSummary(ruleset.version)
     pending = _pending(database, ruleset.version, everything)
-    for start in range(0, len(pending), CHUNK):
-        chunk = pending[start : start + CHUNK]
+    done = 0
+    for chunk in chunked(pending, CHUNK):
         with database.session() as session:
             rows = session.execute(
                 select(
@@ -177,6 +178,7 @@ def analyse(
         summary.empty += sum(not text.strip() for text in texts)  # title and text blank
         results = analyse_texts(texts, rules_dir=rules_dir)
         _store(database, [(vid, aid, title) for vid, aid, title, _ in rows], results, summary)
+        done += len(chunk)
         if on_progress:
-            on_progress(min(start + CHUNK, len(pending)), len(pending))
+            on_progress(done, len(pending))
     return summary

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,13 +21,7 @@ from models import (
     Score,
     Suppression,
 )
-
-CHUNK = 500  # ids per IN (...) list, well below SQLite's bound-parameter limit
-
-
-def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield list(ids[start : start + CHUNK])
+from pipeline.core.batches import chunked, in_batches
 
 
 @dataclass(frozen=True)
@@ -56,7 +50,7 @@ class Contact:
 
 def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Member]]:
     found: dict[int, list[Member]] = defaultdict(list)
-    for ids in chunks(cluster_ids):
+    for ids in chunked(cluster_ids):
         rows = session.execute(
             select(
                 ClusterMember.cluster_id,
@@ -79,7 +73,7 @@ def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Memb
 
 def contacts(session: Session, advert_ids: Sequence[int]) -> dict[int, list[Contact]]:
     found: dict[int, list[Contact]] = defaultdict(list)
-    for ids in chunks(advert_ids):
+    for ids in chunked(advert_ids):
         rows = session.execute(
             select(
                 AdvertContact.advert_id,
@@ -106,7 +100,7 @@ def suppressed_pseudonyms(session: Session) -> set[str]:
 
 def latest_scores(session: Session, cluster_ids: Sequence[int]) -> dict[int, Score]:
     found: dict[int, Score] = {}
-    for ids in chunks(cluster_ids):
+    for ids in chunked(cluster_ids):
         rows = session.scalars(
             select(Score)
             .where(Score.subject_kind == "cluster", Score.subject_id.in_(ids))
@@ -119,7 +113,7 @@ def latest_scores(session: Session, cluster_ids: Sequence[int]) -> dict[int, Sco
 
 def latest_analysis(session: Session, advert_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
-    for ids in chunks(advert_ids):
+    for ids in chunked(advert_ids):
         rows = session.execute(
             select(AdvertVersion.advert_id, AdvertVersion.analysis)
             .where(AdvertVersion.advert_id.in_(ids), AdvertVersion.analysis.is_not(None))
@@ -132,12 +126,8 @@ def latest_analysis(session: Session, advert_ids: Sequence[int]) -> dict[int, di
 
 def last_contacts(session: Session, targets: Sequence[str]) -> dict[str, ContactLogEntry]:
     found: dict[str, ContactLogEntry] = {}
-    for start in range(0, len(targets), CHUNK):
-        rows = session.scalars(
-            select(ContactLogEntry)
-            .where(ContactLogEntry.target.in_(targets[start : start + CHUNK]))
-            .order_by(ContactLogEntry.at, ContactLogEntry.id)
-        )
-        for entry in rows:
+    query = select(ContactLogEntry).order_by(ContactLogEntry.at, ContactLogEntry.id)
+    for part in in_batches(query, ContactLogEntry.target, targets):
+        for entry in session.scalars(part):
             found[entry.target] = entry
     return found

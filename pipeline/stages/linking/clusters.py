@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models import Cluster, ClusterMember, Score
 from pipeline.core import clock
+from pipeline.core.batches import in_batches
 from pipeline.stages.linking.config import LinkingRules
 from pipeline.stages.linking.facts import AdvertFacts
 from pipeline.stages.linking.identity import assign
@@ -21,8 +22,6 @@ from pipeline.stages.linking.scoring import (
     merge_member_explanations,
     total,
 )
-
-_PART = 5000  # ids per IN list
 
 
 def _events(
@@ -61,19 +60,13 @@ def _delete_rows(
 ) -> None:
     """Memberships of the adverts that moved, scores of the rescored adverts and of the
     rewritten clusters."""
-    for start in range(0, len(moved), _PART):
-        part = moved[start : start + _PART]
-        session.execute(delete(ClusterMember).where(ClusterMember.advert_id.in_(part)))
-    for start in range(0, len(rescored), _PART):
-        part = rescored[start : start + _PART]
-        session.execute(
-            delete(Score).where(Score.subject_kind == "advert", Score.subject_id.in_(part))
-        )
-    for start in range(0, len(cluster_ids), _PART):
-        part = cluster_ids[start : start + _PART]
-        session.execute(
-            delete(Score).where(Score.subject_kind == "cluster", Score.subject_id.in_(part))
-        )
+    scores = delete(Score)
+    for statement in [
+        *in_batches(delete(ClusterMember), ClusterMember.advert_id, moved),
+        *in_batches(scores.where(Score.subject_kind == "advert"), Score.subject_id, rescored),
+        *in_batches(scores.where(Score.subject_kind == "cluster"), Score.subject_id, cluster_ids),
+    ]:
+        session.execute(statement)
 
 
 def write_clusters(

@@ -7,18 +7,18 @@ adverts alone, and gives the same pairs a full run gives.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import numpy as np
 
+from pipeline.core.batches import chunked
 from pipeline.stages.linking.config import LinkingConfig
 from pipeline.stages.linking.images import ImageIndex
 from pipeline.stages.linking.template import TemplateIndex
 from pipeline.stages.linking.unionfind import UnionFind
 
-CHUNK = 5000
+CHUNK = 5000  # records signed at a time: bounds the texts held in memory
 
 
 class LinkRecord(NamedTuple):
@@ -39,12 +39,6 @@ class Link(NamedTuple):
     kind: str
     strength: float
     evidence: dict[str, Any] = {}  # noqa: RUF012 - never mutated; empty for stored links
-
-
-def _chunks(records: Iterable[LinkRecord]) -> Iterator[list[LinkRecord]]:
-    it = iter(records)
-    while chunk := list(islice(it, CHUNK)):
-        yield chunk
 
 
 class Linker:
@@ -88,7 +82,7 @@ class Linker:
         links: list[Link] = []
         signatures, valid, phashes, groups = [], [], [], []
         contact_pairs: list[tuple[int, int, list[str]]] = []
-        for chunk in _chunks(records):
+        for chunk in chunked(records, CHUNK):
             for record in chunk:
                 self.ids.append(record.advert_id)
                 contact_pairs += self._contact_pairs(record, search)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from models import AdvertLink, Cluster, ClusterEvent
 from nlp.rules import load_rules
 from pipeline.core import audit, clock
+from pipeline.core.batches import in_batches
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.linking import incremental, store, watermark
@@ -47,10 +48,8 @@ def _cluster(
         held = sorted(set(old.values()))
         sizes = {
             row[0]: row[1]
-            for part in range(0, len(held), 5000)
-            for row in session.execute(
-                select(Cluster.id, Cluster.size).where(Cluster.id.in_(held[part : part + 5000]))
-            )
+            for query in in_batches(select(Cluster.id, Cluster.size), Cluster.id, held)
+            for row in session.execute(query)
         }
         dirty = incremental.dirty_labels(groups, old, sizes, searched.changed)
         groups = {label: groups[label] for label in dirty}

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from models import AdvertLink
 from pipeline.core import clock
+from pipeline.core.batches import chunked
 from pipeline.stages.linking import signatures, store
 from pipeline.stages.linking.config import LinkingConfig, LinkingRules
 from pipeline.stages.linking.images import ImageIndex
@@ -79,8 +80,7 @@ def _refresh(
     """Sign the texts (when template links are on) and pack the pHashes of `fresh` adverts
     into `state` (signatures, images), and store them."""
     blobs, images = state
-    for start in range(0, len(fresh), 5000):
-        part = fresh[start : start + 5000]
+    for part in chunked(fresh):
         if sign:
             texts = signatures.texts(session, part)
             made = signatures.to_bytes(linker.sign([texts[a] for a in part]))
@@ -136,9 +136,7 @@ def _save_links(session: Session, changed: set[int], full: bool, fresh: list[Lin
     if full:
         session.execute(delete(AdvertLink))
     else:
-        touched = sorted(changed)
-        for start in range(0, len(touched), 5000):
-            part = touched[start : start + 5000]
+        for part in chunked(sorted(changed)):
             session.execute(
                 delete(AdvertLink).where(
                     or_(AdvertLink.advert_a_id.in_(part), AdvertLink.advert_b_id.in_(part))

@@ -16,6 +16,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import Advert, ImageHash, LinkSignature
+from pipeline.core.batches import in_batches
 from pipeline.stages.analysis import combined_text
 from pipeline.stages.linking.config import TemplateConfig
 from pipeline.stages.linking.images import parse_phash
@@ -53,14 +54,9 @@ def load(session: Session, key: str) -> tuple[dict[int, bytes], dict[int, bytes]
 def count(session: Session, key: str, advert_ids: list[int] | None = None) -> int:
     """Stored states under `key` (of every advert, or of `advert_ids`)."""
     query = select(func.count()).select_from(LinkSignature).where(LinkSignature.config == key)
-    if advert_ids is None:
-        return session.connection().scalar(query) or 0
     return sum(
-        session.connection().scalar(
-            query.where(LinkSignature.advert_id.in_(advert_ids[i : i + 5000]))
-        )
-        or 0
-        for i in range(0, len(advert_ids), 5000)
+        session.connection().scalar(part) or 0
+        for part in in_batches(query, LinkSignature.advert_id, advert_ids)
     )
 
 
@@ -86,12 +82,8 @@ def save(session: Session, key: str, blobs: dict[int, bytes], images: dict[int, 
     """Replace the stored state of the adverts in `images` (signature b"" where `blobs` has
     none: template links off)."""
     advert_ids = sorted(images)
-    for start in range(0, len(advert_ids), 5000):
-        session.execute(
-            delete(LinkSignature).where(
-                LinkSignature.advert_id.in_(advert_ids[start : start + 5000])
-            )
-        )
+    for statement in in_batches(delete(LinkSignature), LinkSignature.advert_id, advert_ids):
+        session.execute(statement)
     if advert_ids:
         session.execute(
             insert(LinkSignature),
@@ -117,9 +109,8 @@ def to_bytes(signed: Signed) -> list[bytes]:
 def texts(session: Session, advert_ids: list[int]) -> dict[int, str]:
     """Unsealed combined texts (through the ORM) of the given adverts only."""
     out: dict[int, str] = {}
-    for start in range(0, len(advert_ids), 2000):
-        chunk = advert_ids[start : start + 2000]
-        for advert in session.scalars(select(Advert).where(Advert.id.in_(chunk))):
+    for query in in_batches(select(Advert), Advert.id, advert_ids):
+        for advert in session.scalars(query):
             out[advert.id] = combined_text(advert.title, advert.text)
             session.expunge(advert)  # not needed again: keep the identity map small
     return out
@@ -130,15 +121,8 @@ def images_of(session: Session, advert_ids: list[int] | None) -> dict[int, bytes
     advert), read from `image_hashes`; b"" for an advert without images."""
     found: dict[int, list[int]] = defaultdict(list)
     query = select(ImageHash.advert_id, ImageHash.phash)
-    parts = (
-        [None]
-        if advert_ids is None
-        else [advert_ids[i : i + 5000] for i in range(0, len(advert_ids), 5000)]
-    )
-    for part in parts:
-        for advert_id, phash in session.connection().execute(
-            query if part is None else query.where(ImageHash.advert_id.in_(part))
-        ):
+    for part in in_batches(query, ImageHash.advert_id, advert_ids):
+        for advert_id, phash in session.connection().execute(part):
             found[advert_id].append(parse_phash(phash))
     wanted = found if advert_ids is None else advert_ids
     return {a: np.array(sorted(found.get(a, [])), dtype="<u8").tobytes() for a in wanted}

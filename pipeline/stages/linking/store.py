@@ -21,11 +21,11 @@ from models import (
     IndicatorHit,
     Site,
 )
+from pipeline.core.batches import chunked, in_batches
 from pipeline.stages.linking.facts import AdvertFacts
 from pipeline.stages.linking.linker import Link
 
 _EVIDENCE = ("field", "start", "end", "detail")
-_PART = 5000  # ids per IN list
 
 
 def _core(session: Session) -> Connection:
@@ -49,13 +49,6 @@ def fetch_all(session: Session, statement: Select) -> list[tuple]:
         cursor.close()
 
 
-def _parts(advert_ids: list[int] | None) -> list[list[int] | None]:
-    """The ids in IN-list sized parts; [None] (no filter) for every advert."""
-    if advert_ids is None:
-        return [None]
-    return [advert_ids[i : i + _PART] for i in range(0, len(advert_ids), _PART)]
-
-
 def load_facts(
     session: Session, contacts: dict[int, tuple[str, ...]], advert_ids: list[int] | None = None
 ) -> dict[int, AdvertFacts]:
@@ -76,10 +69,8 @@ def load_facts(
     ).order_by(Advert.id)
     rows = [
         row
-        for part in _parts(advert_ids)
-        for row in _core(session).execute(
-            columns if part is None else columns.where(Advert.id.in_(part))
-        )
+        for query in in_batches(columns, Advert.id, advert_ids)
+        for row in _core(session).execute(query)
     ]
     for row in rows:
         facts[row.id] = AdvertFacts(
@@ -104,10 +95,8 @@ def load_facts(
     ).order_by(AdvertVersion.id)
     for version in [
         row
-        for part in _parts(advert_ids)
-        for row in _core(session).execute(
-            versions if part is None else versions.where(AdvertVersion.advert_id.in_(part))
-        )
+        for query in in_batches(versions, AdvertVersion.advert_id, advert_ids)
+        for row in _core(session).execute(query)
     ]:
         advert = facts.get(version.advert_id)
         if advert is None:
@@ -129,20 +118,18 @@ def load_facts(
 
 def _load_hits(session: Session, facts: dict[int, AdvertFacts], latest: dict[int, int]) -> None:
     # Plain columns, not ORM objects: identity-map bookkeeping was most of a run's cost.
-    version_ids = list(latest.values())
+    query = select(
+        IndicatorHit.advert_id,
+        IndicatorHit.rule_id,
+        IndicatorHit.weight,
+        IndicatorHit.category,
+        IndicatorHit.ruleset_version,
+        IndicatorHit.evidence,
+    ).order_by(IndicatorHit.id)
     connection = _core(session)
-    for start in range(0, len(version_ids), _PART):
+    for part in in_batches(query, IndicatorHit.version_id, list(latest.values())):
         for advert_id, rule_id, weight, category, ruleset_version, evidence in connection.execute(
-            select(
-                IndicatorHit.advert_id,
-                IndicatorHit.rule_id,
-                IndicatorHit.weight,
-                IndicatorHit.category,
-                IndicatorHit.ruleset_version,
-                IndicatorHit.evidence,
-            )
-            .where(IndicatorHit.version_id.in_(version_ids[start : start + _PART]))
-            .order_by(IndicatorHit.id)
+            part
         ):
             facts[advert_id].hits.setdefault(
                 rule_id,
@@ -161,10 +148,8 @@ def contacts(session: Session, advert_ids: list[int] | None = None) -> dict[int,
         ContactPoint, ContactPoint.id == AdvertContact.contact_point_id
     )
     found: dict[int, list[str]] = defaultdict(list)
-    for part in _parts(advert_ids):
-        for advert_id, pseudonym in _core(session).execute(
-            query if part is None else query.where(AdvertContact.advert_id.in_(part))
-        ):
+    for part in in_batches(query, AdvertContact.advert_id, advert_ids):
+        for advert_id, pseudonym in _core(session).execute(part):
             found[advert_id].append(pseudonym)
     return {advert_id: tuple(sorted(values)) for advert_id, values in found.items()}
 
@@ -172,7 +157,7 @@ def contacts(session: Session, advert_ids: list[int] | None = None) -> dict[int,
 def contact_mates(session: Session, advert_ids: list[int]) -> set[int]:
     """Adverts sharing a contact point with one of `advert_ids` (themselves included)."""
     found: set[int] = set()
-    for part in _parts(advert_ids):
+    for part in chunked(advert_ids):
         shared = select(AdvertContact.contact_point_id).where(AdvertContact.advert_id.in_(part))
         found.update(
             _core(session).scalars(
@@ -185,7 +170,7 @@ def contact_mates(session: Session, advert_ids: list[int]) -> set[int]:
 def cluster_closure(session: Session, advert_ids: list[int]) -> dict[int, int]:
     """Every member (advert id -> cluster id) of the clusters holding one of `advert_ids`."""
     found: dict[int, int] = {}
-    for part in _parts(advert_ids):
+    for part in chunked(advert_ids):
         holding = select(ClusterMember.cluster_id).where(ClusterMember.advert_id.in_(part))
         found.update(
             (advert_id, cluster_id)
@@ -217,12 +202,11 @@ def tally(session: Session) -> Tally:
 
 def clustered(session: Session, advert_ids: list[int]) -> set[int]:
     """Those of `advert_ids` that are in a cluster."""
+    query = select(ClusterMember.advert_id)
     return {
         advert_id
-        for part in _parts(advert_ids)
-        for advert_id in _core(session).scalars(
-            select(ClusterMember.advert_id).where(ClusterMember.advert_id.in_(part))
-        )
+        for part in in_batches(query, ClusterMember.advert_id, advert_ids)
+        for advert_id in _core(session).scalars(part)
     }
 
 
@@ -285,17 +269,15 @@ def stored_links(session: Session, advert_ids: list[int] | None = None) -> list[
     )
     return [
         Link(*row)
-        for part in _parts(advert_ids)
-        for row in _core(session).execute(
-            query if part is None else query.where(AdvertLink.advert_a_id.in_(part))
-        )
+        for part in in_batches(query, AdvertLink.advert_a_id, advert_ids)
+        for row in _core(session).execute(part)
     ]
 
 
 def linked_to(session: Session, advert_ids: list[int]) -> set[int]:
     """Adverts at the other end of a stored link of one of `advert_ids`."""
     found: set[int] = set()
-    for part in _parts(advert_ids):
+    for part in chunked(advert_ids):
         for a, b in _core(session).execute(
             select(AdvertLink.advert_a_id, AdvertLink.advert_b_id).where(
                 or_(AdvertLink.advert_a_id.in_(part), AdvertLink.advert_b_id.in_(part))
