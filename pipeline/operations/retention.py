@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from models import Advert, AdvertContact, Cluster, ClusterMember, ContactPoint, ExportRecord
 from pipeline.core.audit import record
+from pipeline.core.batches import in_batches
 from pipeline.core.settings import Settings
 
 
@@ -79,8 +80,8 @@ def purge(
     if not dry_run:
         ids = session.scalars(select(ContactPoint.id).where(orphaned)).all()
         session.execute(delete(Advert).where(expired).execution_options(synchronize_session=False))
-        if ids:
-            session.execute(delete(ContactPoint).where(ContactPoint.id.in_(ids)))
+        for statement in in_batches(delete(ContactPoint), ContactPoint.id, ids):
+            session.execute(statement)
         empty = ~exists().where(ClusterMember.cluster_id == Cluster.id)
         session.execute(delete(Cluster).where(empty).execution_options(synchronize_session=False))
         for path in logs:

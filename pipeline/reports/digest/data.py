@@ -21,6 +21,7 @@ from models import (
     IndicatorHit,
     Site,
 )
+from pipeline.core.batches import in_batches
 from pipeline.reports.digest.health import SiteHealth, crawl_health
 from pipeline.reports.digest.targets import TargetSummary, target_summary
 from pipeline.reports.digest.weeks import Week
@@ -86,7 +87,9 @@ def _cluster_changes(session: Session, week: Week) -> tuple[list[ClusterChange],
     ):
         kinds[cluster_id].add(kind)
     clusters = {
-        c.id: c for c in session.scalars(select(Cluster).where(Cluster.id.in_(list(kinds))))
+        c.id: c
+        for part in in_batches(select(Cluster), Cluster.id, list(kinds))
+        for c in session.scalars(part)
     }
     changes = [
         ClusterChange(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Advert, AdvertVersion, Cluster, ClusterMember, IndicatorHit
+from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
 from pipeline.reports.export.generalise import age_band, iso_week, nationality_group
 from pipeline.reports.export.schema import CATEGORIES, indicator_column
@@ -88,9 +89,8 @@ def cluster_rows(
         if row["_cluster_id"] is not None:
             members[row["_cluster_id"]].append(row)
     rows = []
-    for cluster in session.scalars(
-        select(Cluster).where(Cluster.id.in_(list(members))).order_by(Cluster.id)
-    ):
+    ordered = in_batches(select(Cluster).order_by(Cluster.id), Cluster.id, sorted(members))
+    for cluster in [cluster for part in ordered for cluster in session.scalars(part)]:
         own = members[cluster.id]
         rows.append(
             {
@@ -108,17 +108,13 @@ def cluster_rows(
 
 def hit_rows(session: Session, pseudonym: Pseudonymiser, adverts: list[Row]) -> list[Row]:
     ids = [row["_id"] for row in adverts]
-    query = (
-        select(
-            IndicatorHit.advert_id,
-            IndicatorHit.rule_id,
-            IndicatorHit.category,
-            IndicatorHit.weight,
-            IndicatorHit.ruleset_version,
-        )
-        .distinct()
-        .where(IndicatorHit.advert_id.in_(ids))
-    )
+    query = select(
+        IndicatorHit.advert_id,
+        IndicatorHit.rule_id,
+        IndicatorHit.category,
+        IndicatorHit.weight,
+        IndicatorHit.ruleset_version,
+    ).distinct()
     return sorted(
         (
             {
@@ -128,7 +124,8 @@ def hit_rows(session: Session, pseudonym: Pseudonymiser, adverts: list[Row]) -> 
                 "weight": weight,
                 "ruleset_version": version,
             }
-            for aid, rule, category, weight, version in session.execute(query)
+            for part in in_batches(query, IndicatorHit.advert_id, ids)
+            for aid, rule, category, weight, version in session.execute(part)
         ),
         key=lambda r: (r["advert"], r["rule_id"], r["ruleset_version"]),
     )
