@@ -32,11 +32,12 @@ browser: venv ## Make sure Playwright has a Chromium (its own, else Debian's pac
 demo: install browser ## Run the bundled demo end to end on SQLite (data in var/demo)
 	SCOUT_DATA_DIR=$(DEMO_DIR) $(BIN)/scout demo
 
-lint: venv ## ruff (lint, format), the layer contract (import-linter), dependencies (deptry)
+lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), dependencies (deptry)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# the working tree, not the copy installed in .venv
 	PYTHONPATH=$(CURDIR) $(BIN)/lint-imports
+	PYTHONPATH=$(CURDIR) $(BIN)/mypy
 	$(BIN)/deptry .
 
 test: install browser lint ## Lint, then the whole test suite on SQLite and PostgreSQL
@@ -46,4 +47,4 @@ bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean: ## Remove the demo data, build leftovers and caches (keeps .venv)
-	rm -rf var build *.egg-info .pytest_cache .ruff_cache
+	rm -rf var build *.egg-info .pytest_cache .ruff_cache .mypy_cache

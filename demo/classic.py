@@ -72,8 +72,8 @@ class ClassicSite(Site):
             return Response(200, body, "text/html; charset=iso-8859-1")
         if kind == "malformed":
             # No <title>, no closing tags, a stray end tag: browsers and lxml still cope.
-            body = markup.detail_body(layout, advert, version, start, open_tags=False)
-            return html(f"<html><body><div class='wrap'>{body}</span></p><p>Tak for besøget")
+            inner = markup.detail_body(layout, advert, version, start, open_tags=False)
+            return html(f"<html><body><div class='wrap'>{inner}</span></p><p>Tak for besøget")
         doc = markup.detail(layout, advert, version, start)
         if kind == "oversized":
             pad = "<!-- " + "padding " * (OVERSIZE_BYTES // 8) + " -->"

@@ -56,6 +56,7 @@ class DemoServer:
 
     def _url(self, site: str) -> str:
         host, port = self._servers[site].server_address[:2]
+        assert isinstance(host, str)  # an IPv4 server's address (bytes only for AF_UNIX)
         return f"http://{host}:{port}"
 
     def record(self, entry: dict[str, Any]) -> None:

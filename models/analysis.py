@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, Json, created_at, int_pk, timestamp
 
+# The same column type under a name the Cluster body does not shadow with its own created_at.
+set_on_insert = created_at
+
 
 class IndicatorHit(Base):
     """A rule matched an advert version: a reason to offer help, never a verdict."""
@@ -40,7 +43,7 @@ class Cluster(Base):
 
     id: Mapped[int_pk]
     created_at: Mapped[created_at]
-    updated_at: Mapped[created_at]
+    updated_at: Mapped[set_on_insert]
     first_seen: Mapped[timestamp]
     last_seen: Mapped[timestamp]
     active: Mapped[bool] = mapped_column(Boolean, default=True)

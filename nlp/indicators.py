@@ -82,7 +82,7 @@ class IndicatorComponent:
         self.regexes: list[tuple[Rule, str, re.Pattern[str]]] = []
         for rule in rules.by_kind("text"):
             for lang, phrases in rule.phrases.items():
-                self.phrases.add(self._key(nlp, rule, lang), list(nlp.tokenizer.pipe(phrases)))
+                self.phrases.add(self._key(nlp, rule, lang), [nlp.make_doc(p) for p in phrases])
             for lang, patterns in rule.patterns.items():
                 self.patterns.add(self._key(nlp, rule, lang), patterns)
             for lang, regexes in rule.regex.items():

@@ -133,8 +133,10 @@ def detect_languages(
 ) -> LanguageResult:
     """Detect the languages of ``text``: the whole text and each sentence."""
     # a str/None check first: isinstance against a runtime Protocol is slow per call
-    named = backend is None or isinstance(backend, str)
-    chosen = _default_backend(backend, languages) if named else backend
+    if backend is None or isinstance(backend, str):
+        chosen = _default_backend(backend, languages)
+    else:
+        chosen = backend
     sentences = list(_SENTENCE.finditer(text))
     (primary, _, probabilities), results = _classify_parts(
         text, [m.group() for m in sentences], chosen
@@ -147,7 +149,9 @@ def detect_languages(
         by_sentence.append((m.start(), m.end(), lang, round(prob, 4)))
         shares[lang] = shares.get(lang, 0) + len(_LETTER.findall(m.group()))
     total = sum(shares.values())
-    present = sorted((s for s in shares if shares[s] >= MIN_SHARE * total), key=shares.get)[::-1]
+    present = sorted((s for s in shares if shares[s] >= MIN_SHARE * total), key=shares.__getitem__)[
+        ::-1
+    ]
     if primary == "und" and present:
         primary = present[0]
     if primary != "und" and primary not in present:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -130,7 +130,10 @@ class Py3LangIdBackend:
         return result
 
 
-BACKENDS = {"langdetect": LangDetectBackend, "py3langid": Py3LangIdBackend}
+BACKENDS: dict[str, Callable[[tuple[str, ...]], Backend]] = {
+    "langdetect": LangDetectBackend,
+    "py3langid": Py3LangIdBackend,
+}
 DEFAULT_BACKEND = "py3langid"  # more accurate on short adverts and ~10x faster (benchmarks)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -20,7 +20,7 @@ from nlp import language_component  # noqa: F401
 from nlp.contacts import component  # noqa: F401
 from nlp.doctext import doc_text
 from nlp.fields import AdvertFields
-from nlp.indicators import IndicatorHit
+from nlp.indicators import IndicatorComponent, IndicatorHit
 
 # Adverts are short (~600 chars); anything far longer is a broken page or an attack. Capping
 # keeps spaCy under its max_length and bounds the cost of every rule.
@@ -75,6 +75,11 @@ def build_pipeline(
     return _build(lang, str(rules_dir) if rules_dir else None, with_optional)
 
 
+def ruleset_version(pipeline: Language) -> str:
+    """The version of the rule set a pipeline built by build_pipeline applies."""
+    return cast(IndicatorComponent, pipeline.get_pipe("scout_indicators")).rules.version
+
+
 def _prepared(texts: Iterable[str | None]) -> Iterator[tuple[str, tuple[bool, int, bool]]]:
     for text in texts:
         clean, cut = prepare_text(text)
@@ -95,7 +100,7 @@ def analyse_texts(
 ) -> Iterator[AdvertAnalysis]:
     """Analyse adverts in order, one AdvertAnalysis each; never raises on odd input."""
     pipeline = build_pipeline(lang, rules_dir, with_optional)
-    version = pipeline.get_pipe("scout_indicators").rules.version
+    version = ruleset_version(pipeline)
     docs = pipeline.pipe(_prepared(texts), as_tuples=True, batch_size=batch_size)
     for doc, (truncated, length, markup) in docs:
         yield AdvertAnalysis(

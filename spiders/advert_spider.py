@@ -277,7 +277,7 @@ class AdvertSpider(scrapy.Spider):
         if page_type == "listing" and not self.blocked_reason:
             self.listing_failed = True
         self._record_failure(
-            url, f"{failure.type.__name__}: {failure.getErrorMessage()}", page_type
+            url, f"{type(failure.value).__name__}: {failure.getErrorMessage()}", page_type
         )
 
     def _record_failure(self, url: str, error: str, page_type: str) -> None:

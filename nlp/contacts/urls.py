@@ -31,8 +31,8 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
         if not url:
             continue
         if url[:4].lower() == "www.":
-            host = _WWW_HOST_RE.match(url)
-            if not host or host.group(1).lower() not in TLDS:
+            www = _WWW_HOST_RE.match(url)
+            if not www or www.group(1).lower() not in TLDS:
                 continue  # "www.google.con" is a typo, not an address
         scheme, sep, rest = url.partition("://")
         if sep:

@@ -84,4 +84,5 @@ class RetryAfterMiddleware:
                 slot.delay, slot.jitter = usual
                 self._usual.pop(id(slot), None)
 
-        reactor.callLater(wait, restore)
+        # zope interface methods are declared without self: mypy reads the arguments one off
+        reactor.callLater(wait, restore)  # type: ignore[arg-type]

@@ -12,9 +12,9 @@ import os
 import socket
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import CursorResult, exists, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, CrawlRun, Sighting, Site
@@ -144,7 +144,7 @@ def mark_missing_gone(session: Session, site_id: int, now: datetime, missed_runs
         .values(gone_at=now)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount or 0
+    return cast(CursorResult[Any], result).rowcount or 0  # an UPDATE's result has rowcount
 
 
 def mark_gone(session: Session, site_id: int, external_id: str, now: datetime) -> bool:
@@ -157,7 +157,7 @@ def mark_gone(session: Session, site_id: int, external_id: str, now: datetime) -
         .values(gone_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 def known_live(session: Session, site_id: int) -> list[tuple[str, str]]:

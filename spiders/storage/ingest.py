@@ -256,8 +256,8 @@ def store_adverts(
     suppressed = _suppressed_pseudonyms(session, points.values())
     advert_ids = [a.id for a in existing.values()]
     linked = {
-        tuple(row)
-        for row in session.execute(
+        (advert_id, point_id)
+        for advert_id, point_id in session.execute(
             select(AdvertContact.advert_id, AdvertContact.contact_point_id).where(
                 AdvertContact.advert_id.in_(advert_ids)
             )

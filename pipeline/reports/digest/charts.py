@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 import matplotlib
 
@@ -13,8 +14,12 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from pipeline.reports.digest.health import SEVERITY, SiteHealth
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 THIS, PREVIOUS = "#1f5f8b", "#b8c7d3"
 STATUS_COLOURS = {
@@ -25,7 +30,7 @@ STATUS_COLOURS = {
     "blocked": "#b03a2e",
     "failed": "#6e1f1a",
 }
-_STYLE = {
+_STYLE: dict[RcKeyType, Any] = {
     "font.size": 10,
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
@@ -72,7 +77,8 @@ def compare_bars(
             ax.set_yticks(list(rows), list(labels))
             ax.invert_yaxis()
             ax.set_xlabel(xlabel)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            # the default locator of a linear axis, AutoLocator, is a MaxNLocator
+            cast(MaxNLocator, ax.xaxis.get_major_locator()).set_params(integer=True)
             ax.legend(loc="lower right", frameon=False)
         ax.set_title(title, loc="left")
         fig.tight_layout()
@@ -92,18 +98,18 @@ def rotation_timeline(
             _empty(ax, "no cluster changed city this week")
         else:
             where = {city: i for i, city in enumerate(cities)}
-            colours = plt.get_cmap("tab20").colors
+            colours = plt.get_cmap("tab20")
             for n, (label, points) in enumerate(timelines):
                 ax.plot(
-                    [p[0] for p in points],
+                    [p[0] for p in points],  # type: ignore[arg-type]  # dates: matplotlib converts
                     [where[p[1]] for p in points],
                     marker="o",
                     drawstyle="steps-post",
-                    color=colours[n % len(colours)],
+                    color=colours(n % colours.N),
                     label=label,
                 )
             ax.set_yticks(range(len(cities)), cities)
-            ax.set_xlim(days[0], days[-1])
+            ax.set_xlim(days[0], days[-1])  # type: ignore[arg-type]  # dates, as in plot()
             ax.xaxis.set_major_formatter(mdates.DateFormatter("%a %d %b"))
             ax.set_xlabel("day (sightings of each cluster's adverts)")
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8)
@@ -131,7 +137,7 @@ def crawl_health_bars(health: Sequence[SiteHealth], title: str) -> bytes:
             ax.set_yticks(list(rows), [h.site for h in health])
             ax.invert_yaxis()
             ax.set_xlabel("crawl runs")
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            cast(MaxNLocator, ax.xaxis.get_major_locator()).set_params(integer=True)
             ax.legend(loc="lower right", frameon=False)
         ax.set_title(title, loc="left")
         fig.tight_layout()

@@ -6,8 +6,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -65,7 +66,7 @@ class DigestData:
     health: list[SiteHealth] = field(default_factory=list)
 
 
-def _live(week: Week):  # type: ignore[no-untyped-def]
+def _live(week: Week) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
     return (Advert.first_seen < week.end, Advert.last_seen >= week.start)
 
 
@@ -162,7 +163,8 @@ def _rotation(
     )
     groups: dict[str, list[tuple[datetime, str]]] = defaultdict(list)
     for advert_id, cluster_id, seen_at, city in rows:
-        groups[f"C{cluster_id}" if cluster_id else f"A{advert_id}"].append((seen_at, city))
+        label = f"C{cluster_id}" if cluster_id else f"A{advert_id}"
+        groups[label].append((seen_at, cast(str, city)))  # city IS NOT NULL above
     flows: Counter[tuple[str, str]] = Counter()
     timelines = []
     for label, points in groups.items():
@@ -176,7 +178,7 @@ def _rotation(
     return flows, [(label, points) for label, points, _ in timelines[:12]]
 
 
-def _pairs(this: Counter, previous: Counter) -> list[tuple]:  # type: ignore[type-arg]
+def _pairs(this: Counter[Any], previous: Counter[Any]) -> list[tuple[Any, ...]]:
     keys = sorted(set(this) | set(previous), key=lambda k: (-this[k], str(k)))
     return [(*(k if isinstance(k, tuple) else (k,)), this[k], previous[k]) for k in keys]
 

@@ -108,7 +108,7 @@ def run_export(
     tables, suppressed = build_tables(database, settings, recipient)
     counts = {name: len(rows) for name, rows in tables.items() if name != "suppression_report"}
     now = clock.now()
-    meta = {
+    meta: dict[str, Any] = {
         "recipient": recipient.strip(),
         "basis": basis.strip(),
         "expires": expires.isoformat(),

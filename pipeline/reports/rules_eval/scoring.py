@@ -61,7 +61,7 @@ def read_versions(session: Session) -> Versions:
 
 def _fresh_pipeline(rules_dir: Path | None, version: str) -> None:
     """nlp caches one pipeline per rule folder; a folder edited since must be read again."""
-    if build_pipeline("da", rules_dir).get_pipe("scout_indicators").rules.version != version:
+    if nlp_pipeline.ruleset_version(build_pipeline("da", rules_dir)) != version:
         nlp_pipeline._build.cache_clear()
 
 

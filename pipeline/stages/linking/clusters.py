@@ -106,7 +106,8 @@ def write_clusters(
     if full:
         session.execute(delete(ClusterMember))
         session.execute(delete(Score))
-    members_rows, scores = [], []
+    members_rows: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
     for label, advert_ids in sorted(groups.items()):
         members = [facts[a] for a in sorted(advert_ids)]
         cluster = clusters.get(plan.cluster_of[label] or -1)

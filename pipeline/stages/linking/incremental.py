@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, Cluster, ClusterMember, Score
@@ -28,8 +28,8 @@ def dirty_labels(
     """Component labels to rewrite; a clean component is exactly one stored cluster, whole,
     with its stored size and no changed advert."""
     before: dict[int, set[int]] = defaultdict(set)
-    for advert_id, cluster_id in old.items():
-        before[cluster_id].add(advert_id)
+    for advert_id, stored in old.items():
+        before[stored].add(advert_id)
     dirty = set()
     for label, advert_ids in groups.items():
         cluster_id = old.get(advert_ids[0])
@@ -127,9 +127,10 @@ def refresh_clean(
                 }
             )
     if updates:
+        clusters = cast(Table, Cluster.__table__)  # declared as any FromClause; it is a Table
         session.connection().execute(
-            update(Cluster.__table__)
-            .where(Cluster.__table__.c.id == bindparam("cid"))
+            update(clusters)
+            .where(clusters.c.id == bindparam("cid"))
             .values(
                 first_seen=bindparam("first"),
                 last_seen=bindparam("last"),

@@ -7,7 +7,7 @@ pseudonym only — never a number, e-mail or handle.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pipeline.stages.linking.config import IndicatorConfig, LinkingRules
@@ -45,11 +45,11 @@ def shared_contact_personas(
     if best is None:
         return None
     personas, pseudonym, adverts = best
-    names = len({a.name_keys for a in adverts if a.name_keys})
-    ages = len({a.age for a in adverts if a.age is not None})
+    name_count = len({a.name_keys for a in adverts if a.name_keys})
+    age_count = len({a.age for a in adverts if a.age is not None})
     differences = " and ".join(
         f"{count} different {label}"
-        for count, label in ((names, "names"), (ages, "ages"))
+        for count, label in ((name_count, "names"), (age_count, "ages"))
         if count > 1
     )
     return _explain(
@@ -59,8 +59,8 @@ def shared_contact_personas(
         {
             "contact": pseudonym[:8],
             "adverts": sorted(a.advert_id for a in adverts),
-            "names": names,
-            "ages": ages,
+            "names": name_count,
+            "ages": age_count,
         },
     )
 
@@ -69,7 +69,7 @@ def rotation(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation |
     """≥ min_cities distinct cities within within_days; a single move has two cities only."""
     timeline = sorted({(seen, city) for a in members for seen, city in a.timeline if city})
     window = timedelta(days=rule.within_days)
-    best: list[tuple[object, str]] = []
+    best: list[tuple[datetime, str]] = []
     start = 0
     for end in range(len(timeline)):
         while timeline[end][0] - timeline[start][0] > window:
@@ -81,17 +81,17 @@ def rotation(rule: IndicatorConfig, members: list[AdvertFacts]) -> Explanation |
     if cities < rule.min_cities:
         return None
     sequence = [c for i, (_, c) in enumerate(best) if i == 0 or best[i - 1][1] != c]
-    days = (best[-1][0] - best[0][0]).days  # type: ignore[operator]
+    days = (best[-1][0] - best[0][0]).days
     return _explain(
         rule,
         f"{' → '.join(sequence)} in {max(days, 1)} days",
         {
             "cities": sequence,
             "days": days,
-            "from": best[0][0].date().isoformat(),  # type: ignore[attr-defined]
+            "from": best[0][0].date().isoformat(),
             "to": best[-1][0].date().isoformat(),
         },
-    )  # type: ignore[attr-defined]
+    )
 
 
 def _reuse(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import Select, String, cast, func, or_, select
@@ -33,7 +34,7 @@ def _core(session: Session) -> Connection:
     return session.connection()
 
 
-def fetch_all(session: Session, statement: Select) -> list[tuple]:
+def fetch_all(session: Session, statement: Select) -> Sequence[tuple]:
     """All rows of a parameterless select as plain tuples from the driver's cursor: for the
     few whole-table reads of an incremental run (signatures, image hashes), where building
     SQLAlchemy rows cost more than the query."""
@@ -255,8 +256,8 @@ def regional_prices(session: Session) -> dict[tuple[str, str], list[float]]:
         .group_by(Advert.region, Advert.currency)
     )
     return {
-        (region, currency): [float(value) for value in values.split(",")]
-        for region, currency, values in _core(session).execute(query)
+        (str(region), str(currency)): [float(value) for value in values.split(",")]
+        for region, currency, values in _core(session).execute(query)  # NULLs fail != ""
     }
 
 
