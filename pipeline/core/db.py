@@ -6,9 +6,9 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -98,3 +98,9 @@ def open_database(settings: Settings, require_schema: bool = True) -> Database:
 
         require_current_schema(engine, settings)
     return Database(settings, engine, keyring, sessionmaker(engine, expire_on_commit=False))
+
+
+def changed_rows(result: Result[Any]) -> int:
+    """Rows an UPDATE or DELETE run through a Session changed: Session.execute types every
+    result as a plain Result, but a DML statement's is a CursorResult with rowcount."""
+    return cast(CursorResult[Any], result).rowcount

@@ -12,12 +12,13 @@ import os
 import socket
 from collections.abc import Collection
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
-from sqlalchemy import CursorResult, exists, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, CrawlRun, Sighting, Site
+from pipeline.core.db import changed_rows
 
 STALE_AFTER = timedelta(minutes=5)
 FINAL_STATUSES = ("complete", "incomplete", "degraded", "blocked", "failed")
@@ -144,7 +145,7 @@ def mark_missing_gone(session: Session, site_id: int, now: datetime, missed_runs
         .values(gone_at=now)
         .execution_options(synchronize_session=False)
     )
-    return cast(CursorResult[Any], result).rowcount or 0  # an UPDATE's result has rowcount
+    return changed_rows(result)
 
 
 def mark_gone(session: Session, site_id: int, external_id: str, now: datetime) -> bool:
@@ -157,7 +158,7 @@ def mark_gone(session: Session, site_id: int, external_id: str, now: datetime) -
         .values(gone_at=now)
         .execution_options(synchronize_session=False)
     )
-    return bool(cast(CursorResult[Any], result).rowcount)
+    return bool(changed_rows(result))
 
 
 def known_live(session: Session, site_id: int) -> list[tuple[str, str]]:

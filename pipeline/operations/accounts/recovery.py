@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from models import RecoveryCode, User
+from pipeline.core.db import changed_rows
 from pipeline.operations.accounts.passwords import HASHER
 
 COUNT = 10
@@ -65,7 +66,7 @@ def use_code(session: Session, user: User, code: str, now: datetime) -> bool:
                 .values(used_at=now)
                 .execution_options(synchronize_session=False)
             )
-            return spent.rowcount == 1
+            return changed_rows(spent) == 1
     return False
 
 

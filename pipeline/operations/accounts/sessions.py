@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from models import User, WebSession
+from pipeline.core.db import changed_rows
 from pipeline.core.settings import Settings
 
 ID_BYTES = 32  # 256 bits (ASVS 7.2.3 asks for at least 128)
@@ -95,11 +96,11 @@ def end_session(session: Session, row_id: int, user_id: int | None = None) -> bo
     query = delete(WebSession).where(WebSession.id == row_id)
     if user_id is not None:
         query = query.where(WebSession.user_id == user_id)
-    return session.execute(query).rowcount == 1
+    return changed_rows(session.execute(query)) == 1
 
 
 def end_all(session: Session, user_id: int) -> int:
-    return session.execute(delete(WebSession).where(WebSession.user_id == user_id)).rowcount
+    return changed_rows(session.execute(delete(WebSession).where(WebSession.user_id == user_id)))
 
 
 def live_sessions(

@@ -61,7 +61,9 @@ def _row(session: Session, key: str) -> LoginThrottle:
             session.add(row)
         return row
     except IntegrityError:
-        return session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        row = session.get(LoginThrottle, key, with_for_update=True, populate_existing=True)
+        assert row is not None  # the concurrent creator's row
+        return row
 
 
 def record_failure(session: Session, keys: list[str], now: datetime) -> None:

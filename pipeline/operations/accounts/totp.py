@@ -16,6 +16,7 @@ from sqlalchemy import or_, update
 from sqlalchemy.orm import Session
 
 from models import User
+from pipeline.core.db import changed_rows
 
 ISSUER = "Scout"
 DRIFT_STEPS = 1  # one step (30 s) either side for phone clocks that are a little off
@@ -68,7 +69,7 @@ def accept_code(session: Session, user: User, code: str, now: datetime) -> bool:
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if changed_rows(claimed) != 1:
         return False  # a concurrent sign-in used this step first
     user.totp_last_step = step
     return True
