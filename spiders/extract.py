@@ -12,6 +12,8 @@ from parsel import Selector
 from pipeline.core.saferegex import check_regex
 from spiders.sitefile import DetailSpec, FieldSpec
 
+# Field regexes see at most this much of a value (URLs are capped by URLLENGTH_LIMIT).
+MAX_REGEX_INPUT = 1000
 _INT = re.compile(r"\d{1,4}")
 _AMOUNT = re.compile(r"\d{1,3}(?:[.\s]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
 _CURRENCIES = (
@@ -58,7 +60,9 @@ def raw_values(source: Selector | dict[str, Any], spec: FieldSpec) -> list[str]:
         pattern = check_regex(spec.regex)
         kept = []
         for value in strings:
-            match = pattern.search(value)
+            # The checker allows two unbounded repeats; on a capped input even their cubic
+            # worst case stays well under a second (B5).
+            match = pattern.search(value[:MAX_REGEX_INPUT])
             if match:
                 kept.append(match.group(1) if match.groups() else match.group(0))
         strings = kept

@@ -7,17 +7,24 @@ fast with an error naming the file, the field and the problem.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Literal
+from string import Formatter
+from typing import Annotated, Literal
 from urllib.parse import urljoin, urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from cssselect import SelectorSyntaxError
+from parsel import Selector
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from pipeline.core import datafiles
 from pipeline.core.datafiles import DataFileError, StrictModel
 from pipeline.core.saferegex import SafeRegex
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
+SITE_NAME = r"^[a-z0-9_]{2,40}$"
+# A host name of two or more labels, or "localhost" (the demo sites); IPv4 addresses match too.
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}|localhost")
 
 # Collect little (PRIVACY rule 1): a site file can only extract what Scout stores.
 ADVERT_FIELDS = ("title", "text", "city", "stated_age", "price", "contact", "posted_at")
@@ -46,6 +53,28 @@ class FieldSpec(StrictModel):
         if len(given) != 1:
             raise ValueError("give exactly one of css, xpath or json")
         return self
+
+    @field_validator("css")
+    @classmethod
+    def _css_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles(value, "css")
+        return value
+
+    @field_validator("xpath")
+    @classmethod
+    def _xpath_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles(value, "xpath")
+        return value
+
+
+def _compiles(selector: str, kind: str) -> None:
+    """Refuse a selector that does not compile now, not as a traceback mid-crawl (B21)."""
+    try:
+        getattr(Selector(text="<html></html>"), kind)(selector)
+    except (ValueError, SelectorSyntaxError) as exc:  # parsel raises ValueError for XPath
+        raise ValueError(f"{kind} {selector!r} is not valid: {str(exc).splitlines()[0]}") from None
 
 
 class BrowserStep(StrictModel):
@@ -76,10 +105,24 @@ class BrowserSpec(StrictModel):
     )
 
 
+def _http_or_path(urls: list[str]) -> list[str]:
+    """Start URLs are paths on the site or http(s) URLs; never file:, data: and the like (B15)."""
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in ("", "http", "https") or (parts.scheme and not parts.hostname):
+            raise ValueError(f"{url!r} is neither a path nor an http(s) URL")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError(f"{url!r} has a user part (user@host); give the host alone")
+    return urls
+
+
+StartUrls = Annotated[list[str], AfterValidator(_http_or_path)]
+
+
 class ListingSpec(StrictModel):
     """How to walk the site in HTML mode: from start pages through listings to adverts."""
 
-    start_urls: list[str] = Field(min_length=1, description="Paths or URLs to start from.")
+    start_urls: StartUrls = Field(min_length=1, description="Paths or URLs to start from.")
     listing_links: str | None = Field(
         None, description="CSS selector of links to further listing pages (e.g. cities)."
     )
@@ -90,7 +133,7 @@ class ListingSpec(StrictModel):
 class ApiSpec(StrictModel):
     """JSON-API mode: listings and adverts read from the site's own JSON endpoints."""
 
-    start_urls: list[str] = Field(min_length=1, description="Listing endpoints to start from.")
+    start_urls: StartUrls = Field(min_length=1, description="Listing endpoints to start from.")
     items: str = Field(description="Dotted path to the list of listing entries.")
     item_id: str = Field(description="Dotted path of the advert id inside a listing entry.")
     detail_url: str = Field(description="Advert endpoint; `{id}` is replaced by the id.")
@@ -98,6 +141,19 @@ class ApiSpec(StrictModel):
     page_url: str | None = Field(
         None, description="Human-readable advert URL stored with the advert; `{id}` replaced."
     )
+
+    @field_validator("detail_url", "page_url")
+    @classmethod
+    def _id_placeholder(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        try:
+            fields = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+        except ValueError as exc:
+            raise ValueError(f"{value!r}: {exc}") from None
+        if fields != {"id"}:
+            raise ValueError(f"{value!r} must contain {{id}} and no other placeholder (B16)")
+        return value
 
 
 class RevealSpec(StrictModel):
@@ -174,7 +230,7 @@ class Health(StrictModel):
 class SiteFile(StrictModel):
     """One advert website."""
 
-    name: str = Field(pattern=r"^[a-z0-9_]{2,40}$", description="Short id; the file's stem.")
+    name: str = Field(pattern=SITE_NAME, description="Short id; the file's stem.")
     description: str = Field("", description="What the site is, for operators.")
     base_url: str = Field(description="Scheme and host the relative URLs are joined to.")
     allowed_domains: list[str] = Field(
@@ -202,7 +258,22 @@ class SiteFile(StrictModel):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an http(s) URL with a host")
+        if "@" in parts.netloc:  # http://127.0.0.1@other: the host is `other`, not the first
+            raise ValueError("must not have a user part (user@host); give the host alone")
         return value.rstrip("/")
+
+    @field_validator("allowed_domains")
+    @classmethod
+    def _real_domains(cls, value: list[str]) -> list[str]:
+        for domain in value:
+            # "", ".", "*" and a bare TLD would let the crawl go anywhere (or, in Scrapy,
+            # nowhere while the run reports complete): B10
+            if not _DOMAIN.fullmatch(domain):
+                raise ValueError(
+                    f"{domain!r} is not a host name with a dot (e.g. ads.example.org) "
+                    "or an IP address"
+                )
+        return value
 
     @model_validator(mode="after")
     def _one_mode(self) -> SiteFile:
@@ -249,6 +320,11 @@ def site_paths(directory: Path | None = None) -> list[Path]:
 
 def load_site(name: str, directory: Path | None = None) -> SiteFile:
     directory = directory or configured_sites_dir()
+    if not re.fullmatch(SITE_NAME, name):  # a path such as ../x would leave sites_dir (B22)
+        raise DataFileError(
+            datafiles.display_path(directory),
+            f"{name!r} is not a site name (2-40 of a-z, 0-9 and _)",
+        )
     path = directory / f"{name}.yaml"
     if not path.is_file():
         known = ", ".join(p.stem for p in site_paths(directory)) or "none"
