@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from parsel import Selector
@@ -17,6 +17,7 @@ from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
+from w3lib.encoding import html_to_unicode
 
 from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
@@ -132,9 +133,26 @@ class AdvertSpider(scrapy.Spider):
             yield gone
             return
         self.pages["detail"] += 1
-        item = await self._advert(Selector(text=response.text), response.url)
+        item = await self._advert(Selector(text=self._page_text(response)), response.url)
         if item:
             yield item
+
+    def _page_text(self, response: Response) -> str:
+        """The page's text; a page that claims UTF-16/32 but is not is decoded by its bytes (H15).
+
+        Markup is mostly ASCII, which UTF-16 and UTF-32 write with NUL bytes: a body without
+        any was mislabelled, and decoding it as labelled would turn the advert into garbage.
+        """
+        encoding = getattr(response, "encoding", "") or ""
+        if not encoding.replace("_", "-").lower().startswith(("utf-16", "utf-32")):
+            return response.text
+        if b"\0" in response.body[:4096]:
+            return response.text
+        self.crawler.stats.inc_value("scout/charset_mismatch")
+        self.logger.warning(
+            "page says %s but is not; decoded by its bytes: %s", encoding, response.url
+        )
+        return html_to_unicode(None, response.body)[1]
 
     # -- JSON-API mode --------------------------------------------------------------
     def parse_api_listing(self, response: Response) -> Any:
@@ -224,7 +242,7 @@ class AdvertSpider(scrapy.Spider):
         try:
             value = json_path(json.loads(response.text), reveal.json_field)
         except ValueError:
-            self._record_failure(response.url, "reveal answer is not JSON", "reveal")
+            self.record_failure(response.url, "reveal answer is not JSON", "reveal")
             return None
         return str(value) if value else None
 
@@ -249,20 +267,34 @@ class AdvertSpider(scrapy.Spider):
         return hashes
 
     async def _fetch(self, url: str, page_type: str, maxsize: int | None = None) -> Response | None:
-        """A side request (XHR, image) outside the scheduler; still through robots and retries."""
+        """A side request (XHR, image) outside the scheduler, checked like a page (H19, H20).
+
+        Only to the site's allowed domains, and through robots.txt (which Scrapy can then
+        fetch for that host: its own robots.txt request is offsite-filtered like any other).
+        """
+        if not _on_hosts(url, self.allowed_domains):
+            self.crawler.stats.inc_value("scout/offsite_side_requests")
+            self.record_failure(url, "not fetched: outside allowed_domains", page_type)
+            return None
         meta: dict[str, Any] = {"page_type": page_type}
         if maxsize:
             meta["download_maxsize"] = maxsize
         try:
-            response = await self.crawler.engine.download_async(
-                Request(url, meta=meta, dont_filter=True)
-            )
+            # no dont_filter: that would also switch off Scrapy's offsite check
+            response = await self.crawler.engine.download_async(Request(url, meta=meta))
+        except IgnoreRequest as exc:
+            if "robots.txt" in str(exc):
+                self.crawler.stats.inc_value("scout/robots_forbidden")
+                self.logger.info("not fetched (forbidden by robots.txt): %s", url)
+                return None
+            self.record_failure(url, f"{type(exc).__name__}: {exc}", page_type)
+            return None
         except Exception as exc:
-            self._record_failure(url, f"{type(exc).__name__}: {exc}", page_type)
+            self.record_failure(url, f"{type(exc).__name__}: {exc}", page_type)
             return None
         self.pages[page_type] += 1
         if response.status >= 400:
-            self._record_failure(url, f"HTTP {response.status}", page_type)
+            self.record_failure(url, f"HTTP {response.status}", page_type)
             return None
         return response
 
@@ -276,11 +308,11 @@ class AdvertSpider(scrapy.Spider):
             return
         if page_type == "listing" and not self.blocked_reason:
             self.listing_failed = True
-        self._record_failure(
+        self.record_failure(
             url, f"{type(failure.value).__name__}: {failure.getErrorMessage()}", page_type
         )
 
-    def _record_failure(self, url: str, error: str, page_type: str) -> None:
+    def record_failure(self, url: str, error: str, page_type: str) -> None:
         self.crawler.stats.inc_value("scout/failures")
         if len(self.failures) < MAX_FAILURES_KEPT:
             self.failures.append({"url": url, "error": error[:300], "page_type": page_type})
@@ -303,3 +335,12 @@ class AdvertSpider(scrapy.Spider):
     def _closed(self, reason: str) -> None:
         if self.crawl_session is not None:
             self.crawl_session.finish_crawl(self, reason)
+
+
+def _on_hosts(url: str, domains: list[str]) -> bool:
+    """Whether an http(s) URL's host is one of `domains` or under one (Scrapy's offsite rule)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme in ("http", "https") and any(
+        host == domain or host.endswith("." + domain) for domain in domains
+    )

@@ -119,6 +119,7 @@ class CrawlSession:
                         "not_stored": self.pending,
                         "robots_forbidden": stats.get_value("scout/robots_forbidden", 0),
                         "retry_after": stats.get_value("scout/retry_after", 0),
+                        "charset_mismatch": stats.get_value("scout/charset_mismatch", 0),
                     },
                 )
                 if verdict.status == "complete":  # this run now counts among the complete ones

@@ -50,6 +50,8 @@ DOWNLOADER_MIDDLEWARES = {
     # before Scrapy's RetryMiddleware (550) sees the response on its way back
     "spiders.middlewares.retry_after.RetryAfterMiddleware": 560,
     "spiders.middlewares.blocks.BlockDetectionMiddleware": 570,
+    # sees responses first, so nothing oversized is parsed (browser mode has no other cap)
+    "spiders.middlewares.size.ResponseSizeMiddleware": 590,
 }
 ITEM_PIPELINES = {
     "spiders.pipelines.clean.CleanTextPipeline": 100,

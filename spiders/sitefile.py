@@ -245,7 +245,12 @@ class SiteFile(StrictModel):
     robots: Robots = Field(default_factory=Robots, description="robots.txt handling.")
     block_markers: list[str] = Field(
         default_factory=lambda: ["captcha", "are you a robot", "access denied"],
-        description="Text that marks a block page: the crawl stops and reports, never evades.",
+        description="Words that, in a page's <title>, mark a block page: the crawl stops and "
+        "reports, never evades. Words in the page body do not count (adverts may say them).",
+    )
+    block_elements: str | None = Field(
+        ".captcha, #captcha, .g-recaptcha, .h-captcha, iframe[src*='captcha'], #challenge-form",
+        description="CSS selector of elements only a block page has (CAPTCHA widgets).",
     )
     gone_after_missed_crawls: int = Field(
         2, ge=1, le=20, description="Complete crawls that must miss an advert before it is gone."
@@ -261,6 +266,13 @@ class SiteFile(StrictModel):
         if "@" in parts.netloc:  # http://127.0.0.1@other: the host is `other`, not the first
             raise ValueError("must not have a user part (user@host); give the host alone")
         return value.rstrip("/")
+
+    @field_validator("block_elements")
+    @classmethod
+    def _block_css_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            _compiles(value, "css")
+        return value
 
     @field_validator("allowed_domains")
     @classmethod

@@ -1,4 +1,8 @@
-"""Detect that a site blocks us (403, CAPTCHA pages) and stop: report it, never evade it."""
+"""Detect that a site blocks us (403, CAPTCHA pages) and stop: report it, never evade it.
+
+A block page is recognised by its status, its <title> or a CAPTCHA element, never by
+words in the page's body: an advert that says "captcha" must not stop a site's crawl (H6).
+"""
 
 from __future__ import annotations
 
@@ -20,8 +24,16 @@ class BlockDetectionMiddleware:
     def from_crawler(cls, crawler: Any) -> BlockDetectionMiddleware:
         return cls(crawler)
 
-    def _markers(self) -> list[str]:
-        return [marker.lower() for marker in self.crawler.spider.site.block_markers]
+    def _block_page(self, response: TextResponse) -> str | None:
+        """The marker or element that makes this page a block page, if any."""
+        site = self.crawler.spider.site
+        title = " ".join(response.xpath("//title//text()").getall()).lower()
+        found = next((m for m in site.block_markers if m.lower() in title), None)
+        if found:
+            return found
+        if site.block_elements and response.css(site.block_elements):
+            return site.block_elements
+        return None
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("page_type") == "image" or request.url.endswith("/robots.txt"):
@@ -30,8 +42,7 @@ class BlockDetectionMiddleware:
         if response.status == 403:
             reason = f"HTTP 403 on {request.url}"
         elif isinstance(response, TextResponse) and response.status in (200, 429, 503):
-            head = response.text[:20_000].lower()
-            found = next((m for m in self._markers() if m in head), None)
+            found = self._block_page(response) if _is_html(response) else None
             if found:
                 reason = f"block page ({found!r}) on {request.url}"
         if reason is None:
@@ -42,3 +53,8 @@ class BlockDetectionMiddleware:
             logger.error("%s: blocked (%s); stopping this site's crawl", spider.site.name, reason)
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="blocked"))
         raise IgnoreRequest(reason)
+
+
+def _is_html(response: TextResponse) -> bool:
+    content_type = response.headers.get(b"Content-Type", b"").lower()
+    return b"html" in content_type or not content_type

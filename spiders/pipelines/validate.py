@@ -6,10 +6,17 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from models.adverts import Advert
 from spiders.items import AdvertItem
 
 MAX_TEXT = 100_000
 AGE_RANGE = range(10, 100)
+# Checked here, the same on every engine: PostgreSQL refuses a longer value (and with it the
+# whole batch), SQLite silently stores it (H23).
+MAX_LENGTHS = {
+    "external_id": Advert.__table__.c.external_id.type.length,
+    "url": Advert.__table__.c.url.type.length,
+}
 
 
 class ValidatePipeline:
@@ -23,6 +30,7 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, AdvertItem):
             return item
+        self._check_lengths(item)
         if not (item.title or item.text):
             self.crawler.stats.inc_value("scout/dropped/no_text")
             raise DropItem(f"advert {item.external_id} has neither title nor text")
@@ -40,6 +48,16 @@ class ValidatePipeline:
             self.crawler.stats.inc_value(f"scout/empty/{name}")
         self.crawler.stats.inc_value("scout/items")
         return item
+
+    def _check_lengths(self, item: AdvertItem) -> None:
+        """Drop an advert whose id or URL the database cannot hold; the others are stored."""
+        for name, limit in MAX_LENGTHS.items():
+            if len(getattr(item, name)) > limit:
+                self.crawler.stats.inc_value(f"scout/dropped/{name}_too_long")
+                reason = f"advert {name} longer than {limit} characters; advert not stored"
+                self.crawler.spider.record_failure(item.url[:200], reason, "detail")
+                # the id only, shortened: the log never carries advert fields
+                raise DropItem(f"advert {item.external_id[:40]}…: {reason}")
 
 
 def _attr(field_name: str) -> str:

@@ -58,3 +58,9 @@ def test_crawl_settings_browser_only_where_needed() -> None:
 
 def test_crawl_settings_scrapy_has_decompression_bomb_fixes() -> None:
     assert Version(scrapy.__version__) >= Version("2.13.4")
+
+
+def test_crawl_settings_size_cap_applies_to_every_handler() -> None:
+    # The Playwright handler ignores DOWNLOAD_MAXSIZE; this middleware applies it (H8).
+    values = crawl_settings(load_site("demo_spa"), "ua")
+    assert values["DOWNLOADER_MIDDLEWARES"]["spiders.middlewares.size.ResponseSizeMiddleware"]
