@@ -1,0 +1,157 @@
+"""Audit 2026-12-02, hostile pages: crawl demo/hostile.py on loopback, case by case (H1–H26)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from demo.hostile import OTHER_HOST, SITE_FILES, HostileServer
+from models import Advert, CrawlRun
+from pipeline.core.db import Database
+from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
+
+pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
+LONG_ID = "x" * 300
+NORMAL = {f"n{i}" for i in range(1, 12)}
+
+
+@pytest.fixture
+def hostile() -> Iterator[HostileServer]:
+    with HostileServer(retry_after=1) as server:
+        yield server
+
+
+Crawl = Callable[..., CrawlOutcome]
+
+
+@pytest.fixture
+def crawl(hostile: HostileServer, tmp_path: Path) -> Crawl:
+    """Crawl the hostile site in its own process, like `scout crawl hostile`."""
+
+    def run(mode: str, site: str = "hostile", **change: Any) -> CrawlOutcome:
+        hostile.mode = mode
+        sites, base_url = SITE_FILES, hostile.url
+        if change:  # a copy of the site file with its real address and the changes
+            sites = tmp_path / "sites"
+            sites.mkdir(exist_ok=True)
+            data = yaml.safe_load((SITE_FILES / f"{site}.yaml").read_text())
+            (sites / f"{site}.yaml").write_text(
+                yaml.safe_dump({**data, "base_url": hostile.url, **change})
+            )
+            base_url = None
+        return run_crawl_process(
+            site, tmp_path / "logs", base_url, 120, env={"SCOUT_SITES_DIR": str(sites)}
+        )
+
+    return run
+
+
+def _stored(database: Database) -> set[str]:
+    with database.session() as session:
+        return set(session.scalars(select(Advert.external_id)))
+
+
+def _last_run(database: Database) -> CrawlRun:
+    with database.session() as session:
+        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
+        assert run is not None
+        session.expunge(run)
+        return run
+
+
+def _errors(run: CrawlRun) -> dict[str, str]:
+    """The run's recorded failures, by the last part of their URL."""
+    return {e["url"].rsplit("/", 1)[-1]: e["error"] for e in run.errors}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_audit_hostile_all_pages(database, hostile, crawl) -> None:
+    outcome = crawl("all")
+    stored, run = _stored(database), _last_run(database)
+    errors = _errors(run)
+    # H6: "captcha" in an advert and in a listing link does not stop the crawl as blocked
+    assert outcome.status != "blocked", outcome.warnings
+    assert "captcha" in stored
+    # H1, H2, H3, H4, H14, H21, H26: stored without a crash
+    assert {"xss", "osc", "city", "evidence", "badenc", "schemes", "optout"} <= stored
+    # H15: ASCII served as UTF-16 is decoded by its bytes, and the mismatch is counted
+    assert "utf16lie" in stored
+    assert run.stats["charset_mismatch"] == 1
+    # H13: 200 000 nested elements give lxml an empty tree: the advert is lost, nothing hangs
+    assert "nested" not in stored
+    assert LONG_ID not in stored  # H23: dropped with a reason on SQLite too (see below)
+    assert stored >= NORMAL
+    # H5: no text, dropped
+    assert "notext" not in stored
+    # H7, H9: the 10 MB page and the gzip bomb are refused at the size cap and recorded
+    assert {"huge", "gzbomb"}.isdisjoint(stored)
+    assert "max size" in errors["huge"], errors
+    assert "DOWNLOAD_MAXSIZE" in errors["gzbomb"], errors
+    # H10, H12: the big image and the gzip-bomb image are refused; H11 gives no hash; the
+    # advert itself is stored
+    assert "bigimg" in stored
+    assert "max size" in errors["big.jpg"] and "DOWNLOAD_MAXSIZE" in errors["gzbomb.png"]
+    # H16, H19, H20: nothing at all was asked of the other host (not even its robots.txt)
+    assert hostile.paths(OTHER_HOST) == []
+    assert "offimg" in stored and "offreveal" in stored
+    assert "outside allowed_domains" in errors["ok.png"] and "outside" in errors["phone"]
+    # H17: the redirect loop is followed once each way, then dropped
+    paths = hostile.paths("127.0.0.1")
+    assert paths.count("/ad/redir-loop") == 1 and paths.count("/ad/redir-loop2") == 1
+    # H22: the robots-disallowed advert is never requested
+    assert "/ad/private1" not in paths
+    assert run.stats["robots_forbidden"] == 1
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_h19_h20_other_host_allowed_still_obeys_its_robots(database, hostile, crawl) -> None:
+    outcome = crawl("sides", allowed_domains=["127.0.0.1", OTHER_HOST])
+    assert outcome.status == "complete", outcome.warnings
+    # robots.txt of the other host is fetched and its `Disallow: /` obeyed for side requests
+    assert hostile.paths(OTHER_HOST) == ["/robots.txt"]
+    assert {"offimg", "offreveal", "schemes", "n1"} <= _stored(database)
+    assert _last_run(database).stats["robots_forbidden"] == 2
+
+
+def test_h23b_long_external_id_dropped_the_others_stored(database, crawl) -> None:
+    outcome = crawl("longid")
+    assert outcome.status == "complete", outcome.warnings
+    assert _stored(database) == NORMAL
+    errors = [e["error"] for e in _last_run(database).errors]
+    assert errors == ["advert external_id longer than 200 characters; advert not stored"]
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_h6_captcha_word_in_advert_is_no_block(database, crawl) -> None:
+    outcome = crawl("captcha")
+    assert (outcome.status, outcome.returncode) == ("complete", 0), outcome.warnings
+    assert _stored(database) == {"captcha", "n1"}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_h24_403_on_one_advert_blocks_the_site(database, crawl) -> None:
+    outcome = crawl("forbid")
+    assert (outcome.status, outcome.returncode) == ("blocked", 5)
+    assert any("HTTP 403" in warning for warning in outcome.warnings)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_h25_retry_after_honoured_then_stored(database, hostile, crawl) -> None:
+    outcome = crawl("retry")
+    assert outcome.status == "complete", outcome.warnings
+    assert hostile.paths("127.0.0.1").count("/ad/slow503") == 2
+    assert _stored(database) == {"slow503", "n1"}
+    assert _last_run(database).stats["retry_after"] == 1
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_h8_browser_mode_refuses_the_10mb_page(database, crawl) -> None:
+    outcome = crawl("huge", site="hostile_browser")
+    assert _stored(database) == {"n1"}, outcome.warnings
+    assert "larger than download max size" in _errors(_last_run(database))["huge"]
