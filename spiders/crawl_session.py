@@ -76,7 +76,7 @@ class CrawlSession:
     def finish_crawl(self, spider: Any, reason: str) -> None:
         """Decide the run's status, mark absent adverts gone if it was complete, record all."""
         stats = spider.crawler.stats
-        items = self.counts.new + self.counts.changed + self.counts.unchanged
+        items = self.counts.total
         seen = CrawlObservation(
             reason=reason,
             pages=dict(spider.pages),

@@ -42,6 +42,8 @@ class ProgressReporter:
             "pages": dict(spider.pages),
             "items": stats.get_value("scout/items", 0),
             "failures": stats.get_value("scout/failures", 0),
+            # committed to the database: what a killed crawl leaves behind (F1)
+            "stored": spider.crawl_session.counts.total if spider.crawl_session else 0,
             "queued": len(self.crawler.engine._slot.scheduler)
             if self.crawler.engine._slot and hasattr(self.crawler.engine._slot.scheduler, "__len__")
             else None,

@@ -18,6 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from pipeline.core import clock
 from pipeline.core.app import Context
 from pipeline.operations import retention
@@ -99,8 +101,11 @@ def crawl(
         base_url = (base_urls or {}).get(site)
         outcomes.append(run_crawl_process(site, log_dir, base_url, time_limit, show, as_of=as_of))
     report(len(sites), len(sites), "crawled " + ", ".join(sites))
-    with database.session() as session:
-        runs = run_numbers(session, [o.run_id for o in outcomes if o.run_id is not None])
+    try:
+        with database.session() as session:
+            runs = run_numbers(session, [o.run_id for o in outcomes if o.run_id is not None])
+    except SQLAlchemyError:  # the database went away mid-crawl: each outcome says what happened
+        runs = {}
     return CrawlSummary(outcomes, runs)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -89,6 +90,7 @@ def run_crawl_process(
     child_env = {**os.environ, **(env or {}), protocol.PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1"}
     started = time.monotonic()
     result: dict[str, Any] = {}
+    last: dict[str, Any] = {}  # the last progress line: what a killed crawl had stored
     with log_path.open("w") as log:
         os.chmod(log_path, 0o600)
         child = subprocess.Popen(
@@ -104,8 +106,10 @@ def run_crawl_process(
                 continue
             if message.kind == "result":
                 result = message.data
-            elif on_progress:
-                on_progress(message.data)
+            else:
+                last = message.data
+                if on_progress:
+                    on_progress(message.data)
         returncode = child.wait()
         with _children_lock:
             _children.discard(child)
@@ -113,20 +117,17 @@ def run_crawl_process(
             killer.cancel()
     seconds = time.monotonic() - started
     if not result:
-        error = _last_error(log_path) or f"crawl process exited with code {returncode}"
         timed_out = time_limit is not None and seconds >= time_limit + GRACE_SECONDS
-        if timed_out:
-            error = f"killed after {seconds:.0f}s (time limit {time_limit:.0f}s)"
+        error = _no_result(returncode, seconds, time_limit if timed_out else None, last, log_path)
         return CrawlOutcome(site, "failed", returncode or 1, seconds, log_path, error=error)
+    warnings = list(result.get("warnings", []))
+    error = None
+    if result["status"] == "failed" and warnings:  # e.g. the database went away (F4)
+        error = f"{warnings.pop(0)}; log: {log_path}"
     return CrawlOutcome(
-        site,
-        result["status"],
-        returncode,
-        seconds,
-        log_path,
-        result.get("run_id"),
-        result.get("warnings", []),
-    )
+        site, result["status"], returncode, seconds, log_path, result.get("run_id"), warnings,
+        error,
+    )  # fmt: skip
 
 
 def _start_killer(child: subprocess.Popen[str], time_limit: float | None) -> threading.Timer | None:
@@ -139,7 +140,23 @@ def _start_killer(child: subprocess.Popen[str], time_limit: float | None) -> thr
     return timer
 
 
-def _last_error(log_path: Path) -> str | None:
-    lines = [line.strip() for line in log_path.read_text(errors="replace").splitlines()]
-    errors = [line for line in lines if line.startswith("error:") or "ERROR" in line]
-    return errors[-1][:300] if errors else (lines[-1][:300] if lines else None)
+def _no_result(
+    returncode: int, seconds: float, time_limit: float | None, last: dict[str, Any],
+    log_path: Path,
+) -> str:  # fmt: skip
+    """One line for a crawl process that ended without its result line (F1).
+
+    Its log's last line is no error message (often an INFO line), so it is not quoted:
+    the line says how it ended, what was stored and where the log is.
+    """
+    if time_limit is not None:
+        how = f"killed after {seconds:.0f}s (time limit {time_limit:.0f}s)"
+    elif returncode < 0:
+        how = f"the crawl process was killed ({signal.Signals(-returncode).name})"
+    else:
+        how = f"the crawl process ended with code {returncode} before finishing"
+    stored = last.get("stored", 0)
+    return (
+        f"{how}; {stored} adverts were stored before it stopped and are kept "
+        f"(the next crawl records this run as incomplete); log: {log_path}"
+    )

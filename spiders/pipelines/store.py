@@ -75,10 +75,9 @@ class StorePipeline:
         if self.stopping:
             return
         self.stopping = True
-        stored = self.session.counts
-        saved = stored.new + stored.changed + stored.unchanged
+        stored, left = self.session.counts.total, len(self.buffer)
         self.session.store_failed = (
-            f"{error} — {saved} adverts stored, {len(self.buffer)} not stored; run the crawl again"
+            f"{error} — {stored} adverts stored, {left} not stored; run the crawl again"
         )
         logger.error("stopping the crawl: database unavailable: %s", self.session.store_failed)
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))

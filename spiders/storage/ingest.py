@@ -46,6 +46,11 @@ class IngestCounts:
     suppressed: int = 0
     contacts: int = 0
 
+    @property
+    def total(self) -> int:
+        """Adverts stored: new, changed or seen again unchanged."""
+        return self.new + self.changed + self.unchanged
+
     def add(self, other: IngestCounts) -> None:
         for name in self.__dataclass_fields__:
             setattr(self, name, getattr(self, name) + getattr(other, name))

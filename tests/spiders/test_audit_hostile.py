@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from demo.hostile import OTHER_HOST, SITE_FILES, HostileServer
 from models import Advert, CrawlRun
 from pipeline.core.db import Database
+from pipeline.stages import crawling
 from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
@@ -33,7 +36,9 @@ Crawl = Callable[..., CrawlOutcome]
 def crawl(hostile: HostileServer, tmp_path: Path) -> Crawl:
     """Crawl the hostile site in its own process, like `scout crawl hostile`."""
 
-    def run(mode: str, site: str = "hostile", **change: Any) -> CrawlOutcome:
+    def run(
+        mode: str, site: str = "hostile", on_progress: Callable | None = None, **change: Any
+    ) -> CrawlOutcome:
         hostile.mode = mode
         sites, base_url = SITE_FILES, hostile.url
         if change:  # a copy of the site file with its real address and the changes
@@ -45,8 +50,9 @@ def crawl(hostile: HostileServer, tmp_path: Path) -> Crawl:
             )
             base_url = None
         return run_crawl_process(
-            site, tmp_path / "logs", base_url, 120, env={"SCOUT_SITES_DIR": str(sites)}
-        )
+            site, tmp_path / "logs", base_url, 120, on_progress,
+            env={"SCOUT_SITES_DIR": str(sites)},
+        )  # fmt: skip
 
     return run
 
@@ -155,3 +161,30 @@ def test_h8_browser_mode_refuses_the_10mb_page(database, crawl) -> None:
     outcome = crawl("huge", site="hostile_browser")
     assert _stored(database) == {"n1"}, outcome.warnings
     assert "larger than download max size" in _errors(_last_run(database))["huge"]
+
+
+def test_f1_f12_killed_crawl_one_line_then_marked_incomplete(database, crawl) -> None:
+    said: list[int] = []
+
+    def kill_once_stored(progress: dict[str, Any]) -> None:
+        if progress["stored"] and not said:  # killed part way, after a committed batch
+            said.append(progress["stored"])
+            (child,) = crawling._children
+            os.kill(child.pid, signal.SIGKILL)
+
+    outcome = crawl("inf", on_progress=kill_once_stored)
+    # F1: one line saying how it ended, what was stored and where the log is; not the
+    # log's last (INFO) line
+    assert outcome.status == "failed" and outcome.error is not None
+    assert "\n" not in outcome.error and "INFO" not in outcome.error
+    assert outcome.error.startswith("the crawl process was killed (SIGKILL); ")
+    assert f"{said[0]} adverts were stored before it stopped" in outcome.error
+    assert outcome.error.endswith(f"log: {outcome.log_path}")
+    with database.session() as session:
+        assert session.scalar(select(func.count()).select_from(Advert)) >= said[0]
+        assert list(session.scalars(select(CrawlRun.status))) == ["running"]
+    # F12: the next crawl of the site records the killed run as incomplete
+    assert crawl("captcha").status == "complete"
+    with database.session() as session:
+        statuses = list(session.scalars(select(CrawlRun.status).order_by(CrawlRun.id)))
+    assert statuses == ["incomplete", "complete"]

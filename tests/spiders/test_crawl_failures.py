@@ -19,6 +19,7 @@ from pipeline.core.db import Database
 from spiders.items import AdvertItem
 from spiders.pipelines.store import StorePipeline
 from spiders.sitefile import SITES_DIR
+from spiders.storage.ingest import IngestCounts
 
 
 def _count(database: Database, model: type, *where: object) -> int:
@@ -155,7 +156,7 @@ class _FlakySession:
 
     def __init__(self, failures: int) -> None:
         self.failures, self.saved, self.pending = failures, [], 0
-        self.counts = SimpleNamespace(new=0, changed=0, unchanged=0)
+        self.counts = IngestCounts()
         self.store_failed = None
 
     def save(self, items: list[AdvertItem], listed: object) -> None:
