@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from pipeline.core.datafiles import DataFileError
+from pipeline.core.saferegex import UnsafeRegex, check_regex
 from spiders.extract import MAX_REGEX_INPUT, raw_values
 from spiders.sitefile import SITES_DIR, FieldSpec, load_site, load_site_file
 
@@ -119,3 +121,10 @@ def test_b5_field_regex_sees_a_capped_input() -> None:
     near, far = "a" * (MAX_REGEX_INPUT - 1) + "b", "a" * MAX_REGEX_INPUT + "b"
     assert raw_values({"text": near}, spec) == ["b"]
     assert raw_values({"text": far}, spec) == []
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["site-file", "rule-file"])
+@pytest.mark.parametrize("pattern", ["(a|aa)*c", ".*a.*a.*a.*a.*a.*a.*c"], ids=["B5a", "B5b"])
+def test_b5_backtracking_regex_refused_for_site_and_rule_files(pattern: str, strict: bool) -> None:
+    with pytest.raises(UnsafeRegex, match=re.escape(repr(pattern))):
+        check_regex(pattern, strict)
