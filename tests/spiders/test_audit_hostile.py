@@ -62,6 +62,12 @@ def _stored(database: Database) -> set[str]:
         return set(session.scalars(select(Advert.external_id)))
 
 
+def _titles(database: Database) -> dict[str, str]:
+    with database.session() as session:
+        rows = session.execute(select(Advert.external_id, Advert.title)).all()
+        return {external_id: title for external_id, title in rows}
+
+
 def _last_run(database: Database) -> CrawlRun:
     with database.session() as session:
         run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
@@ -88,6 +94,9 @@ def test_audit_hostile_all_pages(database, hostile, crawl) -> None:
     # H15: ASCII served as UTF-16 is decoded by its bytes, and the mismatch is counted
     assert "utf16lie" in stored
     assert run.stats["charset_mismatch"] == 1
+    titles = _titles(database)
+    assert "<script" not in titles["xss"] and "alert('t')" in titles["xss"]  # H1: tags gone
+    assert "\x1b[" not in titles["osc"]  # H2: CSI sequences removed at ingestion
     # H13: 200 000 nested elements give lxml an empty tree: the advert is lost, nothing hangs
     assert "nested" not in stored
     assert LONG_ID not in stored  # H23: dropped with a reason on SQLite too (see below)
