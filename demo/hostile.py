@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from demo.images import image_bytes
-from demo.server import _QuietServer
+from demo.server import _QuietServer, send
 from demo.web import Response, html, json_response, text
 from pipeline.core.net import is_loopback
 
@@ -314,13 +314,7 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             server.record(
                 {"host": host, "path": self.path, "status": response.status, "time": time.time()}
             )
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for key, value in response.headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(response.body)
+            send(self, response)
 
         def log_message(self, format: str, *args: Any) -> None:
             return

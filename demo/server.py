@@ -106,6 +106,18 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def send(handler: BaseHTTPRequestHandler, response: Response, body: bool = True) -> None:
+    """Write one response: status, content type and length, extra headers, body."""
+    handler.send_response(response.status)
+    handler.send_header("Content-Type", response.content_type)
+    handler.send_header("Content-Length", str(len(response.body)))
+    for key, value in response.headers.items():
+        handler.send_header(key, value)
+    handler.end_headers()
+    if body:
+        handler.wfile.write(response.body)
+
+
 def _handler(server: DemoServer, site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive: crawl benchmarks should not pay for connects
@@ -142,14 +154,7 @@ def _handler(server: DemoServer, site: Site) -> type[BaseHTTPRequestHandler]:
                  "status": response.status, "user_agent": self.headers.get("User-Agent", ""),
                  "time": time.time()}
             )  # fmt: skip
-            self.send_response(response.status)
-            self.send_header("Content-Type", response.content_type)
-            self.send_header("Content-Length", str(len(response.body)))
-            for key, value in response.headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            if method != "HEAD":
-                self.wfile.write(response.body)
+            send(self, response, body=method != "HEAD")
 
         def log_message(self, format: str, *args: Any) -> None:
             # The request log above replaces stderr noise.

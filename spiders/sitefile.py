@@ -31,11 +31,29 @@ ADVERT_FIELDS = ("title", "text", "city", "stated_age", "price", "contact", "pos
 FieldType = Literal["text", "int", "price", "city", "datetime", "list"]
 
 
+def _compiles(kind: str) -> AfterValidator:
+    """Refuse a selector that does not compile now, not as a traceback mid-crawl (B21)."""
+
+    def check(selector: str) -> str:
+        try:
+            getattr(Selector(text="<html></html>"), kind)(selector)
+        except (ValueError, SelectorSyntaxError) as exc:  # parsel: ValueError for XPath
+            problem = str(exc).splitlines()[0]
+            raise ValueError(f"{kind} {selector!r} is not valid: {problem}") from None
+        return selector
+
+    return AfterValidator(check)
+
+
+Css = Annotated[str, _compiles("css")]
+XPath = Annotated[str, _compiles("xpath")]
+
+
 class FieldSpec(StrictModel):
     """Where one advert field is on a page (CSS or XPath) or in a JSON record (dotted path)."""
 
-    css: str | None = Field(None, description="CSS selector; `::text` / `::attr(x)` allowed.")
-    xpath: str | None = Field(None, description="XPath expression, instead of css.")
+    css: Css | None = Field(None, description="CSS selector; `::text` / `::attr(x)` allowed.")
+    xpath: XPath | None = Field(None, description="XPath expression, instead of css.")
     json_path: str | None = Field(
         None, alias="json", description="Dotted path in a JSON record (API mode)."
     )
@@ -53,28 +71,6 @@ class FieldSpec(StrictModel):
         if len(given) != 1:
             raise ValueError("give exactly one of css, xpath or json")
         return self
-
-    @field_validator("css")
-    @classmethod
-    def _css_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            _compiles(value, "css")
-        return value
-
-    @field_validator("xpath")
-    @classmethod
-    def _xpath_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            _compiles(value, "xpath")
-        return value
-
-
-def _compiles(selector: str, kind: str) -> None:
-    """Refuse a selector that does not compile now, not as a traceback mid-crawl (B21)."""
-    try:
-        getattr(Selector(text="<html></html>"), kind)(selector)
-    except (ValueError, SelectorSyntaxError) as exc:  # parsel raises ValueError for XPath
-        raise ValueError(f"{kind} {selector!r} is not valid: {str(exc).splitlines()[0]}") from None
 
 
 class BrowserStep(StrictModel):
@@ -248,7 +244,7 @@ class SiteFile(StrictModel):
         description="Words that, in a page's <title>, mark a block page: the crawl stops and "
         "reports, never evades. Words in the page body do not count (adverts may say them).",
     )
-    block_elements: str | None = Field(
+    block_elements: Css | None = Field(
         ".captcha, #captcha, .g-recaptcha, .h-captcha, iframe[src*='captcha'], #challenge-form",
         description="CSS selector of elements only a block page has (CAPTCHA widgets).",
     )
@@ -266,13 +262,6 @@ class SiteFile(StrictModel):
         if "@" in parts.netloc:  # http://127.0.0.1@other: the host is `other`, not the first
             raise ValueError("must not have a user part (user@host); give the host alone")
         return value.rstrip("/")
-
-    @field_validator("block_elements")
-    @classmethod
-    def _block_css_compiles(cls, value: str | None) -> str | None:
-        if value is not None:
-            _compiles(value, "css")
-        return value
 
     @field_validator("allowed_domains")
     @classmethod
