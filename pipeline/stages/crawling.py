@@ -118,10 +118,10 @@ def run_crawl_process(
     seconds = time.monotonic() - started
     if not result:
         timed_out = time_limit is not None and seconds >= time_limit + GRACE_SECONDS
-        error = _no_result(returncode, seconds, time_limit if timed_out else None, last, log_path)
-        return CrawlOutcome(site, "failed", returncode or 1, seconds, log_path, error=error)
+        ended = _no_result(returncode, seconds, time_limit if timed_out else None, last, log_path)
+        return CrawlOutcome(site, "failed", returncode or 1, seconds, log_path, error=ended)
     warnings = list(result.get("warnings", []))
-    error = None
+    error: str | None = None
     if result["status"] == "failed" and warnings:  # e.g. the database went away (F4)
         error = f"{warnings.pop(0)}; log: {log_path}"
     return CrawlOutcome(

@@ -56,5 +56,5 @@ class BlockDetectionMiddleware:
 
 
 def _is_html(response: TextResponse) -> bool:
-    content_type = response.headers.get(b"Content-Type", b"").lower()
+    content_type = (response.headers.get(b"Content-Type") or b"").lower()
     return b"html" in content_type or not content_type

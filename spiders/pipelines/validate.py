@@ -14,8 +14,8 @@ AGE_RANGE = range(10, 100)
 # Checked here, the same on every engine: PostgreSQL refuses a longer value (and with it the
 # whole batch), SQLite silently stores it (H23).
 MAX_LENGTHS = {
-    "external_id": Advert.__table__.c.external_id.type.length,
-    "url": Advert.__table__.c.url.type.length,
+    "external_id": Advert.__table__.c.external_id.type.length,  # type: ignore[attr-defined]
+    "url": Advert.__table__.c.url.type.length,  # type: ignore[attr-defined]
 }
 
 

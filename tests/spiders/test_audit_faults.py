@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
 
 from pipeline.stages.crawling import run_crawl_process
-from spiders.protocol import result_line
+from spiders.protocol import RESULT_PREFIX
 
 STORE_FAILED = (
     "storing adverts failed: server closed the connection unexpectedly — 58 adverts stored, "
@@ -27,7 +28,7 @@ def test_f4_database_lost_mid_crawl_is_one_line_with_what_was_stored(
         "run_id": 3,
     }
     fake = tmp_path / "fake_crawl.py"
-    fake.write_text(f"import sys\nprint({result_line(result)!r})\nsys.exit(1)\n")
+    fake.write_text(f"import sys\nprint({RESULT_PREFIX + json.dumps(result)!r})\nsys.exit(1)\n")
     launcher = tmp_path / "python"  # run_crawl_process starts `sys.executable -m spiders.run`
     launcher.write_text(f"#!/bin/sh\nexec {sys.executable} {fake}\n")
     launcher.chmod(0o700)
