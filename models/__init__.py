@@ -14,7 +14,7 @@ from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
 from models.linking import LinkSignature, LinkState
-from models.outreach import ContactLogEntry, ExportRecord
+from models.outreach import ContactLogEntry, ExportRecord, TargetClaim
 from models.sites import CrawlRun, Site
 
 metadata = Base.metadata
@@ -44,6 +44,7 @@ __all__ = [
     "Sighting",
     "Site",
     "Suppression",
+    "TargetClaim",
     "User",
     "WebSession",
     "metadata",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, Json, created_at, int_pk, sealed_text
@@ -28,6 +28,25 @@ class ContactLogEntry(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8), default=None)
     note: Mapped[sealed_text | None] = mapped_column(default=None)
+    # When the worker means to try again; the follow-ups page lists those due.
+    follow_up: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class TargetClaim(Base):
+    """Who is working on a target now: one row a target (the key makes a second claim fail).
+
+    A claim is a lease: it ends at `expires_at`, when a contact is logged, or by hand.
+    Ended claims are deleted; the audit log keeps the history.
+    """
+
+    __tablename__ = "target_claims"
+
+    cluster_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    claimed_at: Mapped[created_at]
+    expires_at: Mapped[datetime]
 
 
 class ExportRecord(Base):

@@ -48,6 +48,10 @@ MATRIX: dict[str, frozenset[str]] = {
     "targets show": frozenset({"outreach", "admin"}),
     # PRIVACY rule 7: a contact point is shown only to the outreach role, one target at a time.
     "targets reveal": frozenset({"outreach"}),
+    # A claim says "I am contacting this one": the people who contact. Handing a claim to
+    # someone else overrides a colleague: admins (there is no team-lead role yet).
+    "targets claim": frozenset({"outreach"}),
+    "targets reassign": frozenset({"admin"}),
     "contact": frozenset({"outreach"}),
     # Anonymised outcomes (no actor, no note) are labels for rule evaluation.
     "contact export": frozenset({"outreach", "analyst", "admin"}),
@@ -62,6 +66,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "home": ANY,
     "account": ANY,
     "sessions": ANY,
+    # A worker's own follow-ups due (web only): the people who contact.
+    "follow-ups": frozenset({"outreach"}),
 }
 
 

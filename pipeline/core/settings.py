@@ -114,6 +114,12 @@ class Settings(BaseSettings):
         le=500,
         description="Contact reveals one outreach worker may make in a day.",
     )
+    claim_hours: int = Field(
+        default=48,
+        ge=1,
+        le=720,
+        description="How long a claim on a target lasts unless a contact is logged first.",
+    )
     export_k: int = Field(
         default=10, ge=2, le=1000, description="k-anonymity an export must reach (PRIVACY 12)."
     )
@@ -235,6 +241,7 @@ class Settings(BaseSettings):
             "purge_hour": self.purge_hour,
             "crawl_time_limit_minutes": self.crawl_time_limit_minutes,
             "reveal_daily_cap": self.reveal_daily_cap,
+            "claim_hours": self.claim_hours,
             "export_k": self.export_k,
             "export_l": self.export_l,
             "web_base_url": self.web_base_url,

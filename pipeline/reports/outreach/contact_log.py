@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, AdvertContact, ClusterMember, ContactLogEntry, ContactPoint, Suppression
 from pipeline.core import audit, clock, roles
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
+from pipeline.reports.outreach import claims
 from pipeline.reports.outreach.evidence import find_cluster
 
 OUTCOMES = ("reached", "no-answer", "declined", "referred", "opted-out")
@@ -144,11 +145,15 @@ def log_contact(
     outcome: str,
     note: str | None = None,
     language: str | None = None,
+    follow_up: date | None = None,
 ) -> ContactLogEntry:
-    """Record one contact attempt; `opted-out` also suppresses the target's contact points."""
+    """Record one contact attempt and end the actor's claim on the target; `opted-out` also
+    suppresses the target's contact points (and takes no follow-up)."""
     roles.require(settings, "contact log")
     if outcome not in OUTCOMES:
         raise ScoutError(f"unknown outcome {outcome!r}; one of {', '.join(OUTCOMES)}")
+    if outcome == "opted-out" and follow_up is not None:
+        raise ScoutError("an opted-out target is never contacted again: no follow-up date")
     find_cluster(session, cluster_id)
     entry = ContactLogEntry(
         target=f"C{cluster_id}",
@@ -157,9 +162,11 @@ def log_contact(
         outcome=outcome,
         language=language,
         note=note,
+        follow_up=follow_up,
         at=clock.now(),
     )
     session.add(entry)
+    claims.end_claim(session, cluster_id, settings.effective_actor)
     audit.record(
         session, settings, "contact-log", params={"target": f"C{cluster_id}", "outcome": outcome}
     )
@@ -181,3 +188,35 @@ def anonymised_log(session: Session, since: datetime | None = None) -> Iterator[
         query = query.where(ContactLogEntry.at >= since)
     for target, at, outcome, language in session.execute(query):
         yield AnonymisedOutcome(target, at.date().isoformat(), outcome, language)
+
+
+def follow_ups_due(session: Session, actor: str, today: date) -> list[ContactLogEntry]:
+    """The actor's follow-ups due today or overdue, oldest first: their entries with a
+    follow-up date that are still the target's latest entry (nobody has tried since)."""
+    latest = (
+        select(ContactLogEntry.target, func.max(ContactLogEntry.at).label("at"))
+        .group_by(ContactLogEntry.target)
+        .subquery()
+    )
+    query = (
+        select(ContactLogEntry)
+        .join(
+            latest,
+            (latest.c.target == ContactLogEntry.target) & (latest.c.at == ContactLogEntry.at),
+        )
+        .where(
+            ContactLogEntry.actor == actor,
+            ContactLogEntry.follow_up.is_not(None),
+            ContactLogEntry.follow_up <= today,
+        )
+        .order_by(ContactLogEntry.follow_up, ContactLogEntry.id)
+    )
+    return list(session.scalars(query))
+
+
+def history(session: Session, cluster_id: int) -> list[ContactLogEntry]:
+    """The team's contact log for one target, newest first (notes are sealed; unsealed on read)."""
+    query = select(ContactLogEntry).where(ContactLogEntry.target == f"C{cluster_id}")
+    return list(
+        session.scalars(query.order_by(ContactLogEntry.at.desc(), ContactLogEntry.id.desc()))
+    )

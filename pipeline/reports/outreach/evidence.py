@@ -69,6 +69,7 @@ def _adverts(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "first_seen": a.first_seen.isoformat(timespec="minutes"),
             "last_seen": a.last_seen.isoformat(timespec="minutes"),
             "live": a.gone_at is None,
+            "language": clean(a.language, 8) or None,
             "excerpt": excerpt(a.title, a.text),
         }
         for a, site in rows

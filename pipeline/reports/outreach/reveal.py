@@ -23,6 +23,18 @@ class RevealCapReached(ScoutError):
     """The actor has used today's reveals (settings.reveal_daily_cap)."""
 
 
+class OptedOut(ScoutError):
+    """A contact point of the target is on the opt-out list: nothing is revealed."""
+
+
+class NothingToReveal(ScoutError):
+    """The target has no contact point."""
+
+
+class ReasonMissing(ScoutError):
+    """A reveal needs a reason of a few words."""
+
+
 @dataclass(frozen=True)
 class RevealedContact:
     kind: str
@@ -56,7 +68,7 @@ def reveal_target(
     """The unsuppressed contact points of one target; writes the audit entry (no values)."""
     roles.require(settings, "targets reveal")  # also when called from code, not only the CLI
     if len(reason.strip()) < MIN_REASON:
-        raise ScoutError("a reveal needs a reason (--reason), e.g. 'first contact, Danish'")
+        raise ReasonMissing("a reveal needs a reason (--reason), e.g. 'first contact, Danish'")
     find_cluster(session, cluster_id)
     used = reveals_today(session, settings)
     if used >= settings.reveal_daily_cap:
@@ -76,14 +88,14 @@ def reveal_target(
     for point, source in rows:
         if point.pseudonym in suppressed:
             # one opted-out contact point closes the whole target, as the list does
-            raise ScoutError(f"C{cluster_id} is on the opt-out list; nothing is revealed")
+            raise OptedOut(f"C{cluster_id} is on the opt-out list; nothing is revealed")
         if point.id in found:
             continue
         found[point.id] = RevealedContact(
             point.kind, point.value, source, point.country, point.number_type
         )
     if not found:
-        raise ScoutError(f"C{cluster_id} has no contact point to reveal")
+        raise NothingToReveal(f"C{cluster_id} has no contact point to reveal")
     audit.record(
         session,
         settings,

@@ -35,6 +35,7 @@ class TargetFilter:
     city: str | None = None
     language: str | None = None
     active_within: timedelta | None = None
+    live_now: bool = False
     not_contacted: bool = False
 
 
@@ -145,7 +146,8 @@ def _build(
     )
 
 
-def _keep(target: Target, wanted: TargetFilter, now: datetime) -> bool:
+def matches(target: Target, wanted: TargetFilter, now: datetime) -> bool:
+    """Whether a listed target passes the filter's narrowing (the score is checked in SQL)."""
     if wanted.region and wanted.region.casefold() not in {r.casefold() for r in target.regions}:
         return False
     if wanted.city and wanted.city.casefold() not in {c.casefold() for c in target.cities}:
@@ -153,6 +155,8 @@ def _keep(target: Target, wanted: TargetFilter, now: datetime) -> bool:
     if wanted.language and wanted.language not in {w.lang for w in target.languages}:
         return False
     if wanted.active_within and target.last_seen < now - wanted.active_within:
+        return False
+    if wanted.live_now and not target.live_now:
         return False
     return not (wanted.not_contacted and target.contacted)
 
@@ -195,5 +199,5 @@ def list_targets(
         entry = logged.get(target.target_id)
         if entry is not None:
             target.last_outcome, target.last_contact_at = entry.outcome, entry.at
-    kept = [t for t in targets if _keep(t, wanted, now)]
+    kept = [t for t in targets if matches(t, wanted, now)]
     return sorted(kept, key=lambda t: (-t.score, -t.last_seen.timestamp(), t.cluster_id))
