@@ -6,12 +6,13 @@ milliseconds), so no compiled .mo can go stale and a clean clone needs no build 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -58,7 +59,21 @@ def _environment(language: str, tz: ZoneInfo) -> Environment:
     def when(value: datetime | None, form: str = "medium") -> str:
         return "" if value is None else format_datetime(value, form, tzinfo=tz, locale=language)
 
+    def day(value: date | datetime | str | None, form: str = "medium") -> str:
+        if not value:
+            return ""
+        if isinstance(value, str):  # the evidence's ISO dates
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        if isinstance(value, datetime):
+            value = value.astimezone(tz).date()
+        return format_date(value, form, locale=language)
+
+    names = Locale.parse(language).languages
+
     env.filters["when"] = when
+    env.filters["day"] = day
+    # "ro" → "rumænsk" / "Romanian": the catalogue of language names is CLDR's
+    env.filters["language_name"] = lambda code: names.get(code, code) if code else ""
     env.filters["number"] = lambda value: format_decimal(value, locale=language)
     env.globals["language"] = language
     return env

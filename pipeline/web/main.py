@@ -12,7 +12,17 @@ from pipeline.core.settings import Settings, load_settings
 from pipeline.web import errors
 from pipeline.web.access import check_routes
 from pipeline.web.i18n import environments
-from pipeline.web.routes import account, auth, enrol, home, system, users
+from pipeline.web.routes import (
+    account,
+    auth,
+    contacts,
+    enrol,
+    home,
+    reveal,
+    system,
+    targets,
+    users,
+)
 from pipeline.web.security import SecurityHeaders, check_csrf
 
 STATIC_DIR = Path(__file__).parent / "static"
@@ -31,7 +41,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
-    for module in (auth, enrol, home, account, users, system):
+    for module in (auth, enrol, home, account, users, system, targets, reveal, contacts):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

@@ -17,6 +17,8 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("home", "/", N_("Home")),
+    Page("targets", "/targets", N_("Today")),
+    Page("follow-ups", "/follow-ups", N_("Follow-ups")),
     Page("users", "/users", N_("Accounts")),
     Page("account", "/account", N_("My account")),
     Page("sessions", "/account/sessions", N_("My sessions")),
