@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Cluster, User
 from pipeline.core import roles
+from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach.targets import parse_target_id
 from pipeline.web.i18n import N_
@@ -21,13 +22,15 @@ OUTCOME_NAMES = {
 }
 
 
-def cluster_id_of(session: Session, target: str) -> int:
+def cluster_id_of(request: Request, target: str) -> int:
     """The cluster id of "C12" in an address; 404 for a malformed, unknown or merged one."""
     try:
         cluster_id = parse_target_id(target)
     except ScoutError:
         raise HTTPException(404) from None
-    cluster = session.get(Cluster, cluster_id)
+    database: Database = request.app.state.database
+    with database.session() as session:
+        cluster = session.get(Cluster, cluster_id)
     if cluster is None or cluster.merged_into_id is not None:
         raise HTTPException(404)
     return cluster_id

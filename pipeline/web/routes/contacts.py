@@ -50,9 +50,7 @@ def _form(request: Request, cluster_id: int, values: dict[str, Any], status: int
 def contact_form(
     request: Request, target: str, viewer: Annotated[Viewer, needs("contact log")]
 ) -> Response:
-    database: Database = request.app.state.database
-    with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
+    cluster_id = cluster_id_of(request, target)
     return _form(request, cluster_id, {})
 
 
@@ -74,8 +72,8 @@ def contact_submit(
         error = N_("Choose what happened.")
     elif outcome == "opted-out" and day is not None:
         error = N_("An opted-out person is never contacted again: leave the follow-up date empty.")
+    cluster_id = cluster_id_of(request, target)
     with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
         if error is None:
             contact_log.log_contact(
                 session,

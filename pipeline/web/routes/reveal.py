@@ -53,9 +53,7 @@ def _form(
 def reveal_form(
     request: Request, target: str, viewer: Annotated[Viewer, needs("targets reveal")]
 ) -> Response:
-    database: Database = request.app.state.database
-    with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
+    cluster_id = cluster_id_of(request, target)
     return _form(request, viewer, cluster_id)
 
 
@@ -67,8 +65,7 @@ def reveal_submit(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     database: Database = request.app.state.database
-    with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
+    cluster_id = cluster_id_of(request, target)
     require_recent_second_factor(viewer, next_path=f"/targets/C{cluster_id}/reveal")
     try:
         with database.session() as session:

@@ -180,8 +180,8 @@ def target_page(
     request: Request, target: str, viewer: Annotated[Viewer, needs("targets show")]
 ) -> Response:
     database: Database = request.app.state.database
+    cluster_id = cluster_id_of(request, target)
     with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
         context = target_context(session, viewer, cluster_id)
         # who looked at which target, never what they saw
         audit.record(session, viewer.settings, "target-view", params={"target": f"C{cluster_id}"})
@@ -197,9 +197,9 @@ def claim(
     request: Request, target: str, viewer: Annotated[Viewer, needs("targets claim")]
 ) -> Response:
     database: Database = request.app.state.database
+    cluster_id = cluster_id_of(request, target)
     try:
         with database.session() as session:
-            cluster_id = cluster_id_of(session, target)
             claims.claim_target(session, viewer.settings, cluster_id)
     except claims.ClaimHeld:
         with database.session() as session:
@@ -214,8 +214,8 @@ def release(
     request: Request, target: str, viewer: Annotated[Viewer, needs("targets claim")]
 ) -> Response:
     database: Database = request.app.state.database
+    cluster_id = cluster_id_of(request, target)
     with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
         claims.release_claim(session, viewer.settings, cluster_id)
     return _back(cluster_id)
 
@@ -229,8 +229,8 @@ def reassign(
     reason: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
     database: Database = request.app.state.database
+    cluster_id = cluster_id_of(request, target)
     with database.session() as session:
-        cluster_id = cluster_id_of(session, target)
         workers = {user.name for user in outreach_workers(session)}
         error = None
         if to not in workers:
