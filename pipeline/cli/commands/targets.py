@@ -7,6 +7,7 @@ from rich.table import Table
 
 from pipeline.core.app import App
 from pipeline.core.console import console
+from pipeline.reports.outreach import claims
 from pipeline.reports.outreach.evidence import TargetEvidence, target_evidence
 from pipeline.reports.outreach.render import FORMATS, as_table, print_targets
 from pipeline.reports.outreach.reveal import reveal_target
@@ -115,6 +116,25 @@ def show(app: App, target: str, as_json: bool) -> None:
         click.echo(evidence.as_json())
     else:
         _print_evidence(evidence)
+
+
+@targets.command()
+@click.argument("target")
+@click.option("--release", is_flag=True, help="Give up your claim instead.")
+@click.pass_obj
+def claim(app: App, target: str, release: bool) -> None:
+    """Claim TARGET before contacting it (a lease of claim_hours), or --release your claim."""
+    cluster_id = parse_target_id(target)
+    with app.database().session() as session:
+        if release:
+            done = claims.release_claim(session, app.settings, cluster_id)
+            click.echo(
+                f"C{cluster_id} released." if done else f"You had no claim on C{cluster_id}."
+            )
+            return
+        held = claims.claim_target(session, app.settings, cluster_id)
+    until = held.expires_at.astimezone(app.settings.tz).isoformat(timespec="minutes")
+    click.echo(f"C{cluster_id} is yours until {until} (or until you log a contact).")
 
 
 @targets.command()

@@ -178,3 +178,25 @@ def test_outreach_cli_suppress_shorthand(
     assert f'"{target}"' not in out
     code, out, _ = _run(capsys, "suppress", "list")
     assert code == 0 and "asked by phone" in out and "+45" not in out
+
+
+def test_outreach_cli_claim_and_release(
+    world_db: Database,
+    outreach: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    target = _top(capsys)
+    code, out, err = _run(capsys, "targets", "claim", target)
+    assert code == 0 and f"{target} is yours until" in out, err
+    monkeypatch.setenv("SCOUT_ACTOR", "worker2")
+    code, _, err = _run(capsys, "targets", "claim", target)
+    assert code == 1 and f"{target} is claimed by worker1" in err
+    assert "You had no claim" in _run(capsys, "targets", "claim", target, "--release")[1]
+    monkeypatch.setenv("SCOUT_ACTOR", "worker1")
+    assert f"{target} released." in _run(capsys, "targets", "claim", target, "--release")[1]
+    with world_db.session() as session:
+        actions = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.action.startswith("claim"))
+        ).all()
+    assert actions == ["claim", "claim-release"]
