@@ -25,7 +25,8 @@ def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
-def _audit_refusal(request: Request, why: dict[str, str]) -> None:
+def audit_refusal(request: Request, why: dict[str, str]) -> None:
+    """A `refused` audit entry for this request (also for a page's own refusals)."""
     database: Database = request.app.state.database
     settings: Settings = request.app.state.settings
     visit = current_visit(request)
@@ -41,7 +42,7 @@ def _audit_refusal(request: Request, why: dict[str, str]) -> None:
 
 async def _refused(request: Request, exc: Exception) -> Response:
     why = {"key": exc.key} if isinstance(exc, Refused) else {"csrf": getattr(exc, "reason", "")}
-    await run_in_threadpool(_audit_refusal, request, why)
+    await run_in_threadpool(audit_refusal, request, why)
     message = (
         N_("Your role does not include this page or action.")
         if isinstance(exc, Refused)

@@ -16,6 +16,7 @@ from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import claims, reveal
 from pipeline.web.access import Viewer, needs, require_recent_second_factor
+from pipeline.web.errors import audit_refusal
 from pipeline.web.i18n import N_
 from pipeline.web.outreach import cluster_id_of
 from pipeline.web.render import render
@@ -71,6 +72,7 @@ def reveal_submit(
         with database.session() as session:
             found = claims.reveal_claimed(session, viewer.settings, cluster_id, reason)
     except tuple(REFUSALS) as refused:
+        audit_refusal(request, {"why": type(refused).__name__})
         return _form(request, viewer, cluster_id, REFUSALS[type(refused)], 409)
     context = {"cluster_id": cluster_id, "contacts": found, "at": clock.now()}
     return render(request, "revealed.html", context)

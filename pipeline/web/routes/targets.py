@@ -19,7 +19,7 @@ from pipeline.reports.outreach.sanitize import mask_contacts
 from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, matches
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.access import Viewer, needs
-from pipeline.web.errors import redirect
+from pipeline.web.errors import audit_refusal, redirect
 from pipeline.web.i18n import N_
 from pipeline.web.outreach import (
     OUTCOME_NAMES,
@@ -202,6 +202,7 @@ def claim(
         with database.session() as session:
             claims.claim_target(session, viewer.settings, cluster_id)
     except claims.ClaimHeld:
+        audit_refusal(request, {"why": "ClaimHeld"})
         with database.session() as session:
             context = target_context(session, viewer, cluster_id)
         context["error"] = N_("Someone else claimed this target first.")

@@ -151,6 +151,8 @@ def test_outreach_claim_second_worker_sees_it_and_is_refused(
         assert _claim(lee, web, target).status_code == 303
     with world_db.session() as session:
         assert session.scalars(select(TargetClaim.actor)).all() == ["lee"]
+        refused = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).one()
+    assert refused.actor == "lee" and refused.params["why"] == "ClaimHeld"
 
 
 def test_outreach_claim_without_csrf_token_refused(kim: TestClient, world_db: Database) -> None:
@@ -172,6 +174,13 @@ def test_outreach_reveal_only_for_the_claimant_once_and_audited(
     unclaimed = _reveal(kim, web, target, "first contact")
     assert unclaimed.status_code == 409 and "Tag dette mål, før du viser" in unclaimed.text
     _no_contact_value(unclaimed.text, contact_values)
+    with world_db.session() as session:
+        refusal = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).one()
+    assert refusal.params == {
+        "method": "POST",
+        "path": f"/targets/{target}/reveal",
+        "why": "NotClaimant",
+    }
     _claim(kim, web, target)
     short = _reveal(kim, web, target, "x")
     assert short.status_code == 409 and "Skriv en begrundelse" in short.text

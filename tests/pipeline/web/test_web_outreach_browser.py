@@ -124,7 +124,7 @@ def test_browser_outreach_day(
         for name, role in (("lee", "outreach"), ("rae", "researcher"), ("ana", "analyst"))
     }
     seen, problems, revealed_bodies = Seen(), {}, []
-    with base._page(browser) as page:
+    with base._page(browser, locale="da-DK") as page:  # a Danish date field in the pictures
         page.on("response", seen.record)
         _enrol(page, link, url)
         page.click("nav >> text=I dag")
@@ -173,7 +173,7 @@ def test_browser_outreach_day(
         problems["axe reveal"] = base._axe(browser, url, cookies, f"/targets/{target}/reveal")
         problems["axe contact"] = base._axe(browser, url, cookies, f"/targets/{target}/contact")
         for size in ("phone",):
-            with base._page(browser, size) as phone:
+            with base._page(browser, size, locale="da-DK") as phone:
                 phone.context.add_cookies(cookies)
                 for path, name in (("/targets", "today"), (f"/targets/{target}", "target")):
                     phone.goto(url + path)
