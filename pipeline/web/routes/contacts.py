@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from nlp.write_in import load_table
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.reports.outreach import contact_log
 from pipeline.reports.outreach.contact_log import OUTCOMES
-from pipeline.reports.outreach.languages import COUNTRY_LANGUAGE
 from pipeline.reports.outreach.targets import TargetFilter, list_targets
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect
@@ -22,7 +22,8 @@ from pipeline.web.render import render
 
 router = APIRouter()
 
-LANGUAGES = sorted({"en", *COUNTRY_LANGUAGE.values()})
+# the languages the write-in table knows (nlp/lang/write_in.yaml), as the target list uses
+LANGUAGES = sorted(load_table().language_names)
 
 
 def _parse_day(text: str) -> date | str | None:
