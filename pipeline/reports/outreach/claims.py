@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Result, delete, or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import TargetClaim
 from pipeline.core import audit, clock, roles
+from pipeline.core.db import changed_rows
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.reports.outreach.evidence import find_cluster
@@ -75,7 +76,7 @@ def _take(session: Session, cluster_id: int, actor: str, now: datetime, until: d
         .values(actor=actor, claimed_at=now, expires_at=until)
         .execution_options(synchronize_session=False)
     )
-    if _rows(taken):
+    if changed_rows(taken):
         return True
     find_cluster(session, cluster_id)  # a clear error for a wrong id, not a foreign-key one
     try:
@@ -118,7 +119,7 @@ def end_claim(session: Session, cluster_id: int, actor: str) -> bool:
         .where(TargetClaim.cluster_id == cluster_id, TargetClaim.actor == actor)
         .execution_options(synchronize_session=False)
     )
-    return bool(_rows(gone))
+    return bool(changed_rows(gone))
 
 
 def release_claim(session: Session, settings: Settings, cluster_id: int) -> bool:
@@ -182,9 +183,3 @@ def reveal_claimed(
     roles.require(settings, "targets reveal")
     require_claimant(session, settings, cluster_id)
     return reveal_target(session, settings, cluster_id, reason)
-
-
-def _rows(result: Result) -> int:
-    """Rows an UPDATE or DELETE matched (a DML statement's result is a CursorResult)."""
-    assert isinstance(result, CursorResult)
-    return result.rowcount
