@@ -13,6 +13,7 @@ from models.analysis import (
 from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
+from models.labels import LABEL_VALUES, ClusterLabel
 from models.linking import LinkSignature, LinkState
 from models.outreach import ContactLogEntry, ExportRecord, TargetClaim
 from models.sites import CrawlRun, Site
@@ -20,6 +21,7 @@ from models.sites import CrawlRun, Site
 metadata = Base.metadata
 
 __all__ = [
+    "LABEL_VALUES",
     "Advert",
     "AdvertContact",
     "AdvertLink",
@@ -29,6 +31,7 @@ __all__ = [
     "Base",
     "Cluster",
     "ClusterEvent",
+    "ClusterLabel",
     "ClusterMember",
     "ContactLogEntry",
     "ContactPoint",

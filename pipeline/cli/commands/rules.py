@@ -13,11 +13,7 @@ from pipeline.core.console import console
 from pipeline.core.errors import ScoutError
 from pipeline.reports.rules_eval.check import check_rules
 from pipeline.reports.rules_eval.evaluate import RuleDiff, diff_rules, evaluate
-from pipeline.reports.rules_eval.labels import (
-    labels_from_contact_log,
-    labels_from_demo,
-    labels_from_jsonl,
-)
+from pipeline.reports.rules_eval.labels import choose_labels
 
 _FOLDER = click.Path(file_okay=False, exists=True, path_type=Path)
 
@@ -61,6 +57,13 @@ def check(rules_dir: Path | None) -> None:
     is_flag=True,
     help="Label by contact-log outcomes (referred positive; declined, opted-out not).",
 )
+@click.option(
+    "--stored-labels",
+    "stored",
+    is_flag=True,
+    help="Label by the newest label analysts gave each cluster on the web's Label page "
+    "(concern positive; independent, spam not; unsure left out).",
+)
 @click.option("--rules", "rules_dir", type=_FOLDER, help="Rule folder (default: nlp/rules/).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_obj
@@ -69,21 +72,19 @@ def eval_command(
     labels_path: Path | None,
     demo_seed: int | None,
     from_log: bool,
+    stored: bool,
     rules_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Precision, recall and F1 per indicator and for the target list (scores in memory)."""
-    if sum((labels_path is not None, demo_seed is not None, from_log)) != 1:
-        raise click.UsageError("give exactly one of --labels, --demo-seed, --contact-log")
+    if sum((labels_path is not None, demo_seed is not None, from_log, stored)) != 1:
+        raise click.UsageError(
+            "give exactly one of --labels, --demo-seed, --contact-log, --stored-labels"
+        )
     with app.database().session() as session:
-        if labels_path is not None:
-            labels = labels_from_jsonl(session, labels_path)
-        elif demo_seed is not None:
-            labels = labels_from_demo(session, demo_seed)
-        else:
-            labels = labels_from_contact_log(session)
-        if not labels:
-            raise ScoutError("no labelled advert found in the database")
+        labels = choose_labels(
+            session, path=labels_path, demo_seed=demo_seed, contact_log=from_log, stored=stored
+        )
         result = evaluate(session, labels, rules_dir)
         session.rollback()  # evaluation reads only; nothing it touched is kept
     if as_json:

@@ -1,4 +1,5 @@
-"""Labels for rule evaluation, per advert: a JSONL file, the demo world, or the contact log.
+"""Labels for rule evaluation, per advert: a JSONL file, the demo world, the contact log, or
+the labels analysts stored on the Label page.
 
 JSONL format (one object a line; `#` lines and blank lines skipped), each naming adverts by
 one of: {"target": "C12"} (every advert of the cluster), {"advert": "A34"} (Scout's id) or
@@ -93,4 +94,30 @@ def labels_from_contact_log(session: Session) -> Labels:
         if row.outcome in OUTCOME_LABEL and row.target.startswith("C"):
             for advert_id in _cluster_adverts(session, int(row.target[1:])):
                 labels[advert_id] = OUTCOME_LABEL[row.outcome]
+    return labels
+
+
+def choose_labels(
+    session: Session,
+    *,
+    path: Path | None = None,
+    demo_seed: int | None = None,
+    contact_log: bool = False,
+    stored: bool = False,
+) -> Labels:
+    """Labels from exactly one source, as `scout rules eval` and the Rules page pick them."""
+    from pipeline.reports.rules_eval.labelling import labels_from_stored
+
+    if sum((path is not None, demo_seed is not None, contact_log, stored)) != 1:
+        raise ScoutError("give exactly one label source")
+    if path is not None:
+        labels = labels_from_jsonl(session, path)
+    elif demo_seed is not None:
+        labels = labels_from_demo(session, demo_seed)
+    elif contact_log:
+        labels = labels_from_contact_log(session)
+    else:
+        labels = labels_from_stored(session)
+    if not labels:
+        raise ScoutError("no labelled advert found in the database")
     return labels
