@@ -1,9 +1,12 @@
-"""Writing the audit log: every reveal, export, purge and admin action leaves an entry."""
+"""The audit log: every reveal, export, purge and admin action leaves an entry; admins search it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import AuditEntry
@@ -30,3 +33,49 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """What the admins' audit page narrows by; None means no narrowing on that field."""
+
+    actor: str | None = None
+    action: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+
+
+def _where(query: AuditQuery) -> list[Any]:
+    conditions: list[Any] = []
+    if query.actor:
+        conditions.append(AuditEntry.actor == query.actor)
+    if query.action:
+        conditions.append(AuditEntry.action == query.action)
+    if query.since is not None:
+        conditions.append(AuditEntry.at >= query.since)
+    if query.until is not None:
+        conditions.append(AuditEntry.at < query.until)
+    return conditions
+
+
+def search(
+    session: Session, query: AuditQuery, page: int = 1, per_page: int = 50
+) -> tuple[list[AuditEntry], int]:
+    """One page of matching entries, newest first, and how many match in all."""
+    conditions = _where(query)
+    total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
+    rows = session.scalars(
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(rows), total
+
+
+def known_values(session: Session) -> tuple[list[str], list[str]]:
+    """Every actor and every action in the log, for the filter's choices."""
+    actors = session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor))
+    actions = session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    return list(actors), list(actions)

@@ -68,6 +68,14 @@ MATRIX: dict[str, frozenset[str]] = {
     "sessions": ANY,
     # A worker's own follow-ups due (web only): the people who contact.
     "follow-ups": frozenset({"outreach"}),
+    # Digests are aggregates only: everyone who studies the data reads them (writing one is
+    # "digest", as on the command line).
+    "digests": frozenset({"researcher", "analyst", "admin"}),
+    # Labelling shows one cluster's contact-masked text: the analysts who tune the rules.
+    "label": frozenset({"analyst"}),
+    "audit": frozenset({"admin"}),
+    # Making an export (same checks as `scout export`) and the list of past ones: admins.
+    "exports": frozenset({"admin"}),
 }
 
 

@@ -14,11 +14,17 @@ from pipeline.web.access import check_routes
 from pipeline.web.i18n import environments
 from pipeline.web.routes import (
     account,
+    auditlog,
     auth,
     contacts,
+    digests,
     enrol,
+    exports,
     home,
+    label,
     reveal,
+    rules,
+    sites,
     system,
     targets,
     users,
@@ -41,7 +47,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
-    for module in (auth, enrol, home, account, users, system, targets, reveal, contacts):
+    pages = (targets, reveal, contacts, digests, rules, label, sites, auditlog, exports)
+    for module in (auth, enrol, home, account, users, system, *pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

@@ -14,7 +14,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, CrawlRun, Sighting, Site
@@ -169,3 +169,30 @@ def known_live(session: Session, site_id: int) -> list[tuple[str, str]]:
         )
     )
     return [(external_id, url) for external_id, url in rows]
+
+
+def recent_runs(session: Session, per_site: int = 5) -> dict[str, list[CrawlRun]]:
+    """Every site's last `per_site` crawl runs, newest first, by site name (sites without a
+    run too: a site never crawled is something to see)."""
+    ranked = (
+        select(
+            CrawlRun.id,
+            func.row_number()
+            .over(
+                partition_by=CrawlRun.site_id,
+                order_by=(CrawlRun.started_at.desc(), CrawlRun.id.desc()),
+            )
+            .label("rank"),
+        )
+    ).subquery()
+    runs = session.scalars(
+        select(CrawlRun)
+        .join(ranked, ranked.c.id == CrawlRun.id)
+        .where(ranked.c.rank <= per_site)
+        .order_by(CrawlRun.started_at.desc(), CrawlRun.id.desc())
+    )
+    names = {site_id: name for site_id, name in session.execute(select(Site.id, Site.name))}
+    found: dict[str, list[CrawlRun]] = {name: [] for name in names.values()}
+    for run in runs:
+        found[names[run.site_id]].append(run)
+    return dict(sorted(found.items()))

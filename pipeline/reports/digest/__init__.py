@@ -9,6 +9,8 @@ from sqlalchemy.orm import Session
 
 from pipeline.core import clock
 from pipeline.core.app import Context
+from pipeline.core.errors import ScoutError
+from pipeline.core.settings import Settings
 from pipeline.reports.digest.data import gather, latest_activity
 from pipeline.reports.digest.render import render_digest
 from pipeline.reports.digest.weeks import Week, parse_week, week_of
@@ -19,9 +21,12 @@ __all__ = [
     "Week",
     "build_digest",
     "default_week",
+    "digest_folder",
     "make_digest",
     "parse_week",
     "write_digest",
+    "written_digest",
+    "written_digests",
 ]
 
 
@@ -31,6 +36,33 @@ class DigestResult:
 
     week: Week
     path: Path
+
+
+def digest_folder(settings: Settings) -> Path:
+    """Where `scout digest` writes by default and where the web app lists digests from."""
+    return settings.data_dir / "digests"
+
+
+def written_digests(settings: Settings) -> list[Week]:
+    """The weeks with a digest in the default folder, newest first."""
+    weeks = []
+    for path in digest_folder(settings).glob("digest-*.html"):
+        try:
+            weeks.append(parse_week(path.stem.removeprefix("digest-"), settings.tz))
+        except ScoutError:
+            continue  # a file someone named by hand: not one of Scout's digests
+    return sorted(weeks, key=lambda week: (week.year, week.number), reverse=True)
+
+
+def written_digest(settings: Settings, label: str) -> Path | None:
+    """The file of one week's digest; None unless `label` is a week with a written digest
+    (the label is parsed, never joined to the folder as it came)."""
+    try:
+        week = parse_week(label, settings.tz)
+    except ScoutError:
+        return None
+    path = digest_folder(settings) / f"digest-{week.label}.html"
+    return path if path.is_file() else None
 
 
 def build_digest(session: Session, week: Week, threshold: float | None = None) -> str:
@@ -55,7 +87,7 @@ def make_digest(
             week = parse_week(week, context.settings.tz)
         chosen = week or default_week(session, context)
         page = build_digest(session, chosen)
-    folder = out or context.settings.data_dir / "digests"
+    folder = out or digest_folder(context.settings)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"digest-{chosen.label}.html"
     path.write_text(page, encoding="utf-8")
