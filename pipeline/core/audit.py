@@ -58,20 +58,28 @@ def _where(query: AuditQuery) -> list[Any]:
     return conditions
 
 
-def search(
-    session: Session, query: AuditQuery, page: int = 1, per_page: int = 50
-) -> tuple[list[AuditEntry], int]:
-    """One page of matching entries, newest first, and how many match in all."""
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditEntry]
+    total: int  # entries matching in all
+    page: int  # this page's number (a page past the end is the last page)
+    pages: int
+
+
+def search(session: Session, query: AuditQuery, page: int = 1, per_page: int = 50) -> AuditPage:
+    """One page of matching entries, newest first."""
     conditions = _where(query)
     total = session.scalar(select(func.count()).select_from(AuditEntry).where(*conditions)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
     rows = session.scalars(
         select(AuditEntry)
         .where(*conditions)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .offset((max(page, 1) - 1) * per_page)
+        .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    return list(rows), total
+    return AuditPage(list(rows), total, page, pages)
 
 
 def known_values(session: Session) -> tuple[list[str], list[str]]:

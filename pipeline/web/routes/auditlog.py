@@ -55,15 +55,11 @@ def audit_page(
         until=_local_midnight(last + timedelta(days=1), viewer) if last else None,
     )
     with request.app.state.database.session() as session:
-        entries, total = audit.search(session, query, page, PER_PAGE)
+        found = audit.search(session, query, page, PER_PAGE)
         actors, actions = audit.known_values(session)
-    pages = max(1, -(-total // PER_PAGE))
     filters = {"actor": actor, "action": action, "from": since, "to": until}
     context = {
-        "entries": entries,
-        "total": total,
-        "page": page,
-        "pages": pages,
+        "found": found,
         "actors": actors,
         "actions": actions,
         "filters": filters,

@@ -77,3 +77,10 @@ def sign_in(client: TestClient, database: Database, account: Account) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/login/code"
     response = post_form(client, "/login/code", {"code": fresh_code(database, account)})
     assert response.status_code == 303 and response.headers["location"] == "/", response.text
+
+
+def signed_in(client: TestClient, database: Database, settings: Settings, role: str) -> Account:
+    """A new account of `role` (named after it), signed in on `client`."""
+    account = enrolled(database, settings, f"u-{role}", role)
+    sign_in(client, database, account)
+    return account
