@@ -1,0 +1,232 @@
+"""Web: p50/p95 latency of the outreach pages for 20 concurrent signed-in clients.
+
+A database is filled with demo adverts (stored, analysed and linked as `scout` does), then
+`scout web serve` runs on a free loopback port and 20 outreach workers, each with its own
+account and session, request the pages at once. The in-run reference is the bare
+`list_targets` call (what the target list page renders) without HTTP. Pages this branch does
+not serve yet are reported as such; the start page is the floor of a signed-in request.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pyotp
+from sqlalchemy.engine import make_url
+
+from pipeline.core import clock
+from pipeline.core.db import Database, open_database
+from pipeline.core.migrations import upgrade
+from pipeline.core.settings import Settings, load_settings
+from pipeline.operations.accounts import totp
+from pipeline.operations.accounts.users import add_user, complete_enrolment
+from pipeline.reports.outreach.targets import list_targets
+from pipeline.stages.analysis import analyse
+from pipeline.stages.linking.run import link_database
+from pipeline.web.main import create_app
+
+TITLE = "Web: p50/p95 of the outreach pages, 20 concurrent signed-in clients on loopback"
+# 10⁴ or 10⁵ adverts take this machine 4–40 minutes to store, analyse and link per engine
+ADVERTS = int(os.environ.get("BENCH_WEB_ADVERTS", "5000"))
+CLIENTS = 20
+REQUESTS = int(os.environ.get("BENCH_WEB_REQUESTS", "15"))  # per client and page
+PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
+PASSWORD = "plum harbour violet seventy"  # synthetic accounts of a throwaway database
+HERE = Path(__file__).resolve().parent
+DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)  # the linking benchmark's first crawl day
+_TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def _linking_bench() -> Any:
+    spec = importlib.util.spec_from_file_location("bench_linking", HERE / "bench_linking.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fill(database: Database, settings: Settings) -> None:
+    """The linking benchmark's adverts, stored, analysed and linked."""
+    from demo import iter_adverts
+
+    adverts = list(iter_adverts(ADVERTS, seed=11))
+    # "now" just after the last advert's day, so that clusters are active (on the list)
+    last_day = max(advert["first_day"] for advert in adverts)
+    clock.set_now(DAY0 + timedelta(days=last_day, hours=1))
+    _linking_bench()._store(database, adverts, 0)
+    analyse(database)
+    link_database(database, settings, full=True)
+    clock.set_now(None)
+
+
+def _accounts(database: Database, settings: Settings) -> list[tuple[str, str]]:
+    people = []
+    now = clock.now()
+    with database.session() as session:
+        for number in range(CLIENTS):
+            name = f"bench{number}"
+            user, _ = add_user(session, settings, name, "outreach", now, display_name=name)
+            user.totp_secret = secret = totp.new_secret()
+            step = pyotp.TOTP(secret).timecode(now) - 1  # the current step is still unused
+            complete_enrolment(session, settings, user, PASSWORD, step, now)
+            people.append((name, secret))
+    return people
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _serve(url: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    port = url.rsplit(":", 1)[1]
+    process = subprocess.Popen(
+        [sys.executable, "-P", "-m", "pipeline.cli.main", "web", "serve", "--port", port],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
+                if response.read() == b"ok":
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("scout web serve did not start")
+
+
+def _sign_in(url: str, name: str, secret: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, headers={"Sec-Fetch-Site": "same-origin"}, timeout=60)
+    for path, data in (
+        ("/login", {"user_name": name, "password": PASSWORD}),
+        ("/login/code", {"code": pyotp.TOTP(secret).now()}),
+    ):
+        found = _TOKEN.search(client.get(path, follow_redirects=True).text)
+        assert found, path
+        response = client.post(path, data={"csrf_token": found.group(1), **data})
+        assert response.status_code == 303, (path, response.status_code)
+    return client
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(samples, n=20, method="inclusive")
+    return {"p50 ms": round(cuts[9] * 1000, 1), "p95 ms": round(cuts[18] * 1000, 1)}
+
+
+def _hammer(clients: list[httpx.Client], paths: Callable[[int], str]) -> list[float]:
+    """Every client requests its pages one after another; all clients at the same time."""
+
+    def one(index: int) -> list[float]:
+        taken = []
+        for number in range(REQUESTS):
+            started = time.perf_counter()
+            response = clients[index].get(paths(index * REQUESTS + number))
+            taken.append(time.perf_counter() - started)
+            assert response.status_code == 200, (response.status_code, response.url)
+        return taken
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        return [t for batch in pool.map(one, range(len(clients))) for t in batch]
+
+
+def _reference(database: Database) -> tuple[list[float], list[str]]:
+    samples, targets = [], []
+    for _ in range(REQUESTS):
+        with database.session() as session:
+            started = time.perf_counter()
+            found = list_targets(session)
+            samples.append(time.perf_counter() - started)
+        targets = [t.target_id for t in found]
+    return samples, targets
+
+
+def _measure(engine: str, url: str) -> list[dict]:
+    os.environ["SCOUT_DATABASE_URL"] = url
+    settings = load_settings()
+    database = open_database(settings, require_schema=False)
+    upgrade(database.engine, settings)
+    started = time.perf_counter()
+    _fill(database, settings)
+    filled = time.perf_counter() - started
+    people = _accounts(database, settings)
+    reference, targets = _reference(database)
+    routes = {getattr(r, "name", "") for r in create_app(settings, database).router.routes}
+    base = f"http://127.0.0.1:{_free_port()}"
+    env = {**os.environ, "SCOUT_WEB_SECURE_COOKIE": "false", "SCOUT_WEB_BASE_URL": base}
+    server = _serve(base, env)
+    common = {"case": engine, "adverts": ADVERTS, "targets": len(targets)}
+    rows = [{**common, "page": "list_targets (no HTTP)", **_percentiles(reference), "vs ref": 1.0}]
+    try:
+        clients = [_sign_in(base, name, secret) for name, secret in people]
+        pages: dict[str, Callable[[int], str] | None] = {
+            "start page (/)": lambda _: "/",
+            "target list": (lambda _: "/targets") if "targets" in routes else None,
+            "target page": (
+                (lambda n: f"/targets/{targets[n % len(targets)]}")
+                if "target" in routes and targets
+                else None
+            ),
+        }
+        ref_p50 = statistics.median(reference)
+        for page, paths in pages.items():
+            if paths is None:
+                rows.append({**common, "page": page, "note": "not served on this branch"})
+                continue
+            found = _percentiles(_hammer(clients, paths))
+            ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
+            rows.append({**common, "page": page, **found, "vs ref": ratio})
+        rows.append({**common, "page": "reveal", "note": "needs the outreach slice's claims"})
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        database.dispose()
+    rows[0]["fill s"] = round(filled, 1)
+    return rows
+
+
+def _pg_schema() -> str | None:
+    try:
+        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
+            name = f"scout_bench_{secrets.token_hex(3)}"
+            conn.execute(f'CREATE SCHEMA "{name}"')
+            return name
+    except psycopg.OperationalError:
+        return None
+
+
+def run() -> list[dict]:
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:
+        os.environ["SCOUT_DATA_DIR"] = tmp
+        rows += _measure("sqlite", f"sqlite:///{Path(tmp) / 'web.db'}")
+        schema = _pg_schema()
+        if schema is None:
+            rows.append({"case": "postgresql", "note": f"unreachable at {PG_URL}"})
+            return rows
+        try:
+            url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+            rows += _measure("postgresql", url.render_as_string(hide_password=False))
+        finally:
+            with psycopg.connect(PG_URL, autocommit=True) as conn:
+                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    return rows
