@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import secrets
 import socket
 import statistics
 import subprocess
@@ -27,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pyotp
 from sqlalchemy.engine import make_url
 
@@ -54,8 +52,9 @@ DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)  # the linking benchmark's first cr
 _TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
-def _linking_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_linking", HERE / "bench_linking.py")
+def _sibling(name: str) -> Any:
+    """Another benchmark module (benchmarks/ is not a package), for its helpers."""
+    spec = importlib.util.spec_from_file_location(name, HERE / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -70,7 +69,7 @@ def _fill(database: Database, settings: Settings) -> None:
     # "now" just after the last advert's day, so that clusters are active (on the list)
     last_day = max(advert["first_day"] for advert in adverts)
     clock.set_now(DAY0 + timedelta(days=last_day, hours=1))
-    _linking_bench()._store(database, adverts, 0)
+    _sibling("bench_linking")._store(database, adverts, 0)
     analyse(database)
     link_database(database, settings, full=True)
     clock.set_now(None)
@@ -204,22 +203,13 @@ def _measure(engine: str, url: str) -> list[dict]:
     return rows
 
 
-def _pg_schema() -> str | None:
-    try:
-        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
-            name = f"scout_bench_{secrets.token_hex(3)}"
-            conn.execute(f'CREATE SCHEMA "{name}"')
-            return name
-    except psycopg.OperationalError:
-        return None
-
-
 def run() -> list[dict]:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="bench_web_") as tmp:
         os.environ["SCOUT_DATA_DIR"] = tmp
         rows += _measure("sqlite", f"sqlite:///{Path(tmp) / 'web.db'}")
-        schema = _pg_schema()
+        storage = _sibling("bench_storage")  # its PostgreSQL schema helpers
+        schema = storage._pg_schema()
         if schema is None:
             rows.append({"case": "postgresql", "note": f"unreachable at {PG_URL}"})
             return rows
@@ -227,6 +217,5 @@ def run() -> list[dict]:
             url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
             rows += _measure("postgresql", url.render_as_string(hide_password=False))
         finally:
-            with psycopg.connect(PG_URL, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            storage._drop(schema)
     return rows
