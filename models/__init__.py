@@ -13,6 +13,7 @@ from models.analysis import (
 from models.audit import AuditEntry, AuditLogIsAppendOnly
 from models.base import Base
 from models.contacts import AdvertContact, ContactPoint, Suppression
+from models.keys import KeyRotation, SecretKeyRecord
 from models.labels import LABEL_VALUES, ClusterLabel
 from models.linking import LinkSignature, LinkState
 from models.outreach import ContactLogEntry, ExportRecord, TargetClaim
@@ -39,11 +40,13 @@ __all__ = [
     "ExportRecord",
     "ImageHash",
     "IndicatorHit",
+    "KeyRotation",
     "LinkSignature",
     "LinkState",
     "LoginThrottle",
     "RecoveryCode",
     "Score",
+    "SecretKeyRecord",
     "Sighting",
     "Site",
     "Suppression",

@@ -52,6 +52,9 @@ class Suppression(Base):
     id: Mapped[int_pk]
     pseudonym: Mapped[hmac_hex] = mapped_column(unique=True)
     kind: Mapped[str] = mapped_column(String(16))
+    # The normalised value, sealed: lets `scout keys rotate` re-pseudonymise an opt-out whose
+    # contact point retention has purged, so no opt-out is lost to a key change.
+    value: Mapped[sealed_text | None] = mapped_column(default=None)
     created_at: Mapped[created_at]
     actor: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(Text, default=None)

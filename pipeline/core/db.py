@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.types import use_sealer
 from pipeline.core.errors import DatabaseError
-from pipeline.core.keys import Keyring, load_keyring
+from pipeline.core.keybinding import open_keyring
+from pipeline.core.keys import Keyring, RotatingKeyring
 from pipeline.core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -74,7 +75,7 @@ class Database:
 
     settings: Settings
     engine: Engine
-    keyring: Keyring
+    keyring: Keyring | RotatingKeyring
     sessions: sessionmaker[Session]
 
     @contextmanager
@@ -88,15 +89,23 @@ class Database:
 
 
 def open_database(settings: Settings, require_schema: bool = True) -> Database:
-    """Connect, install the sealing key, and (by default) insist the schema is current."""
-    keyring = load_keyring(settings)
-    use_sealer(keyring)
-    engine = make_engine(settings)
-    check_reachable(engine, settings)
-    if require_schema:
-        from pipeline.core.migrations import require_current_schema
+    """Connect, (by default) insist the schema is current, and install the database's key.
 
-        require_current_schema(engine, settings)
+    The key is checked against the database before anything runs (see keybinding): a lost
+    or different key is refused, never replaced by a new one.
+    """
+    engine = make_engine(settings)
+    try:
+        check_reachable(engine, settings)
+        if require_schema:
+            from pipeline.core.migrations import require_current_schema
+
+            require_current_schema(engine, settings)
+        keyring = open_keyring(settings, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    use_sealer(keyring)
     return Database(settings, engine, keyring, sessionmaker(engine, expire_on_commit=False))
 
 

@@ -72,9 +72,7 @@ class Keyring:
 
     def unseal(self, blob: bytes) -> bytes:
         header, nonce, body = blob[:5], blob[5 : 5 + _NONCE_BYTES], blob[5 + _NONCE_BYTES :]
-        if not header or header[0] != _SEAL_FORMAT:
-            raise SecretKeyError("sealed value has an unknown format")
-        if header[1:].hex() != self.key_id:
+        if sealed_key_id(blob) != self.key_id:
             raise SecretKeyError(
                 f"value was sealed under key {header[1:].hex()}, current key is {self.key_id}"
             )
@@ -95,6 +93,52 @@ class Keyring:
         return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:20]
 
 
+def sealed_key_id(blob: bytes) -> str:
+    """The key id in a sealed value's header (authenticated when the value is unsealed)."""
+    if len(blob) < 5 or blob[0] != _SEAL_FORMAT:
+        raise SecretKeyError("sealed value has an unknown format")
+    return blob[1:5].hex()
+
+
+class RotatingKeyring:
+    """The keyring while `scout keys rotate` runs: seals with the new key, opens either.
+
+    Keyed hashes cannot be computed mid-rotation (half the rows are under each key, so a
+    lookup would miss, e.g. on the opt-out list): crawling and analysing wait for the end.
+    """
+
+    def __init__(self, new: Keyring, old: Keyring) -> None:
+        self.new, self.old = new, old
+        self.key_id = new.key_id
+
+    def __repr__(self) -> str:
+        return f"RotatingKeyring(new={self.new.key_id!r}, old={self.old.key_id!r})"
+
+    def seal(self, plaintext: bytes) -> bytes:
+        return self.new.seal(plaintext)
+
+    def unseal(self, blob: bytes) -> bytes:
+        return (self.old if sealed_key_id(blob) == self.old.key_id else self.new).unseal(blob)
+
+    def derive(self, purpose: str) -> bytes:
+        return self.new.derive(purpose)
+
+    def recipient_pseudonym(self, recipient: str, value: str) -> str:
+        return self.new.recipient_pseudonym(recipient, value)
+
+    def _refuse(self) -> str:
+        raise SecretKeyError(
+            f"a key rotation from {self.old.key_id} to {self.new.key_id} has not finished; "
+            "run: scout keys rotate (it resumes where it stopped)"
+        )
+
+    def pseudonym(self, kind: str, value: str) -> str:
+        return self._refuse()
+
+    def content_hash(self, text: str) -> str:
+        return self._refuse()
+
+
 def _parse_secret(text: str, where: str) -> bytes:
     text = text.strip()
     try:
@@ -109,25 +153,44 @@ def _parse_secret(text: str, where: str) -> bytes:
     return raw
 
 
-def _create_key_file(path: Path) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+def write_key_file(path: Path) -> None:
+    """A new 256-bit key (`secrets.token_bytes`) in a new 0600 file; an existing file is kept."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return  # another process created it first; read theirs
     with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(KEY_BYTES) + "\n")
+        handle.write(secrets.token_bytes(KEY_BYTES).hex() + "\n")
+
+
+def _create_key_file(settings: Settings, path: Path) -> None:
+    if settings.secret_key_file is None:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data folder
+    elif not path.parent.is_dir():
+        # K9: a mistyped SCOUT_SECRET_KEY_FILE must not quietly become a new key elsewhere
+        raise SecretKeyError(
+            f"no secret key at {path}, and its folder {path.parent} does not exist; "
+            "fix SCOUT_SECRET_KEY_FILE or create the folder (mode 700)"
+        )
+    write_key_file(path)
 
 
 def load_keyring(settings: Settings, create: bool = True) -> Keyring:
-    """The keyring from SCOUT_SECRET_KEY or the key file (created 0600 on first use)."""
+    """The keyring from SCOUT_SECRET_KEY or the key file (created 0600 if `create`)."""
     if settings.secret_key is not None:
         return Keyring(_parse_secret(settings.secret_key.get_secret_value(), "SCOUT_SECRET_KEY"))
     path = settings.effective_secret_key_file
     if not path.exists():
         if not create:
             raise SecretKeyError(f"no secret key at {path}; set SCOUT_SECRET_KEY or run Scout once")
-        _create_key_file(path)
+        _create_key_file(settings, path)
+    return read_key_file(path)
+
+
+def read_key_file(path: Path) -> Keyring:
+    """The keyring in a key file, refused when others could read it."""
+    if path.is_dir():
+        raise SecretKeyError(f"{path} is a folder, not a secret key file")
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise SecretKeyError(f"{path} is readable by others (mode {mode:o}); run: chmod 600 {path}")

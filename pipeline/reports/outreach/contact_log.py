@@ -58,6 +58,7 @@ def suppress_target(
                 Suppression(
                     pseudonym=point.pseudonym,
                     kind=point.kind,
+                    value=point.value,
                     actor=settings.effective_actor,
                     reason=reason,
                 )
