@@ -62,6 +62,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # The web app: operators start it (`scout web serve`); admins manage accounts and sessions.
     "web": ANALYSTS,
     "users": frozenset({"admin"}),
+    # Re-keys every sealed value and pseudonym: a key change is an admin's (audited) act.
+    "keys": frozenset({"admin"}),
     # Web-only pages (no CLI command): every signed-in person's own start page and account.
     "home": ANY,
     "account": ANY,

@@ -121,17 +121,25 @@ def _canonical_city(raw: str | None) -> tuple[str | None, str | None]:
     return raw.strip()[:100], None
 
 
+def content_text(title: str | None, text: str | None) -> str:
+    """What an advert's content hash is taken over (also re-keyed by `scout keys rotate`)."""
+    return "\x1f".join([title or "", text or ""])
+
+
+def contacts_text(contacts: Iterable[tuple[str, str]]) -> str:
+    """What an advert's contacts hash is taken over: its (kind, value) pairs, sorted."""
+    return "\x1f".join(sorted(f"{kind}:{value}" for kind, value in contacts))
+
+
 def prepare(item: AdvertItem, keyring: Keyring, finder: ContactFinder) -> _Prepared:
     contacts = found_contacts(item, finder)
     city, region = _canonical_city(item.city)
-    content = "\x1f".join([item.title or "", item.text or ""])
-    contact_key = "\x1f".join(sorted(f"{c.kind}:{c.value}" for c in contacts))
     return _Prepared(
         item,
         city,
         region,
-        keyring.content_hash(content),
-        keyring.content_hash(contact_key),
+        keyring.content_hash(content_text(item.title, item.text)),
+        keyring.content_hash(contacts_text((c.kind, c.value) for c in contacts)),
         contacts,
     )
 

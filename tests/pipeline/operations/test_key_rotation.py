@@ -1,0 +1,195 @@
+"""`scout keys rotate` on both engines: everything re-keyed, opt-outs kept, resumable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from models import (
+    Advert,
+    AdvertVersion,
+    AuditEntry,
+    ContactLogEntry,
+    ContactPoint,
+    KeyRotation,
+    SecretKeyRecord,
+    Suppression,
+)
+from pipeline.cli.main import main
+from pipeline.core.db import Database, open_database
+from pipeline.core.errors import ScoutError, SecretKeyError
+from pipeline.core.keys import Keyring, RotatingKeyring
+from pipeline.core.settings import load_settings
+from pipeline.operations import keyrotation
+from pipeline.reports.outreach.reveal import reveal_target
+
+
+class Killed(Exception):
+    """Stands for a kill -9 between two batches."""
+
+
+@pytest.fixture(scope="session")
+def truth(helper: ModuleType) -> dict[str, Any]:
+    return helper.small_truth()
+
+
+@pytest.fixture(scope="module")
+def keys_world(test_helper: Callable[[str], ModuleType]) -> ModuleType:
+    return test_helper("pipeline/core/keys_world.py")
+
+
+@pytest.fixture
+def suppressed(
+    world_db: Database, keys_world: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str]:
+    """The small world with one target on the opt-out list and a sealed contact-log note."""
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    cluster_id, number = keys_world.suppress_first_target(world_db, load_settings())
+    with world_db.session() as session:
+        session.add(ContactLogEntry(target="C1", actor="kim", outcome="reached", note="ring fre"))
+    world_db.dispose()
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    return cluster_id, number
+
+
+def _snapshot(database: Database) -> dict[str, Any]:
+    with database.session() as session:
+        return {
+            "points": sorted(
+                session.execute(
+                    select(
+                        ContactPoint.id,
+                        ContactPoint.value,
+                        ContactPoint.pseudonym,
+                        ContactPoint.kind,
+                    )
+                ).all()
+            ),
+            "adverts": sorted(
+                session.execute(select(Advert.id, Advert.title, Advert.text, Advert.content_hash))
+            ),
+            "versions": sorted(
+                session.execute(select(AdvertVersion.id, AdvertVersion.title, AdvertVersion.text))
+            ),
+            "optouts": sorted(session.execute(select(Suppression.pseudonym, Suppression.value))),
+            "notes": session.scalars(select(ContactLogEntry.note)).all(),
+        }
+
+
+def _check_rotated(before: dict[str, Any], tmp_path: Path, old_id: str) -> Database:
+    database = open_database(load_settings())
+    new = database.keyring
+    assert isinstance(new, Keyring) and new.key_id != old_id
+    assert not (tmp_path / "data" / "secret.key.new").exists()
+    after = _snapshot(database)
+    # every sealed value still reads, and is the same
+    assert [p[:2] for p in after["points"]] == [p[:2] for p in before["points"]]
+    assert [a[:3] for a in after["adverts"]] == [a[:3] for a in before["adverts"]]
+    assert after["versions"] == before["versions"] and after["notes"] == before["notes"]
+    # every pseudonym and content hash changed, to what the new key gives
+    assert not {p[2] for p in before["points"]} & {p[2] for p in after["points"]}
+    assert [p[2] for p in after["points"]] == [
+        new.pseudonym(k, v) for _, v, _, k in after["points"]
+    ]
+    assert not {a[3] for a in before["adverts"]} & {a[3] for a in after["adverts"]}
+    # the opt-out list moved with the contact points
+    assert {p for p, _ in after["optouts"]} <= {p[2] for p in after["points"]}
+    assert sorted(v for _, v in after["optouts"]) == sorted(v for _, v in before["optouts"])
+    with database.session() as session:
+        assert set(session.scalars(select(ContactPoint.key_id))) == {new.key_id}
+        assert session.execute(select(SecretKeyRecord.key_id, SecretKeyRecord.state)).all() == [
+            (new.key_id, "active")
+        ]
+    return database
+
+
+def _opt_out_holds(
+    database: Database, keys_world: ModuleType, cluster_id: int, number: str, monkeypatch: Any
+) -> None:
+    keys_world.new_advert_with(database, number)
+    with database.session() as session:
+        assert session.scalar(select(Advert.suppressed).where(Advert.external_id == "optout-new"))
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    with database.session() as session, pytest.raises(ScoutError, match="opt-out list"):
+        reveal_target(session, load_settings(), cluster_id, "first contact, Danish")
+
+
+def test_keys_rotate_rekeys_everything_and_keeps_opt_outs(
+    world_db: Database,
+    suppressed: tuple[int, str],
+    keys_world: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    database = open_database(load_settings())
+    old_id, before = database.keyring.key_id, _snapshot(database)
+    database.dispose()
+    assert main(["keys", "rotate", "--batch-size", "7"]) == 0
+    out = capsys.readouterr().out
+    database = _check_rotated(before, tmp_path, old_id)
+    new_id = database.keyring.key_id
+    assert f"back up {tmp_path / 'data' / 'secret.key'} (key {new_id}) now" in out
+    assert f"back up {tmp_path / 'data' / 'secret.key.new'} (key {new_id})" in out
+    with database.session() as session:
+        actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions[-2:] == ["key-rotation-start", "key-rotation"]
+    _opt_out_holds(database, keys_world, *suppressed, monkeypatch)
+    database.dispose()
+
+
+@pytest.mark.parametrize("kill_at", [3, 20], ids=["in-contact-points", "in-adverts"])
+def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
+    kill_at: int,
+    world_db: Database,
+    suppressed: tuple[int, str],
+    keys_world: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    database = open_database(load_settings())
+    old_id, before = database.keyring.key_id, _snapshot(database)
+    database.dispose()
+
+    def kill(phase: str, batches: int) -> None:
+        if batches == kill_at:
+            raise Killed(phase)
+
+    with monkeypatch.context() as patch, pytest.raises(Killed):
+        patch.setattr(keyrotation, "_after_batch", kill)
+        keyrotation.rotate(open_database(load_settings()), load_settings(), batch_size=5)
+
+    mid = open_database(load_settings())
+    assert isinstance(mid.keyring, RotatingKeyring)
+    assert _snapshot(mid)["versions"] == before["versions"]  # reads work under both keys
+    with mid.session() as session:
+        rotation = session.scalars(select(KeyRotation)).one()
+    assert (rotation.batches, rotation.finished_at) == (kill_at, None)
+    assert rotation.phase == ("contact_points" if kill_at == 3 else "adverts")
+    with pytest.raises(SecretKeyError, match="run: scout keys rotate"):
+        keys_world.new_advert_with(mid, suppressed[1])  # no keyed hash under half a rotation
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    with mid.session() as session, pytest.raises(ScoutError, match="opt-out list"):
+        reveal_target(session, load_settings(), suppressed[0], "first contact, Danish")
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    mid.dispose()
+
+    assert main(["keys", "rotate", "--batch-size", "5"]) == 0
+    assert "resuming the rotation" in capsys.readouterr().out
+    database = _check_rotated(before, tmp_path, old_id)
+    _opt_out_holds(database, keys_world, *suppressed, monkeypatch)
+    database.dispose()
+
+
+def test_keys_rotate_is_admin_only(
+    world_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    assert main(["keys", "rotate"]) == 3
+    assert "needs the role admin" in capsys.readouterr().err
