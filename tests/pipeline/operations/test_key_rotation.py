@@ -193,3 +193,21 @@ def test_keys_rotate_is_admin_only(
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
     assert main(["keys", "rotate"]) == 3
     assert "needs the role admin" in capsys.readouterr().err
+
+
+def test_keys_rotate_killed_before_the_key_file_swap_heals_at_start_up(
+    world_db: Database, suppressed: tuple[int, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database committed the new key, the kill came before the new file replaced the old."""
+    database = open_database(load_settings())
+    old_id, before = database.keyring.key_id, _snapshot(database)
+
+    def killed(*args: Any) -> None:
+        raise Killed("before the swap")
+
+    with monkeypatch.context() as patch, pytest.raises(Killed):
+        patch.setattr(keyrotation.os, "replace", killed)
+        keyrotation.rotate(database, load_settings())
+    database.dispose()
+    assert (tmp_path / "data" / "secret.key.new").exists()
+    _check_rotated(before, tmp_path, old_id).dispose()
