@@ -15,7 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, LargeBinary, Table, delete, exists, select, type_coerce, update
+from sqlalchemy import (
+    Connection,
+    LargeBinary,
+    Row,
+    Table,
+    delete,
+    exists,
+    select,
+    type_coerce,
+    update,
+)
 
 from models import (
     Advert,
@@ -98,7 +108,10 @@ def _raw(column: Any) -> Any:
     return type_coerce(column, LargeBinary).label(column.name)
 
 
-def _rows(connection: Connection, table: Table, columns: Sequence[Any], after: int, size: int):
+def _rows(
+    connection: Connection, table: Table, columns: Sequence[Any], after: int, size: int
+) -> Sequence[Row[Any]]:
+    """The next batch of rows after `after`, by primary key."""
     pk = table.c.id
     query = select(pk, *columns).where(pk > after).order_by(pk).limit(size)
     return connection.execute(query).all()

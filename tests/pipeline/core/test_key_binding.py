@@ -162,6 +162,7 @@ def test_k1_k2_f9_f10_opt_out_not_bypassed(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     keys_world: ModuleType,
+    capsys: pytest.CaptureFixture[str],
     breaks: Callable[[Path, pytest.MonkeyPatch], None],
 ) -> None:
     """The audit's reproduction: suppress, lose or replace the key, ingest the same number."""
@@ -170,8 +171,11 @@ def test_k1_k2_f9_f10_opt_out_not_bypassed(
     before = keys_world.advert_count(world_db)
     world_db.dispose()
     breaks(tmp_path, monkeypatch)
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    assert main(["crawl", "demo_classic", "--time-limit", "30"]) == 1  # refused before crawling
+    assert "restore the key file" in capsys.readouterr().err
     with pytest.raises(SecretKeyError, match="restore the key file"):
-        keys_world.new_advert_with(open_database(load_settings()), number)  # as a crawl opens it
+        keys_world.new_advert_with(open_database(load_settings()), number)  # as the spider would
     if breaks is _lose:
         assert not _key_file(tmp_path).exists()  # no new key made
         (tmp_path / "backup.key").rename(_key_file(tmp_path))
