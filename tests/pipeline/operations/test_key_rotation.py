@@ -57,6 +57,15 @@ def suppressed(
     return cluster_id, number
 
 
+@pytest.fixture
+def state(suppressed: tuple[int, str]) -> tuple[str, dict[str, Any]]:
+    """The key id and every sealed value and keyed hash before a rotation."""
+    database = open_database(load_settings())
+    found = database.keyring.key_id, _snapshot(database)
+    database.dispose()
+    return found
+
+
 def _snapshot(database: Database) -> dict[str, Any]:
     with database.session() as session:
         return {
@@ -120,16 +129,14 @@ def _opt_out_holds(
 
 
 def test_keys_rotate_rekeys_everything_and_keeps_opt_outs(
-    world_db: Database,
+    state: tuple[str, dict[str, Any]],
     suppressed: tuple[int, str],
     keys_world: ModuleType,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = open_database(load_settings())
-    old_id, before = database.keyring.key_id, _snapshot(database)
-    database.dispose()
+    old_id, before = state
     assert main(["keys", "rotate", "--batch-size", "7"]) == 0
     out = capsys.readouterr().out
     database = _check_rotated(before, tmp_path, old_id)
@@ -146,16 +153,14 @@ def test_keys_rotate_rekeys_everything_and_keeps_opt_outs(
 @pytest.mark.parametrize("kill_at", [3, 20], ids=["in-contact-points", "in-adverts"])
 def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
     kill_at: int,
-    world_db: Database,
+    state: tuple[str, dict[str, Any]],
     suppressed: tuple[int, str],
     keys_world: ModuleType,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = open_database(load_settings())
-    old_id, before = database.keyring.key_id, _snapshot(database)
-    database.dispose()
+    old_id, before = state
 
     def kill(phase: str, batches: int) -> None:
         if batches == kill_at:
@@ -196,11 +201,11 @@ def test_keys_rotate_is_admin_only(
 
 
 def test_keys_rotate_killed_before_the_key_file_swap_heals_at_start_up(
-    world_db: Database, suppressed: tuple[int, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    state: tuple[str, dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The database committed the new key, the kill came before the new file replaced the old."""
+    old_id, before = state
     database = open_database(load_settings())
-    old_id, before = database.keyring.key_id, _snapshot(database)
 
     def killed(*args: Any) -> None:
         raise Killed("before the swap")
