@@ -68,8 +68,17 @@ class KeyState:
 
 
 def _present(connection: Connection) -> dict[str, set[str]]:
+    """Tables and columns that exist (an older schema lacks some); columns read only where
+    a migration added a keyed one, since reading every table's columns costs each start."""
     inspector = inspect(connection)
-    return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+    present = {
+        t: set(scout_metadata.tables[t].columns.keys())
+        for t in inspector.get_table_names()
+        if t in scout_metadata.tables
+    }
+    if "suppressions" in present:
+        present["suppressions"] = {c["name"] for c in inspector.get_columns("suppressions")}
+    return present
 
 
 def survey(connection: Connection) -> KeyState:
