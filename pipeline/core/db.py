@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.types import use_sealer
 from pipeline.core.errors import DatabaseError
 from pipeline.core.keybinding import open_keyring
-from pipeline.core.keys import Keyring, RotatingKeyring
+from pipeline.core.keys import Keyring
 from pipeline.core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -75,7 +75,7 @@ class Database:
 
     settings: Settings
     engine: Engine
-    keyring: Keyring | RotatingKeyring
+    keyring: Keyring  # a RotatingKeyring while `scout keys rotate` is unfinished
     sessions: sessionmaker[Session]
 
     @contextmanager

@@ -12,7 +12,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, LargeBinary, delete, inspect, select, type_coerce
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    delete,
+    insert,
+    inspect,
+    select,
+    type_coerce,
+)
 
 from models import Advert, AdvertVersion, ContactPoint, KeyRotation, SecretKeyRecord, Suppression
 from models import metadata as scout_metadata
@@ -106,7 +115,7 @@ def survey(connection: Connection) -> KeyState:
                 KeyRotation.finished_at.is_(None)
             )
         ).first()
-        state.rotation = tuple(running) if running else None
+        state.rotation = (running.old_key_id, running.new_key_id) if running else None
     return state
 
 
@@ -161,10 +170,10 @@ def _record(connection: Connection, state: KeyState, key_id: str) -> None:
     if not state.can_record or state.recorded == {key_id}:
         return
     connection.execute(delete(SecretKeyRecord))
-    connection.execute(SecretKeyRecord.__table__.insert().values(key_id=key_id, state="active"))
+    connection.execute(insert(SecretKeyRecord).values(key_id=key_id, state="active"))
 
 
-def open_keyring(settings: Settings, engine: Engine) -> Keyring | RotatingKeyring:
+def open_keyring(settings: Settings, engine: Engine) -> Keyring:
     """The keyring for this database, or a one-line SecretKeyError saying what to restore."""
     with engine.begin() as connection:
         state = survey(connection)

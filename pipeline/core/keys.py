@@ -100,16 +100,20 @@ def sealed_key_id(blob: bytes) -> str:
     return blob[1:5].hex()
 
 
-class RotatingKeyring:
+class RotatingKeyring(Keyring):
     """The keyring while `scout keys rotate` runs: seals with the new key, opens either.
 
     Keyed hashes cannot be computed mid-rotation (half the rows are under each key, so a
     lookup would miss, e.g. on the opt-out list): crawling and analysing wait for the end.
+    It holds two keyrings, not a secret of its own, so Keyring.__init__ is not called.
     """
 
     def __init__(self, new: Keyring, old: Keyring) -> None:
         self.new, self.old = new, old
-        self.key_id = new.key_id
+
+    @cached_property
+    def key_id(self) -> str:
+        return self.new.key_id
 
     def __repr__(self) -> str:
         return f"RotatingKeyring(new={self.new.key_id!r}, old={self.old.key_id!r})"

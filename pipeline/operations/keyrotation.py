@@ -13,7 +13,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
@@ -52,12 +52,10 @@ from pipeline.core.settings import Settings
 from spiders.storage.ingest import contacts_text, content_text
 
 BATCH_SIZE = 500
-_POINTS, _OPTOUTS, _ADVERTS = (
-    ContactPoint.__table__,
-    Suppression.__table__,
-    Advert.__table__,
+_POINTS, _OPTOUTS, _ADVERTS, _VERSIONS, _LINKS, _ROTATIONS = (
+    cast(Table, model.__table__)
+    for model in (ContactPoint, Suppression, Advert, AdvertVersion, AdvertContact, KeyRotation)
 )
-_VERSIONS, _LINKS = AdvertVersion.__table__, AdvertContact.__table__
 _OWN_PHASES = ("contact_points", "suppressions", "adverts")
 
 
@@ -178,7 +176,7 @@ def _adverts(connection: Connection, keys: _Pair, after: int, size: int) -> list
     rows = _rows(connection, _ADVERTS, columns, after, size)
     ids = [row.id for row in rows]
     contacts = _advert_contacts(connection, keys, ids)
-    moved: dict[str | None, str] = {}
+    moved: dict[str | None, str | None] = {}
     for row in rows:
         new_hash = contacts[row.id] if row.contacts_hash is not None else None
         moved[row.contacts_hash] = new_hash
@@ -200,7 +198,9 @@ def _resealed_content(keys: _Pair, row: Any) -> dict[str, Any]:
     }
 
 
-def _versions(connection: Connection, keys: _Pair, ids: list[int], moved: dict) -> None:
+def _versions(
+    connection: Connection, keys: _Pair, ids: list[int], moved: dict[str | None, str | None]
+) -> None:
     columns = [_raw(_VERSIONS.c.title), _raw(_VERSIONS.c.text), _VERSIONS.c.contacts_hash]
     query = select(_VERSIONS.c.id, *columns, _VERSIONS.c.analysis).where(
         _VERSIONS.c.advert_id.in_(ids)
@@ -300,7 +300,7 @@ def _run_phases(database: Database, keys: _Pair, size: int, report: RotationRepo
     while True:
         with database.engine.begin() as connection:
             rotation = connection.execute(
-                select(KeyRotation.__table__).where(KeyRotation.finished_at.is_(None))
+                select(_ROTATIONS).where(KeyRotation.finished_at.is_(None))
             ).one()
             if rotation.phase == "done":
                 return
@@ -309,7 +309,7 @@ def _run_phases(database: Database, keys: _Pair, size: int, report: RotationRepo
             following = order[order.index(rotation.phase) + 1 :] or ["done"]
             phase, last_id = (rotation.phase, done[-1]) if done else (following[0], 0)
             connection.execute(
-                update(KeyRotation.__table__)
+                update(_ROTATIONS)
                 .where(KeyRotation.id == rotation.id)
                 .values(phase=phase, last_id=last_id, batches=rotation.batches + 1)
             )
