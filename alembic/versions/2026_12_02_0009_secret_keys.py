@@ -2,7 +2,7 @@
 sealed values on the opt-out list (so an opt-out survives a key rotation).
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 14:00:00.000000
 """
 
