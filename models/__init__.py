@@ -1,7 +1,7 @@
 """Scout's SQLAlchemy models, one table family a module, all on one metadata."""
 
 from models.accounts import LoginThrottle, RecoveryCode, User, WebSession
-from models.adverts import Advert, AdvertVersion, ImageHash, Sighting
+from models.adverts import UNKNOWN_CITY, Advert, AdvertVersion, ImageHash, Sighting, shown_city
 from models.analysis import (
     AdvertLink,
     Cluster,
@@ -23,6 +23,7 @@ metadata = Base.metadata
 
 __all__ = [
     "LABEL_VALUES",
+    "UNKNOWN_CITY",
     "Advert",
     "AdvertContact",
     "AdvertLink",
@@ -54,4 +55,5 @@ __all__ = [
     "User",
     "WebSession",
     "metadata",
+    "shown_city",
 ]

@@ -6,7 +6,19 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+    case,
+    func,
+    literal,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, Json, hmac_hex, int_pk, sealed_text, timestamp
@@ -30,7 +42,10 @@ class Advert(Base):
     first_seen: Mapped[timestamp]
     last_seen: Mapped[timestamp]
     gone_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Only a gazetteer city (closed vocabulary) in clear; anything else is sealed in
+    # `unknown_city`, because advertisers write phone numbers and e-mails into the field.
     city: Mapped[str | None] = mapped_column(String(100), default=None)
+    unknown_city: Mapped[sealed_text | None] = mapped_column(default=None)
     region: Mapped[str | None] = mapped_column(String(100), default=None)
     country: Mapped[str | None] = mapped_column(String(2), default=None)
     title: Mapped[sealed_text | None] = mapped_column(default=None)
@@ -59,6 +74,7 @@ class AdvertVersion(Base):
     title: Mapped[sealed_text | None] = mapped_column(default=None)
     text: Mapped[sealed_text | None] = mapped_column(default=None)
     city: Mapped[str | None] = mapped_column(String(100), default=None)
+    unknown_city: Mapped[sealed_text | None] = mapped_column(default=None)
     region: Mapped[str | None] = mapped_column(String(100), default=None)
     stated_age: Mapped[int | None] = mapped_column(Integer, default=None)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
@@ -98,3 +114,13 @@ class ImageHash(Base):
     advert_id: Mapped[int] = mapped_column(BigId, ForeignKey("adverts.id", ondelete="CASCADE"))
     phash: Mapped[str] = mapped_column(String(16), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# How a sealed (unknown) city is shown everywhere: never its text, which may be a number.
+UNKNOWN_CITY = "unknown city"
+
+
+def shown_city(entity: type[Advert] | type[AdvertVersion]) -> ColumnElement[str | None]:
+    """The city to show, in SQL: the gazetteer city, else "unknown city" if one was given."""
+    unknown = case((entity.unknown_city.is_not(None), literal(UNKNOWN_CITY)), else_=None)
+    return func.coalesce(entity.city, unknown)

@@ -44,6 +44,8 @@ MEMUSAGE_ENABLED = True
 MEMUSAGE_LIMIT_MB = 2048
 CLOSESPIDER_TIMEOUT = 0  # set per crawl from --time-limit
 LOG_LEVEL = "INFO"
+# Scrapy's default logs a dropped item in full, contact points included (PRIVACY rule 3).
+LOG_FORMATTER = "spiders.logformatter.IdOnlyLogFormatter"
 CONCURRENT_ITEMS = 16
 
 DOWNLOADER_MIDDLEWARES = {

@@ -3,8 +3,10 @@
 Adverts gone longer than `retention_days` go with everything linked to them (the
 foreign keys cascade: versions, sightings, contact links, image hashes, indicator hits,
 cluster memberships, links). Contact points no longer linked to any advert go too, as do
-clusters left empty, crawl logs older than `log_retention_days`, and export folders past
-their expiry date. The audit log keeps one entry per purge, with counts only.
+clusters left empty, scores of adverts and clusters that are gone (`scores.subject_id` has
+no foreign key), crawl logs older than `log_retention_days` and the error lists (advert
+URLs) of crawl runs as old, and the files Scout wrote into exports past their expiry date.
+The audit log keeps one entry per purge, with counts only.
 """
 
 from __future__ import annotations
@@ -14,10 +16,19 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
-from models import Advert, AdvertContact, Cluster, ClusterMember, ContactPoint, ExportRecord
+from models import (
+    Advert,
+    AdvertContact,
+    Cluster,
+    ClusterMember,
+    ContactPoint,
+    CrawlRun,
+    ExportRecord,
+    Score,
+)
 from pipeline.core.audit import record
 from pipeline.core.batches import in_batches
 from pipeline.core.settings import Settings
@@ -30,6 +41,8 @@ class PurgeReport:
     adverts: int = 0
     contact_points: int = 0
     clusters: int = 0
+    scores: int = 0
+    crawl_errors: int = 0
     log_files: int = 0
     exports: int = 0
     export_paths: list[str] = field(default_factory=list)
@@ -43,12 +56,54 @@ def _expired_adverts(cutoff: datetime):
     return (Advert.gone_at.is_not(None)) & (Advert.gone_at < cutoff)
 
 
+def _count_scores_after(
+    session: Session, expired: ColumnElement[bool], emptied: ColumnElement[bool]
+) -> int:
+    """Scores the purge deletes: of expired adverts, emptied clusters, or already orphaned."""
+    doomed_adverts = select(Advert.id).where(expired)
+    doomed_clusters = select(Cluster.id).where(emptied)
+    doomed = (
+        _orphan_scores()
+        | ((Score.subject_kind == "advert") & Score.subject_id.in_(doomed_adverts))
+        | ((Score.subject_kind == "cluster") & Score.subject_id.in_(doomed_clusters))
+    )
+    return session.scalar(select(func.count()).select_from(Score).where(doomed)) or 0
+
+
 def _old_logs(settings: Settings, now: datetime) -> list[Path]:
     folder = settings.data_dir / "logs"
     if not folder.is_dir():
         return []
     limit = (now - timedelta(days=settings.log_retention_days)).timestamp()
     return sorted(p for p in folder.glob("*.log") if p.stat().st_mtime < limit)
+
+
+def _orphan_scores() -> ColumnElement[bool]:
+    """Scores whose advert or cluster is gone: nothing cascades to them."""
+    advert_gone = ~exists().where(Advert.id == Score.subject_id)
+    cluster_gone = ~exists().where(Cluster.id == Score.subject_id)
+    return ((Score.subject_kind == "advert") & advert_gone) | (
+        (Score.subject_kind == "cluster") & cluster_gone
+    )
+
+
+def _old_crawl_errors(settings: Settings, now: datetime) -> ColumnElement[bool]:
+    """Crawl runs older than the crawl logs' retention: their errors name advert URLs."""
+    limit = now - timedelta(days=settings.log_retention_days)
+    return (CrawlRun.started_at < limit) & (CrawlRun.error_count > 0)
+
+
+def _delete_derived(session: Session, settings: Settings, now: datetime) -> None:
+    """After the adverts and clusters: scores of gone subjects, old crawl error lists."""
+    session.execute(
+        delete(Score).where(_orphan_scores()).execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(CrawlRun)
+        .where(_old_crawl_errors(settings, now))
+        .values(errors=[], error_count=0)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def purge(
@@ -70,6 +125,13 @@ def purge(
         ClusterMember.cluster_id == Cluster.id, ClusterMember.advert_id.in_(kept_adverts)
     )
     report.clusters = session.scalar(select(func.count()).select_from(Cluster).where(emptied)) or 0
+    report.scores = _count_scores_after(session, expired, emptied)
+    report.crawl_errors = (
+        session.scalar(
+            select(func.count()).select_from(CrawlRun).where(_old_crawl_errors(settings, now))
+        )
+        or 0
+    )
     logs = _old_logs(settings, now)
     report.log_files = len(logs)
     exports = session.scalars(
@@ -84,6 +146,7 @@ def purge(
             session.execute(statement)
         empty = ~exists().where(ClusterMember.cluster_id == Cluster.id)
         session.execute(delete(Cluster).where(empty).execution_options(synchronize_session=False))
+        _delete_derived(session, settings, now)
         for path in logs:
             path.unlink(missing_ok=True)
         for export in exports:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 
 from models import Advert, AdvertVersion, IndicatorHit
+from nlp.contacts.mask import mask_contacts
 from nlp.pipeline import AdvertAnalysis, analyse_texts
 from nlp.rules import load_rules
 from pipeline.core import clock
@@ -122,7 +123,8 @@ def _store(
                     "created_at": now,
                     "evidence": {
                         **_where(title, hit.start, hit.end),
-                        "text": hit.evidence_text[:80],
+                        # Masked: a rule's match can hold a number ("28445566 girls").
+                        "text": mask_contacts(hit.evidence_text)[:80],
                         "detail": hit.detail,
                     },
                 }

@@ -33,7 +33,7 @@ class ValidatePipeline:
         self._check_lengths(item)
         if not (item.title or item.text):
             self.crawler.stats.inc_value("scout/dropped/no_text")
-            raise DropItem(f"advert {item.external_id} has neither title nor text")
+            raise DropItem("neither title nor text")
         if item.text and len(item.text) > MAX_TEXT:
             item.text = item.text[:MAX_TEXT]
             self.crawler.stats.inc_value("scout/truncated")

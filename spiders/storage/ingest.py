@@ -72,6 +72,7 @@ class FoundContact:
 class _Prepared:
     item: AdvertItem
     city: str | None
+    unknown_city: str | None
     region: str | None
     content_hash: str
     contacts_hash: str
@@ -112,13 +113,15 @@ def found_contacts(item: AdvertItem, finder: ContactFinder) -> list[FoundContact
     return list(found.values())
 
 
-def _canonical_city(raw: str | None) -> tuple[str | None, str | None]:
-    if not raw:
-        return None, None
+def _canonical_city(raw: str | None) -> tuple[str | None, str | None, str | None]:
+    """(gazetteer city, region, unknown city): only the gazetteer's names stay in clear."""
+    if not raw or not raw.strip():
+        return None, None, None
     mentions = find_cities(raw)
     if mentions:
-        return mentions[0].city, mentions[0].region
-    return raw.strip()[:100], None
+        return mentions[0].city, mentions[0].region, None
+    # Anything else may be a phone number or an e-mail address: sealed, never in clear.
+    return None, None, raw.strip()[:500]
 
 
 def content_text(title: str | None, text: str | None) -> str:
@@ -133,10 +136,11 @@ def contacts_text(contacts: Iterable[tuple[str, str]]) -> str:
 
 def prepare(item: AdvertItem, keyring: Keyring, finder: ContactFinder) -> _Prepared:
     contacts = found_contacts(item, finder)
-    city, region = _canonical_city(item.city)
+    city, region, unknown_city = _canonical_city(item.city)
     return _Prepared(
         item,
         city,
+        unknown_city,
         region,
         keyring.content_hash(content_text(item.title, item.text)),
         keyring.content_hash(contacts_text((c.kind, c.value) for c in contacts)),
@@ -148,6 +152,7 @@ def _apply_content(advert: Advert, prepared: _Prepared) -> None:
     item = prepared.item
     advert.title, advert.text = item.title, item.text
     advert.city, advert.region = prepared.city, prepared.region
+    advert.unknown_city = prepared.unknown_city
     advert.country = "DK" if prepared.region else advert.country
     advert.stated_age, advert.price, advert.currency = item.stated_age, item.price, item.currency
     advert.content_hash, advert.contacts_hash = prepared.content_hash, prepared.contacts_hash
@@ -161,6 +166,7 @@ def _new_version(advert: Advert, prepared: _Prepared, seen_at: datetime) -> Adve
         title=item.title,
         text=item.text,
         city=prepared.city,
+        unknown_city=prepared.unknown_city,
         region=prepared.region,
         stated_age=item.stated_age,
         price=item.price,
@@ -171,9 +177,10 @@ def _new_version(advert: Advert, prepared: _Prepared, seen_at: datetime) -> Adve
 
 
 def _changed(advert: Advert, prepared: _Prepared) -> bool:
-    return (advert.content_hash, advert.city, advert.contacts_hash) != (
+    return (advert.content_hash, advert.city, advert.unknown_city, advert.contacts_hash) != (
         prepared.content_hash,
         prepared.city,
+        prepared.unknown_city,
         prepared.contacts_hash,
     )
 

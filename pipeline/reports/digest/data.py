@@ -21,6 +21,7 @@ from models import (
     CrawlRun,
     IndicatorHit,
     Site,
+    shown_city,
 )
 from pipeline.core.batches import in_batches
 from pipeline.reports.digest.health import SiteHealth, crawl_health
@@ -151,14 +152,14 @@ def _rotation(
             AdvertVersion.advert_id,
             ClusterMember.cluster_id,
             AdvertVersion.seen_at,
-            AdvertVersion.city,
+            shown_city(AdvertVersion),
         )
         .join(Advert, Advert.id == AdvertVersion.advert_id)
         .outerjoin(ClusterMember, ClusterMember.advert_id == AdvertVersion.advert_id)
         .where(
             AdvertVersion.seen_at < week.end,
             Advert.last_seen >= week.previous().start,
-            AdvertVersion.city.is_not(None),
+            shown_city(AdvertVersion).is_not(None),
         )
     )
     groups: dict[str, list[tuple[datetime, str]]] = defaultdict(list)

@@ -17,6 +17,7 @@ from models import (
     ClusterEvent,
     IndicatorHit,
     Site,
+    shown_city,
 )
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import facts
@@ -56,7 +57,7 @@ def find_cluster(session: Session, cluster_id: int) -> Cluster:
 
 def _adverts(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(Advert, Site.name)
+        select(Advert, Site.name, shown_city(Advert))
         .join(Site, Site.id == Advert.site_id)
         .where(Advert.id.in_(ids))
         .order_by(Advert.first_seen)
@@ -65,20 +66,20 @@ def _adverts(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         {
             "advert": f"A{a.id}",
             "site": clean(site),
-            "city": clean(a.city),
+            "city": clean(city),
             "first_seen": a.first_seen.isoformat(timespec="minutes"),
             "last_seen": a.last_seen.isoformat(timespec="minutes"),
             "live": a.gone_at is None,
             "language": clean(a.language, 8) or None,
             "excerpt": excerpt(a.title, a.text),
         }
-        for a, site in rows
+        for a, site, city in rows
     ]
 
 
 def _timeline(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     rows = session.execute(
-        select(AdvertVersion.seen_at, AdvertVersion.city, AdvertVersion.advert_id)
+        select(AdvertVersion.seen_at, shown_city(AdvertVersion), AdvertVersion.advert_id)
         .where(AdvertVersion.advert_id.in_(ids))
         .order_by(AdvertVersion.seen_at, AdvertVersion.id)
     )

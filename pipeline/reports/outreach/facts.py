@@ -20,6 +20,7 @@ from models import (
     ContactPoint,
     Score,
     Suppression,
+    shown_city,
 )
 from pipeline.core.batches import chunked, in_batches
 
@@ -56,7 +57,7 @@ def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Memb
                 ClusterMember.cluster_id,
                 Advert.id,
                 Advert.site_id,
-                Advert.city,
+                shown_city(Advert),
                 Advert.region,
                 Advert.first_seen,
                 Advert.last_seen,

@@ -1,0 +1,34 @@
+"""Masking every contact point in a piece of advert text, for anything stored or shown."""
+
+from __future__ import annotations
+
+import re
+
+# Anything still looking like a phone number after contact masking: 6+ digits in a run.
+DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-/()]{0,3}\d){5,}")
+HANDLES = re.compile(
+    r"(?:t\.me/|telegram\.me/|wa\.me/)\S+|@[A-Za-z0-9_]{3,}|\S+@\S+\.\S+", re.IGNORECASE
+)
+MASK = "[contact]"
+
+
+def mask_contacts(text: str | None) -> str:
+    """The text with every contact point Scout can find, and every long digit run, masked."""
+    from nlp.contacts import find_contacts  # the package imports this module
+
+    if not text:
+        return ""
+    spans = sorted((match.start, match.end) for match in find_contacts(text))
+    pieces, position = [], 0
+    for start, end in spans:
+        if start < position:
+            continue
+        pieces.extend([text[position:start], MASK])
+        position = end
+    pieces.append(text[position:])
+    return mask_leftovers("".join(pieces))
+
+
+def mask_leftovers(text: str) -> str:
+    """Digit runs and handle-like words masked, for what contact finding might miss."""
+    return HANDLES.sub(MASK, DIGIT_RUN.sub(MASK, text))
