@@ -17,6 +17,7 @@ from models.types import use_sealer
 from pipeline.core.errors import DatabaseError
 from pipeline.core.keybinding import open_keyring
 from pipeline.core.keys import Keyring
+from pipeline.core.private import warn_if_open
 from pipeline.core.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -94,6 +95,7 @@ def open_database(settings: Settings, require_schema: bool = True) -> Database:
     The key is checked against the database before anything runs (see keybinding): a lost
     or different key is refused, never replaced by a new one.
     """
+    warn_if_open(settings.data_dir)
     engine = make_engine(settings)
     try:
         check_reachable(engine, settings)

@@ -121,10 +121,16 @@ class Settings(BaseSettings):
         description="How long a claim on a target lasts unless a contact is logged first.",
     )
     export_k: int = Field(
-        default=10, ge=2, le=1000, description="k-anonymity an export must reach (PRIVACY 12)."
+        default=10,
+        ge=5,
+        le=1000,
+        description="k-anonymity an export must reach, in distinct clusters (PRIVACY 12).",
     )
     export_l: int = Field(
-        default=2, ge=1, le=100, description="l-diversity per sensitive indicator in exports."
+        default=2, ge=2, le=100, description="l-diversity per sensitive indicator in exports."
+    )
+    export_max_expiry_days: int = Field(
+        default=730, ge=1, le=3650, description="How far ahead an export's expiry may be."
     )
 
     web_base_url: str = Field(
@@ -244,6 +250,7 @@ class Settings(BaseSettings):
             "claim_hours": self.claim_hours,
             "export_k": self.export_k,
             "export_l": self.export_l,
+            "export_max_expiry_days": self.export_max_expiry_days,
             "web_base_url": self.web_base_url,
             "web_secure_cookie": self.web_secure_cookie,
             "web_idle_timeout_seconds": self.web_idle_timeout_seconds,

@@ -11,7 +11,6 @@ The audit log keeps one entry per purge, with counts only.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,7 @@ from models import (
 from pipeline.core.audit import record
 from pipeline.core.batches import in_batches
 from pipeline.core.settings import Settings
+from pipeline.reports.export.manifest import remove_export
 
 
 @dataclass
@@ -150,7 +150,7 @@ def purge(
         for path in logs:
             path.unlink(missing_ok=True)
         for export in exports:
-            shutil.rmtree(export.path, ignore_errors=True)
+            remove_export(Path(export.path))
         session.execute(
             update(ExportRecord)
             .where(ExportRecord.id.in_([e.id for e in exports]))

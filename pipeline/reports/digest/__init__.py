@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from pipeline.core import clock
 from pipeline.core.app import Context
 from pipeline.core.errors import ScoutError
+from pipeline.core.private import private_folder, write_private_text
 from pipeline.core.settings import Settings
 from pipeline.reports.digest.data import gather, latest_activity
 from pipeline.reports.digest.render import render_digest
@@ -88,9 +89,8 @@ def make_digest(
         chosen = week or default_week(session, context)
         page = build_digest(session, chosen)
     folder = out or digest_folder(context.settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"digest-{chosen.label}.html"
-    path.write_text(page, encoding="utf-8")
+    path = private_folder(folder) / f"digest-{chosen.label}.html"
+    write_private_text(path, page)  # names clusters and cities: only its owner reads it
     return DigestResult(chosen, path)
 
 

@@ -15,12 +15,22 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.reports.export import rows as export_rows
 from pipeline.reports.export import schema
-from pipeline.reports.export.anonymity import Enforced, enforce
+from pipeline.reports.export.anonymity import Enforced, Row, enforce, require_floors
 from pipeline.reports.export.generalise import iso_week
+from pipeline.reports.export.manifest import write_manifest
 from pipeline.reports.export.readme import readme_text
 from pipeline.reports.export.writer import export_format, write_json, write_tables
 
 MAX_SUPPRESSED = 0.5
+
+
+def advert_person(row: Row) -> str:
+    """The closest thing Scout has to a person: the advert's cluster, else the advert."""
+    return row["cluster"] or f"advert:{row['advert']}"
+
+
+def cluster_person(row: Row) -> str:
+    return row["cluster"]
 
 
 @dataclass
@@ -36,8 +46,14 @@ def _check_request(
     roles.require(settings, "export")  # also when called from Python, not only the CLI
     if not recipient.strip() or not basis.strip():
         raise ScoutError("an export needs a named recipient and a legal basis")
-    if expires <= clock.now().astimezone(settings.tz).date():
+    today = clock.now().astimezone(settings.tz).date()
+    if expires <= today:
         raise ScoutError(f"expiry {expires.isoformat()} is not in the future")
+    if (expires - today).days > settings.export_max_expiry_days:
+        raise ScoutError(
+            f"expiry {expires.isoformat()} is more than {settings.export_max_expiry_days} days "
+            "ahead (export_max_expiry_days); exports must expire"
+        )
     if out.exists() and any(out.iterdir()):
         raise ScoutError(f"{out} is not empty; exports go into a new folder")
     export_format(fmt)
@@ -57,10 +73,13 @@ def build_tables(
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, int]]]:
     """The checked tables of one export, or a ScoutError when k and l cannot be met."""
     k, l_div = settings.export_k, settings.export_l
+    require_floors(k, l_div)  # also when the settings were built without validation
     with database.session() as session:
         pseudonym = export_rows.Pseudonymiser(database.keyring, recipient)
         every = export_rows.advert_rows(session, settings.tz, pseudonym)
-        adverts = enforce(every, schema.quasi("adverts"), schema.sensitive("adverts"), k, l_div)
+        adverts = enforce(
+            every, schema.quasi("adverts"), schema.sensitive("adverts"), k, l_div, advert_person
+        )
         if not adverts.kept or adverts.suppressed_total > MAX_SUPPRESSED * len(every):
             raise ScoutError(
                 f"refused: only {len(adverts.kept)} of {len(every)} adverts meet k={k} and "
@@ -72,6 +91,7 @@ def build_tables(
             [],
             k,
             l_div,
+            cluster_person,
         )
         every_hit = export_rows.hit_rows(session, pseudonym, every)
         hits = export_rows.hit_rows(session, pseudonym, adverts.kept)
@@ -91,6 +111,11 @@ def build_tables(
         "indicator_hits": {"advert suppressed": len(every_hit) - len(hits)},
     }
     return tables, suppressed
+
+
+def anonymity_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """What the datapackage says about the anonymity the export was checked for."""
+    return {"k": meta["k"], "l": meta["l"], "k_counts": "distinct clusters (persons)"}
 
 
 def run_export(
@@ -131,10 +156,12 @@ def run_export(
                 "description": f"Legal basis: {meta['basis']}. Expires {meta['expires']}.",
                 "created": f"{meta['made']}T00:00:00Z",
                 "licenses": [{"name": "restricted", "title": f"For {meta['recipient']} only"}],
+                "scout:anonymity": anonymity_meta(meta),
             },
         ),
     )
     (out / "README.md").write_text(readme_text(meta), encoding="utf-8")
+    write_manifest(out)  # last: it lists what was written, for the purge after expiry
     expires_at = datetime.combine(expires, time(0), settings.tz)
     with database.session() as session:
         session.add(
@@ -157,6 +184,8 @@ def run_export(
                 "expires": meta["expires"],
                 "format": fmt,
                 "path": str(out.resolve()),
+                "k": meta["k"],
+                "l": meta["l"],
             },
             counts={**counts, "suppressed": suppressed},
         )

@@ -1,13 +1,42 @@
-"""k-anonymity and l-diversity over generalised rows: rows that break them are suppressed."""
+"""k-anonymity and l-diversity over generalised rows: rows that break them are suppressed.
+
+k counts distinct persons in an equivalence class, not rows: many adverts of one person
+(one cluster) would otherwise make a class of one person look like a crowd.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.core.errors import ScoutError
+
 Row = dict[str, Any]
+Person = Callable[[Row], Hashable]
+# Floors no setting can lower (PRIVACY rule 12: l >= 2; k below 5 protects nobody).
+K_FLOOR = 5
+L_FLOOR = 2
+
+
+def row_identity(row: Row) -> Hashable:
+    """Each row its own person: for tables with one row per person."""
+    return id(row)
+
+
+def require_floors(k: int, l_div: int) -> None:
+    """Refuse an export whose k or l is below the floor, whatever the settings say."""
+    if k < K_FLOOR or l_div < L_FLOOR:
+        raise ScoutError(
+            f"refused: k={k}, l={l_div} is below the floor k>={K_FLOOR}, l>={L_FLOOR} "
+            "(PRIVACY rule 12; nothing written)"
+        )
+
+
+def people(members: Sequence[Row], person: Person) -> int:
+    """Distinct persons among a class's rows."""
+    return len({person(row) for row in members})
 
 
 @dataclass
@@ -36,12 +65,17 @@ def breaks_l(members: Sequence[Row], sensitive: str, l_div: int) -> bool:
 
 
 def enforce(
-    rows: Sequence[Row], quasi: Sequence[str], sensitive: Sequence[str], k: int, l_div: int
+    rows: Sequence[Row],
+    quasi: Sequence[str],
+    sensitive: Sequence[str],
+    k: int,
+    l_div: int,
+    person: Person = row_identity,
 ) -> Enforced:
-    """Keep only equivalence classes with ≥ k rows and l-diverse in every sensitive column."""
+    """Keep only equivalence classes with ≥ k persons and l-diverse in every sensitive column."""
     result = Enforced(kept=[], suppressed={"k-anonymity": 0, "l-diversity": 0})
     for _, members in sorted(classes(rows, quasi).items(), key=lambda kv: repr(kv[0])):
-        if len(members) < k:
+        if people(members, person) < k:
             result.suppressed["k-anonymity"] += len(members)
         elif any(breaks_l(members, column, l_div) for column in sensitive):
             result.suppressed["l-diversity"] += len(members)
@@ -51,10 +85,15 @@ def enforce(
 
 
 def check(
-    rows: Sequence[Row], quasi: Sequence[str], sensitive: Sequence[str], k: int, l_div: int
+    rows: Sequence[Row],
+    quasi: Sequence[str],
+    sensitive: Sequence[str],
+    k: int,
+    l_div: int,
+    person: Person = row_identity,
 ) -> bool:
     """Whether rows already meet k and l (what a written export must satisfy)."""
     return all(
-        len(members) >= k and not any(breaks_l(members, s, l_div) for s in sensitive)
+        people(members, person) >= k and not any(breaks_l(members, s, l_div) for s in sensitive)
         for members in classes(rows, quasi).values()
     )

@@ -24,7 +24,8 @@ pseudonym leads back to a phone number or to Scout's own records.
 Quasi-identifiers are generalised: dates to ISO weeks, cities to regions, ages
 to bands, nationalities to broad groups. Before anything was written, every
 equivalence class of adverts (same week first seen, region, age band and
-nationality group) was checked for k-anonymity (k = {k}) and l-diversity (l =
+nationality group) was checked for k-anonymity (k = {k} distinct clusters, the
+closest thing Scout has to a person, not k adverts) and l-diversity (l =
 {l}) for each indicator category: a class whose members all show an indicator
 fails. Rows of failing classes were suppressed; `suppression_report.csv` says
 how many, and why. Clusters are checked for k-anonymity on their weeks and size

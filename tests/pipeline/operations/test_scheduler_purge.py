@@ -21,6 +21,7 @@ from models import (
 )
 from pipeline.cli.main import main
 from pipeline.operations.retention import purge
+from pipeline.reports.export.manifest import write_manifest
 
 NOW = datetime(2026, 11, 29, 3, 30, tzinfo=UTC)
 
@@ -124,6 +125,7 @@ def test_purge_removes_old_logs_and_expired_exports(database, settings, tmp_path
     folder = tmp_path / "export-a"
     folder.mkdir()
     (folder / "adverts.csv").write_text("a")
+    write_manifest(folder)
     with database.session() as session:
         session.add(
             ExportRecord(
@@ -150,3 +152,26 @@ def test_purge_cli_dry_run(database, settings, capsys, monkeypatch) -> None:
     assert "would delete" in out
     with database.session() as session:
         assert session.scalar(select(func.count()).select_from(Advert)) == 5
+
+
+def test_rule14_purge_of_expired_export_keeps_a_users_file(database, settings, tmp_path) -> None:
+    """Audit rule 14 / defect 9: only the files Scout wrote go; the user's thesis stays."""
+    folder = tmp_path / "export-b"
+    folder.mkdir()
+    for name in ("adverts.csv", "datapackage.json", "README.md"):
+        (folder / name).write_text("scout")
+    write_manifest(folder)
+    (folder / "precious-thesis.txt").write_text("thesis")
+    with database.session() as session:
+        session.add(
+            ExportRecord(
+                actor="t",
+                recipient="uni",
+                legal_basis="research",
+                expires_at=NOW - timedelta(days=1),
+                path=str(folder),
+            )
+        )
+    with database.session() as session:
+        assert purge(session, settings, NOW).exports == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["precious-thesis.txt"]

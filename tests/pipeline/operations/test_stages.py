@@ -4,7 +4,7 @@ returns its summary and reports its progress while it works."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -78,18 +78,18 @@ def test_stages_digest_reports_start_and_end(
 
 
 def test_stages_export_reports_start_and_end(
-    world_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    filled: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
-    monkeypatch.setenv("SCOUT_EXPORT_K", "2")  # the small world is too small for k = 10
-    monkeypatch.setenv("SCOUT_EXPORT_L", "1")
+    # k counts persons: the small world has too few; the demo world's 32 meet k = 5
+    monkeypatch.setenv("SCOUT_EXPORT_K", "5")
     reports: list[Progress] = []
     with Context(load_settings()) as context:
         result = stages.export(
             context,
             recipient="Uni A",
             basis="Research",
-            expires=date(2099, 1, 31),
+            expires=date.today() + timedelta(days=365),
             out=tmp_path / "x",
             progress=reports.append,
         )

@@ -84,3 +84,21 @@ def test_export_generalisation() -> None:
         "ok",
         3,
     ]
+
+
+def _person(row: dict) -> str:
+    return row["cluster"]
+
+
+def test_rule12_k_counts_distinct_clusters_not_advert_rows() -> None:
+    """Audit rule 12: ten adverts of three persons are not a class of ten."""
+    rows = [
+        {"week": "w", "region": "r", "cluster": f"c{n % 3}", "ind_youth": n % 2 == 0}
+        for n in range(10)
+    ]
+    assert len(enforce(rows, QUASI, ["ind_youth"], 10, 2).kept) == 10  # rows: looks fine
+    refused = enforce(rows, QUASI, ["ind_youth"], 10, 2, _person)
+    assert refused.kept == [] and refused.suppressed["k-anonymity"] == 10
+    assert not check(rows, QUASI, ["ind_youth"], 10, 2, _person)
+    many = [{**row, "cluster": f"c{n}"} for n, row in enumerate(rows)]
+    assert len(enforce(many, QUASI, ["ind_youth"], 10, 2, _person).kept) == 10

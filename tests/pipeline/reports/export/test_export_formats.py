@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export, writer
 
-EXPIRES = date(2099, 1, 31)
+EXPIRES = date.today() + timedelta(days=365)  # within export_max_expiry_days
 
 
 def test_export_formats_registry_lists_csv_and_parquet_as_the_cli_choices() -> None:
@@ -40,7 +40,7 @@ def test_export_formats_unknown_name_is_one_clear_error(
         writer.export_format("xml")
     out = tmp_path / "x"
     code = main(["export", "--recipient", "Uni A", "--basis", "Research", "--expires",
-                 "2099-01-31", "--out", str(out), "--format", "xml"])  # fmt: skip
+                 EXPIRES.isoformat(), "--out", str(out), "--format", "xml"])  # fmt: skip
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "'xml' is not one of 'csv', 'parquet'" in err
     assert not out.exists()
@@ -60,6 +60,7 @@ def test_export_formats_a_registered_format_is_written_by_run_export(
     monkeypatch.setattr(writer, "FORMATS", dict(writer.FORMATS))  # registered for this test
     writer.register_format("tsv", resource={"mediatype": "text/tab-separated-values"})(_write_tsv)
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    monkeypatch.setenv("SCOUT_EXPORT_K", "5")  # the demo world holds 32 persons
     out = tmp_path / "tsv"
     result = run_export(filled, load_settings(), "Uni A", "Research", EXPIRES, out, "tsv")
     assert sorted(p.name for p in out.glob("*.tsv")) == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,14 @@ from sqlalchemy import select
 from models import AuditEntry, ExportRecord
 from pipeline.cli.main import main
 from pipeline.core.db import Database
+from pipeline.core.errors import ScoutError
+from pipeline.core.settings import load_settings
+from pipeline.reports.export import run_export
 from pipeline.reports.export.schema import DOC_END, DOC_START, markdown_fields
 
 REPO = Path(__file__).resolve().parents[4]
+EXPIRY_DATE = date.today() + timedelta(days=365)  # within export_max_expiry_days
+EXPIRES = EXPIRY_DATE.isoformat()
 
 
 def _leaks(text: str, truth: dict[str, Any]) -> list[str]:
@@ -38,7 +44,7 @@ def _export(out: Path, recipient: str = "Uni A", fmt: str = "csv") -> int:
             "--basis",
             "Research, DPA section 10",
             "--expires",
-            "2099-01-31",
+            EXPIRES,
             "--out",
             str(out),
             "--format",
@@ -73,6 +79,8 @@ def test_export_parquet_matches_csv(
 @pytest.fixture
 def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    # The demo world holds 32 persons (clusters): k = 10 persons per class cannot be met.
+    monkeypatch.setenv("SCOUT_EXPORT_K", "5")
 
 
 def test_export_demo_world(
@@ -82,6 +90,7 @@ def test_export_demo_world(
     assert _export(out) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == [
+        ".scout-export-manifest.json",
         "README.md",
         "adverts.csv",
         "clusters.csv",
@@ -89,17 +98,22 @@ def test_export_demo_world(
         "indicator_hits.csv",
         "suppression_report.csv",
     ]
+    manifest = json.loads((out / ".scout-export-manifest.json").read_text())
+    assert manifest["files"] == names[1:]
+    package = json.loads((out / "datapackage.json").read_text())
+    assert package["scout:anonymity"] == {"k": 5, "l": 2, "k_counts": "distinct clusters (persons)"}
     for path in out.iterdir():
         assert _leaks(path.read_text(encoding="utf-8"), truth) == [], path.name
     adverts = list(csv.DictReader((out / "adverts.csv").open(encoding="utf-8")))
     assert len(adverts) > 100
     assert {"external_id", "url", "city", "stated_age", "text"}.isdisjoint(adverts[0])
     readme = (out / "README.md").read_text()
-    assert "Uni A" in readme and "2099-01-31" in readme and "k = 10" in readme
+    assert "Uni A" in readme and EXPIRES in readme and "k = 5 distinct clusters" in readme
     with filled.session() as session:
         record = session.scalars(select(ExportRecord)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert record.recipient == "Uni A" and record.counts["adverts"] == len(adverts)
+    assert (entry.params["k"], entry.params["l"]) == (5, 2)
     assert entry.params["recipient"] == "Uni A" and entry.reason == "Research, DPA section 10"
     # another recipient: same data, pseudonyms that cannot be joined
     assert _export(tmp_path / "ngo", "NGO B") == 0
@@ -146,3 +160,61 @@ def test_export_docs_field_table_is_generated(
     assert current == markdown_fields(package), (
         "regenerate with: python -m pipeline.reports.export.docs"
     )
+
+
+def _days_ahead(days: int) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("expires", "refused"),
+    [(_days_ahead(730), False), (_days_ahead(731), True), ("9999-12-31", True)],
+    ids=["C13-two-years", "C13-two-years-and-a-day", "C13-9999-12-31"],
+)
+def test_c13_export_expiry_at_most_two_years_ahead(
+    filled: Database,
+    tmp_path: Path,
+    researcher: None,
+    capsys: pytest.CaptureFixture[str],
+    expires: str,
+    refused: bool,
+) -> None:
+    code = main(["export", "--recipient", "Uni A", "--basis", "Research", "--expires",
+                 expires, "--out", str(tmp_path / "e")])  # fmt: skip
+    err = capsys.readouterr().err
+    assert (code, "export_max_expiry_days" in err) == ((1, True) if refused else (0, False))
+    assert (tmp_path / "e").exists() is not refused
+
+
+@pytest.mark.parametrize(
+    ("k", "l_div"),
+    [("2", "2"), ("4", "2"), ("10", "1")],
+    ids=["rule12-k2", "rule12-k4", "rule12-l1"],
+)
+def test_rule12_settings_refuse_k_below_5_and_l_below_2(
+    filled: Database,
+    tmp_path: Path,
+    researcher: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    k: str,
+    l_div: str,
+) -> None:
+    monkeypatch.setenv("SCOUT_EXPORT_K", k)
+    monkeypatch.setenv("SCOUT_EXPORT_L", l_div)
+    assert _export(tmp_path / "low") == 1
+    assert "invalid configuration" in capsys.readouterr().err
+    assert not (tmp_path / "low").exists()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    ("k", "l_div"), [(2, 2), (10, 1)], ids=["rule12-floor-k", "rule12-floor-l"]
+)
+def test_rule12_export_floor_holds_whatever_the_settings_say(
+    filled: Database, tmp_path: Path, researcher: None, k: int, l_div: int
+) -> None:
+    settings = load_settings().model_copy(update={"export_k": k, "export_l": l_div})
+    with pytest.raises(ScoutError, match="below the floor"):
+        run_export(filled, settings, "Uni A", "Research", EXPIRY_DATE, tmp_path / "f")
+    assert not (tmp_path / "f").exists()
