@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, inspect, select, text
 
-from models import AuditEntry, LinkState, metadata
+from models import Advert, AuditEntry, LinkState, metadata
 from pipeline.core import migrations
 from pipeline.core.audit import record
 from pipeline.core.db import open_database
@@ -93,4 +93,38 @@ def test_migration_0005_without_a_link_run_leaves_no_watermark(settings: Setting
     migrations.upgrade(db.engine, settings)
     with db.session() as session:
         assert session.scalar(select(func.count()).select_from(LinkState)) == 0
+    db.dispose()
+
+
+def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> None:
+    """Audit H3: a database written before 0010 keeps no free-text city in clear after it."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0006")
+    hostile = "Ring Anna 28 11 22 33 eller anna.k@example.com"
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (id, name, base_url, created_at) "
+                "VALUES (1, 's', 'http://127.0.0.1', CURRENT_TIMESTAMP)"
+            )
+        )
+        for advert_id, city in ((1, hostile), (2, "Aarhus")):
+            connection.execute(
+                text(
+                    "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
+                    "city, content_hash, suppressed) VALUES (:id, 1, :ext, 'u', "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :city, 'h', false)"
+                ),
+                {"id": advert_id, "ext": str(advert_id), "city": city},
+            )
+    migrations.upgrade(db.engine, settings)
+    with db.session() as session:
+        rows = session.execute(
+            select(Advert.external_id, Advert.city, Advert.unknown_city).order_by(Advert.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [("1", None, hostile), ("2", "Aarhus", None)]
+    migrations.downgrade(db.engine, settings, "0006")
+    with db.engine.connect() as connection:
+        cities = connection.execute(text("SELECT city FROM adverts ORDER BY id")).scalars().all()
+    assert cities == [hostile, "Aarhus"]
     db.dispose()
