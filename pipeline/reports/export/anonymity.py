@@ -92,8 +92,6 @@ def check(
     l_div: int,
     person: Person = row_identity,
 ) -> bool:
-    """Whether rows already meet k and l (what a written export must satisfy)."""
-    return all(
-        people(members, person) >= k and not any(breaks_l(members, s, l_div) for s in sensitive)
-        for members in classes(rows, quasi).values()
-    )
+    """Whether rows already meet k and l (what a written export must satisfy): enforcing
+    them would suppress nothing."""
+    return enforce(rows, quasi, sensitive, k, l_div, person).suppressed_total == 0

@@ -112,6 +112,19 @@ def test_purge_deletes_exactly_what_is_past_retention(database, settings) -> Non
         assert entry.counts["adverts"] == 2 and "+45" not in str(entry.params)
 
 
+def _expired_export(database, folder) -> None:
+    with database.session() as session:
+        session.add(
+            ExportRecord(
+                actor="t",
+                recipient="uni",
+                legal_basis="research",
+                expires_at=NOW - timedelta(days=1),
+                path=str(folder),
+            )
+        )
+
+
 def test_purge_removes_old_logs_and_expired_exports(database, settings, tmp_path) -> None:
     logs = settings.data_dir / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -126,16 +139,7 @@ def test_purge_removes_old_logs_and_expired_exports(database, settings, tmp_path
     folder.mkdir()
     (folder / "adverts.csv").write_text("a")
     write_manifest(folder)
-    with database.session() as session:
-        session.add(
-            ExportRecord(
-                actor="t",
-                recipient="uni",
-                legal_basis="research",
-                expires_at=NOW - timedelta(days=1),
-                path=str(folder),
-            )
-        )
+    _expired_export(database, folder)
     with database.session() as session:
         report = purge(session, settings, NOW)
     assert (report.log_files, report.exports) == (1, 1)
@@ -162,16 +166,7 @@ def test_rule14_purge_of_expired_export_keeps_a_users_file(database, settings, t
         (folder / name).write_text("scout")
     write_manifest(folder)
     (folder / "precious-thesis.txt").write_text("thesis")
-    with database.session() as session:
-        session.add(
-            ExportRecord(
-                actor="t",
-                recipient="uni",
-                legal_basis="research",
-                expires_at=NOW - timedelta(days=1),
-                path=str(folder),
-            )
-        )
+    _expired_export(database, folder)
     with database.session() as session:
         assert purge(session, settings, NOW).exports == 1
     assert sorted(p.name for p in folder.iterdir()) == ["precious-thesis.txt"]
