@@ -99,7 +99,7 @@ def test_migration_0005_without_a_link_run_leaves_no_watermark(settings: Setting
 def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> None:
     """Audit H3: a database written before 0010 keeps no free-text city in clear after it."""
     db = open_database(settings, require_schema=False)
-    migrations.upgrade(db.engine, settings, "0006")
+    migrations.upgrade(db.engine, settings, "0007")
     hostile = "Ring Anna 28 11 22 33 eller anna.k@example.com"
     with db.engine.begin() as connection:
         connection.execute(
@@ -123,7 +123,7 @@ def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> No
             select(Advert.external_id, Advert.city, Advert.unknown_city).order_by(Advert.id)
         ).all()
     assert [tuple(r) for r in rows] == [("1", None, hostile), ("2", "Aarhus", None)]
-    migrations.downgrade(db.engine, settings, "0006")
+    migrations.downgrade(db.engine, settings, "0007")
     with db.engine.connect() as connection:
         cities = connection.execute(text("SELECT city FROM adverts ORDER BY id")).scalars().all()
     assert cities == [hostile, "Aarhus"]
