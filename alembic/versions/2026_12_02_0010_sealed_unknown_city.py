@@ -6,7 +6,7 @@ other stored city into the new sealed column (this needs the sealing key, which 
 upgrade` installs); the downgrade puts it back into `city` as the older code expects.
 
 Revision ID: 0010
-Revises: 0007 (was 0006; the lead re-points at merge)
+Revises: 0009
 Create Date: 2026-12-02 14:00:00.000000
 """
 
@@ -19,7 +19,7 @@ import models.types
 from nlp.fields import find_cities
 
 revision: str = '0010'
-down_revision: str | None = '0007'
+down_revision: str | None = '0009'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
