@@ -2,6 +2,9 @@
 
 A benchmark is a module `benchmarks/bench_<name>.py` with `TITLE` and a function
 `run() -> list[dict]` returning table rows. `make bench BENCH=storage` runs one.
+Absolute speeds swing by 2x between machines of one kind, so every table also measures a
+reference in the same run (the bare library or spider a stage wraps) and shows the ratio;
+the JSON records the CPU, core count and load average the run started with.
 """
 
 from __future__ import annotations
@@ -48,6 +51,31 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo ("unknown" where there is none, e.g. macOS)."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+    except OSError:
+        return platform.processor() or "unknown"
+    names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return names[0] if names else platform.processor() or "unknown"
+
+
+def machine() -> dict[str, object]:
+    """What a reader needs to tell a slow machine from a slow change: CPU, cores, load."""
+    try:
+        load = [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # not available on every platform
+        load = None
+    return {
+        "cpu_model": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "load_average_1_5_15_min": load,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
 def main() -> int:
     wanted = os.environ.get("BENCH")
     # wide tables stay readable when the output goes to a file or a CI log
@@ -60,6 +88,12 @@ def main() -> int:
         console.print(f"no benchmark matches {wanted!r}", markup=False)
         return 1
     for path in paths:
+        started_on = machine()  # the load before this benchmark, not after the previous one
+        console.print(
+            f"{path.stem}: {started_on['cpu_model']}, {started_on['cpus']} cores, "
+            f"load {started_on['load_average_1_5_15_min']}",
+            markup=False,
+        )
         module = _load(path)
         if not hasattr(module, "run"):  # a standalone script that prints and saves by itself
             module.main()  # type: ignore[attr-defined]
@@ -75,11 +109,7 @@ def main() -> int:
                     "benchmark": path.stem,
                     "title": module.TITLE,  # type: ignore[attr-defined]
                     "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                    "machine": {
-                        "python": platform.python_version(),
-                        "cpus": os.cpu_count(),
-                        "platform": platform.platform(),
-                    },
+                    "machine": started_on,
                     "seconds": round(elapsed, 2),
                     "peak_rss_mb": round(
                         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
