@@ -8,6 +8,8 @@ from itertools import chain
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+import numpy as np
+
 TOP = 5  # probabilities kept per text
 
 
@@ -51,10 +53,11 @@ class LangDetectBackend:
 class Py3LangIdBackend:
     """py3langid (naive Bayes over byte n-grams) restricted to ``languages``.
 
-    ``probabilities_of_parts`` scores the sentences of an advert and the whole advert in one
-    pass: naive Bayes over a whole text is the sum of its parts' n-gram counts, so the whole
-    text need not be read a second time (a third of the language stage's cost). It reads
-    py3langid 0.4's internals, the version pyproject pins.
+    Besides ``probabilities``, it scores many texts at once from their n-gram counts
+    (``features`` then ``scores``): naive Bayes over a whole text is the sum of its parts'
+    counts, so an advert's sentences are read once and the whole text reuses them, and one
+    numpy pass serves a whole batch of adverts. It reads py3langid 0.4's internals, the
+    version pyproject pins.
     """
 
     name = "py3langid"
@@ -71,41 +74,22 @@ class Py3LangIdBackend:
     def probabilities(self, text: str) -> dict[str, float]:
         return {lang: prob for lang, prob in self._identifier.rank(text)[:TOP]}
 
-    def probabilities_of_parts(
-        self, parts: Sequence[str], wanted: Sequence[bool]
-    ) -> tuple[list[dict[str, float]], dict[str, float]]:
-        """Probabilities of each wanted part ({} for the others) and of all parts together."""
+    def features(self, text: str) -> tuple[tuple[int, ...], int]:
+        """The n-gram feature ids of ``text`` in order (py3langid's DFA walk) and its bytes."""
         ident = self._identifier
         table, rowbase, output = ident.tk_nextmove, ident._rowbase, ident.tk_output
-        features: list[int] = []
-        counted: list[tuple[int, Counter[int], int]] = []  # (part index, counts, bytes)
-        total_bytes = 0
-        for k, (part, want) in enumerate(zip(parts, wanted, strict=True)):
-            encoded = ident._encode(part)
-            total_bytes += len(encoded)
-            start = len(features)
-            state = 0
-            # py3langid's visit_counts walk, keeping the feature ids so the whole text reuses them
-            for byte in encoded:
-                state = table[rowbase[state] + byte]
-                if output[state] >= 0:
-                    features.append(output[state])
-            if want and len(features) > start:
-                counted.append((k, Counter(features[start:]), len(encoded)))
-        if not features:
-            return [{} for _ in parts], {}
-        counted.append((len(parts), Counter(features), total_bytes))
-        scored = self._normalised([c for _, c, _ in counted], [n for _, _, n in counted])
-        each: list[dict[str, float]] = [{} for _ in parts]
-        for (k, _, _), probabilities in zip(counted[:-1], scored, strict=False):
-            each[k] = probabilities
-        return each, scored[-1]
+        encoded = ident._encode(text)
+        found = []
+        state = 0
+        for byte in encoded:
+            state = table[rowbase[state] + byte]
+            if output[state] >= 0:
+                found.append(output[state])
+        return tuple(found), len(encoded)
 
-    def _normalised(self, visits: list[Counter[int]], sizes: list[int]) -> list[dict[str, float]]:
-        """What py3langid's rank() computes from each text's counts, all texts in one numpy pass
-        (naive Bayes, softmax at temperature sqrt(bytes), aliased labels folded)."""
-        import numpy as np
-
+    def scores(self, visits: Sequence[Counter[int]], sizes: Sequence[int]) -> np.ndarray:
+        """What py3langid's rank() computes from each text's (non-empty) counts, one row a
+        text (naive Bayes, softmax at temperature sqrt(bytes), aliased labels folded)."""
         ident = self._identifier
         idx = np.fromiter(chain.from_iterable(v.keys() for v in visits), dtype=np.intp)
         counts = np.fromiter(chain.from_iterable(v.values() for v in visits), dtype=np.float32)
@@ -118,6 +102,18 @@ class Py3LangIdBackend:
         for i, j in ident._alias_pairs:
             scores[:, i] += scores[:, j]
             scores[:, j] = 0.0
+        return scores
+
+    def best(self, scores: np.ndarray) -> list[tuple[str, float]]:
+        """The most probable language of each row and its probability."""
+        columns = scores.argmax(axis=1)
+        values = scores[np.arange(len(scores)), columns].tolist()
+        classes = self._identifier.nb_classes
+        return [(classes[i], value) for i, value in zip(columns.tolist(), values, strict=True)]
+
+    def top(self, scores: np.ndarray) -> list[dict[str, float]]:
+        """The ``TOP`` most probable languages of each row, best first."""
+        ident = self._identifier
         classes = ident.nb_classes
         order = np.argsort(-scores, axis=1)[:, : TOP + len(ident._alias_pairs)].tolist()
         result = []
