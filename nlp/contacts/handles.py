@@ -5,21 +5,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUMBER_LINK_RE = re.compile(
+from nlp.textscan import lower_view, lowercase_pattern
+
+# The view patterns run on the lower-case view of a text (as IGNORECASE would, faster); what
+# they capture (digits, a handle that is lower-cased anyway) reads the same in the view.
+_NUMBER_LINK_RE = lowercase_pattern(
     # the lookahead lets every other first letter fail at once
     r"(?=[tscwva])(?:(?P<scheme>tel|sms|callto|whatsapp|viber):(?://)?"
     r"(?P<num>\+?[0-9][0-9\s\-.()]{4,24}[0-9])"
     r"|(?P<wa>wa\.me/|api\.whatsapp\.com/send/?\?phone=|whatsapp\.com/send/?\?phone=)"
     r"\+?(?P<wanum>[0-9]{6,15})"
-    r"|(?P<signal>signal\.me/#p/)(?P<signum>\+?[0-9]{6,15}))",
-    re.IGNORECASE,
+    r"|(?P<signal>signal\.me/#p/)(?P<signum>\+?[0-9]{6,15}))"
 )
-_TME_RE = re.compile(
-    r"(?<![\w.])(?:https?://)?(?:t|telegram)\.me/(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w/])",
-    re.IGNORECASE,
+_TME_RE = lowercase_pattern(
+    r"(?<![\w.])(?:https?://)?(?:t|telegram)\.me/(?P<name>[a-z][a-z0-9_]{3,31}+)(?![\w/])"
 )
 _AT_HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w@])")
-_TELEGRAM_WORD_RE = re.compile(r"\b(?:telegram|telegramm|tg|телеграм)\b", re.IGNORECASE)
+_TELEGRAM_WORD_RE = lowercase_pattern(r"\b(?:telegram|telegramm|tg|телеграм)\b")
 _MESSENGER_WORD_RE = re.compile(r"\b(whats\s?app|wa|signal)\b", re.IGNORECASE)
 TELEGRAM_CONTEXT = 80  # chars either side of an @handle in which "telegram" must appear
 MESSENGER_REACH = 40  # chars after "WhatsApp"/"Signal" in which the number must start
@@ -39,7 +41,7 @@ class NumberLink:
 def find_number_links(text: str) -> list[NumberLink]:
     """tel:/sms: links, wa.me and api.whatsapp.com links, signal.me links."""
     links = []
-    for m in _NUMBER_LINK_RE.finditer(text):
+    for m in _NUMBER_LINK_RE.finditer(lower_view(text)):
         if m.group("num"):
             raw = m.group("num")
             digits = ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
@@ -56,11 +58,12 @@ def find_number_links(text: str) -> list[NumberLink]:
 
 def find_telegram(text: str) -> list[tuple[int, int, str]]:
     """(start, end, handle) for t.me links and for @handles near the word "telegram"."""
-    found = [(m.start(), m.end(), m.group("name").lower()) for m in _TME_RE.finditer(text)]
-    if "@" in text and _TELEGRAM_WORD_RE.search(text):
+    view = lower_view(text)
+    found = [(m.start(), m.end(), m.group("name")) for m in _TME_RE.finditer(view)]
+    if "@" in text and _TELEGRAM_WORD_RE.search(view):
         for m in _AT_HANDLE_RE.finditer(text):
             lo, hi = max(0, m.start() - TELEGRAM_CONTEXT), m.end() + TELEGRAM_CONTEXT
-            if _TELEGRAM_WORD_RE.search(text, lo, hi):
+            if _TELEGRAM_WORD_RE.search(view, lo, hi):
                 found.append((m.start(), m.end(), m.group("name").lower()))
     return found
 

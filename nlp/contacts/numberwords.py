@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
 from nlp.contacts.rewrite import Edit
+from nlp.textscan import lower_view, lowercase_pattern, trie_regex
 from pipeline.core.datafiles import read_yaml
 
 LANG_DIR = Path(__file__).resolve().parent.parent / "lang"
@@ -19,7 +19,7 @@ LANG_DIR = Path(__file__).resolve().parent.parent / "lang"
 class NumberWords:
     """Number words of some languages merged: value per word plus the context word lists."""
 
-    values: dict[str, int]  # lower-case word -> 0..99 (first language listed wins a clash)
+    values: dict[str, int]  # word (in lower_view) -> 0..99 (first language listed wins a clash)
     by_language: dict[str, dict[str, int]]  # the same per language, to settle clashes in a run
     ten_first: frozenset[str]  # tens that take a following unit ("thirty" + "four")
     joiner_words: frozenset[str]  # words allowed between such a ten and its unit ("y", "și")
@@ -33,34 +33,13 @@ def available_languages() -> tuple[str, ...]:
     return tuple(sorted(p.parent.name for p in LANG_DIR.glob("*/numbers.yaml")))
 
 
-def _trie_regex(words: Iterable[str]) -> str:
-    """A regex matching exactly ``words``, factored as a trie so each position costs O(length)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def render(node: dict) -> str:
-        ends = "" in node
-        branches = [re.escape(c) + render(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        # longest alternative first: the optional group is greedy
-        return f"(?:{body})?" if ends else body
-
-    return render(trie)
-
-
 def _language_values(data: dict) -> tuple[dict[str, int], set[str]]:
     values: dict[str, int] = {}
     for key in ("digits", "teens", "tens", "extra"):
-        values.update({str(w).lower(): int(v) for w, v in (data.get(key) or {}).items()})
+        values.update({lower_view(str(w)): int(v) for w, v in (data.get(key) or {}).items()})
     compound = data.get("compound") or {}
     units = {w: v for w, v in (data.get("digits") or {}).items() if 1 <= int(v) <= 9}
-    tens = {str(w).lower(): int(v) for w, v in (data.get("tens") or {}).items()}
+    tens = {lower_view(str(w)): int(v) for w, v in (data.get("tens") or {}).items()}
     for joiner in compound.get("joiners") or []:
         for unit, u in units.items():
             for ten, t in tens.items():
@@ -69,7 +48,7 @@ def _language_values(data: dict) -> tuple[dict[str, int], set[str]]:
                     if compound.get("order") == "unit_first"
                     else f"{ten}{joiner}{unit}"
                 )
-                values[glued.lower()] = t + int(u)
+                values[lower_view(glued)] = t + int(u)
     ten_first = set(tens) if compound.get("order") == "ten_first" else set()
     return values, ten_first
 
@@ -96,7 +75,8 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
         joiners |= {str(w).lower() for w in (data.get("compound") or {}).get("joiner_words") or []}
         before |= {str(w).lower() for w in data.get("not_phone_before") or []}
         after |= {str(w).lower() for w in data.get("not_phone_after") or []}
-    pattern = re.compile(r"\b" + _trie_regex(values) + r"\b", re.IGNORECASE)
+    # matched in the lower-case view of a text: as IGNORECASE would, three times faster
+    pattern = lowercase_pattern(r"\b" + trie_regex(values) + r"\b")
     return NumberWords(
         values,
         by_language,
@@ -119,8 +99,9 @@ def _run_values(words: NumberWords, run: list[re.Match[str]]) -> dict[str, int]:
     """
     best: dict[str, int] = words.values
     best_known = 0
+    found = [m.group() for m in run]
     for table in words.by_language.values():
-        known = sum(m.group().lower() in table for m in run)
+        known = sum(word in table for word in found)
         if known > best_known:
             best, best_known = table, known
     return best
@@ -143,12 +124,13 @@ def number_edits(text: str, words: NumberWords, limit: int | None = None) -> lis
     ``limit`` caps how many number words are read, so hostile texts cost bounded time.
     """
     edits: list[Edit] = []
-    for run in _runs(text, list(islice(words.pattern.finditer(text), limit))):
+    view = lower_view(text)  # matches carry the view's lower-case words
+    for run in _runs(text, list(islice(words.pattern.finditer(view), limit))):
         values = _run_values(words, run)
         i = 0
         while i < len(run):
             first = run[i]
-            word = first.group().lower()
+            word = first.group()
             value, end, i = values.get(word, words.values[word]), first.end(), i + 1
             if word in words.ten_first and i < len(run):
                 value, end, i = _join_unit(text, words, values, run, i, value, end)
@@ -176,7 +158,7 @@ def _join_unit(
     gap_ok = _BETWEEN_TEN_UNIT.fullmatch(gap) is not None or (
         len(gap) <= 12 and gap.strip().lower() in words.joiner_words
     )
-    word = nxt.group().lower()
+    word = nxt.group()
     unit = values.get(word, words.values[word])
     if gap_ok and 1 <= unit <= 9:
         return value + unit, nxt.end(), i + 1
