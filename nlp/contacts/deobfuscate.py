@@ -36,7 +36,11 @@ def _digit_chars() -> str:
 _PLUS = "[\uff0b\ufe62\u207a]"
 # Keycap emoji (digit + optional variation selector + combining keycap), other-script decimal
 # digits (\d is Unicode-aware; the lookahead leaves ASCII alone) and digit-valued symbols.
-_UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_digit_chars()}]|{_PLUS}")
+_DIGIT_CHARS = _digit_chars()
+_UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_DIGIT_CHARS}]|{_PLUS}")
+# Cheap first looks (one character class each): most texts hold none of those characters.
+_NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")
+_ODD_DIGIT_RE = re.compile(rf"[\u20e3{_DIGIT_CHARS}{_PLUS[1:-1]}]")
 
 _LOOKALIKES = {
     "O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "Z": "2", "z": "2", "E": "3", "A": "4",
@@ -46,6 +50,8 @@ _L = "".join(_LOOKALIKES)
 # Possessive loops and a token-start lookbehind keep this linear on hostile input.
 _LOOKALIKE_RE = re.compile(rf"(?<!\w)(?:[{_L}]*+[0-9]++)++[{_L}]*+(?!\w)")
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+# Cheap first look: such a token has a look-alike letter right before or after a digit.
+_LOOKALIKE_NEXT_TO_DIGIT_RE = re.compile(rf"[0-9](?:(?<=[{_L}][0-9])|(?=[{_L}]))")
 # A group of letters only ("62 oo", "6l 55 IO 36") is read as digits only among digit groups
 # (two groups with a real digit nearby), and only with the letters that people use for 0 and 1.
 _LETTER_GROUP = r"[OoIl]{1,4}"
@@ -55,7 +61,9 @@ _LETTER_RUN_RE = re.compile(rf"(?<!\w){_ANY_GROUP}(?:[ .-]{{1,2}}+{_ANY_GROUP})+
 _GROUP_RE = re.compile(r"[^ .-]+")
 # Cheap first look: a letter group next to a group with a digit (most texts have none).
 _LETTERS_BY_DIGITS_RE = re.compile(
-    rf"(?<!\w){_LETTER_GROUP}[ .-]{{1,2}}[{_L}]*[0-9]|[0-9][{_L}]*[ .-]{{1,2}}{_LETTER_GROUP}(?!\w)"
+    # the lookahead (the first characters of both alternatives) fails other positions at once
+    rf"(?=[OoIl0-9])(?:(?<!\w){_LETTER_GROUP}[ .-]{{1,2}}[{_L}]*[0-9]"
+    rf"|[0-9][{_L}]*[ .-]{{1,2}}{_LETTER_GROUP}(?!\w))"
 )
 
 # What may stand between the pieces of a number spelled in words, digits included.
@@ -83,6 +91,8 @@ def hidden_layer(text: str) -> Layer:
 
 
 def _unicode_edits(text: str) -> list[Edit]:
+    if not _NON_ASCII_DIGIT_RE.search(text) and not _ODD_DIGIT_RE.search(text):
+        return []  # every alternative of _UNICODE_DIGIT_RE needs one of these characters
     edits = []
     for m in islice(_UNICODE_DIGIT_RE.finditer(text), MAX_EDITS):
         if re.fullmatch(_PLUS, m.group()):
@@ -95,6 +105,8 @@ def _unicode_edits(text: str) -> list[Edit]:
 
 
 def _lookalike_edits(text: str) -> list[Edit]:
+    if not _LOOKALIKE_NEXT_TO_DIGIT_RE.search(text):
+        return []  # an edit needs a token of digits and look-alike letters, so both side by side
     edits = []
     for m in islice(_LOOKALIKE_RE.finditer(text), MAX_EDITS):
         token = m.group()
