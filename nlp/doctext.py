@@ -17,3 +17,12 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data[_KEY] = doc.text
     return text
+
+
+def with_text(doc: Doc, text: str) -> Doc:
+    """``doc`` with the text it was made from remembered, so no component joins its tokens.
+
+    spaCy's tokenizer keeps every character: the text is ``doc.text``.
+    """
+    doc.user_data[_KEY] = text
+    return doc

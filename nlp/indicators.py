@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from nlp.doctext import doc_text
 from nlp.fields import find_ages
+from nlp.matchgate import MatcherGate
 from nlp.rules import Rule, RuleSet, load_rules
 
 
@@ -80,13 +81,16 @@ class IndicatorComponent:
         self.patterns = Matcher(nlp.vocab, validate=True)
         self.keys: dict[int, tuple[Rule, str]] = {}
         self.regexes: list[tuple[Rule, str, re.Pattern[str]]] = []
+        token_patterns: list[list[dict[str, Any]]] = []
         for rule in rules.by_kind("text"):
             for lang, phrases in rule.phrases.items():
                 self.phrases.add(self._key(nlp, rule, lang), [nlp.make_doc(p) for p in phrases])
             for lang, patterns in rule.patterns.items():
                 self.patterns.add(self._key(nlp, rule, lang), patterns)
+                token_patterns += patterns
             for lang, regexes in rule.regex.items():
                 self.regexes.append((rule, lang, re.compile("|".join(regexes))))
+        self.gate = MatcherGate(token_patterns)
 
     def _key(self, nlp: Language, rule: Rule, lang: str) -> str:
         key = f"{rule.id}|{lang}"
@@ -100,7 +104,8 @@ class IndicatorComponent:
 
     def _text_hits(self, doc: Doc) -> list[IndicatorHit]:
         version, hits = self.rules.version, []
-        for match_id, start, end in [*self.phrases(doc), *self.patterns(doc)]:
+        patterns = self.patterns(doc) if self.gate.open(doc_text(doc)) else []
+        for match_id, start, end in [*self.phrases(doc), *patterns]:
             rule, lang = self.keys[match_id]
             span = doc[start:end]
             detail: dict[str, Any] = {"lang": lang}

@@ -24,7 +24,8 @@ _SCRIPTS = [
     ("ru", re.compile(r"[\u0400-\u04ff]")),
 ]
 # Any letter of those scripts: most adverts have none, and then the scripts need no counting.
-_ANY_SCRIPT = re.compile("|".join(pattern.pattern for _, pattern in _SCRIPTS))
+# One character class (not an alternation of ten), which re scans for in C.
+_ANY_SCRIPT = re.compile("[" + "".join(pattern.pattern[1:-1] for _, pattern in _SCRIPTS) + "]")
 _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]{2,}")

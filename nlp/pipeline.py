@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 # scout_fields, scout_indicators).
 from nlp import language_component  # noqa: F401
 from nlp.contacts import component  # noqa: F401
-from nlp.doctext import doc_text
+from nlp.doctext import doc_text, with_text
 from nlp.fields import AdvertFields
 from nlp.indicators import IndicatorComponent, IndicatorHit
 
@@ -80,11 +80,13 @@ def ruleset_version(pipeline: Language) -> str:
     return cast(IndicatorComponent, pipeline.get_pipe("scout_indicators")).rules.version
 
 
-def _prepared(texts: Iterable[str | None]) -> Iterator[tuple[str, tuple[bool, int, bool]]]:
+def _prepared(
+    pipeline: Language, texts: Iterable[str | None]
+) -> Iterator[tuple[Doc, tuple[bool, int, bool]]]:
     for text in texts:
         clean, cut = prepare_text(text)
         markup = text is not None and "<" in text and _TAG.search(text) is not None
-        yield clean, (cut, len(text or ""), markup)
+        yield with_text(pipeline.make_doc(clean), clean), (cut, len(text or ""), markup)
 
 
 def _extension(doc: Doc, name: str) -> Any:
@@ -101,7 +103,8 @@ def analyse_texts(
     """Analyse adverts in order, one AdvertAnalysis each; never raises on odd input."""
     pipeline = build_pipeline(lang, rules_dir, with_optional)
     version = ruleset_version(pipeline)
-    docs = pipeline.pipe(_prepared(texts), as_tuples=True, batch_size=batch_size)
+    components = list(pipeline.pipe_names)
+    docs = pipeline.pipe(_prepared(pipeline, texts), as_tuples=True, batch_size=batch_size)
     for doc, (truncated, length, markup) in docs:
         yield AdvertAnalysis(
             contacts=list(_extension(doc, "contacts") or []),
@@ -113,5 +116,5 @@ def analyse_texts(
             markup=markup,
             has_words=_WORD.search(doc_text(doc)) is not None,
             ruleset_version=version,
-            components=list(pipeline.pipe_names),
+            components=list(components),
         )

@@ -38,9 +38,13 @@ _PLUS = "[\uff0b\ufe62\u207a]"
 # digits (\d is Unicode-aware; the lookahead leaves ASCII alone) and digit-valued symbols.
 _DIGIT_CHARS = _digit_chars()
 _UNICODE_DIGIT_RE = re.compile(rf"[0-9]\ufe0f?\u20e3|(?![0-9])\d|[{_DIGIT_CHARS}]|{_PLUS}")
-# Cheap first looks (one character class each): most texts hold none of those characters.
-_NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")
-_ODD_DIGIT_RE = re.compile(rf"[\u20e3{_DIGIT_CHARS}{_PLUS[1:-1]}]")
+# Cheap first look: every alternative above needs a character outside ASCII, the Latin letters
+# of European languages, Greek, Cyrillic, Thai letters (not its digits) and general
+# punctuation, where adverts have nearly all their characters.
+_UNUSUAL_RE = re.compile(
+    r"[^\x00-\x7f\u00c0-\u017f\u0370-\u04ff\u0e00-\u0e4f\u0e5a-\u0e7f\u2000-\u206f]"
+)
+_ODD_DIGITS = frozenset(f"\u20e3{_DIGIT_CHARS}{_PLUS[1:-1]}")
 
 _LOOKALIKES = {
     "O": "0", "o": "0", "Q": "0", "I": "1", "l": "1", "Z": "2", "z": "2", "E": "3", "A": "4",
@@ -91,8 +95,9 @@ def hidden_layer(text: str) -> Layer:
 
 
 def _unicode_edits(text: str) -> list[Edit]:
-    if not _NON_ASCII_DIGIT_RE.search(text) and not _ODD_DIGIT_RE.search(text):
-        return []  # every alternative of _UNICODE_DIGIT_RE needs one of these characters
+    unusual = _UNUSUAL_RE.findall(text)
+    if not any(char in _ODD_DIGITS or char.isdecimal() for char in unusual):
+        return []  # no keycap, odd digit or plus sign: _UNICODE_DIGIT_RE cannot match
     edits = []
     for m in islice(_UNICODE_DIGIT_RE.finditer(text), MAX_EDITS):
         if re.fullmatch(_PLUS, m.group()):

@@ -16,6 +16,11 @@ _BRACKETED_RE = lowercase_pattern(
     r"""(?=[\s\[({<"'_])\s?[\[({<"'_]\s?(at|snabel-a|dot|d0t|punktum|prik)\s?[\])}>"'_]\s?"""
 )
 _BARE_RE = lowercase_pattern(r"(?=\s)(?<=\S)\s+(at|snabel-a|dot|d0t|punktum)\s+(?=\S)")
+# Cheap first look for both: an at/dot word between spaces or brackets (a one-class prefix,
+# which re scans for in C); most adverts have none.
+_WORD_GATE_RE = lowercase_pattern(
+    r"""[\s\[({<"'_](?:at|snabel-a|dot|d0t|punktum|prik)[\s\])}>"'_]"""
+)
 _AT_WORDS = frozenset({"at", "snabel-a"})
 _STOP = "\\s@<>()\\[\\]\\\\,;:\"'`"
 _LOCAL_REV_RE = re.compile(rf"[^{_STOP}]{{1,64}}")
@@ -79,9 +84,10 @@ def _obfuscation_layer(text: str, view: str) -> tuple[Layer, set[int]]:
 def find_emails(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, lower-case address, obscured) for each e-mail address in ``text``."""
     view = lower_view(text)
-    if "@" not in text and not _BRACKETED_RE.search(view) and not _BARE_RE.search(view):
+    worded = _WORD_GATE_RE.search(view) is not None
+    if "@" not in text and not worded:
         return []
-    layer, bare_at = _obfuscation_layer(text, view)
+    layer, bare_at = _obfuscation_layer(text, view) if worded else (Layer(text), set())
     results = []
     for start, end, address in _emails_in(layer.text):
         src_start, src_end = layer.to_source(start, end)

@@ -22,6 +22,9 @@ _TME_RE = lowercase_pattern(
 )
 _AT_HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w@])")
 _TELEGRAM_WORD_RE = lowercase_pattern(r"\b(?:telegram|telegramm|tg|телеграм)\b")
+# What each link above must contain: most adverts hold none, so the regexes need not run.
+_LINK_MARKS = ("tel:", "sms:", "callto:", "whatsapp:", "viber:", "wa.me/", "whatsapp.com/send",
+               "signal.me/")  # fmt: skip
 _MESSENGER_WORD_RE = re.compile(r"\b(whats\s?app|wa|signal)\b", re.IGNORECASE)
 TELEGRAM_CONTEXT = 80  # chars either side of an @handle in which "telegram" must appear
 MESSENGER_REACH = 40  # chars after "WhatsApp"/"Signal" in which the number must start
@@ -40,8 +43,11 @@ class NumberLink:
 
 def find_number_links(text: str) -> list[NumberLink]:
     """tel:/sms: links, wa.me and api.whatsapp.com links, signal.me links."""
+    view = lower_view(text)
+    if not any(mark in view for mark in _LINK_MARKS):
+        return []
     links = []
-    for m in _NUMBER_LINK_RE.finditer(lower_view(text)):
+    for m in _NUMBER_LINK_RE.finditer(view):
         if m.group("num"):
             raw = m.group("num")
             digits = ("+" if raw.startswith("+") else "") + re.sub(r"\D", "", raw)
@@ -59,7 +65,8 @@ def find_number_links(text: str) -> list[NumberLink]:
 def find_telegram(text: str) -> list[tuple[int, int, str]]:
     """(start, end, handle) for t.me links and for @handles near the word "telegram"."""
     view = lower_view(text)
-    found = [(m.start(), m.end(), m.group("name")) for m in _TME_RE.finditer(view)]
+    links = _TME_RE.finditer(view) if ".me/" in view else ()
+    found = [(m.start(), m.end(), m.group("name")) for m in links]
     if "@" in text and _TELEGRAM_WORD_RE.search(view):
         for m in _AT_HANDLE_RE.finditer(text):
             lo, hi = max(0, m.start() - TELEGRAM_CONTEXT), m.end() + TELEGRAM_CONTEXT
