@@ -132,6 +132,13 @@ class Settings(BaseSettings):
     export_max_expiry_days: int = Field(
         default=730, ge=1, le=3650, description="How far ahead an export's expiry may be."
     )
+    analyse_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=64,
+        description="Processes `scout analyse` uses for a big backlog (thousands of versions); "
+        "1 analyses in the calling process.",
+    )
 
     web_base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -256,6 +263,7 @@ class Settings(BaseSettings):
             "web_idle_timeout_seconds": self.web_idle_timeout_seconds,
             "web_session_hours": self.web_session_hours,
             "web_enrolment_hours": self.web_enrolment_hours,
+            "analyse_workers": self.analyse_workers,
         }
 
 

@@ -8,7 +8,7 @@ Work goes in chunks, each one transaction, so a reader never waits long.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,8 @@ from sqlalchemy import delete, insert, or_, select, update
 
 from models import Advert, AdvertVersion, IndicatorHit
 from nlp.contacts.mask import mask_contacts
-from nlp.pipeline import AdvertAnalysis, analyse_texts
+from nlp.parallel import analyse_batches
+from nlp.pipeline import AdvertAnalysis
 from nlp.rules import load_rules
 from pipeline.core import clock
 from pipeline.core.batches import chunked
@@ -25,6 +26,9 @@ from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
 
 CHUNK = 500  # versions per transaction: a reader never waits long
+# Below this many pending versions one process is quicker: each worker first loads spaCy,
+# the rules and the language model (about two seconds).
+POOL_MIN_VERSIONS = 3_000
 TITLE_SEPARATOR = "\n\n"
 
 
@@ -153,17 +157,10 @@ def _store(
             session.execute(update(Advert).where(Advert.id == advert_id).values(language=language))
 
 
-def analyse(
-    database: Database,
-    rules_dir: Path | None = None,
-    everything: bool = False,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> AnalysisSummary:
-    """Analyse pending advert versions; returns what was found."""
-    ruleset = load_rules(rules_dir)
-    summary = AnalysisSummary(ruleset.version)
-    pending = _pending(database, ruleset.version, everything)
-    done = 0
+def _chunks(
+    database: Database, pending: list[int], summary: AnalysisSummary
+) -> Iterator[tuple[list[tuple[int, int, str | None]], list[str]]]:
+    """Per chunk of pending versions: (version id, advert id, title) rows and their texts."""
     for chunk in chunked(pending, CHUNK):
         with database.session() as session:
             rows = session.execute(
@@ -178,9 +175,31 @@ def analyse(
             ).all()
         texts = [combined_text(title, text) for _, _, title, text in rows]
         summary.empty += sum(not text.strip() for text in texts)  # title and text blank
-        results = analyse_texts(texts, rules_dir=rules_dir)
-        _store(database, [(vid, aid, title) for vid, aid, title, _ in rows], results, summary)
-        done += len(chunk)
+        yield [(vid, aid, title) for vid, aid, title, _ in rows], texts
+
+
+def analyse(
+    database: Database,
+    rules_dir: Path | None = None,
+    everything: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> AnalysisSummary:
+    """Analyse pending advert versions; returns what was found.
+
+    More than ``POOL_MIN_VERSIONS`` pending versions are analysed in ``workers`` processes
+    (default: the ``analyse_workers`` setting); reading and writing stay in this process.
+    """
+    ruleset = load_rules(rules_dir)
+    summary = AnalysisSummary(ruleset.version)
+    pending = _pending(database, ruleset.version, everything)
+    wanted = database.settings.analyse_workers if workers is None else workers
+    processes = wanted if len(pending) > POOL_MIN_VERSIONS else 1
+    done = 0
+    chunks = _chunks(database, pending, summary)
+    for rows, results in analyse_batches(chunks, processes, rules_dir):
+        _store(database, rows, results, summary)
+        done += len(rows)
         if on_progress:
             on_progress(done, len(pending))
     return summary
