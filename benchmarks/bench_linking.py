@@ -4,6 +4,9 @@ Each size runs in its own process (peak RSS per size); pHashes are derived from 
 ids (a variant flips 3 bits), since drawing a million JPEGs would measure Pillow. Pairwise
 precision and recall are against the generator's persona and controller ids (note: the
 scale generator gives different controllers the same stock phrases, which caps precision).
+The reference, measured in the same run: datasketch's MinHash signing alone (``MinHash.bulk``,
+the linker's num_perm) of the same adverts' shingles, per advert; ``x MinHash`` is a full
+run's time per advert over it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import resource
 import subprocess
 import sys
 import time
+from itertools import pairwise
 from pathlib import Path
+
+import numpy as np
 
 TITLE = "Linking: full run, incremental day (1 % new) and peak memory"
 MAX = int(os.environ.get("BENCH_LINK_MAX", "100000"))
@@ -166,29 +172,63 @@ def measure_database(n: int) -> dict[str, float]:
     }
 
 
+REFERENCE_ADVERTS = 2_000  # signed by datasketch for the reference: a per-advert rate
+
+
+def minhash_reference(n: int = REFERENCE_ADVERTS) -> dict[str, float]:
+    """datasketch MinHash signing alone of ``n`` adverts' shingles (the linker's own shingles,
+    as 8-byte values), milliseconds per advert (wall, like the linking rows)."""
+    from datasketch import MinHash
+
+    from demo import iter_adverts
+    from pipeline.stages.linking.config import load_linking
+    from pipeline.stages.linking.masking import batch_shingles
+
+    template = load_linking().config.links.template
+    texts = [f"{a['title']}\n\n{a['text']}" for a in iter_adverts(n, seed=11)]
+    hashes, owner, _ = batch_shingles(texts, template.shingle_chars)
+    ends = np.searchsorted(owner, np.arange(len(texts) + 1))
+    shingles = [[h.tobytes() for h in hashes[a:b]] for a, b in pairwise(ends)]
+    started = time.perf_counter()
+    MinHash.bulk(shingles, num_perm=template.num_perm)
+    return {"adverts": n, "ms_per_advert": 1000 * (time.perf_counter() - started) / n}
+
+
+def _child(argument: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-P", __file__, argument],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def run() -> list[dict]:
-    rows: list[dict] = []
+    reference = _child("minhash")
+    rows: list[dict] = [{
+        "case": f"reference: datasketch MinHash.bulk alone, {reference['adverts']} adverts",
+        "adverts": reference["adverts"], "ms_per_advert": round(reference["ms_per_advert"], 3),
+    }]  # fmt: skip
     for n in [*SIZES, "db"]:
-        out = subprocess.run(
-            [sys.executable, "-P", __file__, str(n)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
-        )
-        row = json.loads(out.stdout.strip().splitlines()[-1])
+        row = _child(str(n))
         if n == "db":
             rows.append(row)
             continue
         row["incremental_share"] = round(row["incremental_1pct_s"] / row["link_full_s"], 3)
-        if rows:
+        if len(rows) > 1:
             row["growth_vs_previous"] = round(row["link_full_s"] / rows[-1]["link_full_s"], 1)
+        row["ms_per_advert"] = round(1000 * row["link_full_s"] / row["adverts"], 3)
+        row["x MinHash"] = round(row["ms_per_advert"] / reference["ms_per_advert"], 2)
         rows.append(row)
     return rows
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "db":
+    if sys.argv[1] == "minhash":
+        print(json.dumps(minhash_reference()))
+    elif sys.argv[1] == "db":
         print(json.dumps(measure_database(DB_SIZE)))
     else:
         print(json.dumps(measure(int(sys.argv[1]))))
