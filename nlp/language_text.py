@@ -30,6 +30,9 @@ _UKRAINIAN = re.compile(r"[іїєґІЇЄҐ]")
 LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+|[\d_]+|[^\w\s'’.,!?-]+")
+# The same without the e-mail alternative, for texts without "@": that alternative tries the
+# rest of the word at every character, which costs most in scripts without spaces (Thai).
+_NOISE_NO_AT = re.compile(r"https?://\S+|www\.\S+|[\d_]+|[^\w\s'’.,!?-]+")
 # Only these alternatives of _NOISE can remove letters; each needs its marker in the token.
 _LETTER_NOISE_MARKERS = ("://", "www.", "@")
 SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
@@ -39,16 +42,22 @@ Answer = tuple[str, float, dict[str, float]]  # (language or "und", probability,
 
 def clean_for_detection(text: str) -> str:
     """Text without URLs, e-mails, numbers and emoji, which only confuse a detector."""
-    return " ".join(_NOISE.sub(" ", unicodedata.normalize("NFC", text)).split())
+    text = unicodedata.normalize("NFC", text)
+    return " ".join((_NOISE if "@" in text else _NOISE_NO_AT).sub(" ", text).split())
+
+
+def _count(pattern: re.Pattern[str], text: str) -> int:
+    """How many times ``pattern`` matches (like ``len(findall)``, without making the list)."""
+    return pattern.subn("", text)[1]
 
 
 def script_language(text: str) -> str | None:
     """The language a non-Latin script names, when most letters are in that script."""
     if text.isascii() or not _ANY_SCRIPT.search(text):
         return None
-    letters = len(LETTER.findall(text))
+    letters = _count(LETTER, text)
     for code, pattern in _SCRIPTS:
-        if len(pattern.findall(text)) * 2 >= letters:
+        if _count(pattern, text) * 2 >= letters:
             return "uk" if code == "ru" and _UKRAINIAN.search(text) else code
     return None
 
@@ -56,7 +65,7 @@ def script_language(text: str) -> str | None:
 def without_backend(cleaned: str) -> Answer | None:
     """The answer when no statistics are needed (a telling script, or too few words)."""
     scripted = script_language(cleaned)
-    if scripted and len(LETTER.findall(cleaned)) >= MIN_SCRIPT_LETTERS:
+    if scripted and _count(LETTER, cleaned) >= MIN_SCRIPT_LETTERS:
         return scripted, 1.0, {scripted: 1.0}  # Thai and CJK do not separate words by spaces
     if len(_WORD.findall(cleaned)) < MIN_WORDS:
         return "und", 0.0, {}

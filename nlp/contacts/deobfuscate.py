@@ -64,10 +64,11 @@ _ANY_GROUP = rf"(?:{_MIXED_GROUP}|{_LETTER_GROUP})"
 _LETTER_RUN_RE = re.compile(rf"(?<!\w){_ANY_GROUP}(?:[ .-]{{1,2}}+{_ANY_GROUP})++(?!\w)")
 _GROUP_RE = re.compile(r"[^ .-]+")
 # Cheap first look: a letter group next to a group with a digit (most texts have none).
+# (For a search only: the first character is taken, then each alternative checks it looking
+# back, so that re scans for [OoIl0-9] in C.)
 _LETTERS_BY_DIGITS_RE = re.compile(
-    # the lookahead (the first characters of both alternatives) fails other positions at once
-    rf"(?=[OoIl0-9])(?:(?<!\w){_LETTER_GROUP}[ .-]{{1,2}}[{_L}]*[0-9]"
-    rf"|[0-9][{_L}]*[ .-]{{1,2}}{_LETTER_GROUP}(?!\w))"
+    rf"[OoIl0-9](?:(?<=[OoIl])(?<!\w.)[OoIl]{{0,3}}[ .-]{{1,2}}[{_L}]*[0-9]"
+    rf"|(?<=[0-9])[{_L}]*[ .-]{{1,2}}{_LETTER_GROUP}(?!\w))"
 )
 
 # What may stand between the pieces of a number spelled in words, digits included.
@@ -81,6 +82,8 @@ MAX_EDITS = 2000
 
 def hidden_layer(text: str) -> Layer:
     """Drop zero-width characters and markup, decode HTML entities (tag ``hidden_chars``)."""
+    if "&" not in text and "<" not in text and not _ZERO_WIDTH_RE.search(text):
+        return Layer(text)  # nothing _HIDDEN_RE could match, found without trying each place
     edits: list[Edit] = []
     for m in islice(_HIDDEN_RE.finditer(text), MAX_EDITS):
         token = m.group()

@@ -22,6 +22,7 @@ _TME_RE = lowercase_pattern(
 )
 _AT_HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w@])")
 _TELEGRAM_WORD_RE = lowercase_pattern(r"\b(?:telegram|telegramm|tg|телеграм)\b")
+_TELEGRAM_WORDS = ("telegram", "tg", "телеграм")
 # What each link above must contain: most adverts hold none, so the regexes need not run.
 _LINK_MARKS = ("tel:", "sms:", "callto:", "whatsapp:", "viber:", "wa.me/", "whatsapp.com/send",
                "signal.me/")  # fmt: skip
@@ -67,7 +68,8 @@ def find_telegram(text: str) -> list[tuple[int, int, str]]:
     view = lower_view(text)
     links = _TME_RE.finditer(view) if ".me/" in view else ()
     found = [(m.start(), m.end(), m.group("name")) for m in links]
-    if "@" in text and _TELEGRAM_WORD_RE.search(view):
+    named = any(word in view for word in _TELEGRAM_WORDS)  # the regex needs one of them
+    if "@" in text and named and _TELEGRAM_WORD_RE.search(view):
         for m in _AT_HANDLE_RE.finditer(text):
             lo, hi = max(0, m.start() - TELEGRAM_CONTEXT), m.end() + TELEGRAM_CONTEXT
             if _TELEGRAM_WORD_RE.search(view, lo, hi):

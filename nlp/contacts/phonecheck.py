@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberType
 
@@ -28,6 +30,18 @@ MEMO_LIMIT = 100_000
 _MEMOS: dict[str, dict[str, tuple[PhoneNumber, str, bool] | None]] = {}
 
 
+@lru_cache(maxsize=64)
+def _region_facts(region: str) -> tuple[str, bool]:
+    """The region's country code, and whether its numbers are written with a trunk "0".
+
+    Where the trunk prefix is "0" (AU, UK, RO, ...) people always write it at home, so
+    "434 800 988" in AU is a fragment, not a number; DK has no trunk prefix.
+    """
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    needs_zero = metadata is not None and metadata.national_prefix == "0"
+    return str(phonenumbers.country_code_for_region(region) or ""), needs_zero
+
+
 class PhoneChecker:
     """Parses candidates for one region, remembering answers, within a budget of parse calls."""
 
@@ -35,11 +49,7 @@ class PhoneChecker:
 
     def __init__(self, region: str, budget: int = 5000) -> None:
         self.region = region
-        self._cc = str(phonenumbers.country_code_for_region(region) or "")
-        metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
-        # Where the trunk prefix is "0" (AU, UK, RO, ...) people always write it at home, so
-        # "434 800 988" in AU is a fragment, not a number; DK has no trunk prefix.
-        self._needs_zero = metadata is not None and metadata.national_prefix == "0"
+        self._cc, self._needs_zero = _region_facts(region)
         # shared by every checker of the region: adverts repeat their numbers across versions
         self._memo = _MEMOS.setdefault(region, {})
         if len(self._memo) > MEMO_LIMIT:

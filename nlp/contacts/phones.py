@@ -14,7 +14,10 @@ from nlp.contacts.phonecheck import MAX_DIGITS, PERSONAL_TYPES, PhoneChecker, is
 
 # Separators people put between digit groups; ":" and "," stay out so times and lists do not join.
 _SEP = r"[\s.\-/;*_()\[\]~]"
-_RUN_RE = re.compile(rf"\+?[0-9]++(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+")
+# "+"? then digits, written to start with one character class, which re scans for in C.
+_RUN_RE = re.compile(
+    rf"[+0-9](?:(?<=\+)[0-9]++|(?<=[0-9])[0-9]*+)(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+"
+)
 _CHUNK_RE = re.compile(r"(\+)?\s?([0-9]+)")
 # Dates, time ranges and price ranges look like digit groups but are never phones.
 _BLOCK_RE = re.compile(
@@ -79,16 +82,19 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
     for run in islice(_RUN_RE.finditer(text), MAX_RUNS):
         if run.end() - run.start() > MAX_RUN_CHARS:
             continue
+        # Runs that are no phone go before their chunks are made; a run starting with "+" has
+        # its first chunk marked, and a run of digits only is a single chunk.
+        plus = text[run.start()] == "+"
+        if not plus and run.group().isdigit() and _is_postcode(text, run):
+            continue
+        after = _WORD_AFTER_RE.match(text, run.end())
+        unit = after.group(1).lower() if after else ""
+        if (unit in words.not_phone_after or unit in _SYMBOLS_AFTER) and not plus:
+            continue  # "2.500/3.500 kr", "23 år", "1.500,-"
         chunks = [
             Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
             for m in _CHUNK_RE.finditer(text, run.start(), run.end())
         ]
-        if len(chunks) == 1 and not chunks[0].plus and _is_postcode(text, run):
-            continue
-        after = _WORD_AFTER_RE.match(text, run.end())
-        unit = after.group(1).lower() if after else ""
-        if (unit in words.not_phone_after or unit in _SYMBOLS_AFTER) and not chunks[0].plus:
-            continue  # "2.500/3.500 kr", "23 år", "1.500,-"
         before = _WORD_BEFORE_REVERSED_RE.match(
             text[max(0, run.start() - WORD_BEFORE_REACH) : run.start()][::-1]
         )
