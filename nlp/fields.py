@@ -214,22 +214,22 @@ def find_names(text: str) -> list[NameMention]:
 
 
 @cache
-def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]], re.Pattern[str]]:
-    """Cities by casefolded spelling, the same by lower-case view, and a view pattern."""
+def _gazetteer() -> tuple[dict[str, tuple[str, str]], re.Pattern[str]]:
+    """Cities by spelling in the lower-case view, and a view pattern matching any of them."""
     data = read_yaml(CITIES_FILE)
     lookup: dict[str, tuple[str, str]] = {}
     for city, entry in data.items():
         for spelling in [city, *entry.get("aliases", [])]:
-            lookup[unicodedata.normalize("NFC", spelling).casefold()] = (city, entry["region"])
-    by_view = {lower_view(spelling): value for spelling, value in lookup.items()}
-    return lookup, by_view, words_pattern(by_view)
+            key = unicodedata.normalize("NFC", spelling).casefold()
+            lookup[lower_view(key)] = (city, entry["region"])
+    return lookup, words_pattern(lookup)
 
 
 def find_cities(text: str) -> list[CityMention]:
     """Danish cities named in the text, with canonical name and region."""
-    _, by_view, pattern = _gazetteer()
+    lookup, pattern = _gazetteer()
     return [
-        CityMention(*by_view[m.group(0)], m.start(), m.end())
+        CityMention(*lookup[m.group(0)], m.start(), m.end())
         for m in pattern.finditer(lower_view(text))
     ]
 

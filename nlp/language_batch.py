@@ -86,7 +86,10 @@ def detect_batch(texts: Sequence[str], backend: Py3LangIdBackend) -> list[tuple[
     answers = _score(list(unscored.values()), wholes, backend)
     results = []
     for k, spans in enumerate(split):
-        whole = fixed[k] or answers.get(k) or decide({})
-        found = [(start, end, *s.verdict, s.letters) for start, end, s in spans]
-        results.append((whole, [f for f in found if f[2] != "und"]))
+        found: Sentences = []
+        for start, end, sentence in spans:
+            lang, prob = sentence.verdict or ("und", 0.0)  # every verdict is set by now
+            if lang != "und":
+                found.append((start, end, lang, prob, sentence.letters))
+        results.append((fixed[k] or answers.get(k) or decide({}), found))
     return results

@@ -40,11 +40,14 @@ class MatcherGate:
     """Whether any of a Matcher's patterns may match a text, from the words they need."""
 
     def __init__(self, patterns: Iterable[list[dict[str, Any]]]) -> None:
-        gates = [needed_words(pattern) for pattern in patterns]
-        # one pattern without needed words may match anything: then the gate is always open
-        self.words: frozenset[str] | None = (
-            None if any(g is None for g in gates) else frozenset().union(*gates)
-        )
+        words: set[str] = set()
+        self.words: frozenset[str] | None = None
+        for pattern in patterns:
+            needed = needed_words(pattern)
+            if needed is None:  # a pattern that may match anything keeps the gate open
+                return
+            words |= needed
+        self.words = frozenset(words)
 
     def open(self, text: str) -> bool:
         """False only when no pattern can match ``text``."""
