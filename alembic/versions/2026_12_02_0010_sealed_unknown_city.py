@@ -65,5 +65,10 @@ def downgrade() -> None:
         )
         for row_id, raw in rows.all():
             bind.execute(table.update().where(table.c.id == row_id).values(city=raw[:100]))
-        with op.batch_alter_table(name) as batch:
-            batch.drop_column('unknown_city')
+        # Not batch mode on SQLite: it would recreate the adverts table, and dropping the old
+        # one with foreign keys on cascades into every table that refers to it (the linking
+        # signatures were lost that way). SQLite 3.35+ drops a plain column in place.
+        if bind.dialect.name == 'sqlite':
+            op.execute(f'ALTER TABLE {name} DROP COLUMN unknown_city')
+        else:
+            op.drop_column(name, 'unknown_city')
