@@ -67,8 +67,8 @@ def test_phones_style_keeps_number(country: str, style: str) -> None:
     assert digits in (national, cc + national) and (country == "DK" or digits.startswith(cc))
 
 
-def test_phones_every_advert_contact_decodes(truth: dict[str, Any]) -> None:
-    for advert in truth["adverts"]:
+def test_phones_every_advert_contact_decodes(demo_truth: dict[str, Any]) -> None:
+    for advert in demo_truth["adverts"]:
         for version in advert["versions"]:
             for c in (c for c in version["contacts"] if c["kind"] == "phone"):
                 if c["reveal"] == "text":

@@ -45,7 +45,7 @@ def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return len(x & y) >= LINKED * len(x | y)
 
 
-def test_scale_iter_adverts_count_shape_unique(truth: dict[str, Any]) -> None:
+def test_scale_iter_adverts_count_shape_unique(demo_truth: dict[str, Any]) -> None:
     keys = set()
     count = 0
     for advert in iter_adverts(20_000, seed=3):
@@ -53,7 +53,7 @@ def test_scale_iter_adverts_count_shape_unique(truth: dict[str, Any]) -> None:
         count += 1
     assert count == 20_000 and len(keys) == count
     sample = next(iter_adverts(1))
-    assert set(sample) == set(truth["adverts"][0])
+    assert set(sample) == set(demo_truth["adverts"][0])
     assert sum(1 for _ in iter_adverts(0)) == 0
 
 

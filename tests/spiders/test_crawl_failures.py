@@ -103,7 +103,7 @@ def _start_crawl(demo_sites) -> subprocess.Popen[str]:
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_crawl_interrupted_then_resumed_loses_nothing(
-    database, world, demo_sites, crawl, how, tmp_path, monkeypatch
+    database, demo_world, demo_sites, crawl, how, tmp_path, monkeypatch
 ) -> None:
     assert crawl().status == "complete"  # day 0, complete
     _politeness(tmp_path, monkeypatch, concurrency_per_domain=1, download_delay=0.05)
@@ -116,13 +116,13 @@ def test_crawl_interrupted_then_resumed_loses_nothing(
     child.send_signal(how)
     assert child.wait(timeout=60) != 0
     partly = _count(database, Sighting) - day0
-    assert 0 < partly < len(world.live("classic", 1)) - 1, "killed part way"
+    assert 0 < partly < len(demo_world.live("classic", 1)) - 1, "killed part way"
     monkeypatch.delenv("SCOUT_SITES_DIR")  # resume at the demo's own pace
     outcome = crawl()
     assert outcome.status == "complete"
     statuses = _runs(database)
     assert statuses[0] == "complete" and statuses[1] == "incomplete" and statuses[2] == "complete"
-    truth = {a.external_id for a in world.live("classic", 1)}
+    truth = {a.external_id for a in demo_world.live("classic", 1)}
     with database.session() as session:
         rows = session.execute(select(Advert.external_id, Advert.gone_at)).all()
         ids = [external_id for external_id, _ in rows]
@@ -134,7 +134,7 @@ def test_crawl_interrupted_then_resumed_loses_nothing(
         versions = session.execute(
             select(AdvertVersion.advert_id, func.count()).group_by(AdvertVersion.advert_id)
         ).all()
-        edited = {a.external_id for a in world.live("classic", 1) if len(a.versions) > 1}
+        edited = {a.external_id for a in demo_world.live("classic", 1) if len(a.versions) > 1}
         assert all(count == 1 for _, count in versions) or edited
 
 
