@@ -39,7 +39,7 @@ def test_digest_page_of_demo_world(
     assert len(re.findall(r'<img class="chart" alt="[^"]+" src="data:image/png;base64,', page)) == 6
     assert re.search(r"(src|href)=\"(?!data:)", page) is None  # nothing loaded from elsewhere
     assert digest_leaks.leaks(page, demo_truth) == []
-    assert ">demo_classic<" in page or ">classic<" in page
+    assert ">classic<" in page and ">spa<" in page  # the demo world's sites, by their names
 
 
 def test_digest_default_week_is_newest_crawl(
