@@ -144,6 +144,7 @@ def test_crawl_interrupted_then_resumed_loses_nothing(
     assert {ext: shown[ext] for ext, _ in versions} == dict(versions)
 
 
+@pytest.mark.subprocess
 def test_crawl_database_unreachable_at_start_is_one_line(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("SCOUT_DATABASE_URL", "postgresql://scout:pw@127.0.0.1:1/scout")
     result = subprocess.run(

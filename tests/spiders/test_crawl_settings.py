@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import scrapy
 from packaging.version import Version
 
@@ -46,6 +47,7 @@ def test_crawl_settings_polite_defaults_for_a_real_site() -> None:
     assert values["AUTOTHROTTLE_ENABLED"] is True
 
 
+@pytest.mark.subprocess  # finds Chromium through Playwright's node driver
 def test_crawl_settings_browser_only_where_needed() -> None:
     plain = crawl_settings(load_site("demo_classic"), "ua")
     assert plain["DOWNLOAD_HANDLERS"].get("http") is None

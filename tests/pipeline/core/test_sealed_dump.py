@@ -74,6 +74,7 @@ def _dump(database, db_url: str) -> str:
     ).stdout
 
 
+@pytest.mark.subprocess  # sqlite3 or pg_dump
 def test_sealed_raw_dump_has_no_phone_or_advert_text(database, db_url: str) -> None:
     _populate(database)
     dump = _dump(database, db_url)

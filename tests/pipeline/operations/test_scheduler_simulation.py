@@ -26,6 +26,8 @@ from pipeline.operations.scheduling import JobSpec, job_specs
 from pipeline.stages import crawling
 from spiders.sitefile import SITES_DIR, load_all_sites
 
+pytestmark = pytest.mark.subprocess  # the scheduler and the crawls it starts
+
 START = date(2026, 10, 19)  # a Monday; the clocks go back on Sunday 25 October
 
 

@@ -66,6 +66,7 @@ def test_rules_eval_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 1 and "voice.yaml" in err and "wieght" in err
 
 
+@pytest.mark.slow
 def test_rules_eval_diff_reports_exactly_the_targets_that_move(
     outreach_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -115,6 +115,9 @@ def _dump(database: Database, db_url: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.parametrize(
+    "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.subprocess)], indirect=True
+)  # pg_dump
 def test_analysis_dump_has_no_names_in_clear(
     database: Database, stored_sample: dict[str, Any], db_url: str
 ) -> None:

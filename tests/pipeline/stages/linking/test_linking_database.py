@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from models import AdvertLink, Cluster, ClusterEvent, ClusterMember, Score
@@ -26,6 +27,7 @@ def _partition(database: Database) -> set[frozenset[int]]:
     return {frozenset(g) for g in groups.values()}
 
 
+@pytest.mark.slow
 def test_linking_demo_world_accuracy_ids_and_full_run(
     database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from models import AdvertVersion, ClusterMember, ImageHash, LinkSignature, Score
@@ -36,6 +37,7 @@ def _state(database: Database) -> tuple[set[frozenset[int]], dict[int, float]]:
     return {frozenset(g) for g in groups.values()}, scores
 
 
+@pytest.mark.slow
 def test_linking_incremental_signs_only_new_texts_and_matches_full(
     database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:

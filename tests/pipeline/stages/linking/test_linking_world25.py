@@ -18,6 +18,7 @@ from pipeline.stages.linking.evaluation import evaluate_clusters
 from helpers.linking_world import load_world
 
 
+@pytest.mark.slow
 def test_linking_top_20_are_controlled_on_a_25_controller_world(
     database: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
