@@ -61,6 +61,7 @@ def test_analysis_is_incremental_and_everything_reanalyses(
     assert count == sum(first.hits_by_rule.values())  # re-analysis replaced, not added
 
 
+@pytest.mark.slow
 def test_analysis_changed_rules_give_new_version(
     database: Database, stored_sample: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -115,6 +116,7 @@ def _dump(database: Database, db_url: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.subprocess)], indirect=True
 )  # pg_dump

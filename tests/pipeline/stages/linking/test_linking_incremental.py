@@ -83,6 +83,7 @@ def test_linking_incremental_signs_only_new_texts_and_matches_full(
     assert any(stored.values()) and stored == {a: sorted(v) for a, v in copied.items()}
 
 
+@pytest.mark.slow
 def test_linking_changed_linking_file_forces_a_full_run(
     database: Database, settings: Settings, demo_truth: dict[str, Any], tmp_path: Path
 ) -> None:
