@@ -1,4 +1,4 @@
-"""Databases for the report tests: the small outreach world, and the demo world as if linked."""
+"""The demo world in a database, as if crawled and linked: for the digest and export tests."""
 
 from __future__ import annotations
 
@@ -8,20 +8,7 @@ import pytest
 
 from pipeline.core.db import Database
 
-from helpers import digest_world, outreach_world
-
-
-@pytest.fixture(scope="session")
-def outreach_truth() -> dict[str, Any]:
-    """Ground truth of the small world the outreach and rule-evaluation tests use."""
-    return outreach_world.small_truth()
-
-
-@pytest.fixture
-def outreach_db(database: Database, outreach_truth: dict[str, Any]) -> Database:
-    """The `database` fixture (both engines) holding the small world, analysed and clustered."""
-    outreach_world.build(database, outreach_truth)
-    return database
+from helpers import digest_world
 
 
 @pytest.fixture
