@@ -3,7 +3,8 @@ out what is slow, and fail a test that starts a process without saying so.
 
 Marks follow from what a test uses, so a new test lands in the right lane by default:
   postgres    it runs on PostgreSQL (the `db_url` engine, or the `postgres_schema` fixture)
-  scheduler   it lives in tests/pipeline/operations
+  scheduler   it lives in tests/pipeline/operations itself (the scheduler, its jobs, the
+              stage API), not in a subfolder such as accounts/
   subprocess  it uses a fixture that starts a process (`crawl`), or says so itself
   slow        it uses a fixture that takes seconds to build (`demo_world_db`), or says so itself
 A test that starts a process (subprocess, os.fork, os.posix_spawn...) but is marked neither
@@ -47,7 +48,7 @@ def lane_marks(item: pytest.Item) -> set[str]:
     params = getattr(getattr(item, "callspec", None), "params", {})
     if params.get("db_url") == "postgresql":
         marks.add("postgres")
-    if item.path.is_relative_to(SCHEDULER_TESTS):
+    if item.path.parent == SCHEDULER_TESTS:
         marks.add("scheduler")
     return marks
 

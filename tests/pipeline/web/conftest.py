@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from types import ModuleType
 
 import pytest
 from fastapi import FastAPI
@@ -15,10 +14,7 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.web.main import create_app
 
-
-@pytest.fixture(scope="session")
-def web(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    return test_helper("pipeline/web/web_helpers.py")
+from helpers import web_accounts
 
 
 @pytest.fixture
@@ -35,6 +31,6 @@ def app(database: Database, settings: Settings, now: datetime) -> FastAPI:
 
 
 @pytest.fixture
-def client(app: FastAPI, web: ModuleType) -> Iterator[TestClient]:
-    with web.client_for(app) as test_client:
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with web_accounts.client_for(app) as test_client:
         yield test_client

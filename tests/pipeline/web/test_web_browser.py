@@ -1,7 +1,7 @@
 """The web app in Debian's Chromium against `scout web serve` on a free loopback port:
 enrolment with TOTP → sign out → sign in → home; a CSRF-less POST refused; the idle
 timeout with its warning; axe-core (WCAG 2.2 AA) and the CSP on the pages of this slice;
-screenshots for docs/web.md at desktop and phone size."""
+screenshots for docs/web_accounts.md at desktop and phone size."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyotp
@@ -26,6 +25,8 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts.users import add_user, enrolment_link
 from spiders.settings import CHROMIUM_ARGS
+
+from helpers import web_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
@@ -146,11 +147,9 @@ def _screenshot(page: Any, name: str) -> None:
 
 
 @pytest.fixture
-def kim(database: Database, settings: Settings, test_helper: Callable[[str], ModuleType]):
+def kim(database: Database, settings: Settings):
     """An enrolled outreach worker (made directly in the database)."""
-    return test_helper("pipeline/web/web_helpers.py").enrolled(
-        database, settings, "kim", "outreach"
-    )
+    return web_accounts.enrolled(database, settings, "kim", "outreach")
 
 
 def _next_code(secret: str) -> str:
