@@ -21,6 +21,8 @@ from spiders.middlewares.blocks import BlockDetectionMiddleware
 from spiders.middlewares.retry_after import RetryAfterMiddleware, retry_after_seconds
 
 URL = "http://127.0.0.1:8801/escort/koebenhavn"
+MARKERS = ["captcha", "Are you a ROBOT"]  # looked for in a page's <title> only
+BLOCK_ELEMENTS = ".captcha, #challenge-form"
 
 
 class _Spider(scrapy.Spider):
@@ -30,8 +32,9 @@ class _Spider(scrapy.Spider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        markers = ["captcha", "Are you a ROBOT"]
-        self.site = SimpleNamespace(name="demo_classic", block_markers=markers)
+        self.site = SimpleNamespace(
+            name="demo_classic", block_markers=MARKERS, block_elements=BLOCK_ELEMENTS
+        )
         self.blocked_reason: str | None = None
 
 
@@ -68,17 +71,23 @@ def _html(status: int, body: str, url: str = URL, **headers: str) -> HtmlRespons
     return HtmlResponse(url, status=status, body=body.encode(), headers=headers, encoding="utf-8")
 
 
+def _page(title: str, body: str = "") -> str:
+    return f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+
+
 # --- block detection ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("response", "page_type"),
     [
-        (_html(200, "<h1>Escort i København</h1>"), "listing"),
-        (_html(404, "captcha"), "detail"),  # only 200, 429 and 503 pages are read for markers
+        (_html(200, _page("Escort i København")), "listing"),
+        # an advert may say "captcha": words in the body do not make a block page
+        (_html(200, _page("Sofie", "<p>no captcha, are you a robot?</p>")), "detail"),
+        (_html(404, _page("Captcha")), "detail"),  # only 200, 429 and 503 pages are read
         (_html(403, "no"), "image"),  # images are not pages
-        (_html(200, "x" * 20_000 + "captcha"), "listing"),  # markers are looked for up front
-        (Response(URL, status=200, body=b"captcha"), "listing"),  # not text
+        (_html(200, _page("Captcha"), **{"Content-Type": "text/plain"}), "listing"),  # not HTML
+        (Response(URL, status=200, body=b"<title>captcha</title>"), "listing"),  # not text
     ],
 )
 def test_blocks_ordinary_responses_pass(
@@ -100,9 +109,14 @@ def test_blocks_robots_txt_403_passes(crawler: Crawler) -> None:
     ("status", "body", "reason"),
     [
         (403, "", f"HTTP 403 on {URL}"),
-        (200, "<p>Please solve the CAPTCHA</p>", f"block page ('captcha') on {URL}"),
-        (429, "are you a robot?", f"block page ('are you a robot') on {URL}"),
-        (503, "<b>Captcha</b>", f"block page ('captcha') on {URL}"),
+        (200, _page("Please solve the CAPTCHA"), f"block page ('captcha') on {URL}"),
+        (429, _page("Are you a robot?"), f"block page ('Are you a ROBOT') on {URL}"),
+        (
+            503,
+            _page("One moment", '<form id="challenge-form"></form>'),
+            f"block page ('{BLOCK_ELEMENTS}') on {URL}",
+        ),
+        (200, _page("Hej", '<div class="captcha">'), f"block page ('{BLOCK_ELEMENTS}') on {URL}"),
     ],
 )
 def test_blocks_block_page_stops_the_crawl(
@@ -121,7 +135,7 @@ def test_blocks_first_block_is_kept_and_the_crawl_closed_once(crawler: Crawler) 
         middleware.process_response(Request(URL), _html(403, ""))
     other = URL + "?page=2"
     with pytest.raises(IgnoreRequest, match="captcha"):
-        middleware.process_response(Request(other), _html(200, "captcha", url=other))
+        middleware.process_response(Request(other), _html(200, _page("captcha"), url=other))
     assert crawler.spider.blocked_reason == f"HTTP 403 on {URL}"
     assert crawler.engine.closed_with == ["blocked"]
 
