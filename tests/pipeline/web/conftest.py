@@ -1,9 +1,12 @@
-"""Fixtures of the web tests: the app on each engine's database and a browser-like client."""
+"""Fixtures of the web tests: the app on each engine's database, a browser-like client, and
+Debian's headless Chromium for the browser tests."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -13,8 +16,9 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.web.main import create_app
+from spiders.settings import CHROMIUM_ARGS
 
-from helpers import web_accounts
+from helpers import web_accounts, web_browser
 
 
 @pytest.fixture
@@ -34,3 +38,17 @@ def app(database: Database, settings: Settings, now: datetime) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with web_accounts.client_for(app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, with the crawler's flags; skips without Playwright or it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(web_browser.CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {web_browser.CHROMIUM}")
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=web_browser.CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
