@@ -182,7 +182,7 @@ def test_outreach_cli_suppress_shorthand(
 
 
 def test_outreach_cli_claim_and_release(
-    world_db: Database,
+    outreach_db: Database,
     outreach: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -196,7 +196,7 @@ def test_outreach_cli_claim_and_release(
     assert "You had no claim" in _run(capsys, "targets", "claim", target, "--release")[1]
     monkeypatch.setenv("SCOUT_ACTOR", "worker1")
     assert f"{target} released." in _run(capsys, "targets", "claim", target, "--release")[1]
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.action.startswith("claim"))
         ).all()
