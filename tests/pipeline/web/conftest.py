@@ -1,9 +1,12 @@
 """Fixtures of the web tests: the app on each engine's database, a browser-like client, and
-Debian's headless Chromium for the browser tests."""
+for the browser tests Debian's headless Chromium and `scout web serve` on a free port."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,3 +55,33 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def serve(database: Database, db_url: str) -> Iterator[Callable[..., str]]:
+    """Start `scout web serve` (a subprocess) with extra settings; returns its base URL."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start(**settings: str) -> str:
+        port = web_browser.free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "SCOUT_DATABASE_URL": db_url, "SCOUT_WEB_BASE_URL": url}
+        env.update({f"SCOUT_{name.upper()}": value for name, value in settings.items()})
+        process = subprocess.Popen(
+            [sys.executable, "-P", "-m", "pipeline.cli.main", "web", "serve", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        started.append(process)
+        web_browser.wait_healthy(url, process)
+        return url
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

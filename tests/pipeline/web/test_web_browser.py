@@ -6,10 +6,7 @@ screenshots for docs/web_accounts.md at desktop and phone size."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pyotp
@@ -23,36 +20,6 @@ from pipeline.operations.accounts.users import add_user, enrolment_link
 from helpers import web_accounts, web_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
-
-
-@pytest.fixture
-def serve(database: Database, db_url: str) -> Iterator[Callable[..., str]]:
-    """Start `scout web serve` (a subprocess) with extra settings; returns its base URL."""
-    started: list[subprocess.Popen[str]] = []
-
-    def start(**settings: str) -> str:
-        port = web_browser.free_port()
-        url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "SCOUT_DATABASE_URL": db_url, "SCOUT_WEB_BASE_URL": url}
-        env.update({f"SCOUT_{name.upper()}": value for name, value in settings.items()})
-        process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "pipeline.cli.main", "web", "serve", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        started.append(process)
-        web_browser.wait_healthy(url, process)
-        return url
-
-    yield start
-    for process in started:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture
