@@ -165,7 +165,7 @@ def _days_ahead(days: int) -> str:
     ids=["C13-two-years", "C13-two-years-and-a-day", "C13-9999-12-31"],
 )
 def test_c13_export_expiry_at_most_two_years_ahead(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     researcher: None,
     capsys: pytest.CaptureFixture[str],
@@ -185,7 +185,7 @@ def test_c13_export_expiry_at_most_two_years_ahead(
     ids=["rule12-k2", "rule12-k4", "rule12-l1"],
 )
 def test_rule12_settings_refuse_k_below_5_and_l_below_2(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     researcher: None,
     monkeypatch: pytest.MonkeyPatch,
@@ -205,9 +205,9 @@ def test_rule12_settings_refuse_k_below_5_and_l_below_2(
     ("k", "l_div"), [(2, 2), (10, 1)], ids=["rule12-floor-k", "rule12-floor-l"]
 )
 def test_rule12_export_floor_holds_whatever_the_settings_say(
-    filled: Database, tmp_path: Path, researcher: None, k: int, l_div: int
+    demo_world_db: Database, tmp_path: Path, researcher: None, k: int, l_div: int
 ) -> None:
     settings = load_settings().model_copy(update={"export_k": k, "export_l": l_div})
     with pytest.raises(ScoutError, match="below the floor"):
-        run_export(filled, settings, "Uni A", "Research", EXPIRY_DATE, tmp_path / "f")
+        run_export(demo_world_db, settings, "Uni A", "Research", EXPIRY_DATE, tmp_path / "f")
     assert not (tmp_path / "f").exists()
