@@ -7,12 +7,15 @@ Marks follow from what a test uses, so a new test lands in the right lane by def
               stage API), not in a subfolder such as accounts/
   subprocess  it uses a fixture that starts a process (`crawl`), or says so itself
   slow        it uses a fixture that takes seconds to build (`demo_world_db`), or says so itself
-A test that starts a process (subprocess, os.fork, os.posix_spawn...) but is marked neither
-`subprocess` nor `browser` fails, naming the process: the audit hook below sees every start.
+A test that starts a process (subprocess, os.fork, os.posix_spawn, a multiprocessing pool...)
+but is marked neither `subprocess` nor `browser` fails, naming the process: an audit hook sees
+the starts the interpreter audits, and multiprocessing's spawn and forkserver starts (which it
+does not audit) are seen where every multiprocessing process starts.
 """
 
 from __future__ import annotations
 
+import multiprocessing.process
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,6 +43,15 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
 
 
 sys.addaudithook(_audit)  # for the whole run: audit hooks cannot be removed
+_start_process = multiprocessing.process.BaseProcess.start
+
+
+def _start_and_note(process: multiprocessing.process.BaseProcess) -> None:
+    _started.append(f"multiprocessing {process.name}")
+    _start_process(process)
+
+
+multiprocessing.process.BaseProcess.start = _start_and_note  # type: ignore[method-assign]
 
 
 def lane_marks(item: pytest.Item) -> set[str]:

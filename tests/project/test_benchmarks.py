@@ -34,6 +34,7 @@ def test_benchmarks_machine_block_names_cpu_cores_and_load() -> None:
     assert block["cpus"] >= 1 and block["cpu_model"]
 
 
+@pytest.mark.slow
 def test_benchmarks_nlp_components_and_references_run_on_20_texts() -> None:
     bench = _load("bench_nlp")
     rows = bench.component_split(bench.demo_texts(20))

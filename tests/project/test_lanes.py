@@ -12,6 +12,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parents[1]
 SAMPLE = """
+import multiprocessing
 import subprocess
 import sys
 
@@ -43,6 +44,12 @@ def test_declared_process():
 
 def test_undeclared_process():
     subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+def test_undeclared_pool():
+    process = multiprocessing.get_context("fork").Process(target=print, name="pool-worker")
+    process.start()
+    process.join()
 """
 
 pytestmark = pytest.mark.subprocess
@@ -75,13 +82,15 @@ def test_lanes_postgres_by_engine_or_schema_fixture(sample: Path) -> None:
     ]
 
 
-def test_lanes_undeclared_process_fails_and_names_it(sample: Path) -> None:
+def test_lanes_undeclared_processes_fail_and_are_named(sample: Path) -> None:
     result = _pytest(sample, "-m", "not postgres", "-rE")
     assert result.returncode == 1
-    # the undeclared test's own body passes; the check fails it at teardown
-    assert result.stdout.splitlines()[-1].startswith("4 passed, 2 deselected, 1 error in ")
+    # the undeclared tests' own bodies pass; the check fails them at teardown
+    assert result.stdout.splitlines()[-1].startswith("5 passed, 2 deselected, 2 errors in ")
     assert "ERROR at teardown of test_undeclared_process" in result.stdout
     assert (
         f"this test started a process (subprocess.Popen {sys.executable}) but is not marked "
         "@pytest.mark.subprocess" in result.stdout
     )
+    assert "ERROR at teardown of test_undeclared_pool" in result.stdout
+    assert "this test started a process (multiprocessing pool-worker)" in result.stdout

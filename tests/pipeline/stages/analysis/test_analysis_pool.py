@@ -43,6 +43,7 @@ def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return chosen
 
 
+@pytest.mark.subprocess  # a pool of two spawned processes
 def test_analysis_pool_stores_the_same_rows(
     database: Database, stored_sample: dict[str, Any], pool_sizes: list[int], monkeypatch
 ) -> None:
