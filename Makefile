@@ -7,10 +7,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: help venv install browser demo test lint bench clean
+.PHONY: help venv install browser demo test test-fast lint bench clean
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-9s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), depende
 
 test: install browser lint ## Lint, then the whole test suite on SQLite and PostgreSQL
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
+
+test-fast: install ## The quick lane: no browser, PostgreSQL, process, scheduler or slow tests
+	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest -m "not (browser or postgres or subprocess or scheduler or slow)"
 
 bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks/results/
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py

@@ -8,19 +8,16 @@ turns the skip into a failure.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from demo.world import build_world
+from demo.world import World, build_world
 from pipeline.core import clock
 from pipeline.core.db import Database, open_database
 from pipeline.core.migrations import upgrade
@@ -29,6 +26,8 @@ from pipeline.core.settings import Settings, load_settings
 POSTGRES_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("SCOUT_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+# Marks each test with its lanes (postgres, subprocess, scheduler, slow) for `make test-fast`.
+pytest_plugins = ["helpers.lanes"]
 
 
 @pytest.fixture(autouse=True)
@@ -39,9 +38,15 @@ def _wall_clock_after() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def truth() -> dict:
-    """The demo world's ground truth (seed 7, 14 days); some folders override it."""
-    return build_world(seed=7, days=14).ground_truth()
+def demo_world() -> World:
+    """The demo world (seed 7, 14 days) that `make demo` serves; built once, never changed."""
+    return build_world(seed=7, days=14)
+
+
+@pytest.fixture(scope="session")
+def demo_truth(demo_world: World) -> dict:
+    """The demo world's ground truth as JSON-like data."""
+    return demo_world.ground_truth()
 
 
 @pytest.fixture(autouse=True)
@@ -114,43 +119,3 @@ def database(settings: Settings) -> Iterator[Database]:
     upgrade(db.engine, settings)
     yield db
     db.dispose()
-
-
-def load_test_helper(relative: str) -> ModuleType:
-    """A helper module under tests/ (e.g. "pipeline/reports/outreach/outreach_world.py"),
-    loaded once by path: tests/ is not a package."""
-    name = "scout_tests_" + relative.removesuffix(".py").replace("/", "_")
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, Path(__file__).parent / relative)
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def test_helper() -> Callable[[str], ModuleType]:
-    return load_test_helper
-
-
-# Shared by several test folders (defined here once; each folder's conftest says what `truth`
-# means for it: the outreach world's small ground truth, or the whole demo world's).
-@pytest.fixture(scope="session")
-def helper(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    """The small stored, analysed and clustered world of the outreach and rules tests."""
-    return test_helper("pipeline/reports/outreach/outreach_world.py")
-
-
-@pytest.fixture
-def world_db(database: Database, helper: ModuleType, truth: dict) -> Database:
-    """The `database` fixture (both engines) holding the small world, analysed and clustered."""
-    helper.build(database, truth)
-    return database
-
-
-@pytest.fixture
-def filled(database: Database, truth: dict, test_helper: Callable[[str], ModuleType]) -> Database:
-    """The `database` fixture holding the demo world's ground truth, as if crawled and linked."""
-    test_helper("pipeline/reports/digest/digest_world.py").fill(database, truth, days=14)
-    return database

@@ -1,33 +1,22 @@
-"""Fixtures for the demo-world tests: one world per session, a fresh server per test."""
+"""Fixtures for the demo-world tests: a fresh server per test on the session's `demo_world`."""
 
 from __future__ import annotations
 
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
-from demo import DemoServer, SimClock, World, build_world
+from demo import DemoServer, SimClock, World
 
 Fetch = Callable[..., tuple[int, dict[str, str], bytes]]
 SCOUT_UA = "Scout-test/0.1 (+https://example.org/scout)"
 
 
-@pytest.fixture(scope="session")
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture(scope="session")
-def truth(world: World) -> dict[str, Any]:
-    return world.ground_truth()
-
-
 @pytest.fixture
-def server(world: World) -> Iterator[DemoServer]:
-    with DemoServer(world, SimClock(world.start)) as srv:
+def server(demo_world: World) -> Iterator[DemoServer]:
+    with DemoServer(demo_world, SimClock(demo_world.start)) as srv:
         yield srv
 
 

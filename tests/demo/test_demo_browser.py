@@ -35,9 +35,9 @@ def page() -> Any:
 
 
 def test_browser_spa_renders_listing_detail_and_number(
-    page: Any, server: DemoServer, world: World
+    page: Any, server: DemoServer, demo_world: World
 ) -> None:
-    ads = world.listings("spa", 0)["koebenhavn"]
+    ads = demo_world.listings("spa", 0)["koebenhavn"]
     page.goto(server.spa_url + "/city/koebenhavn")
     page.wait_for_selector("a.listing-link")
     hrefs = page.eval_on_selector_all(
@@ -45,7 +45,7 @@ def test_browser_spa_renders_listing_detail_and_number(
     )
     assert hrefs == [f"/ad/{a.external_id}" for a in ads[:20]]
     hidden = next(
-        a for a in world.live("spa", 0)
+        a for a in demo_world.live("spa", 0)
         if any(c.reveal == "button" for c in a.version_on(0).contacts)
     )  # fmt: skip
     page.goto(f"{server.spa_url}/ad/{hidden.external_id}")
@@ -58,11 +58,11 @@ def test_browser_spa_renders_listing_detail_and_number(
     assert page.inner_text("span.phone-full") == shown
 
 
-def test_browser_classic_show_number(page: Any, server: DemoServer, world: World) -> None:
+def test_browser_classic_show_number(page: Any, server: DemoServer, demo_world: World) -> None:
     hidden = next(
-        a for a in world.live("classic", 0)
+        a for a in demo_world.live("classic", 0)
         if any(c.reveal == "button" for c in a.version_on(0).contacts)
-        and world.special_kind("classic", a.external_id) is None
+        and demo_world.special_kind("classic", a.external_id) is None
     )  # fmt: skip
     page.goto(f"{server.classic_url}/ad/{hidden.external_id}")
     page.click("button.show-number")

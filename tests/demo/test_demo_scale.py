@@ -22,6 +22,7 @@ from demo.scale import owner_token, vocabulary
 from pipeline.stages.linking.masking import mask_text
 
 REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow  # 20 000-advert streams and a 5 000-advert world
 # The linker's template link: Jaccard of 5-character shingles of masked text, at least 0.8.
 SHINGLE, LINKED = 5, 0.8
 
@@ -45,7 +46,7 @@ def _linked(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return len(x & y) >= LINKED * len(x | y)
 
 
-def test_scale_iter_adverts_count_shape_unique(truth: dict[str, Any]) -> None:
+def test_scale_iter_adverts_count_shape_unique(demo_truth: dict[str, Any]) -> None:
     keys = set()
     count = 0
     for advert in iter_adverts(20_000, seed=3):
@@ -53,7 +54,7 @@ def test_scale_iter_adverts_count_shape_unique(truth: dict[str, Any]) -> None:
         count += 1
     assert count == 20_000 and len(keys) == count
     sample = next(iter_adverts(1))
-    assert set(sample) == set(truth["adverts"][0])
+    assert set(sample) == set(demo_truth["adverts"][0])
     assert sum(1 for _ in iter_adverts(0)) == 0
 
 
@@ -64,7 +65,6 @@ def test_scale_iter_adverts_deterministic() -> None:
     assert any(a["controller_id"] for a in first) and any(not a["controller_id"] for a in first)
 
 
-@pytest.mark.slow
 def test_scale_big_world_serves_5000_live_adverts() -> None:
     world = build_world(n_independent=2500, n_controllers=500)
     assert len(world.live("classic", 5)) >= 5000
@@ -74,6 +74,7 @@ def test_scale_big_world_serves_5000_live_adverts() -> None:
             assert response.read().count(b'class="listing-link"') == 20
 
 
+@pytest.mark.subprocess
 def test_scale_serve_cli_runs_on_loopback() -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     cmd = [sys.executable, "-m", "demo", "serve", "--classic-port", "0", "--spa-port", "0",

@@ -39,11 +39,11 @@ def test_server_robots_txt(server: DemoServer, fetch: Any) -> None:
 
 
 def test_server_listing_pagination_covers_live_adverts(
-    server: DemoServer, fetch: Any, world: World
+    server: DemoServer, fetch: Any, demo_world: World
 ) -> None:
     for day in (0, 5):
         server.clock.day = day
-        expected = {a.external_id for a in world.live("classic", day)}
+        expected = {a.external_id for a in demo_world.live("classic", day)}
         assert len(expected) > 20
         assert crawl_classic(server, fetch) == expected
     status, _, _ = fetch(server.classic_url + "/city/koebenhavn?page=99")
@@ -66,10 +66,10 @@ def test_server_control_endpoint_sets_day(server: DemoServer, fetch: Any) -> Non
 
 
 def test_server_edit_changes_content_same_id(
-    server: DemoServer, fetch: Any, truth: dict[str, Any]
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
 ) -> None:
     advert = next(
-        a for a in truth["adverts"]
+        a for a in demo_truth["adverts"]
         if a["site"] == "classic" and a["edited"] and a["versions"][1]["from_day"] >= 1
         and a["versions"][0]["city"] != a["versions"][1]["city"]
     )  # fmt: skip
@@ -78,16 +78,16 @@ def test_server_edit_changes_content_same_id(
     page = fetch(server.classic_url + advert["path"])[2].decode()
     server.clock.day = new["from_day"]
     edited = fetch(server.classic_url + advert["path"])[2].decode()
-    names = {c["slug"]: c["name"] for c in truth["cities"]}
+    names = {c["slug"]: c["name"] for c in demo_truth["cities"]}
     city = re.compile(r'<span class="ad-city">([^<]+)</span>')
     assert city.search(page).group(1) == names[old["city"]]  # type: ignore[union-attr]
     assert city.search(edited).group(1) == names[new["city"]]  # type: ignore[union-attr]
 
 
 def test_server_gone_adverts_410_or_404(
-    server: DemoServer, fetch: Any, truth: dict[str, Any]
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
 ) -> None:
-    classic = [a for a in truth["adverts"] if a["site"] == "classic" and a["last_day"] < 10]
+    classic = [a for a in demo_truth["adverts"] if a["site"] == "classic" and a["last_day"] < 10]
     server.clock.day = 12
     statuses = {a["gone_status"] for a in classic}
     assert statuses == {404, 410}
@@ -101,10 +101,10 @@ def _special(truth: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def test_server_latin1_page_decodes_danish(
-    server: DemoServer, fetch: Any, truth: dict[str, Any]
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
 ) -> None:
-    special = _special(truth, "latin1")
-    advert = next(a for a in truth["adverts"] if a["special"] == "latin1")
+    special = _special(demo_truth, "latin1")
+    advert = next(a for a in demo_truth["adverts"] if a["special"] == "latin1")
     status, headers, body = fetch(server.classic_url + special["path"])
     assert status == 200 and headers["Content-Type"] == "text/html; charset=iso-8859-1"
     with pytest.raises(UnicodeDecodeError):
@@ -116,32 +116,34 @@ def test_server_latin1_page_decodes_danish(
 
 
 def test_server_flaky_page_500_500_200(
-    server: DemoServer, fetch: Any, truth: dict[str, Any]
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
 ) -> None:
-    url = server.classic_url + _special(truth, "flaky")["path"]
+    url = server.classic_url + _special(demo_truth, "flaky")["path"]
     assert [fetch(url)[0] for _ in range(4)] == [500, 500, 200, 200]
 
 
-def test_server_oversized_page(server: DemoServer, fetch: Any, truth: dict[str, Any]) -> None:
-    status, headers, body = fetch(server.classic_url + _special(truth, "oversized")["path"])
+def test_server_oversized_page(server: DemoServer, fetch: Any, demo_truth: dict[str, Any]) -> None:
+    status, headers, body = fetch(server.classic_url + _special(demo_truth, "oversized")["path"])
     assert status == 200 and len(body) > 12 * 1024 * 1024
     assert int(headers["Content-Length"]) == len(body)
 
 
-def test_server_malformed_page(server: DemoServer, fetch: Any, truth: dict[str, Any]) -> None:
-    special = _special(truth, "malformed")
+def test_server_malformed_page(server: DemoServer, fetch: Any, demo_truth: dict[str, Any]) -> None:
+    special = _special(demo_truth, "malformed")
     body = fetch(server.classic_url + special["path"])[2].decode()
-    advert = next(a for a in truth["adverts"] if a["special"] == "malformed")
+    advert = next(a for a in demo_truth["adverts"] if a["special"] == "malformed")
     assert "<title>" not in body and "</article>" not in body and "</h1>" not in body
     assert advert["title"] in body
 
 
-def test_server_hidden_number_button(server: DemoServer, fetch: Any, truth: dict[str, Any]) -> None:
+def test_server_hidden_number_button(
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
+) -> None:
     def hidden(a: dict[str, Any]) -> bool:
         return any(c["reveal"] == "button" for c in a["contacts"])
 
     usable = [
-        a for a in truth["adverts"]
+        a for a in demo_truth["adverts"]
         if a["site"] == "classic" and 0 in a["live_days"] and not a["special"] and not a["edited"]
     ]  # fmt: skip
     advert = next(a for a in usable if hidden(a))
@@ -155,10 +157,10 @@ def test_server_hidden_number_button(server: DemoServer, fetch: Any, truth: dict
 
 
 def test_server_html_entity_digits_only_in_source(
-    server: DemoServer, fetch: Any, truth: dict[str, Any]
+    server: DemoServer, fetch: Any, demo_truth: dict[str, Any]
 ) -> None:
     advert, contact = next(
-        (a, c) for a in truth["adverts"] for c in a["contacts"]
+        (a, c) for a in demo_truth["adverts"] for c in a["contacts"]
         if a["site"] == "classic" and c["style"] == "html_entity" and len(a["versions"]) == 1
     )  # fmt: skip
     server.clock.day = advert["live_days"][0]
@@ -202,10 +204,10 @@ def test_server_blocked_and_rate_limited(server: DemoServer, fetch: Any) -> None
     assert third[0] == 200
 
 
-def test_server_spa_shell_and_api(server: DemoServer, fetch: Any, world: World) -> None:
+def test_server_spa_shell_and_api(server: DemoServer, fetch: Any, demo_world: World) -> None:
     shell = fetch(server.spa_url + "/")[2].decode()
     assert "/api/listings" in shell and "listing-link" in shell
-    live = [a for a in world.live("spa", 0)]
+    live = [a for a in demo_world.live("spa", 0)]
     assert not any(f"/ad/{a.external_id}" in shell for a in live)
     assert not re.search(r"https?://", shell)
     seen: list[str] = []
@@ -216,21 +218,21 @@ def test_server_spa_shell_and_api(server: DemoServer, fetch: Any, world: World) 
             seen += [item["id"] for item in data["items"]]
             url = data["next"]
     assert sorted(seen) == sorted(a.external_id for a in live)
-    advert = world.advert("spa", seen[0])
+    advert = demo_world.advert("spa", seen[0])
     assert advert is not None
     data = json.loads(fetch(f"{server.spa_url}/api/ads/{seen[0]}")[2])
     assert data["title"] == advert.version_on(0).title and data["age"] == advert.age
     assert fetch(f"{server.spa_url}/ad/{seen[0]}")[2].decode() == shell
 
 
-def test_server_images_served(server: DemoServer, fetch: Any, world: World) -> None:
-    image = world.adverts[0].image_ids[0]
+def test_server_images_served(server: DemoServer, fetch: Any, demo_world: World) -> None:
+    image = demo_world.adverts[0].image_ids[0]
     status, headers, body = fetch(f"{server.classic_url}/img/{image}.jpg")
     assert status == 200 and headers["Content-Type"] == "image/jpeg" and body[:2] == b"\xff\xd8"
     assert fetch(f"{server.spa_url}/img/{image}.jpg")[2] == body
     assert fetch(f"{server.classic_url}/img/nope.jpg")[0] == 404
 
 
-def test_server_refuses_non_loopback(world: World) -> None:
+def test_server_refuses_non_loopback(demo_world: World) -> None:
     with pytest.raises(ValueError, match="loopback"):
-        DemoServer(world, SimClock(world.start), host="0.0.0.0")
+        DemoServer(demo_world, SimClock(demo_world.start), host="0.0.0.0")

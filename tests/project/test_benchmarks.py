@@ -27,12 +27,14 @@ def test_benchmarks_each_module_imports_with_a_title(path: Path) -> None:
     assert hasattr(module, "run") and module.TITLE
 
 
+@pytest.mark.subprocess  # the machine block asks uname
 def test_benchmarks_machine_block_names_cpu_cores_and_load() -> None:
     block = _load("run").machine()
     assert {"cpu_model", "cpus", "load_average_1_5_15_min", "python", "platform"} <= set(block)
     assert block["cpus"] >= 1 and block["cpu_model"]
 
 
+@pytest.mark.slow
 def test_benchmarks_nlp_components_and_references_run_on_20_texts() -> None:
     bench = _load("bench_nlp")
     rows = bench.component_split(bench.demo_texts(20))
@@ -42,6 +44,7 @@ def test_benchmarks_nlp_components_and_references_run_on_20_texts() -> None:
     assert all(row["reference_ms"] > 0 and row["x reference"] > 0 for row in rows)
 
 
+@pytest.mark.subprocess  # the previous version comes from git
 def test_benchmarks_nlp_previous_version_missing_is_said_not_raised(tmp_path: Path) -> None:
     reason = _load("bench_nlp").previous_tree(tmp_path, "0" * 40)
     assert reason and "not in this checkout" in reason

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+import demo
 import models
+import nlp
 import pipeline
+import spiders
 from pipeline.core.migrations import migrations_dir
 
 
@@ -19,7 +22,9 @@ from pipeline.core.migrations import migrations_dir
 )
 def test_installed_packages_come_from_site_packages() -> None:
     site = Path(sysconfig.get_paths()["purelib"]).resolve()
-    for module in (pipeline, models):
+    # tests/ is on sys.path (pytest's pythonpath) and has folders of these names: not packages,
+    # so the installed ones win
+    for module in (pipeline, models, nlp, spiders, demo):
         assert site in Path(module.__file__).resolve().parents, module.__file__
     scripts = migrations_dir()
     assert site in scripts.resolve().parents

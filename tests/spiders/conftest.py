@@ -1,4 +1,5 @@
-"""Demo world, demo server on loopback, and a helper that crawls it in a child process."""
+"""The demo server on loopback (serving `demo_world`), and a helper that crawls it in a child
+process."""
 
 from __future__ import annotations
 
@@ -10,13 +11,8 @@ import pytest
 
 from demo.clock import SimClock
 from demo.server import DemoServer
-from demo.world import World, build_world
+from demo.world import World
 from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
-
-
-@pytest.fixture(scope="session")
-def world() -> World:
-    return build_world(seed=7, days=14)
 
 
 @dataclass
@@ -29,9 +25,9 @@ class DemoSites:
 
 
 @pytest.fixture
-def demo_sites(world: World) -> Iterator[DemoSites]:
-    clock = SimClock(world.start)
-    with DemoServer(world, clock) as server:
+def demo_sites(demo_world: World) -> Iterator[DemoSites]:
+    clock = SimClock(demo_world.start)
+    with DemoServer(demo_world, clock) as server:
         yield DemoSites(server, clock)
 
 

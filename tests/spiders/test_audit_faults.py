@@ -17,6 +17,7 @@ STORE_FAILED = (
 )
 
 
+@pytest.mark.subprocess  # a stand-in crawl process
 def test_f4_database_lost_mid_crawl_is_one_line_with_what_was_stored(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

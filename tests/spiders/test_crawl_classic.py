@@ -40,15 +40,15 @@ def _special(world: World, kind: str) -> str:
     )
 
 
-def test_crawl_classic_days_match_ground_truth(database, world, demo_sites, crawl) -> None:
-    oversized = _special(world, "oversized")
-    malformed = _special(world, "malformed")  # unclosed tags: stored, fields not exact
+def test_crawl_classic_days_match_ground_truth(database, demo_world, demo_sites, crawl) -> None:
+    oversized = _special(demo_world, "oversized")
+    malformed = _special(demo_world, "malformed")  # unclosed tags: stored, fields not exact
     for day in range(4):
         demo_sites.clock.day = day
         outcome = crawl(SITE)
         assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
         stored = _adverts(database)
-        truth = {a.external_id: a for a in world.live("classic", day)}
+        truth = {a.external_id: a for a in demo_world.live("classic", day)}
         live = {eid for eid, a in stored.items() if a.gone_at is None}
         # everything live is captured (the oversized page is cut off by the size cap)
         assert live == set(truth) - {oversized}
@@ -66,7 +66,7 @@ def test_crawl_classic_days_match_ground_truth(database, world, demo_sites, craw
         assert not gone & set(truth)
     edited = [
         a
-        for a in world.live("classic", 3)
+        for a in demo_world.live("classic", 3)
         if len(a.versions) > 1 and a.versions[1].from_day <= 3 and a.first_day >= 0
     ]
     assert edited, "the demo world edits some adverts within four days"
@@ -86,21 +86,21 @@ def test_crawl_classic_days_match_ground_truth(database, world, demo_sites, craw
         assert runs == ["complete"] * 4
 
 
-def test_crawl_classic_special_pages(database, world, demo_sites, crawl) -> None:
+def test_crawl_classic_special_pages(database, demo_world, demo_sites, crawl) -> None:
     outcome = crawl(SITE)
     assert outcome.status == "complete"
     stored = _adverts(database)
-    truth = {a["external_id"]: a for a in world.ground_truth()["adverts"]}
-    latin1 = _special(world, "latin1")
+    truth = {a["external_id"]: a for a in demo_world.ground_truth()["adverts"]}
+    latin1 = _special(demo_world, "latin1")
     assert stored[latin1].text is not None
     assert any(ch in stored[latin1].text for ch in "æøåÆØÅ")
     assert stored[latin1].title == truth[latin1]["title"]
-    flaky = _special(world, "flaky")
+    flaky = _special(demo_world, "flaky")
     statuses = [r["status"] for r in demo_sites.server.requests if r["path"] == f"/ad/{flaky}"]
     assert statuses[:3] == [500, 500, 200]
     assert flaky in stored
-    assert _special(world, "malformed") in stored
-    oversized = _special(world, "oversized")
+    assert _special(demo_world, "malformed") in stored
+    oversized = _special(demo_world, "oversized")
     assert oversized not in stored
     with database.session() as session:
         run = session.scalar(select(CrawlRun))

@@ -7,6 +7,7 @@ import pytest
 from pipeline.cli.main import main
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_crawl_cli_summary_and_exit_code(database, demo_sites, capsys) -> None:
     code = main(["crawl", "demo_classic", "--base-url", demo_sites.url("demo_classic"), "--quiet"])
@@ -35,6 +36,7 @@ def test_sites_cli_list_and_check(capsys) -> None:
     assert "site files valid" in capsys.readouterr().out
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_crawl_plain_scrapy_crawl_works(database, demo_sites, tmp_path) -> None:
     import shutil

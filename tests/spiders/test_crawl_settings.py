@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import scrapy
 from packaging.version import Version
 
@@ -46,6 +47,7 @@ def test_crawl_settings_polite_defaults_for_a_real_site() -> None:
     assert values["AUTOTHROTTLE_ENABLED"] is True
 
 
+@pytest.mark.subprocess  # finds Chromium through Playwright's node driver (first call only)
 def test_crawl_settings_browser_only_where_needed() -> None:
     plain = crawl_settings(load_site("demo_classic"), "ua")
     assert plain["DOWNLOAD_HANDLERS"].get("http") is None
@@ -60,6 +62,7 @@ def test_crawl_settings_scrapy_has_decompression_bomb_fixes() -> None:
     assert Version(scrapy.__version__) >= Version("2.13.4")
 
 
+@pytest.mark.subprocess  # finds Chromium through Playwright's node driver (first call only)
 def test_crawl_settings_size_cap_applies_to_every_handler() -> None:
     # The Playwright handler ignores DOWNLOAD_MAXSIZE; this middleware applies it (H8).
     values = crawl_settings(load_site("demo_spa"), "ua")

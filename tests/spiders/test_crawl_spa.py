@@ -75,10 +75,10 @@ def _check_against_truth(database, world, site: str) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_crawl_spa_through_the_browser(database, world, demo_sites, crawl) -> None:
+def test_crawl_spa_through_the_browser(database, demo_world, demo_sites, crawl) -> None:
     outcome = crawl("demo_spa")
     assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
-    _check_against_truth(database, world, "demo_spa")
+    _check_against_truth(database, demo_world, "demo_spa")
     paths = [r["path"] for r in demo_sites.server.requests if r["site"] == "spa"]
     assert any(p.startswith("/api/ads/") and p.endswith("/phone") for p in paths), (
         "the hidden numbers came from clicking the button"
@@ -101,7 +101,7 @@ def test_crawl_spa_plain_http_sees_nothing(
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
 def test_crawl_spa_json_api_mode(
-    database, world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "sites").mkdir()
     (tmp_path / "sites" / "demo_spa_api.yaml").write_text(yaml.safe_dump(SPA_API))
@@ -109,4 +109,4 @@ def test_crawl_spa_json_api_mode(
     demo_sites.url = lambda site: demo_sites.server.spa_url  # type: ignore[method-assign]
     outcome = crawl("demo_spa_api")
     assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
-    _check_against_truth(database, world, "demo_spa_api")
+    _check_against_truth(database, demo_world, "demo_spa_api")

@@ -19,6 +19,7 @@ def _accuracy(seed: int) -> dict[str, Any]:
     return contact_accuracy(build_world(seed=seed))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", SEEDS)
 def test_contacts_demo_world_precision_and_recall(seed: int) -> None:
     result = _accuracy(seed)

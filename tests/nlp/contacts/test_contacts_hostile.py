@@ -25,6 +25,7 @@ ADVERSARIAL = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
 def test_contacts_adversarial_2mb_finishes_fast(name: str) -> None:
     started = time.perf_counter()

@@ -64,7 +64,7 @@ def _params(name: str, cases: list[dict]) -> list:
                 if rule["action"] == "skip":
                     marks = [pytest.mark.skip(reason=rule["reason"])]
                     break
-                marks = [pytest.mark.xfail(strict=True, reason=rule["reason"])]
+                marks = [pytest.mark.xfail(reason=rule["reason"])]  # strict (xfail_strict)
         params.append(pytest.param(case, marks=marks, id=f"{i}-{case['input'][:30]}"))
     return params
 

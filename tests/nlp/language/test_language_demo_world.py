@@ -8,6 +8,7 @@ from demo import build_world
 from nlp.evaluation import BUCKETS, bucket_of, language_accuracy
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [7, 3, 11])
 def test_language_demo_world_accuracy_by_bucket(seed: int) -> None:
     result = language_accuracy(build_world(seed=seed))

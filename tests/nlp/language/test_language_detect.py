@@ -82,6 +82,7 @@ def samples() -> list[tuple[str, str, str]]:
     return _bench().labelled_sentences(per_bucket=30)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("backend", "bucket", "floor"), [
     ("py3langid", "13+", 0.95),
     ("py3langid", "7-12", 0.9),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from nlp import parallel
 from nlp.parallel import analyse_batches, analyse_texts_parallel
 from nlp.pipeline import analyse_texts
@@ -15,11 +17,13 @@ TEXTS = [
 ] * 4
 
 
+@pytest.mark.subprocess  # a pool of two spawned processes
 def test_parallel_two_workers_match_one_process(monkeypatch) -> None:
     monkeypatch.setattr(parallel, "BATCH", 3)  # several batches in flight at once
     assert list(analyse_texts_parallel(TEXTS, workers=2)) == list(analyse_texts(TEXTS))
 
 
+@pytest.mark.subprocess  # a pool of two spawned processes
 def test_parallel_batches_keep_their_payloads_in_order() -> None:
     batches = [(k, TEXTS[k : k + 2]) for k in range(0, 8, 2)]
     found = list(analyse_batches(iter(batches), workers=2))

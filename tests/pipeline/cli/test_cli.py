@@ -118,6 +118,7 @@ def test_cli_config_show_redacts_secrets(
         assert "Europe/Copenhagen" in out
 
 
+@pytest.mark.subprocess
 def test_cli_installed_script_runs(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("scout")
     if not script.exists():

@@ -6,8 +6,6 @@ import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 
@@ -15,12 +13,6 @@ import nlp.rules
 from nlp.rules import RULES_DIR
 from pipeline.cli.main import main
 from pipeline.core.db import Database
-
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    """`world_db` holds the small world here (only `rules eval` needs adverts to label)."""
-    return helper.small_truth()
 
 
 def _replace(path: Path, old: str, new: str) -> Path:
@@ -86,7 +78,7 @@ def test_cli_broken_rule_file_ends_in_one_error_line(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     if command == "rules eval":
-        request.getfixturevalue("world_db")  # labels must name a stored advert
+        request.getfixturevalue("outreach_db")  # labels must name a stored advert
     rules = tmp_path / "rules"
     shutil.copytree(RULES_DIR, rules)
     broken = BREAK[kind](rules)

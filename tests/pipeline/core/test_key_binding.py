@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -21,22 +19,14 @@ from pipeline.core.errors import SecretKeyError
 from pipeline.core.keys import Keyring
 from pipeline.core.settings import load_settings
 
+from helpers import keys_world
+
 WRONG = "ab" * 32
 NUMBER = "+4520000001"
 
 
-@pytest.fixture(scope="module")
-def keys_world(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    return test_helper("pipeline/core/keys_world.py")
-
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
-
-
 @pytest.fixture
-def sealed(database: Database, keys_world: ModuleType) -> Database:
+def sealed(database: Database) -> Database:
     """A database holding one advert (sealed text) with one contact point."""
     keys_world.new_advert_with(database, NUMBER, "first")
     return database
@@ -118,7 +108,6 @@ def test_k_cases_refused_with_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    keys_world: ModuleType,
     breaks: Callable[[Path, pytest.MonkeyPatch], None],
     message: str,
 ) -> None:
@@ -158,18 +147,17 @@ def test_k9_missing_key_folder_refused_for_empty_database(
 
 @pytest.mark.parametrize("breaks", [_lose, _wrong], ids=["K1-F9", "K2-F10"])
 def test_k1_k2_f9_f10_opt_out_not_bypassed(
-    world_db: Database,
+    outreach_db: Database,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    keys_world: ModuleType,
     capsys: pytest.CaptureFixture[str],
     breaks: Callable[[Path, pytest.MonkeyPatch], None],
 ) -> None:
     """The audit's reproduction: suppress, lose or replace the key, ingest the same number."""
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
-    _, number = keys_world.suppress_first_target(world_db, load_settings())
-    before = keys_world.advert_count(world_db)
-    world_db.dispose()
+    _, number = keys_world.suppress_first_target(outreach_db, load_settings())
+    before = keys_world.advert_count(outreach_db)
+    outreach_db.dispose()
     breaks(tmp_path, monkeypatch)
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
     assert main(["crawl", "demo_classic", "--time-limit", "30"]) == 1  # refused before crawling
@@ -190,7 +178,7 @@ def test_k1_k2_f9_f10_opt_out_not_bypassed(
 
 
 def test_key_created_only_for_empty_database_and_bound_once_sealed(
-    database: Database, tmp_path: Path, keys_world: ModuleType
+    database: Database, tmp_path: Path
 ) -> None:
     first = database.keyring.key_id
     database.dispose()

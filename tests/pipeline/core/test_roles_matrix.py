@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 
 from pipeline.cli.main import cli, main
@@ -41,21 +42,45 @@ def _leaf_paths() -> list[str]:
     return [p for p in PATHS if not any(other.startswith(p + " ") for other in PATHS)]
 
 
+def _command(path: str) -> click.Command:
+    command: click.Command = cli
+    for word in path.split():
+        assert isinstance(command, click.Group)
+        command = command.commands[word]
+    return command
+
+
+def _refusal(path: str, role: str) -> str:
+    """The one line a refused command prints. The first gate (top-level command) names the
+    family when the role may run nothing in it; else the second names the exact subcommand."""
+    family = path.split()[0]
+    family_roles = roles.family_roles(family) or frozenset()
+    named, needed = (
+        (path, roles.allowed_roles(path)) if role in family_roles else (family, family_roles)
+    )
+    wanted = " or ".join(sorted(needed or {"admin"}))
+    return f"error: 'scout {named}' needs the role {wanted}; tester has the role {role}"
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", _leaf_paths())
 def test_roles_every_command_times_role_through_the_cli(
     path: str, role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Denied commands stop before doing anything (exit 3, one line naming the role)."""
+    """Allowed: the command itself runs (here a stand-in, so no real work is done). Denied: it
+    stops before running (exit 3, one line naming the role)."""
+    ran: list[str] = []
+    leaf = _command(path)
+    monkeypatch.setattr(leaf, "params", [])
+    monkeypatch.setattr(leaf, "callback", lambda: ran.append(path))
+    monkeypatch.setenv("SCOUT_ACTOR", "tester")
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
-    if roles.is_allowed(path, role):
-        return  # running it would do real work; allowed paths are checked by the cases above
-    code = main([*path.split(), "C1"])
+    code = main(path.split())
     err = capsys.readouterr().err.strip()
-    assert code == 3
-    # the first gate names the family (e.g. 'scout db'), the second the exact subcommand
-    assert "\n" not in err and f"'scout {path.split()[0]}" in err
-    assert "needs the role" in err and f"has the role {role}" in err
+    if roles.is_allowed(path, role):
+        assert (code, ran, err) == (0, [path], "")
+    else:
+        assert (code, ran, err) == (3, [], _refusal(path, role))
 
 
 @pytest.mark.parametrize(

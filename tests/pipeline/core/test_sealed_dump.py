@@ -22,6 +22,8 @@ from spiders.items import AdvertItem
 from spiders.storage.crawlruns import ensure_site
 from spiders.storage.ingest import store_adverts
 
+pytestmark = pytest.mark.subprocess  # the dumps come from sqlite3 or pg_dump
+
 PHONES = ["+4520123456", "+4531415926", "+40712345678"]
 TEXTS = ["Hej, jeg hedder Åse og bor i Århus", "New in town, call me for a discreet meeting"]
 NOW = datetime(2026, 11, 20, tzinfo=UTC)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -28,31 +26,21 @@ from pipeline.core.settings import load_settings
 from pipeline.operations import keyrotation
 from pipeline.reports.outreach.reveal import reveal_target
 
+from helpers import keys_world
+
 
 class Killed(Exception):
     """Stands for a kill -9 between two batches."""
 
 
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
-
-
-@pytest.fixture(scope="module")
-def keys_world(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    return test_helper("pipeline/core/keys_world.py")
-
-
 @pytest.fixture
-def suppressed(
-    world_db: Database, keys_world: ModuleType, monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str]:
+def suppressed(outreach_db: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     """The small world with one target on the opt-out list and a sealed contact-log note."""
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
-    cluster_id, number = keys_world.suppress_first_target(world_db, load_settings())
-    with world_db.session() as session:
+    cluster_id, number = keys_world.suppress_first_target(outreach_db, load_settings())
+    with outreach_db.session() as session:
         session.add(ContactLogEntry(target="C1", actor="kim", outcome="reached", note="ring fre"))
-    world_db.dispose()
+    outreach_db.dispose()
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
     return cluster_id, number
 
@@ -117,9 +105,7 @@ def _check_rotated(before: dict[str, Any], tmp_path: Path, old_id: str) -> Datab
     return database
 
 
-def _opt_out_holds(
-    database: Database, keys_world: ModuleType, cluster_id: int, number: str, monkeypatch: Any
-) -> None:
+def _opt_out_holds(database: Database, cluster_id: int, number: str, monkeypatch: Any) -> None:
     keys_world.new_advert_with(database, number)
     with database.session() as session:
         assert session.scalar(select(Advert.suppressed).where(Advert.external_id == "optout-new"))
@@ -131,7 +117,6 @@ def _opt_out_holds(
 def test_keys_rotate_rekeys_everything_and_keeps_opt_outs(
     state: tuple[str, dict[str, Any]],
     suppressed: tuple[int, str],
-    keys_world: ModuleType,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -146,7 +131,7 @@ def test_keys_rotate_rekeys_everything_and_keeps_opt_outs(
     with database.session() as session:
         actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
     assert actions[-2:] == ["key-rotation-start", "key-rotation"]
-    _opt_out_holds(database, keys_world, *suppressed, monkeypatch)
+    _opt_out_holds(database, *suppressed, monkeypatch)
     database.dispose()
 
 
@@ -155,7 +140,6 @@ def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
     kill_at: int,
     state: tuple[str, dict[str, Any]],
     suppressed: tuple[int, str],
-    keys_world: ModuleType,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -188,12 +172,12 @@ def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
     assert main(["keys", "rotate", "--batch-size", "5"]) == 0
     assert "resuming the rotation" in capsys.readouterr().out
     database = _check_rotated(before, tmp_path, old_id)
-    _opt_out_holds(database, keys_world, *suppressed, monkeypatch)
+    _opt_out_holds(database, *suppressed, monkeypatch)
     database.dispose()
 
 
 def test_keys_rotate_is_admin_only(
-    world_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    outreach_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
     assert main(["keys", "rotate"]) == 3

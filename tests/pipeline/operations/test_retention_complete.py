@@ -43,18 +43,18 @@ def _old_crawl_run(database: Database, started: datetime) -> None:
 
 
 def test_rule14_purge_of_every_advert_leaves_no_advert_derived_row(
-    world_db: Database, settings: Settings
+    outreach_db: Database, settings: Settings
 ) -> None:
     gone = datetime(2026, 11, 1, tzinfo=UTC)
-    _old_crawl_run(world_db, gone)
-    with world_db.session() as session:
+    _old_crawl_run(outreach_db, gone)
+    with outreach_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Score)) > 0
         session.execute(update(Advert).values(gone_at=gone))
     now = gone + timedelta(days=settings.retention_days + settings.log_retention_days + 1)
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         report = purge(session, settings, now)
     assert report.scores > 0 and report.crawl_errors == 1
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         left = {
             table.name: session.scalar(select(func.count()).select_from(table))
             for table in Base.metadata.sorted_tables

@@ -20,6 +20,8 @@ from sqlalchemy import func, select, text
 from models import AuditEntry
 from pipeline.operations.scheduling import JOBS_TABLE
 
+pytestmark = pytest.mark.subprocess  # the scheduler and the crawls it starts
+
 
 def _start(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select, update
@@ -23,12 +21,6 @@ from pipeline.core.settings import Settings, load_settings
 from pipeline.operations import stages
 from pipeline.operations.stages import Progress
 from pipeline.reports import export
-
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    """`world_db` holds the small outreach world, not the whole demo world."""
-    return helper.small_truth()
 
 
 @pytest.fixture
@@ -47,10 +39,10 @@ def _steps(reports: list[Progress], stage: str) -> list[tuple[int, int | None]]:
     return [(r.done, r.total) for r in reports]
 
 
-def test_stages_analyse_reports_each_batch(world_db: Database, context: Context) -> None:
+def test_stages_analyse_reports_each_batch(outreach_db: Database, context: Context) -> None:
     reports: list[Progress] = []
     summary = stages.analyse(context, everything=True, progress=reports.append)
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         adverts = session.scalar(select(func.count()).select_from(Advert))
     assert summary.versions >= adverts > 0
     steps = _steps(reports, "analyse")
@@ -59,7 +51,7 @@ def test_stages_analyse_reports_each_batch(world_db: Database, context: Context)
     assert steps[-1] == (summary.versions, summary.versions)
 
 
-def test_stages_link_reports_each_phase(world_db: Database, context: Context) -> None:
+def test_stages_link_reports_each_phase(outreach_db: Database, context: Context) -> None:
     reports: list[Progress] = []
     summary = stages.link(context, progress=reports.append)
     assert summary.adverts > 0 and summary.clusters > 0
@@ -68,7 +60,7 @@ def test_stages_link_reports_each_phase(world_db: Database, context: Context) ->
 
 
 def test_stages_digest_reports_start_and_end(
-    world_db: Database, context: Context, tmp_path: Path
+    outreach_db: Database, context: Context, tmp_path: Path
 ) -> None:
     reports: list[Progress] = []
     result = stages.digest(context, week="2026-W45", out=tmp_path, progress=reports.append)
@@ -79,7 +71,7 @@ def test_stages_digest_reports_start_and_end(
 
 
 def test_stages_export_reports_start_and_end(
-    world_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    outreach_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
     # This test is about progress reports. The small world is too small for the export's
@@ -101,8 +93,8 @@ def test_stages_export_reports_start_and_end(
     assert _steps(reports, "export") == [(0, 1), (1, 1)]
 
 
-def test_stages_purge_reports_start_and_end(world_db: Database, context: Context) -> None:
-    with world_db.session() as session:
+def test_stages_purge_reports_start_and_end(outreach_db: Database, context: Context) -> None:
+    with outreach_db.session() as session:
         first = session.scalar(select(func.min(Advert.id)))
         went = datetime(2026, 11, 5, tzinfo=UTC)
         session.execute(update(Advert).where(Advert.id == first).values(gone_at=went))
@@ -111,11 +103,12 @@ def test_stages_purge_reports_start_and_end(world_db: Database, context: Context
     reports: list[Progress] = []
     report = stages.purge(context, dry_run=True, progress=reports.append)
     assert report.dry_run and report.adverts == gone > 0
-    with world_db.session() as session:  # a dry run only counts
+    with outreach_db.session() as session:  # a dry run only counts
         assert session.scalar(select(func.count()).where(Advert.gone_at.is_not(None))) == gone
     assert _steps(reports, "purge") == [(0, 1), (1, 1)]
 
 
+@pytest.mark.subprocess  # the crawl runs in a child process
 def test_stages_crawl_reports_the_crawl_process_progress(
     database: Database, context: Context
 ) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
-from types import ModuleType
 from typing import Annotated
 
 import pytest
@@ -21,38 +20,40 @@ from pipeline.core.settings import Settings
 from pipeline.web.access import Viewer, needs, require_recent_second_factor
 from pipeline.web.main import create_app
 
+from helpers import web_accounts
+
 
 @pytest.fixture
-def kim(now, database: Database, settings: Settings, web: ModuleType):
-    return web.enrolled(database, settings, "kim", "outreach")
+def kim(now, database: Database, settings: Settings):
+    return web_accounts.enrolled(database, settings, "kim", "outreach")
 
 
-def test_account_language_switch(
-    client: TestClient, database: Database, kim, web: ModuleType
-) -> None:
-    web.sign_in(client, database, kim)
+def test_account_language_switch(client: TestClient, database: Database, kim) -> None:
+    web_accounts.sign_in(client, database, kim)
     page = client.get("/account").text
     assert '<html lang="da">' in page and "Min konto" in page
     assert "Gendannelseskoder tilbage</dt><dd>10</dd>" in page
-    response = web.post_form(client, "/account/language", {"language": "en"}, page="/account")
+    response = web_accounts.post_form(
+        client, "/account/language", {"language": "en"}, page="/account"
+    )
     assert response.headers["location"] == "/account"
     page = client.get("/account").text
     assert '<html lang="en">' in page and "My account" in page
-    web.post_form(client, "/account/language", {"language": "xx"}, page="/account")
+    web_accounts.post_form(client, "/account/language", {"language": "xx"}, page="/account")
     assert '<html lang="da">' in client.get("/account").text  # unknown: the default
 
 
-def _two_sessions(app: FastAPI, client: TestClient, database: Database, kim, web: ModuleType):
-    web.sign_in(client, database, kim)
-    other = web.client_for(app)
-    web.sign_in(other, database, kim)
+def _two_sessions(app: FastAPI, client: TestClient, database: Database, kim):
+    web_accounts.sign_in(client, database, kim)
+    other = web_accounts.client_for(app)
+    web_accounts.sign_in(other, database, kim)
     return other
 
 
 def test_sessions_list_and_end_another(
-    app: FastAPI, client: TestClient, database: Database, kim, web: ModuleType
+    app: FastAPI, client: TestClient, database: Database, kim
 ) -> None:
-    other = _two_sessions(app, client, database, kim, web)
+    other = _two_sessions(app, client, database, kim)
     page = client.get("/account/sessions").text
     ids = [int(i) for i in re.findall(r"/account/sessions/(\d+)/end", page)]
     assert len(ids) == 2 and "(denne)" in page
@@ -61,7 +62,9 @@ def test_sessions_list_and_end_another(
         mine = {row.id for row in session.scalars(select(WebSession))}
     assert set(ids) == mine
     current = max(ids)  # the second sign-in is the other client's
-    response = client.post(f"/account/sessions/{current}/end", data={"csrf_token": web.csrf(page)})
+    response = client.post(
+        f"/account/sessions/{current}/end", data={"csrf_token": web_accounts.csrf(page)}
+    )
     assert response.headers["location"] == "/account/sessions"
     assert other.get("/").headers["location"] == "/login"
     assert client.get("/").status_code == 200
@@ -72,15 +75,17 @@ def test_sessions_list_and_end_another(
 
 
 def test_sessions_ending_another_needs_a_recent_code(
-    app: FastAPI, client: TestClient, database: Database, kim, web: ModuleType
+    app: FastAPI, client: TestClient, database: Database, kim
 ) -> None:
-    other = _two_sessions(app, client, database, kim, web)
+    other = _two_sessions(app, client, database, kim)
     clock.set_now(clock.now() + timedelta(minutes=10))
     client.get("/"), other.get("/")  # both in use: the idle timeout does not strike
     clock.set_now(clock.now() + timedelta(minutes=6))  # the sign-in code is 16 minutes old
     page = client.get("/account/sessions").text
     others = max(int(i) for i in re.findall(r"/account/sessions/(\d+)/end", page))
-    asked = client.post(f"/account/sessions/{others}/end", data={"csrf_token": web.csrf(page)})
+    asked = client.post(
+        f"/account/sessions/{others}/end", data={"csrf_token": web_accounts.csrf(page)}
+    )
     assert 'action="/step-up"' in asked.text, asked.headers
     assert 'name="next" value="/account/sessions"' in asked.text
     assert other.get("/").status_code == 200  # nothing ended yet
@@ -88,47 +93,49 @@ def test_sessions_ending_another_needs_a_recent_code(
     confirmed = client.post(
         "/step-up",
         data={
-            "csrf_token": web.csrf(asked.text),
-            "code": web.fresh_code(database, kim),
+            "csrf_token": web_accounts.csrf(asked.text),
+            "code": web_accounts.fresh_code(database, kim),
             "next": "/account/sessions",
         },
     )
     assert confirmed.headers["location"] == "/account/sessions"
     assert client.cookies["__Host-scout_session"] != before  # a new id at re-authentication
     page = client.get("/account/sessions").text
-    response = client.post(f"/account/sessions/{others}/end", data={"csrf_token": web.csrf(page)})
+    response = client.post(
+        f"/account/sessions/{others}/end", data={"csrf_token": web_accounts.csrf(page)}
+    )
     assert response.headers["location"] == "/account/sessions"
     assert other.get("/").headers["location"] == "/login"
     other.close()
 
 
-def test_sessions_end_this_one_signs_out(
-    client: TestClient, database: Database, kim, web: ModuleType
-) -> None:
-    web.sign_in(client, database, kim)
+def test_sessions_end_this_one_signs_out(client: TestClient, database: Database, kim) -> None:
+    web_accounts.sign_in(client, database, kim)
     page = client.get("/account/sessions").text
     only = re.search(r"/account/sessions/(\d+)/end", page).group(1)
-    response = client.post(f"/account/sessions/{only}/end", data={"csrf_token": web.csrf(page)})
+    response = client.post(
+        f"/account/sessions/{only}/end", data={"csrf_token": web_accounts.csrf(page)}
+    )
     assert response.headers["location"] == "/login"
     assert client.get("/").headers["location"] == "/login"
 
 
 def test_sessions_cannot_end_someone_elses(
-    app: FastAPI, client: TestClient, database: Database, settings: Settings, kim, web: ModuleType
+    app: FastAPI, client: TestClient, database: Database, settings: Settings, kim
 ) -> None:
-    web.sign_in(client, database, kim)
-    ali = web.enrolled(database, settings, "ali", "outreach")
-    with web.client_for(app) as other:
-        web.sign_in(other, database, ali)
+    web_accounts.sign_in(client, database, kim)
+    ali = web_accounts.enrolled(database, settings, "ali", "outreach")
+    with web_accounts.client_for(app) as other:
+        web_accounts.sign_in(other, database, ali)
         with database.session() as session:
             alis = session.scalars(select(WebSession.id).order_by(WebSession.id.desc())).first()
         page = client.get("/account/sessions").text
-        client.post(f"/account/sessions/{alis}/end", data={"csrf_token": web.csrf(page)})
+        client.post(f"/account/sessions/{alis}/end", data={"csrf_token": web_accounts.csrf(page)})
         assert other.get("/").status_code == 200
 
 
 @pytest.fixture
-def guarded(database: Database, settings: Settings, web: ModuleType) -> Iterator[TestClient]:
+def guarded(database: Database, settings: Settings) -> Iterator[TestClient]:
     """A stand-in for the reveal page of a later slice: it needs a recent second factor.
     (Idle timeout one hour, so that 16 quiet minutes leave the session alive.)"""
     app = create_app(settings.model_copy(update={"web_idle_timeout_seconds": 3600}), database)
@@ -138,24 +145,24 @@ def guarded(database: Database, settings: Settings, web: ModuleType) -> Iterator
         require_recent_second_factor(viewer, minutes=15)
         return PlainTextResponse("revealed")
 
-    with web.client_for(app) as client:
+    with web_accounts.client_for(app) as client:
         yield client
 
 
 def test_step_up_within_15_minutes_of_the_last_code(
-    guarded: TestClient, database: Database, kim, web: ModuleType
+    guarded: TestClient, database: Database, kim
 ) -> None:
     client = guarded
-    web.sign_in(client, database, kim)
+    web_accounts.sign_in(client, database, kim)
     assert client.get("/test/reveal").text == "revealed"  # the sign-in code counts
     clock.set_now(clock.now() + timedelta(minutes=16))
     form = client.get("/test/reveal")
     assert form.status_code == 200 and 'action="/step-up"' in form.text
     assert 'name="next" value="/test/reveal"' in form.text
-    token = web.csrf(form.text)
+    token = web_accounts.csrf(form.text)
     wrong = client.post("/step-up", data={"csrf_token": token, "code": "000000", "next": "/"})
     assert "Koden er forkert" in wrong.text
-    code = web.fresh_code(database, kim)
+    code = web_accounts.fresh_code(database, kim)
     confirmed = client.post(
         "/step-up", data={"csrf_token": token, "code": code, "next": "/test/reveal"}
     )
@@ -163,12 +170,10 @@ def test_step_up_within_15_minutes_of_the_last_code(
     assert client.get("/test/reveal").text == "revealed"
 
 
-def test_step_up_never_redirects_off_site(
-    client: TestClient, database: Database, kim, web: ModuleType
-) -> None:
-    web.sign_in(client, database, kim)
-    token = web.csrf(client.get("/").text)
-    code = web.fresh_code(database, kim)
+def test_step_up_never_redirects_off_site(client: TestClient, database: Database, kim) -> None:
+    web_accounts.sign_in(client, database, kim)
+    token = web_accounts.csrf(client.get("/").text)
+    code = web_accounts.fresh_code(database, kim)
     response = client.post(
         "/step-up", data={"csrf_token": token, "code": code, "next": "//evil.example/x"}
     )

@@ -4,7 +4,6 @@ CSP (the app's CSP untouched), written through the stage API by those the matrix
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +14,8 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.reports.digest import digest_folder
 from pipeline.web.security import CSP
+
+from helpers import web_accounts
 
 
 def _fake_digest(settings: Settings, label: str) -> Path:
@@ -27,12 +28,12 @@ def _fake_digest(settings: Settings, label: str) -> Path:
 
 @pytest.mark.parametrize("role", ["researcher", "analyst", "admin"])
 def test_digests_listed_newest_first(
-    role: str, client: TestClient, database: Database, settings: Settings, web: ModuleType
+    role: str, client: TestClient, database: Database, settings: Settings
 ) -> None:
     for label in ("2026-W47", "2026-W49", "2025-W52"):
         _fake_digest(settings, label)
     (digest_folder(settings) / "digest-notes.html").write_text("not a week")
-    web.signed_in(client, database, settings, role)
+    web_accounts.signed_in(client, database, settings, role)
     html = client.get("/digests").text
     order = [html.index(f'href="/digests/{w}"') for w in ("2026-W49", "2026-W47", "2025-W52")]
     assert order == sorted(order)
@@ -41,10 +42,10 @@ def test_digests_listed_newest_first(
 
 
 def test_digests_view_frames_the_file_sandboxed(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
     _fake_digest(settings, "2026-W49")
-    web.signed_in(client, database, settings, "researcher")
+    web_accounts.signed_in(client, database, settings, "researcher")
     page = client.get("/digests/2026-W49")
     assert page.status_code == 200
     assert page.headers["content-security-policy"] == CSP  # the app's page keeps its own
@@ -64,18 +65,18 @@ def test_digests_view_frames_the_file_sandboxed(
 
 @pytest.mark.parametrize("label", ["2026-W50", "..%2Fscout.db", "2026-W99", "x"])
 def test_digests_unknown_or_crafted_weeks_are_not_found(
-    label: str, client: TestClient, database: Database, settings: Settings, web: ModuleType
+    label: str, client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, "admin")
+    web_accounts.signed_in(client, database, settings, "admin")
     assert client.get(f"/digests/{label}").status_code == 404
     assert client.get(f"/digests/{label}/file").status_code == 404
 
 
 def test_digests_write_through_the_stage_api(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, "researcher")
-    response = web.post_form(client, "/digests/write", {}, page="/digests")
+    web_accounts.signed_in(client, database, settings, "researcher")
+    response = web_accounts.post_form(client, "/digests/write", {}, page="/digests")
     assert response.status_code == 303
     label = response.headers["location"].split("written=")[1]
     assert (digest_folder(settings) / f"digest-{label}.html").is_file()
@@ -84,10 +85,10 @@ def test_digests_write_through_the_stage_api(
 
 
 def test_digests_an_analyst_may_read_but_not_write(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, "analyst")
-    response = web.post_form(client, "/digests/write", {}, page="/digests")
+    web_accounts.signed_in(client, database, settings, "analyst")
+    response = web_accounts.post_form(client, "/digests/write", {}, page="/digests")
     assert response.status_code == 403
     assert not digest_folder(settings).exists()
     with database.session() as session:

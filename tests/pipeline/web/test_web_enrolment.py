@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import re
-from types import ModuleType
 from urllib.parse import unquote
 
 import pyotp
@@ -18,6 +17,8 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts.users import add_user
+
+from helpers import web_accounts
 
 PASSWORD = "plum harbour violet seventy"
 
@@ -33,30 +34,28 @@ def _secret(html: str) -> str:
     return re.search(r'id="totp-secret">([A-Z2-7 ]+)<', html).group(1).replace(" ", "")
 
 
-def _begin(client: TestClient, web: ModuleType, token: str) -> str:
+def _begin(client: TestClient, token: str) -> str:
     landing = client.get(f"/enrol/start?token={token}")
     assert landing.status_code == 200 and "Ali A." in landing.text
     response = client.post(
-        "/enrol/start", data={"csrf_token": web.csrf(landing.text), "token": token}
+        "/enrol/start", data={"csrf_token": web_accounts.csrf(landing.text), "token": token}
     )
     assert response.headers["location"] == "/enrol"
     return client.get("/enrol").text
 
 
-def _submit(client: TestClient, web: ModuleType, page: str, **fields: str):
-    return client.post("/enrol", data={"csrf_token": web.csrf(page), **fields})
+def _submit(client: TestClient, page: str, **fields: str):
+    return client.post("/enrol", data={"csrf_token": web_accounts.csrf(page), **fields})
 
 
-def test_enrolment_end_to_end(
-    client: TestClient, database: Database, token: str, web: ModuleType
-) -> None:
-    page = _begin(client, web, token)
+def test_enrolment_end_to_end(client: TestClient, database: Database, token: str) -> None:
+    page = _begin(client, token)
     assert '<html lang="en">' in page  # the account's language
     qr = re.search(r'<img class="qr" src="(data:image/svg\+xml[^"]+)"', page).group(1)
     assert "<svg" in unquote(qr) or b"<svg" in base64.b64decode(qr.split(",", 1)[1] + "==")
     secret = _secret(page)
     code = pyotp.TOTP(secret).at(clock.now())
-    done = _submit(client, web, page, password=PASSWORD, password_again=PASSWORD, code=code)
+    done = _submit(client, page, password=PASSWORD, password_again=PASSWORD, code=code)
     assert done.status_code == 200 and "Your recovery codes" in done.text
     codes = re.findall(r"<li><code>([a-z0-9]{5}-[a-z0-9]{5})</code></li>", done.text)
     assert len(codes) == 10
@@ -81,18 +80,18 @@ def test_enrolment_end_to_end(
     ],
 )
 def test_enrolment_refuses_bad_passwords(
-    client: TestClient, token: str, web: ModuleType, password: str, again: str, message: str
+    client: TestClient, token: str, password: str, again: str, message: str
 ) -> None:
-    page = _begin(client, web, token)
+    page = _begin(client, token)
     code = pyotp.TOTP(_secret(page)).at(clock.now())
-    response = _submit(client, web, page, password=password, password_again=again, code=code)
+    response = _submit(client, page, password=password, password_again=again, code=code)
     assert response.status_code == 200 and message in response.text
     assert _secret(response.text) == _secret(page)  # the scanned QR code stays valid
 
 
-def test_enrolment_refuses_a_wrong_code(client: TestClient, token: str, web: ModuleType) -> None:
-    page = _begin(client, web, token)
-    response = _submit(client, web, page, password=PASSWORD, password_again=PASSWORD, code="000000")
+def test_enrolment_refuses_a_wrong_code(client: TestClient, token: str) -> None:
+    page = _begin(client, token)
+    response = _submit(client, page, password=PASSWORD, password_again=PASSWORD, code="000000")
     assert "That code is wrong" in response.text
     assert client.get("/").headers["location"] == "/login"
 
@@ -111,12 +110,14 @@ def test_enrolment_link_expires(client: TestClient, token: str, settings: Settin
 
 
 def test_enrolment_after_reset_the_old_password_is_void(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
     from pipeline.operations.accounts.users import reset_user
 
-    account = web.enrolled(database, settings, "kim", "outreach")
+    account = web_accounts.enrolled(database, settings, "kim", "outreach")
     with database.session() as session:
         reset_user(session, settings, "kim", clock.now())
-    response = web.post_form(client, "/login", {"user_name": "kim", "password": account.password})
+    response = web_accounts.post_form(
+        client, "/login", {"user_name": "kim", "password": account.password}
+    )
     assert response.status_code == 200 and "forkert" in response.text

@@ -3,7 +3,6 @@ label stored and audited, "next" moving on; analysts only."""
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,10 +13,7 @@ from models import AuditEntry, Cluster, ClusterLabel
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
+from helpers import outreach_world, web_accounts
 
 
 def _by_score(database: Database) -> list[int]:
@@ -27,15 +23,13 @@ def _by_score(database: Database) -> list[int]:
 
 
 def test_label_shows_the_top_cluster_without_contact_values(
-    world_db: Database,
+    outreach_db: Database,
     client: TestClient,
     settings: Settings,
-    web: ModuleType,
-    helper: ModuleType,
-    truth: dict[str, Any],
+    outreach_truth: dict[str, Any],
 ) -> None:
-    top = _by_score(world_db)[0]
-    web.signed_in(client, world_db, settings, "analyst")
+    top = _by_score(outreach_db)[0]
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
     response = client.get("/label")
     assert response.status_code == 303 and response.headers["location"] == f"/label/{top}"
     page = client.get(f"/label/{top}")
@@ -44,21 +38,21 @@ def test_label_shows_the_top_cluster_without_contact_values(
     assert f"Mærk C{top}" in html and 'class="advert-text"' in html
     assert 'aria-keyshortcuts="c"' in html and '<script src="/static/label.js"' in html
     assert "indicator " in html  # the fixture's reasons
-    leaked = [value for value in helper.contact_strings(truth) if value in html]
+    leaked = [value for value in outreach_world.contact_strings(outreach_truth) if value in html]
     assert leaked == []
 
 
 def test_label_records_and_moves_to_the_next(
-    world_db: Database, client: TestClient, settings: Settings, web: ModuleType
+    outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:
-    first, second = _by_score(world_db)[:2]
-    web.signed_in(client, world_db, settings, "analyst")
-    response = web.post_form(
+    first, second = _by_score(outreach_db)[:2]
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
+    response = web_accounts.post_form(
         client, f"/label/{first}", {"label": "concern", "note": "typical text"}, f"/label/{first}"
     )
     assert response.headers["location"] == f"/label?after={first}"
     assert client.get(response.headers["location"]).headers["location"] == f"/label/{second}"
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         row = session.scalars(select(ClusterLabel)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "label")).one()
     assert (row.cluster_id, row.label, row.note, row.actor) == (
@@ -71,38 +65,38 @@ def test_label_records_and_moves_to_the_next(
     # labelled clusters are not offered again; "next" skips without labelling
     assert client.get("/label").headers["location"] == f"/label/{second}"
     skipped = client.get(f"/label?after={second}").headers["location"]
-    assert skipped == f"/label/{_by_score(world_db)[2]}"
+    assert skipped == f"/label/{_by_score(outreach_db)[2]}"
 
 
 def test_label_rejects_a_made_up_label_or_cluster(
-    world_db: Database, client: TestClient, settings: Settings, web: ModuleType
+    outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:
-    top = _by_score(world_db)[0]
-    web.signed_in(client, world_db, settings, "analyst")
-    bad = web.post_form(client, f"/label/{top}", {"label": "guilty"}, f"/label/{top}")
+    top = _by_score(outreach_db)[0]
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
+    bad = web_accounts.post_form(client, f"/label/{top}", {"label": "guilty"}, f"/label/{top}")
     assert bad.status_code == 404
     assert client.get("/label/999999").status_code == 404
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert session.scalars(select(ClusterLabel)).all() == []
 
 
 def test_label_when_nothing_is_left(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, "analyst")
+    web_accounts.signed_in(client, database, settings, "analyst")
     html = client.get("/label").text
     assert 'id="label-done"' in html
 
 
 @pytest.mark.parametrize("role", ["outreach", "researcher", "admin"])
 def test_label_is_for_analysts_only(
-    role: str, world_db: Database, client: TestClient, settings: Settings, web: ModuleType
+    role: str, outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:
-    top = _by_score(world_db)[0]
-    web.signed_in(client, world_db, settings, role)
+    top = _by_score(outreach_db)[0]
+    web_accounts.signed_in(client, outreach_db, settings, role)
     assert client.get(f"/label/{top}").status_code == 403
-    token = web.csrf(client.get("/").text)
+    token = web_accounts.csrf(client.get("/").text)
     refused = client.post(f"/label/{top}", data={"csrf_token": token, "label": "spam"})
     assert refused.status_code == 403
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert session.scalars(select(ClusterLabel)).all() == []

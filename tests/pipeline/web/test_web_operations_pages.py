@@ -4,8 +4,6 @@ with params escaped, and exports made with the same checks as `scout export`."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,10 +14,7 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from spiders.storage.crawlruns import ensure_site
 
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
+from helpers import web_accounts
 
 
 def _runs(database: Database) -> None:
@@ -44,10 +39,10 @@ def _runs(database: Database) -> None:
 
 
 def test_sites_show_the_last_runs_with_status_and_warnings(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
     _runs(database)
-    web.signed_in(client, database, settings, "analyst")
+    web_accounts.signed_in(client, database, settings, "analyst")
     html = client.get("/sites").text
     classic = html[html.index('id="site-demo_classic"') : html.index('id="site-demo_never"')]
     assert classic.count("<tr>") == 1 + 5  # header and the five newest runs
@@ -74,10 +69,10 @@ def _entries(database: Database) -> None:
 
 
 def test_audit_filters_pages_and_escapes(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
     _entries(database)
-    web.signed_in(client, database, settings, "admin")
+    web_accounts.signed_in(client, database, settings, "admin")
     everything = client.get("/audit").text
     assert "<script>alert" not in everything and "&lt;script&gt;alert(1)" in everything
     assert everything.count('<code class="params">') == 50  # one page
@@ -95,10 +90,8 @@ def test_audit_filters_pages_and_escapes(
     assert "blev ikke forstået" in client.get("/audit?from=yesterday").text
 
 
-def test_audit_is_for_admins(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
-) -> None:
-    web.signed_in(client, database, settings, "analyst")
+def test_audit_is_for_admins(client: TestClient, database: Database, settings: Settings) -> None:
+    web_accounts.signed_in(client, database, settings, "analyst")
     assert client.get("/audit?actor=kim").status_code == 403
 
 
@@ -108,7 +101,7 @@ EXPORT = {"recipient": "Uni A", "basis": "Research agreement 12", "expires": "20
 
 @pytest.fixture
 def small_k_app(
-    world_db: Database, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
+    outreach_db: Database, settings: Settings, now: datetime, monkeypatch: pytest.MonkeyPatch
 ):
     """The small world anonymises only with a small k (the rules are the CLI's all the same).
     Its few clusters cannot meet the export's hard floors (k >= 5 persons, l >= 2), so they
@@ -117,15 +110,15 @@ def small_k_app(
     from pipeline.web.main import create_app
 
     monkeypatch.setattr(export, "require_floors", lambda k, l_div: None)
-    return create_app(settings.model_copy(update={"export_k": 2, "export_l": 1}), world_db)
+    return create_app(settings.model_copy(update={"export_k": 2, "export_l": 1}), outreach_db)
 
 
 def test_exports_made_with_the_cli_rules(
-    small_k_app, world_db: Database, settings: Settings, web: ModuleType
+    small_k_app, outreach_db: Database, settings: Settings
 ) -> None:
-    with web.client_for(small_k_app) as client:
-        web.signed_in(client, world_db, settings, "admin")
-        made = web.post_form(
+    with web_accounts.client_for(small_k_app) as client:
+        web_accounts.signed_in(client, outreach_db, settings, "admin")
+        made = web_accounts.post_form(
             client, "/exports", {**EXPORT, "name": "uni-a", "format": "csv"}, "/exports"
         )
         assert made.status_code == 303 and made.headers["location"] == "/exports?made=uni-a"
@@ -133,9 +126,9 @@ def test_exports_made_with_the_cli_rules(
         assert (folder / "adverts.csv").is_file() and (folder / "README.md").is_file()
         html = client.get("/exports?made=uni-a").text
         assert "Uni A" in html and str(folder) in html and 'id="export-made"' in html
-        again = web.post_form(client, "/exports", {**EXPORT, "name": "uni-a"}, "/exports")
+        again = web_accounts.post_form(client, "/exports", {**EXPORT, "name": "uni-a"}, "/exports")
         assert again.status_code == 400 and "is not empty" in again.text
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         record = session.scalars(select(ExportRecord)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert record.actor == "u-admin" and record.recipient == "Uni A"
@@ -159,10 +152,9 @@ def test_exports_refused_like_the_cli(
     client: TestClient,
     database: Database,
     settings: Settings,
-    web: ModuleType,
 ) -> None:
-    web.signed_in(client, database, settings, "admin")
-    response = web.post_form(client, "/exports", form, "/exports")
+    web_accounts.signed_in(client, database, settings, "admin")
+    response = web_accounts.post_form(client, "/exports", form, "/exports")
     assert response.status_code == 400 and message in response.text
     assert not (settings.data_dir / "exports").exists()
     assert not (settings.data_dir.parent / "escape").exists()
@@ -170,10 +162,10 @@ def test_exports_refused_like_the_cli(
 
 @pytest.mark.parametrize("role", ["researcher", "analyst"])
 def test_exports_page_is_for_admins(
-    role: str, client: TestClient, database: Database, settings: Settings, web: ModuleType
+    role: str, client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, role)
-    token = web.csrf(client.get("/").text)
+    web_accounts.signed_in(client, database, settings, role)
+    token = web_accounts.csrf(client.get("/").text)
     response = client.post("/exports", data={"csrf_token": token, **EXPORT, "name": "x"})
     assert response.status_code == 403
     assert not (settings.data_dir / "exports").exists()

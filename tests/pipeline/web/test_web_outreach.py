@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -20,27 +19,27 @@ from pipeline.reports.outreach.targets import TargetFilter, list_targets
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.routes import targets as targets_route
 
-
-@pytest.fixture(scope="module")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
+from helpers import outreach_world, web_accounts
 
 
 @pytest.fixture(scope="module")
-def contact_values(helper: ModuleType, truth: dict[str, Any]) -> set[str]:
-    return helper.contact_strings(truth)
+def contact_values(outreach_truth: dict[str, Any]) -> set[str]:
+    return outreach_world.contact_strings(outreach_truth)
 
 
 @pytest.fixture
-def people(world_db: Database, settings: Settings, now, web: ModuleType) -> dict[str, Any]:
+def people(outreach_db: Database, settings: Settings, now) -> dict[str, Any]:
     roles = {"kim": "outreach", "lee": "outreach", "rae": "researcher", "ana": "analyst"}
-    return {name: web.enrolled(world_db, settings, name, role) for name, role in roles.items()}
+    return {
+        name: web_accounts.enrolled(outreach_db, settings, name, role)
+        for name, role in roles.items()
+    }
 
 
 @pytest.fixture
-def kim(app: FastAPI, world_db: Database, people: dict[str, Any], web: ModuleType):
-    with web.client_for(app) as client:
-        web.sign_in(client, world_db, people["kim"])
+def kim(app: FastAPI, outreach_db: Database, people: dict[str, Any]):
+    with web_accounts.client_for(app) as client:
+        web_accounts.sign_in(client, outreach_db, people["kim"])
         yield client
 
 
@@ -56,14 +55,14 @@ def _no_contact_value(text: str, values: set[str]) -> None:
     assert not leaked, f"contact values on the page: {leaked}"
 
 
-def _claim(client: TestClient, web: ModuleType, target: str):
-    return web.post_form(client, f"/targets/{target}/claim", {}, page=f"/targets/{target}")
+def _claim(client: TestClient, target: str):
+    return web_accounts.post_form(client, f"/targets/{target}/claim", {}, page=f"/targets/{target}")
 
 
 def test_outreach_today_lists_targets_best_first_without_contacts(
-    kim: TestClient, world_db: Database, contact_values: set[str]
+    kim: TestClient, outreach_db: Database, contact_values: set[str]
 ) -> None:
-    listed = _listed(world_db)
+    listed = _listed(outreach_db)
     page = kim.get("/targets")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     shown = re.findall(r'<a href="/targets/(C\d+)">', page.text)
@@ -73,9 +72,9 @@ def test_outreach_today_lists_targets_best_first_without_contacts(
 
 
 def test_outreach_today_filters_and_pages(
-    kim: TestClient, world_db: Database, monkeypatch: pytest.MonkeyPatch
+    kim: TestClient, outreach_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         found = list_targets(session, TargetFilter(min_score=target_threshold()))
     city = found[-1].cities[0]
     by_city = kim.get("/targets", params={"city": city}).text
@@ -87,9 +86,9 @@ def test_outreach_today_filters_and_pages(
     assert 'href="/targets?page=3"' in second and 'href="/targets"' in second
 
 
-def test_outreach_today_claim_filters(kim: TestClient, world_db: Database, web: ModuleType) -> None:
-    listed = _listed(world_db)
-    assert _claim(kim, web, listed[0]).status_code == 303
+def test_outreach_today_claim_filters(kim: TestClient, outreach_db: Database) -> None:
+    listed = _listed(outreach_db)
+    assert _claim(kim, listed[0]).status_code == 303
     mine = kim.get("/targets", params={"claim": "mine"}).text
     assert re.findall(r'<a href="/targets/(C\d+)">', mine) == [listed[0]]
     unclaimed = kim.get("/targets", params={"claim": "unclaimed"}).text
@@ -97,14 +96,14 @@ def test_outreach_today_claim_filters(kim: TestClient, world_db: Database, web: 
 
 
 def test_outreach_target_page_evidence_masked_and_view_audited(
-    kim: TestClient, world_db: Database, contact_values: set[str]
+    kim: TestClient, outreach_db: Database, contact_values: set[str]
 ) -> None:
-    target = _listed(world_db)[0]
+    target = _listed(outreach_db)[0]
     page = kim.get(f"/targets/{target}")
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
     assert "<blockquote lang=" in page.text  # advert excerpts carry their language
     _no_contact_value(page.text, contact_values)
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "target-view")).one()
     assert entry.actor == "kim" and entry.params == {"target": target} and entry.reason is None
     assert kim.get("/targets/C999999").status_code == 404
@@ -112,21 +111,21 @@ def test_outreach_target_page_evidence_masked_and_view_audited(
 
 
 def test_outreach_roles_researcher_refused_analyst_cannot_reveal(
-    app: FastAPI, world_db: Database, people: dict[str, Any], web: ModuleType
+    app: FastAPI, outreach_db: Database, people: dict[str, Any]
 ) -> None:
-    target = _listed(world_db)[0]
-    with web.client_for(app) as rae:
-        web.sign_in(rae, world_db, people["rae"])
+    target = _listed(outreach_db)[0]
+    with web_accounts.client_for(app) as rae:
+        web_accounts.sign_in(rae, outreach_db, people["rae"])
         assert rae.get("/targets").status_code == 403
         assert rae.get(f"/targets/{target}").status_code == 403
-    with web.client_for(app) as ana:
-        web.sign_in(ana, world_db, people["ana"])
+    with web_accounts.client_for(app) as ana:
+        web_accounts.sign_in(ana, outreach_db, people["ana"])
         assert ana.get("/targets").status_code == 200  # as `scout targets`
         assert ana.get(f"/targets/{target}/reveal").status_code == 403
-        token = web.csrf(ana.get("/targets").text)
+        token = web_accounts.csrf(ana.get("/targets").text)
         refused = ana.post(f"/targets/{target}/reveal", data={"csrf_token": token, "reason": "x"})
         assert refused.status_code == 403
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         refusals = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).all()
     assert {(e.actor, e.params["path"]) for e in refusals} >= {
         ("rae", f"/targets/{target}"),
@@ -135,60 +134,62 @@ def test_outreach_roles_researcher_refused_analyst_cannot_reveal(
 
 
 def test_outreach_claim_second_worker_sees_it_and_is_refused(
-    app: FastAPI, kim: TestClient, world_db: Database, people: dict[str, Any], web: ModuleType
+    app: FastAPI, kim: TestClient, outreach_db: Database, people: dict[str, Any]
 ) -> None:
-    target = _listed(world_db)[0]
-    assert _claim(kim, web, target).headers["location"] == f"/targets/{target}"
-    with web.client_for(app) as lee:
-        web.sign_in(lee, world_db, people["lee"])
+    target = _listed(outreach_db)[0]
+    assert _claim(kim, target).headers["location"] == f"/targets/{target}"
+    with web_accounts.client_for(app) as lee:
+        web_accounts.sign_in(lee, outreach_db, people["lee"])
         page = lee.get(f"/targets/{target}").text
         assert "Taget af Kim siden" in page
         assert "Taget af Kim siden" in lee.get("/targets").text
-        refused = _claim(lee, web, target)
+        refused = _claim(lee, target)
         assert refused.status_code == 409 and "En anden tog dette mål først." in refused.text
-        released = web.post_form(kim, f"/targets/{target}/release", {}, page=f"/targets/{target}")
+        released = web_accounts.post_form(
+            kim, f"/targets/{target}/release", {}, page=f"/targets/{target}"
+        )
         assert released.status_code == 303
-        assert _claim(lee, web, target).status_code == 303
-    with world_db.session() as session:
+        assert _claim(lee, target).status_code == 303
+    with outreach_db.session() as session:
         assert session.scalars(select(TargetClaim.actor)).all() == ["lee"]
         refused = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).one()
     assert refused.actor == "lee" and refused.params["why"] == "ClaimHeld"
 
 
-def test_outreach_claim_without_csrf_token_refused(kim: TestClient, world_db: Database) -> None:
-    target = _listed(world_db)[0]
+def test_outreach_claim_without_csrf_token_refused(kim: TestClient, outreach_db: Database) -> None:
+    target = _listed(outreach_db)[0]
     assert kim.post(f"/targets/{target}/claim", data={}).status_code == 403
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert session.scalars(select(TargetClaim)).all() == []
 
 
-def _reveal(client: TestClient, web: ModuleType, target: str, reason: str):
+def _reveal(client: TestClient, target: str, reason: str):
     page = f"/targets/{target}/reveal"
-    return web.post_form(client, page, {"reason": reason})
+    return web_accounts.post_form(client, page, {"reason": reason})
 
 
 def test_outreach_reveal_only_for_the_claimant_once_and_audited(
-    kim: TestClient, world_db: Database, web: ModuleType, contact_values: set[str]
+    kim: TestClient, outreach_db: Database, contact_values: set[str]
 ) -> None:
-    target = _listed(world_db)[0]
-    unclaimed = _reveal(kim, web, target, "first contact")
+    target = _listed(outreach_db)[0]
+    unclaimed = _reveal(kim, target, "first contact")
     assert unclaimed.status_code == 409 and "Tag dette mål, før du viser" in unclaimed.text
     _no_contact_value(unclaimed.text, contact_values)
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         refusal = session.scalars(select(AuditEntry).where(AuditEntry.action == "refused")).one()
     assert refusal.params == {
         "method": "POST",
         "path": f"/targets/{target}/reveal",
         "why": "NotClaimant",
     }
-    _claim(kim, web, target)
-    short = _reveal(kim, web, target, "x")
+    _claim(kim, target)
+    short = _reveal(kim, target, "x")
     assert short.status_code == 409 and "Skriv en begrundelse" in short.text
-    shown = _reveal(kim, web, target, "first contact, Romanian")
+    shown = _reveal(kim, target, "first contact, Romanian")
     assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
     revealed = [value for value in contact_values if value in shown.text]
     assert revealed, "the reveal response shows the contact points"
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).one()
     assert entry.actor == "kim" and entry.reason == "first contact, Romanian"
     _no_contact_value(repr((entry.params, entry.counts, entry.reason)), contact_values)
@@ -196,78 +197,80 @@ def test_outreach_reveal_only_for_the_claimant_once_and_audited(
 
 
 def test_outreach_reveal_needs_a_recent_second_factor(
-    kim: TestClient, world_db: Database, web: ModuleType, contact_values: set[str]
+    kim: TestClient, outreach_db: Database, contact_values: set[str]
 ) -> None:
-    target = _listed(world_db)[0]
-    _claim(kim, web, target)
+    target = _listed(outreach_db)[0]
+    _claim(kim, target)
     for minutes in (10, 8):  # in use all along (no idle timeout), the code 18 minutes old
         clock.set_now(clock.now() + timedelta(minutes=minutes))
         assert kim.get(f"/targets/{target}/reveal").status_code == 200
-    asked = _reveal(kim, web, target, "first contact")
+    asked = _reveal(kim, target, "first contact")
     assert 'action="/step-up"' in asked.text
     assert f'name="next" value="/targets/{target}/reveal"' in asked.text
     _no_contact_value(asked.text, contact_values)
 
 
 def test_outreach_reveal_daily_cap(
-    app: FastAPI, world_db: Database, people: dict[str, Any], web: ModuleType
+    app: FastAPI, outreach_db: Database, people: dict[str, Any]
 ) -> None:
     app.state.settings = app.state.settings.model_copy(update={"reveal_daily_cap": 1})
-    target = _listed(world_db)[0]
-    with web.client_for(app) as kim:
-        web.sign_in(kim, world_db, people["kim"])
-        _claim(kim, web, target)
-        assert _reveal(kim, web, target, "first contact").status_code == 200
-        again = _reveal(kim, web, target, "second contact")
+    target = _listed(outreach_db)[0]
+    with web_accounts.client_for(app) as kim:
+        web_accounts.sign_in(kim, outreach_db, people["kim"])
+        _claim(kim, target)
+        assert _reveal(kim, target, "first contact").status_code == 200
+        again = _reveal(kim, target, "second contact")
     assert again.status_code == 409 and "Du har brugt alle dagens visninger." in again.text
 
 
 def test_outreach_contact_log_opt_out_leaves_the_list_at_once(
-    kim: TestClient, world_db: Database, web: ModuleType, contact_values: set[str]
+    kim: TestClient, outreach_db: Database, contact_values: set[str]
 ) -> None:
-    target = _listed(world_db)[0]
-    _claim(kim, web, target)
+    target = _listed(outreach_db)[0]
+    _claim(kim, target)
     form = kim.get(f"/targets/{target}/contact")
     assert form.status_code == 200 and 'name="follow_up"' in form.text
     path = f"/targets/{target}/contact"
-    both = web.post_form(kim, path, {"outcome": "opted-out", "follow_up": "2026-12-09"})
+    both = web_accounts.post_form(kim, path, {"outcome": "opted-out", "follow_up": "2026-12-09"})
     assert both.status_code == 400 and "lad opfølgningsdatoen være tom" in both.text
-    done = web.post_form(kim, path, {"outcome": "opted-out", "language": "ro", "note": "asked"})
+    done = web_accounts.post_form(
+        kim, path, {"outcome": "opted-out", "language": "ro", "note": "asked"}
+    )
     assert done.status_code == 303 and done.headers["location"] == "/targets"
     assert target not in re.findall(r'<a href="/targets/(C\d+)">', kim.get("/targets").text)
-    assert target not in _listed(world_db)
-    with world_db.session() as session:
+    assert target not in _listed(outreach_db)
+    with outreach_db.session() as session:
         assert session.scalars(select(Suppression)).all()
         assert session.scalars(select(TargetClaim)).all() == []
-    _claim(kim, web, target)
-    refused = _reveal(kim, web, target, "one more try")
+    _claim(kim, target)
+    refused = _reveal(kim, target, "one more try")
     assert "Dette mål er på fravalgslisten." in refused.text
     _no_contact_value(refused.text, contact_values)
 
 
 def test_outreach_contact_log_history_and_follow_ups(
-    app: FastAPI, kim: TestClient, world_db: Database, people: dict[str, Any], web: ModuleType
+    app: FastAPI, kim: TestClient, outreach_db: Database, people: dict[str, Any]
 ) -> None:
-    target = _listed(world_db)[0]
+    target = _listed(outreach_db)[0]
     today = clock.now().astimezone(app.state.settings.tz).date()
     path = f"/targets/{target}/contact"
-    bad = web.post_form(kim, path, {"outcome": "no-answer", "follow_up": "next week"})
+    bad = web_accounts.post_form(kim, path, {"outcome": "no-answer", "follow_up": "next week"})
     assert bad.status_code == 400 and "Angiv opfølgningsdatoen som en dato." in bad.text
     fields = {"outcome": "no-answer", "follow_up": today.isoformat(), "note": "call +4512345678"}
-    assert web.post_form(kim, path, fields).headers["location"] == f"/targets/{target}"
+    assert web_accounts.post_form(kim, path, fields).headers["location"] == f"/targets/{target}"
     page = kim.get(f"/targets/{target}").text
     assert "Intet svar" in page and "+4512345678" not in page  # notes are masked too
     assert f'href="/targets/{target}"' in kim.get("/follow-ups").text
-    with web.client_for(app) as lee:
-        web.sign_in(lee, world_db, people["lee"])
+    with web_accounts.client_for(app) as lee:
+        web_accounts.sign_in(lee, outreach_db, people["lee"])
         assert f'href="/targets/{target}"' not in lee.get("/follow-ups").text
 
 
 def test_outreach_pages_in_english(
-    app: FastAPI, world_db: Database, people: dict[str, Any], web: ModuleType
+    app: FastAPI, outreach_db: Database, people: dict[str, Any]
 ) -> None:
-    with web.client_for(app) as kim:
-        web.sign_in(kim, world_db, people["kim"])
-        web.post_form(kim, "/account/language", {"language": "en"}, page="/account")
+    with web_accounts.client_for(app) as kim:
+        web_accounts.sign_in(kim, outreach_db, people["kim"])
+        web_accounts.post_form(kim, "/account/language", {"language": "en"}, page="/account")
         page = kim.get("/targets").text
     assert "<h1>Today</h1>" in page and "Not contacted yet" in page

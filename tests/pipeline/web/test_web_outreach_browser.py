@@ -10,9 +10,8 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyotp
@@ -23,35 +22,15 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts.users import add_user, enrolment_link
 
+from helpers import outreach_world, web_accounts, web_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.subprocess]
 
 
-@pytest.fixture(scope="module")
-def base(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    """The foundation's browser helpers (Chromium, axe, CSP listener, screenshots)."""
-    return test_helper("pipeline/web/test_web_browser.py")
-
-
-@pytest.fixture(scope="module")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
-
-
 @pytest.fixture
-def browser(base: ModuleType) -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(base.CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {base.CHROMIUM}")
-    with sync_api.sync_playwright() as pw:
-        yield pw.chromium.launch(
-            executable_path=base.CHROMIUM, headless=True, args=base.CHROMIUM_ARGS
-        )
-
-
-@pytest.fixture
-def server(world_db: Database, db_url: str, base: ModuleType, tmp_path: Path) -> Iterator[Any]:
+def server(outreach_db: Database, db_url: str, tmp_path: Path) -> Iterator[Any]:
     """`scout web serve` on a free loopback port, its output kept in a file to search."""
-    port = base._free_port()
+    port = web_browser.free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "server.log"
     env = {**os.environ, "SCOUT_DATABASE_URL": db_url, "SCOUT_WEB_BASE_URL": url}
@@ -64,7 +43,7 @@ def server(world_db: Database, db_url: str, base: ModuleType, tmp_path: Path) ->
             env=env,
         )
         try:
-            base._wait_healthy(url, process)
+            web_browser.wait_healthy(url, process)
             yield url, log
         finally:
             process.terminate()
@@ -107,45 +86,42 @@ def _values_in(text: str, values: set[str]) -> list[str]:
 def test_browser_outreach_day(
     browser: Any,
     server: tuple[str, Path],
-    world_db: Database,
+    outreach_db: Database,
     settings: Settings,
-    base: ModuleType,
-    web: ModuleType,
-    helper: ModuleType,
-    truth: dict[str, Any],
+    outreach_truth: dict[str, Any],
 ) -> None:
     url, log = server
-    values = helper.contact_strings(truth)
-    with world_db.session() as session:
+    values = outreach_world.contact_strings(outreach_truth)
+    with outreach_db.session() as session:
         _, token = add_user(session, settings, "kim", "outreach", clock.now(), "Kim")
     link = enrolment_link(settings.model_copy(update={"web_base_url": url}), token)
     others = {
-        name: web.enrolled(world_db, settings, name, role)
+        name: web_accounts.enrolled(outreach_db, settings, name, role)
         for name, role in (("lee", "outreach"), ("rae", "researcher"), ("ana", "analyst"))
     }
     seen, problems, revealed_bodies = Seen(), {}, []
-    with base._page(browser, locale="da-DK") as page:  # a Danish date field in the pictures
+    with web_browser.page(browser, locale="da-DK") as page:  # a Danish date field in the pictures
         page.on("response", seen.record)
         _enrol(page, link, url)
         page.click("nav >> text=I dag")
         page.wait_for_url(url + "/targets")
-        base._screenshot(page, "today-desktop")
+        web_browser.screenshot(page, "today-desktop")
         first = page.locator("ol.targets h2 a").first
         target = first.inner_text().split()[-1]
         first.click()
         page.wait_for_url(f"{url}/targets/{target}")
         page.click("text=Tag dette mål")
         assert "Du har taget dette mål" in page.inner_text(".claim")
-        base._screenshot(page, "target-desktop")
+        web_browser.screenshot(page, "target-desktop")
         cookies = page.context.cookies()
 
-        with base._page(browser) as lee:
-            base._sign_in(lee, url, "lee", others["lee"].secret)
+        with web_browser.page(browser) as lee:
+            web_browser.sign_in(lee, url, "lee", others["lee"].secret)
             lee.goto(f"{url}/targets/{target}")
             assert "Taget af Kim siden" in lee.inner_text(".claim")
         for name, path in (("rae", f"/targets/{target}"), ("ana", f"/targets/{target}/reveal")):
-            with base._page(browser) as other:
-                base._sign_in(other, url, name, others[name].secret)
+            with web_browser.page(browser) as other:
+                web_browser.sign_in(other, url, name, others[name].secret)
                 other.goto(url + path)
                 assert other.inner_text("h1") == "Ikke tilladt"
 
@@ -156,7 +132,7 @@ def test_browser_outreach_day(
 
         page.click("text=Vis kontaktpunkter")
         page.wait_for_url(f"{url}/targets/{target}/reveal")
-        base._screenshot(page, "reveal-desktop")
+        web_browser.screenshot(page, "reveal-desktop")
         page.fill("#reason", "first contact, in Romanian")
         with page.expect_response(lambda r: r.request.method == "POST") as answer:
             page.click("main button.primary")
@@ -166,28 +142,30 @@ def test_browser_outreach_day(
         page.go_back()
         page.wait_for_load_state()
         assert _values_in(page.content(), values) == []  # not from the cache, not re-posted
-        problems["csp reveal"] = base._csp_violations(page)
+        problems["csp reveal"] = web_browser.csp_violations(page)
 
-        problems["axe today"] = base._axe(browser, url, cookies, "/targets")
-        problems["axe target"] = base._axe(browser, url, cookies, f"/targets/{target}")
-        problems["axe reveal"] = base._axe(browser, url, cookies, f"/targets/{target}/reveal")
-        problems["axe contact"] = base._axe(browser, url, cookies, f"/targets/{target}/contact")
+        problems["axe today"] = web_browser.axe(browser, url, cookies, "/targets")
+        problems["axe target"] = web_browser.axe(browser, url, cookies, f"/targets/{target}")
+        problems["axe reveal"] = web_browser.axe(browser, url, cookies, f"/targets/{target}/reveal")
+        problems["axe contact"] = web_browser.axe(
+            browser, url, cookies, f"/targets/{target}/contact"
+        )
         for size in ("phone",):
-            with base._page(browser, size, locale="da-DK") as phone:
+            with web_browser.page(browser, size, locale="da-DK") as phone:
                 phone.context.add_cookies(cookies)
                 for path, name in (("/targets", "today"), (f"/targets/{target}", "target")):
                     phone.goto(url + path)
-                    base._screenshot(phone, f"{name}-{size}")
-                problems["csp phone"] = base._csp_violations(phone)
+                    web_browser.screenshot(phone, f"{name}-{size}")
+                problems["csp phone"] = web_browser.csp_violations(phone)
 
         page.goto(f"{url}/targets/{target}/contact")
-        base._screenshot(page, "contact-desktop")
+        web_browser.screenshot(page, "contact-desktop")
         page.check("#outcome-opted-out")
         page.click("main button.primary")
         page.wait_for_url(url + "/targets")
         listed = re.findall(r"/targets/(C\d+)", page.content())
         assert target not in listed
-        problems["csp"] = base._csp_violations(page)
+        problems["csp"] = web_browser.csp_violations(page)
 
     assert all(not found for found in problems.values()), json.dumps(problems, indent=1)
     leaks = []

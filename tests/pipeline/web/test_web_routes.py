@@ -3,8 +3,6 @@ gets exactly what the matrix says, and a refusal is a 403 page in the audit log.
 
 from __future__ import annotations
 
-from types import ModuleType
-
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
@@ -18,6 +16,8 @@ from pipeline.core.settings import ROLES, Settings
 from pipeline.web.access import PUBLIC, all_routes, check_routes, route_keys, undeclared_routes
 from pipeline.web.main import create_app
 from pipeline.web.pages import PAGES
+
+from helpers import web_accounts
 
 
 def _routes(app: FastAPI) -> list:
@@ -64,10 +64,9 @@ def _get_routes(app: FastAPI) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("role", ROLES)
 def test_routes_every_page_times_role(
     role: str, app: FastAPI, client: TestClient, database: Database, settings: Settings,
-    web: ModuleType,
 ) -> None:  # fmt: skip
-    account = web.enrolled(database, settings, f"u-{role}", role)
-    web.sign_in(client, database, account)
+    account = web_accounts.enrolled(database, settings, f"u-{role}", role)
+    web_accounts.sign_in(client, database, account)
     for path, key in _get_routes(app):
         response = client.get(path)
         expected = 200 if roles.is_allowed(key, role) else 403
@@ -90,32 +89,34 @@ def test_routes_signed_out_visitors_are_sent_to_sign_in(app: FastAPI, client: Te
 
 @pytest.mark.parametrize("role", ROLES)
 def test_routes_nav_shows_only_allowed_pages(
-    role: str, client: TestClient, database: Database, settings: Settings, web: ModuleType
+    role: str, client: TestClient, database: Database, settings: Settings
 ) -> None:
-    account = web.enrolled(database, settings, f"u-{role}", role)
-    web.sign_in(client, database, account)
+    account = web_accounts.enrolled(database, settings, f"u-{role}", role)
+    web_accounts.sign_in(client, database, account)
     html = client.get("/").text
     for page in PAGES:
         assert (f'href="{page.path}"' in html) is roles.is_allowed(page.key, role), page.path
 
 
 def test_routes_admin_page_and_end_all_sessions(
-    app: FastAPI, client: TestClient, database: Database, settings: Settings, web: ModuleType
+    app: FastAPI, client: TestClient, database: Database, settings: Settings
 ) -> None:
-    admin = web.enrolled(database, settings, "boss", "admin")
-    worker = web.enrolled(database, settings, "kim", "outreach")
-    web.sign_in(client, database, admin)
-    with web.client_for(app) as other:
-        web.sign_in(other, database, worker)
+    admin = web_accounts.enrolled(database, settings, "boss", "admin")
+    worker = web_accounts.enrolled(database, settings, "kim", "outreach")
+    web_accounts.sign_in(client, database, admin)
+    with web_accounts.client_for(app) as other:
+        web_accounts.sign_in(other, database, worker)
         assert other.get("/").status_code == 200
         page = client.get("/users")
         assert "Afslut alle sessioner for kim" in page.text
-        response = client.post("/users/kim/end-sessions", data={"csrf_token": web.csrf(page.text)})
+        response = client.post(
+            "/users/kim/end-sessions", data={"csrf_token": web_accounts.csrf(page.text)}
+        )
         assert response.headers["location"] == "/users"
         assert other.get("/").headers["location"] == "/login"
         # and an outreach worker may not do the same
-        web.sign_in(other, database, worker)
-        token = web.csrf(other.get("/").text)
+        web_accounts.sign_in(other, database, worker)
+        token = web_accounts.csrf(other.get("/").text)
         assert other.post("/users/boss/end-sessions", data={"csrf_token": token}).status_code == 403
     assert client.get("/").status_code == 200
 

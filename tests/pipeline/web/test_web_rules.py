@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from types import ModuleType
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,10 +18,7 @@ from pipeline.core.settings import Settings
 from pipeline.reports.rules_eval import labelling
 from pipeline.reports.rules_eval.folders import candidates_dir, labels_dir
 
-
-@pytest.fixture(scope="session")
-def truth(helper: ModuleType) -> dict[str, Any]:
-    return helper.small_truth()
+from helpers import web_accounts
 
 
 def _top_clusters(database: Database) -> list[int]:
@@ -31,31 +26,28 @@ def _top_clusters(database: Database) -> list[int]:
         return list(session.scalars(select(Cluster.id).order_by(Cluster.score.desc()).limit(2)))
 
 
-def test_rules_check_table(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
-) -> None:
-    web.signed_in(client, database, settings, "analyst")
+def test_rules_check_table(client: TestClient, database: Database, settings: Settings) -> None:
+    web_accounts.signed_in(client, database, settings, "analyst")
     html = client.get("/rules").text
     assert 'id="rules-check"' in html and "indicator rules" in html and "target threshold" in html
     assert 'id="no-candidates"' in html
 
 
 def test_rules_eval_stored_labels_match_the_cli(
-    world_db: Database,
+    outreach_db: Database,
     client: TestClient,
     settings: Settings,
-    web: ModuleType,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    first, second = _top_clusters(world_db)
-    with world_db.session() as session:
+    first, second = _top_clusters(outreach_db)
+    with outreach_db.session() as session:
         labelling.record_label(session, settings, first, "concern")
         labelling.record_label(session, settings, second, "spam")
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
     assert main(["rules", "eval", "--stored-labels", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
-    web.signed_in(client, world_db, settings, "analyst")
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
     html = client.get("/rules/eval?source=stored").text
     assert 'id="rules-eval"' in html
     count = f"mod {cli['labelled_adverts']} mærkede annoncer ({cli['positive_adverts']} positive)"
@@ -68,14 +60,14 @@ def test_rules_eval_stored_labels_match_the_cli(
 
 
 def test_rules_eval_label_files_only_from_the_list(
-    world_db: Database, client: TestClient, settings: Settings, web: ModuleType
+    outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:
-    first = _top_clusters(world_db)[0]
+    first = _top_clusters(outreach_db)[0]
     labels_dir(settings).mkdir(parents=True)
     (labels_dir(settings) / "week49.jsonl").write_text(f'{{"target": "C{first}", "label": 1}}\n')
     outside = settings.data_dir / "secret.jsonl"
     outside.write_text(f'{{"target": "C{first}", "label": 1}}\n')
-    web.signed_in(client, world_db, settings, "analyst")
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
     page = client.get("/rules").text
     assert 'value="file:week49.jsonl"' in page
     assert 'id="rules-eval"' in client.get("/rules/eval?source=file:week49.jsonl").text
@@ -85,18 +77,17 @@ def test_rules_eval_label_files_only_from_the_list(
 
 
 def test_rules_eval_without_labels_says_so(
-    world_db: Database, client: TestClient, settings: Settings, web: ModuleType
+    outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:
-    web.signed_in(client, world_db, settings, "analyst")
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
     html = client.get("/rules/eval?source=contact-log").text
     assert 'id="rules-failed"' in html and "no labelled advert" in html
 
 
 def test_rules_diff_against_a_candidate_folder(
-    world_db: Database,
+    outreach_db: Database,
     client: TestClient,
     settings: Settings,
-    web: ModuleType,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -114,7 +105,7 @@ def test_rules_diff_against_a_candidate_folder(
     assert main(["rules", "diff", str(RULES_DIR), str(candidate), "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert cli["entering"], "the lower threshold should bring targets onto the list"
-    web.signed_in(client, world_db, settings, "analyst")
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
     assert '<option value="cheaper-threshold"' in client.get("/rules").text
     html = client.get("/rules/diff?candidate=cheaper-threshold").text
     assert 'id="rules-diff"' in html
@@ -125,8 +116,8 @@ def test_rules_diff_against_a_candidate_folder(
 
 
 def test_rules_page_is_for_analysts_and_admins(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
-    web.signed_in(client, database, settings, "researcher")
+    web_accounts.signed_in(client, database, settings, "researcher")
     assert client.get("/rules/eval?source=stored").status_code == 403
     assert client.get("/rules/diff?candidate=x").status_code == 403

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from types import ModuleType
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +13,8 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.web.security import CSP
 
+from helpers import web_accounts
+
 CSP_PARTS = [
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
     "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'",
@@ -21,9 +22,9 @@ CSP_PARTS = [
 
 
 @pytest.fixture
-def signed_in(client: TestClient, database: Database, settings: Settings, web: ModuleType):
-    account = web.enrolled(database, settings, "kim", "admin")
-    web.sign_in(client, database, account)
+def signed_in(client: TestClient, database: Database, settings: Settings):
+    account = web_accounts.enrolled(database, settings, "kim", "admin")
+    web_accounts.sign_in(client, database, account)
     return client
 
 
@@ -48,10 +49,10 @@ def test_csrf_post_without_token_is_refused_and_audited(
 
 
 def test_csrf_token_of_another_session_is_refused(
-    signed_in: TestClient, database: Database, app, web: ModuleType
+    signed_in: TestClient, database: Database, app
 ) -> None:
-    with web.client_for(app) as stranger:
-        foreign = web.csrf(stranger.get("/login").text)
+    with web_accounts.client_for(app) as stranger:
+        foreign = web_accounts.csrf(stranger.get("/login").text)
     assert signed_in.post("/logout", data={"csrf_token": foreign}).status_code == 403
 
 
@@ -68,9 +69,9 @@ def test_csrf_token_of_another_session_is_refused(
     ],
 )
 def test_csrf_fetch_metadata_and_origin(
-    signed_in: TestClient, database: Database, web: ModuleType, headers: dict, allowed: bool
+    signed_in: TestClient, database: Database, headers: dict, allowed: bool
 ) -> None:
-    token = web.csrf(signed_in.get("/").text)
+    token = web_accounts.csrf(signed_in.get("/").text)
     sent = {k: v for k, v in headers.items() if v is not None}
     if "Sec-Fetch-Site" in headers and headers["Sec-Fetch-Site"] is None:
         del signed_in.headers["Sec-Fetch-Site"]
@@ -81,9 +82,9 @@ def test_csrf_fetch_metadata_and_origin(
         assert _refusals(database)[-1]["csrf"] == "cross-site"
 
 
-def test_csrf_htmx_header_token_works(signed_in: TestClient, web: ModuleType) -> None:
+def test_csrf_htmx_header_token_works(signed_in: TestClient) -> None:
     page = signed_in.get("/").text
-    token = web.csrf(page)
+    token = web_accounts.csrf(page)
     assert f'hx-headers=\'{{"x-csrf-token": "{token}"}}\'' in page
     assert signed_in.post("/session/keepalive", headers={"X-CSRF-Token": token}).status_code == 204
     assert (
@@ -92,9 +93,9 @@ def test_csrf_htmx_header_token_works(signed_in: TestClient, web: ModuleType) ->
 
 
 def test_csrf_login_form_needs_its_token_too(
-    client: TestClient, database: Database, settings: Settings, web: ModuleType
+    client: TestClient, database: Database, settings: Settings
 ) -> None:
-    account = web.enrolled(database, settings, "kim", "outreach")
+    account = web_accounts.enrolled(database, settings, "kim", "outreach")
     bare = client.post("/login", data={"user_name": "kim", "password": account.password})
     assert bare.status_code == 403
     assert _refusals(database)[-1]["csrf"] == "token"

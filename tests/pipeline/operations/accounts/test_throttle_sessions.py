@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +11,8 @@ from models import User, WebSession
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts import sessions, throttle
+
+from helpers import web_accounts
 
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 KEY = "account:1"
@@ -55,8 +55,8 @@ def test_throttle_clear_forgets_the_account(database: Database) -> None:
 
 
 @pytest.fixture
-def kim(database: Database, settings: Settings, test_helper: Callable[[str], ModuleType]) -> User:
-    test_helper("pipeline/web/web_helpers.py").enrolled(database, settings, "kim", "outreach")
+def kim(database: Database, settings: Settings) -> User:
+    web_accounts.enrolled(database, settings, "kim", "outreach")
     with database.session() as session:
         return session.scalar(select(User).where(User.name == "kim"))
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 
 import pyotp
 import pytest
@@ -15,17 +13,14 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts import recovery, totp
 
+from helpers import web_accounts
+
 NOW = datetime(2026, 12, 2, 9, 0, 10, tzinfo=UTC)
 
 
 @pytest.fixture
-def web(test_helper: Callable[[str], ModuleType]) -> ModuleType:
-    return test_helper("pipeline/web/web_helpers.py")
-
-
-@pytest.fixture
-def account(database: Database, settings: Settings, web: ModuleType):
-    return web.enrolled(database, settings, "kim", "outreach")
+def account(database: Database, settings: Settings):
+    return web_accounts.enrolled(database, settings, "kim", "outreach")
 
 
 def _user(session, name: str = "kim") -> User:
@@ -76,7 +71,7 @@ def test_totp_qr_code_is_an_svg_data_uri_and_secret_is_readable(account) -> None
 
 
 def test_recovery_codes_stored_hashed_and_each_usable_once(
-    database: Database, settings: Settings, account, web: ModuleType
+    database: Database, settings: Settings, account
 ) -> None:
     codes = account.recovery_codes
     assert len(codes) == 10 and len(set(codes)) == 10
@@ -84,7 +79,7 @@ def test_recovery_codes_stored_hashed_and_each_usable_once(
         stored = session.scalars(select(RecoveryCode.code_hash)).all()
     assert len(stored) == 10 and all(h.startswith("$argon2id$") for h in stored)
     assert not any(code.replace("-", "") in h for code in codes for h in stored)
-    other = web.enrolled(database, settings, "ali", "analyst")
+    other = web_accounts.enrolled(database, settings, "ali", "analyst")
     with database.session() as session:
         user = _user(session)
         assert recovery.use_code(session, user, codes[0].upper(), NOW)

@@ -15,6 +15,8 @@ from pipeline.core.settings import Settings
 from pipeline.operations.accounts import sessions
 from pipeline.operations.accounts import users as accounts
 
+from helpers import web_accounts
+
 
 def _actions(database: Database) -> list[tuple[str, str]]:
     with database.session() as session:
@@ -68,16 +70,15 @@ def _open_session(database: Database, settings: Settings, name: str) -> None:
         sessions.open_session(session, settings, user, "active", clock.now())
 
 
-def _signed_in(database: Database, settings: Settings, web, name: str) -> None:
-    web.enrolled(database, settings, name, "outreach")
+def _signed_in(database: Database, settings: Settings, name: str) -> None:
+    web_accounts.enrolled(database, settings, name, "outreach")
     _open_session(database, settings, name)
 
 
 def test_users_reset_voids_password_totp_codes_and_sessions(
-    database: Database, settings: Settings, test_helper
+    database: Database, settings: Settings
 ) -> None:
-    web = test_helper("pipeline/web/web_helpers.py")
-    _signed_in(database, settings, web, "kim")
+    _signed_in(database, settings, "kim")
     with database.session() as session:
         token = accounts.reset_user(session, settings, "kim", clock.now())
     with database.session() as session:
@@ -89,11 +90,8 @@ def test_users_reset_voids_password_totp_codes_and_sessions(
     assert _actions(database)[-1] == ("user reset", "kim")
 
 
-def test_users_disable_and_end_sessions(
-    database: Database, settings: Settings, test_helper
-) -> None:
-    web = test_helper("pipeline/web/web_helpers.py")
-    _signed_in(database, settings, web, "kim")
+def test_users_disable_and_end_sessions(database: Database, settings: Settings) -> None:
+    _signed_in(database, settings, "kim")
     with database.session() as session:
         assert accounts.end_sessions(session, settings, "kim") == 1
     _open_session(database, settings, "kim")

@@ -24,8 +24,9 @@ CHROMIUM_ARGS = [
 REPO = Path(__file__).resolve().parents[4]
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_digest_browser_renders_demo_world(filled: Database, tmp_path: Path) -> None:
+def test_digest_browser_renders_demo_world(demo_world_db: Database, tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     from spiders.browser import launch_options
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,6 +12,8 @@ from pipeline.cli.main import main
 from pipeline.core.app import App
 from pipeline.core.db import Database
 from pipeline.reports.digest import write_digest
+
+from helpers import digest_leaks
 
 HEADINGS = (
     "Clusters: what changed",
@@ -26,17 +26,9 @@ HEADINGS = (
 )
 
 
-def _leaks() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "scout_digest_leaks", Path(__file__).with_name("digest_leaks.py")
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_digest_page_of_demo_world(filled: Database, truth: dict[str, Any], tmp_path: Path) -> None:
+def test_digest_page_of_demo_world(
+    demo_world_db: Database, demo_truth: dict[str, Any], tmp_path: Path
+) -> None:
     first = write_digest(App(), "2026-W46", tmp_path / "a")
     again = write_digest(App(), "2026-W46", tmp_path / "b")
     assert first.name == "digest-2026-W46.html"
@@ -46,12 +38,12 @@ def test_digest_page_of_demo_world(filled: Database, truth: dict[str, Any], tmp_
         assert f"<h2>{heading}</h2>" in page
     assert len(re.findall(r'<img class="chart" alt="[^"]+" src="data:image/png;base64,', page)) == 6
     assert re.search(r"(src|href)=\"(?!data:)", page) is None  # nothing loaded from elsewhere
-    assert _leaks().leaks(page, truth) == []
-    assert ">demo_classic<" in page or ">classic<" in page
+    assert digest_leaks.leaks(page, demo_truth) == []
+    assert ">classic<" in page and ">spa<" in page  # the demo world's sites, by their names
 
 
 def test_digest_default_week_is_newest_crawl(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -55,14 +55,14 @@ def _write_tsv(path: Path, fields: Sequence[str], rows: Sequence[dict[str, Any]]
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_export_formats_a_registered_format_is_written_by_run_export(
-    filled: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_world_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(writer, "FORMATS", dict(writer.FORMATS))  # registered for this test
     writer.register_format("tsv", resource={"mediatype": "text/tab-separated-values"})(_write_tsv)
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
     monkeypatch.setenv("SCOUT_EXPORT_K", "5")  # the demo world holds 32 persons
     out = tmp_path / "tsv"
-    result = run_export(filled, load_settings(), "Uni A", "Research", EXPIRES, out, "tsv")
+    result = run_export(demo_world_db, load_settings(), "Uni A", "Research", EXPIRES, out, "tsv")
     assert sorted(p.name for p in out.glob("*.tsv")) == [
         "adverts.tsv",
         "clusters.tsv",
@@ -75,6 +75,6 @@ def test_export_formats_a_registered_format_is_written_by_run_export(
     resource = next(r for r in package["resources"] if r["name"] == "adverts")
     assert resource["path"] == "adverts.tsv" and resource["format"] == "tsv"
     assert resource["mediatype"] == "text/tab-separated-values"
-    with filled.session() as session:
+    with demo_world_db.session() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.params["format"] == "tsv"

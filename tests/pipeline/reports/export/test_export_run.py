@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,19 +19,11 @@ from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export
 from pipeline.reports.export.schema import DOC_END, DOC_START, markdown_fields
 
+from helpers import digest_leaks
+
 REPO = Path(__file__).resolve().parents[4]
 EXPIRY_DATE = date.today() + timedelta(days=365)  # within export_max_expiry_days
 EXPIRES = EXPIRY_DATE.isoformat()
-
-
-def _leaks(text: str, truth: dict[str, Any]) -> list[str]:
-    spec = importlib.util.spec_from_file_location(
-        "scout_export_leaks", REPO / "tests" / "pipeline" / "reports" / "digest" / "digest_leaks.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.leaks(text, truth)
 
 
 def _export(out: Path, recipient: str = "Uni A", fmt: str = "csv") -> int:
@@ -55,7 +46,7 @@ def _export(out: Path, recipient: str = "Uni A", fmt: str = "csv") -> int:
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_export_parquet_matches_csv(
-    filled: Database, truth: dict[str, Any], tmp_path: Path, researcher: None
+    demo_world_db: Database, demo_truth: dict[str, Any], tmp_path: Path, researcher: None
 ) -> None:
     import pyarrow.parquet as pq
 
@@ -67,7 +58,7 @@ def test_export_parquet_matches_csv(
         assert parquet.num_rows == len(rows)
         assert parquet.column_names == (list(rows[0]) if rows else parquet.column_names)
         values = " ".join(str(v) for column in parquet.to_pydict().values() for v in column)
-        assert _leaks(values, truth) == [], table
+        assert digest_leaks.leaks(values, demo_truth) == [], table
     package = json.loads((tmp_path / "pq" / "datapackage.json").read_text())
     assert {r["path"] for r in package["resources"] if r["format"] == "parquet"} >= {
         "adverts.parquet",
@@ -84,7 +75,7 @@ def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_export_demo_world(
-    filled: Database, truth: dict[str, Any], tmp_path: Path, researcher: None
+    demo_world_db: Database, demo_truth: dict[str, Any], tmp_path: Path, researcher: None
 ) -> None:
     out = tmp_path / "uni"
     assert _export(out) == 0
@@ -103,13 +94,13 @@ def test_export_demo_world(
     package = json.loads((out / "datapackage.json").read_text())
     assert package["scout:anonymity"] == {"k": 5, "l": 2, "k_counts": "distinct clusters (persons)"}
     for path in out.iterdir():
-        assert _leaks(path.read_text(encoding="utf-8"), truth) == [], path.name
+        assert digest_leaks.leaks(path.read_text(encoding="utf-8"), demo_truth) == [], path.name
     adverts = list(csv.DictReader((out / "adverts.csv").open(encoding="utf-8")))
     assert len(adverts) > 100
     assert {"external_id", "url", "city", "stated_age", "text"}.isdisjoint(adverts[0])
     readme = (out / "README.md").read_text()
     assert "Uni A" in readme and EXPIRES in readme and "k = 5 distinct clusters" in readme
-    with filled.session() as session:
+    with demo_world_db.session() as session:
         record = session.scalars(select(ExportRecord)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert record.recipient == "Uni A" and record.counts["adverts"] == len(adverts)
@@ -122,7 +113,9 @@ def test_export_demo_world(
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_export_datapackage_validates(filled: Database, tmp_path: Path, researcher: None) -> None:
+def test_export_datapackage_validates(
+    demo_world_db: Database, tmp_path: Path, researcher: None
+) -> None:
     frictionless = pytest.importorskip("frictionless")
     assert _export(tmp_path / "x") == 0
     report = frictionless.validate(str(tmp_path / "x" / "datapackage.json"))
@@ -130,7 +123,7 @@ def test_export_datapackage_validates(filled: Database, tmp_path: Path, research
 
 
 def test_export_refused_when_k_cannot_be_met(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     researcher: None,
     monkeypatch: pytest.MonkeyPatch,
@@ -151,7 +144,7 @@ def test_export_needs_research_role(
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_export_docs_field_table_is_generated(
-    filled: Database, tmp_path: Path, researcher: None
+    demo_world_db: Database, tmp_path: Path, researcher: None
 ) -> None:
     assert _export(tmp_path / "d") == 0
     package = json.loads((tmp_path / "d" / "datapackage.json").read_text())
@@ -172,7 +165,7 @@ def _days_ahead(days: int) -> str:
     ids=["C13-two-years", "C13-two-years-and-a-day", "C13-9999-12-31"],
 )
 def test_c13_export_expiry_at_most_two_years_ahead(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     researcher: None,
     capsys: pytest.CaptureFixture[str],
@@ -192,7 +185,7 @@ def test_c13_export_expiry_at_most_two_years_ahead(
     ids=["rule12-k2", "rule12-k4", "rule12-l1"],
 )
 def test_rule12_settings_refuse_k_below_5_and_l_below_2(
-    filled: Database,
+    demo_world_db: Database,
     tmp_path: Path,
     researcher: None,
     monkeypatch: pytest.MonkeyPatch,
@@ -212,9 +205,9 @@ def test_rule12_settings_refuse_k_below_5_and_l_below_2(
     ("k", "l_div"), [(2, 2), (10, 1)], ids=["rule12-floor-k", "rule12-floor-l"]
 )
 def test_rule12_export_floor_holds_whatever_the_settings_say(
-    filled: Database, tmp_path: Path, researcher: None, k: int, l_div: int
+    demo_world_db: Database, tmp_path: Path, researcher: None, k: int, l_div: int
 ) -> None:
     settings = load_settings().model_copy(update={"export_k": k, "export_l": l_div})
     with pytest.raises(ScoutError, match="below the floor"):
-        run_export(filled, settings, "Uni A", "Research", EXPIRY_DATE, tmp_path / "f")
+        run_export(demo_world_db, settings, "Uni A", "Research", EXPIRY_DATE, tmp_path / "f")
     assert not (tmp_path / "f").exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -19,23 +18,26 @@ from pipeline.reports.outreach.targets import TargetFilter, list_targets
 from pipeline.stages.analysis import analyse
 from pipeline.stages.linking.config import target_threshold
 
+from helpers import outreach_world
+
 linking = pytest.importorskip("pipeline.stages.linking.run")
 
 
 def test_outreach_chain_targets_match_controlled_personas(
-    database: Database, helper: ModuleType, truth: dict[str, Any]
+    database: Database, outreach_truth: dict[str, Any]
 ) -> None:
-    helper.store_truth(database, truth)
+    outreach_world.store_truth(database, outreach_truth)
     analyse(database)
-    last_day = max(a["first_day"] for a in truth["adverts"])
-    start = datetime.fromisoformat(truth["start"]).replace(tzinfo=UTC)
-    clock.set_now(start + timedelta(days=min(last_day, truth["days"] - 1), hours=13))
+    last_day = max(a["first_day"] for a in outreach_truth["adverts"])
+    start = datetime.fromisoformat(outreach_truth["start"]).replace(tzinfo=UTC)
+    clock.set_now(start + timedelta(days=min(last_day, outreach_truth["days"] - 1), hours=13))
     try:
         linking.link_database(database, load_settings())
     finally:
         clock.set_now(None)
     controller_of = {
-        (helper.SITES[a["site"]], a["external_id"]): a["controller_id"] for a in truth["adverts"]
+        (outreach_world.SITES[a["site"]], a["external_id"]): a["controller_id"]
+        for a in outreach_truth["adverts"]
     }
     with database.session() as session:
         targets = list_targets(session, TargetFilter(min_score=target_threshold()))
@@ -48,7 +50,7 @@ def test_outreach_chain_targets_match_controlled_personas(
                 .where(ClusterMember.cluster_id == target.cluster_id)
             )
             owners[target.target_id] = Counter(controller_of[tuple(row)] for row in rows)
-    controllers = {c["id"] for c in truth["controllers"]}
+    controllers = {c["id"] for c in outreach_truth["controllers"]}
     assert owners
     for target, counts in owners.items():
         owner, count = counts.most_common(1)[0]
@@ -56,10 +58,12 @@ def test_outreach_chain_targets_match_controlled_personas(
         assert count / sum(counts.values()) >= 0.9, (target, counts)
     live = {
         a["controller_id"]
-        for a in truth["adverts"]
-        if a["controller_id"] and a["first_day"] <= truth["days"] - 1 and a["last_day"] >= 0
+        for a in outreach_truth["adverts"]
+        if a["controller_id"]
+        and a["first_day"] <= outreach_truth["days"] - 1
+        and a["last_day"] >= 0
     }
     assert {c.most_common(1)[0][0] for c in owners.values()} == live
-    secrets = helper.contact_strings(truth)
+    secrets = outreach_world.contact_strings(outreach_truth)
     for output in (as_csv(targets), as_json(targets)):
         assert not [s for s in secrets if s in output]

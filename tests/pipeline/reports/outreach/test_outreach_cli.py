@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,6 +14,8 @@ from pipeline.core.db import Database
 from spiders.items import AdvertItem
 from spiders.storage.crawlruns import ensure_site
 from spiders.storage.ingest import store_adverts
+
+from helpers import outreach_world
 
 HOSTILE = "[bold]Ny[/bold] \x1b[31mRØD\x1b[0m <script>alert(1)</script> \u202eevil"
 
@@ -40,7 +41,7 @@ def _top(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def test_outreach_cli_hostile_text_printed_literally(
-    database: Database, helper: ModuleType, outreach: None, capsys: pytest.CaptureFixture[str]
+    database: Database, outreach: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     when = datetime(2026, 11, 3, 12, tzinfo=UTC)
     with database.session() as session:
@@ -62,7 +63,7 @@ def test_outreach_cli_hostile_text_printed_literally(
                 )
             ],
         )
-    helper.cluster_by_contact(database)
+    outreach_world.cluster_by_contact(database)
     # The title is printed literally; the city is not a gazetteer city, so "unknown city".
     for args, shown in (
         (["targets", "--min-score", "0"], ["unknown city"]),
@@ -77,7 +78,7 @@ def test_outreach_cli_hostile_text_printed_literally(
 
 
 def test_outreach_cli_reveal_audited_capped_and_role_gated(
-    world_db: Database,
+    outreach_db: Database,
     outreach: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -90,7 +91,7 @@ def test_outreach_cli_reveal_audited_capped_and_role_gated(
     assert _run(capsys, "targets", "reveal", target, "--reason", "second try")[0] == 0
     code, _, err = _run(capsys, "targets", "reveal", target, "--reason", "third try")
     assert code == 1 and "daily reveal cap reached" in err and "\n" not in err.strip()
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.action == "reveal")).all()
         assert len(entries) == 2
         assert all(e.actor == "worker1" and e.params == {"target": target} for e in entries)
@@ -103,9 +104,8 @@ def test_outreach_cli_reveal_audited_capped_and_role_gated(
 
 
 def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
-    world_db: Database,
-    helper: ModuleType,
-    truth: dict[str, Any],
+    outreach_db: Database,
+    outreach_truth: dict[str, Any],
     outreach: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -124,7 +124,7 @@ def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
         "en",
     )
     assert code == 0 and "opt-out list" in out, err
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         entry = session.scalars(select(ContactLogEntry)).one()
         assert (entry.outcome, entry.language, entry.note) == (
             "opted-out",
@@ -134,13 +134,13 @@ def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
         assert session.scalars(select(Suppression)).all()
     code, _, err = _run(capsys, "targets", "reveal", target, "--reason", "try again")
     assert code == 1 and "opt-out" in err
-    helper.store_truth(world_db, truth)  # a re-crawl of the same adverts
-    helper.cluster_by_contact(world_db)  # and relinking, with new cluster ids
+    outreach_world.store_truth(outreach_db, outreach_truth)  # a re-crawl of the same adverts
+    outreach_world.cluster_by_contact(outreach_db)  # and relinking, with new cluster ids
     code, out, _ = _run(capsys, "targets", "--format", "json", "--min-score", "0")
     import json
 
     listed = {t["target"] for t in json.loads(out)}
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         flagged = session.scalars(select(Advert.id).where(Advert.suppressed.is_(True))).all()
         closed = {
             f"C{c}"
@@ -153,14 +153,14 @@ def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
     code, out, _ = _run(capsys, "contact", "export")
     assert code == 0 and "opted-out" in out and "worker1" not in out and "stop" not in out
     # lifting is for an admin only
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         prefix = session.scalars(select(Suppression.pseudonym)).first()[:10]
     code, _, err = _run(capsys, "suppress", "lift", prefix, "--reason", "mistake")
     assert code == 3 and "admin" in err
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
     code, out, err = _run(capsys, "suppress", "lift", prefix, "--reason", "mistake")
     assert code == 0 and "lifted" in out, err
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert (
             session.scalars(select(AuditEntry).where(AuditEntry.action == "suppress-lift"))
             .one()
@@ -170,7 +170,7 @@ def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
 
 
 def test_outreach_cli_suppress_shorthand(
-    world_db: Database, outreach: None, capsys: pytest.CaptureFixture[str]
+    outreach_db: Database, outreach: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = _top(capsys)
     code, out, err = _run(capsys, "suppress", target, "--reason", "asked by phone")
@@ -182,7 +182,7 @@ def test_outreach_cli_suppress_shorthand(
 
 
 def test_outreach_cli_claim_and_release(
-    world_db: Database,
+    outreach_db: Database,
     outreach: None,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -196,7 +196,7 @@ def test_outreach_cli_claim_and_release(
     assert "You had no claim" in _run(capsys, "targets", "claim", target, "--release")[1]
     monkeypatch.setenv("SCOUT_ACTOR", "worker1")
     assert f"{target} released." in _run(capsys, "targets", "claim", target, "--release")[1]
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.action.startswith("claim"))
         ).all()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,9 +13,11 @@ from pipeline.core.db import Database
 from pipeline.reports.outreach.render import as_csv, as_json
 from pipeline.reports.outreach.targets import TargetFilter, list_targets
 
+from helpers import outreach_world
 
-def test_outreach_targets_are_scored_clusters_best_first(world_db: Database) -> None:
-    with world_db.session() as session:
+
+def test_outreach_targets_are_scored_clusters_best_first(outreach_db: Database) -> None:
+    with outreach_db.session() as session:
         found = list_targets(session, TargetFilter(min_score=1.0))
         active = session.scalars(select(Cluster).where(Cluster.score >= 1.0)).all()
     assert found, "the small world should give targets"
@@ -27,8 +28,8 @@ def test_outreach_targets_are_scored_clusters_best_first(world_db: Database) -> 
     assert top.languages and all(w.reasons for w in top.languages)
 
 
-def test_outreach_targets_filters(world_db: Database) -> None:
-    with world_db.session() as session:
+def test_outreach_targets_filters(outreach_db: Database) -> None:
+    with outreach_db.session() as session:
         everything = list_targets(session, TargetFilter(min_score=0.0))
         city = everything[0].cities[0]
         by_city = list_targets(session, TargetFilter(min_score=0.0, city=city.upper()))
@@ -42,18 +43,17 @@ def test_outreach_targets_filters(world_db: Database) -> None:
 
 
 def test_outreach_targets_no_format_holds_contact_data(
-    world_db: Database,
-    helper: ModuleType,
-    truth: dict[str, Any],
+    outreach_db: Database,
+    outreach_truth: dict[str, Any],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from pipeline.reports.outreach.render import print_targets
 
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         found = list_targets(session, TargetFilter(min_score=0.0))
     print_targets(found, "table")
     outputs = [as_csv(found), as_json(found), capsys.readouterr().out]
-    secrets = helper.contact_strings(truth)
+    secrets = outreach_world.contact_strings(outreach_truth)
     assert len(secrets) > 20
     for output in outputs:
         leaked = [secret for secret in secrets if secret in output]

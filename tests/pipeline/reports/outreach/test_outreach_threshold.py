@@ -26,7 +26,7 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 
 def test_outreach_digest_counts_the_targets_scout_targets_lists(
-    world_db: Database,
+    outreach_db: Database,
     settings: Settings,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -35,7 +35,7 @@ def test_outreach_digest_counts_the_targets_scout_targets_lists(
     # The week of the newest sighting: every cluster of this small world is active and was
     # seen in it when over the threshold, and nothing is opted out, so the digest's clusters
     # over the threshold that week are exactly the active targets.
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         week = week_of(latest_activity(session), settings.tz)
     listed = json.loads(_run(capsys, "targets", "--format", "json"))
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")

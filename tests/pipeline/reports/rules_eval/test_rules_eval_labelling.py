@@ -28,28 +28,28 @@ def _analyst(settings: Settings) -> Settings:
 
 
 def test_labelling_next_follows_the_score_and_skips_labelled(
-    world_db: Database, settings: Settings
+    outreach_db: Database, settings: Settings
 ) -> None:
-    order = _by_score(world_db)
+    order = _by_score(outreach_db)
     assert len(order) >= 3
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert labelling.next_cluster(session) == order[0]
         assert labelling.next_cluster(session, after=order[0]) == order[1]
         assert labelling.next_cluster(session, after=order[-1]) is None
         labelling.record_label(session, _analyst(settings), order[0], "concern")
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         assert labelling.next_cluster(session) == order[1]
         done = labelling.progress(session)
     assert (done.labelled, done.to_label) == (1, len(order) - 1)
 
 
 def test_labelling_record_is_audited_and_the_note_sealed(
-    world_db: Database, settings: Settings
+    outreach_db: Database, settings: Settings
 ) -> None:
-    cluster = _by_score(world_db)[0]
-    with world_db.session() as session:
+    cluster = _by_score(outreach_db)[0]
+    with outreach_db.session() as session:
         labelling.record_label(session, _analyst(settings), cluster, "spam", "  same text as C9 ")
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         row = session.scalars(select(ClusterLabel)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "label")).one()
         raw = session.execute(text("SELECT note FROM cluster_labels")).scalar_one()
@@ -63,26 +63,26 @@ def test_labelling_record_is_audited_and_the_note_sealed(
 
 
 def test_labelling_refuses_unknown_labels_and_clusters(
-    world_db: Database, settings: Settings
+    outreach_db: Database, settings: Settings
 ) -> None:
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         with pytest.raises(ScoutError, match="not one of"):
-            labelling.record_label(session, settings, _by_score(world_db)[0], "guilty")
+            labelling.record_label(session, settings, _by_score(outreach_db)[0], "guilty")
         with pytest.raises(ScoutError, match="no target"):
             labelling.record_label(session, settings, 999_999, "concern")
 
 
 def test_labelling_stored_labels_newest_wins_unsure_left_out(
-    world_db: Database, settings: Settings
+    outreach_db: Database, settings: Settings
 ) -> None:
-    first, second, third = _by_score(world_db)[:3]
-    with world_db.session() as session:
+    first, second, third = _by_score(outreach_db)[:3]
+    with outreach_db.session() as session:
         labelling.record_label(session, settings, first, "independent")
         labelling.record_label(session, settings, second, "spam")
         labelling.record_label(session, settings, third, "unsure")
-    with world_db.session() as session:  # a later label of the same cluster replaces it
+    with outreach_db.session() as session:  # a later label of the same cluster replaces it
         labelling.record_label(session, settings, first, "concern")
-    with world_db.session() as session:
+    with outreach_db.session() as session:
         labels = labelling.labels_from_stored(session)
         members = {
             cluster: set(
@@ -98,15 +98,15 @@ def test_labelling_stored_labels_newest_wins_unsure_left_out(
 
 
 def test_labelling_rules_eval_stored_labels_equals_the_same_labels_as_a_file(
-    world_db: Database,
+    outreach_db: Database,
     settings: Settings,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
-    first, second = _by_score(world_db)[:2]
-    with world_db.session() as session:
+    first, second = _by_score(outreach_db)[:2]
+    with outreach_db.session() as session:
         labelling.record_label(session, settings, first, "concern")
         labelling.record_label(session, settings, second, "independent")
     assert main(["rules", "eval", "--stored-labels", "--json"]) == 0

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from demo import build_world
+from demo import World
 from demo.cities import CITY_BY_SLUG
 from nlp.evaluation import seen_versions
 from pipeline.core.db import Database
@@ -35,15 +35,10 @@ def _day(start: Any, day: int) -> datetime:
 
 
 @pytest.fixture
-def world() -> Any:
-    return build_world(seed=7)
-
-
-@pytest.fixture
-def filled(database: Database, world: Any) -> dict[str, Any]:
+def stored_sample(database: Database, demo_world: World) -> dict[str, Any]:
     """Store the first ADVERTS demo adverts (every version, as the crawler sees it) and the bad
     inputs; returns the adverts used."""
-    adverts = [a for a in world.adverts if a.site == "classic"][:ADVERTS]
+    adverts = [a for a in demo_world.adverts if a.site == "classic"][:ADVERTS]
     by_day: dict[int, list[AdvertItem]] = defaultdict(list)
     for advert in adverts:
         seen = seen_versions(_OneAdvert(advert))
@@ -52,7 +47,7 @@ def filled(database: Database, world: Any) -> dict[str, Any]:
                 AdvertItem(
                     site="classic", external_id=advert.external_id,
                     url=f"http://127.0.0.1/ad/{advert.external_id}",
-                    fetched_at=_day(world.start, version.from_day),
+                    fetched_at=_day(demo_world.start, version.from_day),
                     title=view.title, text=view.text, city=CITY_BY_SLUG[version.city].name,
                     stated_age=advert.age, contacts=list(view.fields),
                 )
@@ -60,7 +55,8 @@ def filled(database: Database, world: Any) -> dict[str, Any]:
     for external_id, (title, text) in BAD_INPUTS.items():
         by_day[0].append(
             AdvertItem(site="classic", external_id=external_id, title=title, text=text,
-                       url=f"http://127.0.0.1/ad/{external_id}", fetched_at=_day(world.start, 0))
+                       url=f"http://127.0.0.1/ad/{external_id}",
+                       fetched_at=_day(demo_world.start, 0))
         )  # fmt: skip
     for day in sorted(by_day):
         with database.session() as session:

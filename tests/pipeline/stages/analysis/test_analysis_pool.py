@@ -43,8 +43,9 @@ def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return chosen
 
 
+@pytest.mark.subprocess  # a pool of two spawned processes
 def test_analysis_pool_stores_the_same_rows(
-    database: Database, filled: dict[str, Any], pool_sizes: list[int], monkeypatch
+    database: Database, stored_sample: dict[str, Any], pool_sizes: list[int], monkeypatch
 ) -> None:
     monkeypatch.setattr(analysis, "POOL_MIN_VERSIONS", 10)
     monkeypatch.setattr(analysis, "CHUNK", 20)  # several chunks in flight
@@ -60,7 +61,7 @@ def test_analysis_pool_stores_the_same_rows(
 
 
 def test_analysis_small_backlog_stays_in_one_process(
-    database: Database, filled: dict[str, Any], pool_sizes: list[int]
+    database: Database, stored_sample: dict[str, Any], pool_sizes: list[int]
 ) -> None:
     summary = analyse(database, workers=2)
     assert summary.versions < analysis.POOL_MIN_VERSIONS
@@ -68,7 +69,7 @@ def test_analysis_small_backlog_stays_in_one_process(
 
 
 def test_analysis_workers_default_to_the_setting(
-    database: Database, filled: dict[str, Any], pool_sizes: list[int], monkeypatch
+    database: Database, stored_sample: dict[str, Any], pool_sizes: list[int], monkeypatch
 ) -> None:
     monkeypatch.setattr(analysis, "POOL_MIN_VERSIONS", 10)
     monkeypatch.setattr(database, "settings", database.settings.model_copy(

@@ -28,10 +28,12 @@ def _versions(database: Database) -> list[AdvertVersion]:
         return list(rows)
 
 
-def test_analysis_stores_hits_and_languages(database: Database, filled: dict[str, Any]) -> None:
+def test_analysis_stores_hits_and_languages(
+    database: Database, stored_sample: dict[str, Any]
+) -> None:
     summary = analyse(database)
-    expected_versions = sum(len(a.versions) for a in filled["adverts"]) + len(filled["bad"])
-    assert summary.versions == expected_versions
+    adverts, bad = stored_sample["adverts"], stored_sample["bad"]
+    assert summary.versions == sum(len(a.versions) for a in adverts) + len(bad)
     assert summary.ruleset_version == load_rules().version
     with database.session() as session:
         hits = session.scalars(select(IndicatorHit)).all()
@@ -39,7 +41,7 @@ def test_analysis_stores_hits_and_languages(database: Database, filled: dict[str
         assert all(h.evidence["field"] in ("title", "text") for h in hits)
         rows = session.execute(select(Advert.external_id, Advert.language)).all()
     languages = {external_id: language for external_id, language in rows}
-    truth = {a.external_id: a.languages[0] for a in filled["adverts"]}
+    truth = {a.external_id: a.languages[0] for a in stored_sample["adverts"]}
     right = sum(languages[ext] == lang for ext, lang in truth.items())
     assert right >= 0.95 * len(truth)
     versions = _versions(database)
@@ -48,7 +50,7 @@ def test_analysis_stores_hits_and_languages(database: Database, filled: dict[str
 
 
 def test_analysis_is_incremental_and_everything_reanalyses(
-    database: Database, filled: dict[str, Any]
+    database: Database, stored_sample: dict[str, Any]
 ) -> None:
     first = analyse(database)
     assert first.versions > 0
@@ -59,8 +61,9 @@ def test_analysis_is_incremental_and_everything_reanalyses(
     assert count == sum(first.hits_by_rule.values())  # re-analysis replaced, not added
 
 
+@pytest.mark.slow
 def test_analysis_changed_rules_give_new_version(
-    database: Database, filled: dict[str, Any], tmp_path: Path
+    database: Database, stored_sample: dict[str, Any], tmp_path: Path
 ) -> None:
     first = analyse(database)
     rules = tmp_path / "rules"
@@ -79,7 +82,7 @@ def test_analysis_changed_rules_give_new_version(
 
 
 def test_analysis_bad_inputs_are_counted_not_fatal(
-    database: Database, filled: dict[str, Any]
+    database: Database, stored_sample: dict[str, Any]
 ) -> None:
     summary = analyse(database)
     assert summary.empty >= 2  # "" and whitespace only
@@ -90,10 +93,10 @@ def test_analysis_bad_inputs_are_counted_not_fatal(
         rows = session.execute(
             select(Advert.external_id, AdvertVersion.language, AdvertVersion.analysis)
             .join(AdvertVersion, AdvertVersion.advert_id == Advert.id)
-            .where(Advert.external_id.in_(list(filled["bad"])))
+            .where(Advert.external_id.in_(list(stored_sample["bad"])))
         ).all()
     by_id = {ext: (lang, analysis) for ext, lang, analysis in rows}
-    assert set(by_id) == set(filled["bad"])
+    assert set(by_id) == set(stored_sample["bad"])
     for external_id in ("bad-empty", "bad-blank", "bad-emoji", "bad-one-word"):
         assert by_id[external_id][0] == "und", external_id
     assert by_id["bad-huge"][1]["truncated"] is True
@@ -113,12 +116,16 @@ def _dump(database: Database, db_url: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "db_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.subprocess)], indirect=True
+)  # pg_dump
 def test_analysis_dump_has_no_names_in_clear(
-    database: Database, filled: dict[str, Any], db_url: str
+    database: Database, stored_sample: dict[str, Any], db_url: str
 ) -> None:
     analyse(database)
     dump = _dump(database, db_url)
     assert "indicator_hits" in dump and "name_keys" in dump
-    names = {a.name for a in filled["adverts"]}
+    names = {a.name for a in stored_sample["adverts"]}
     leaked = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", dump))
     assert leaked == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from linking_world import load_world  # type: ignore[import-not-found]
+import pytest
 from sqlalchemy import func, select
 
 from models import AdvertLink, Cluster, ClusterEvent, ClusterMember, Score
@@ -14,6 +14,8 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.linking.evaluation import evaluate_clusters
 from pipeline.stages.linking.run import link_database
+
+from helpers.linking_world import load_world
 
 
 def _partition(database: Database) -> set[frozenset[int]]:
@@ -25,24 +27,25 @@ def _partition(database: Database) -> set[frozenset[int]]:
     return {frozenset(g) for g in groups.values()}
 
 
+@pytest.mark.slow
 def test_linking_demo_world_accuracy_ids_and_full_run(
-    database: Database, settings: Settings, truth: dict[str, Any]
+    database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:
     clock.set_now(datetime(2026, 11, 10, 13, tzinfo=UTC))
-    load_world(database, truth, up_to_day=8)
+    load_world(database, demo_truth, up_to_day=8)
     link_database(database, settings)
     with database.session() as session:
         ids_before = {
             r[0]: r[1]
             for r in session.execute(select(ClusterMember.advert_id, ClusterMember.cluster_id))
         }
-    load_world(database, truth, up_to_day=13)
+    load_world(database, demo_truth, up_to_day=13)
     clock.set_now(datetime(2026, 11, 15, 13, tzinfo=UTC))
     incremental = link_database(database, settings)
     assert 0 < incremental.searched < incremental.adverts
     with database.session() as session:
         # The default world has 6 controllers: the 6 highest-scored clusters should be theirs.
-        accuracy = evaluate_clusters(session, truth, k=6)
+        accuracy = evaluate_clusters(session, demo_truth, k=6)
         members = session.scalar(select(func.count()).select_from(ClusterMember))
         ids_after = {
             r[0]: r[1]

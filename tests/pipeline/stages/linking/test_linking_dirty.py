@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from linking_world import store_hand_made  # type: ignore[import-not-found]
 from sqlalchemy import delete, select
 
 from models import Advert, Cluster, ClusterEvent, ClusterMember, Score
@@ -17,6 +16,8 @@ from pipeline.core.settings import Settings
 from pipeline.stages.analysis import analyse
 from pipeline.stages.linking.config import LINKING_FILE
 from pipeline.stages.linking.run import link_database
+
+from helpers.linking_world import store_hand_made
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 PHONES = {"x": "+4520111111", "y": "+4520222222", "z": "+4520333333"}

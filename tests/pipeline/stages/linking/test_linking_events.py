@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from linking_world import store_hand_made  # type: ignore[import-not-found]
 from sqlalchemy import func, select
 
 from models import Cluster, ClusterEvent, ClusterMember, Score
@@ -13,6 +12,8 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.linking.run import link_database
+
+from helpers.linking_world import store_hand_made
 
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
 TEMPLATE = (

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from linking_world import load_world  # type: ignore[import-not-found]
+import pytest
 from sqlalchemy import func, select
 
 from models import AdvertVersion, ClusterMember, ImageHash, LinkSignature, Score
@@ -16,6 +16,8 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.linking.config import LINKING_FILE
 from pipeline.stages.linking.run import link_database
+
+from helpers.linking_world import load_world
 
 
 def _state(database: Database) -> tuple[set[frozenset[int]], dict[int, float]]:
@@ -35,17 +37,18 @@ def _state(database: Database) -> tuple[set[frozenset[int]], dict[int, float]]:
     return {frozenset(g) for g in groups.values()}, scores
 
 
+@pytest.mark.slow
 def test_linking_incremental_signs_only_new_texts_and_matches_full(
-    database: Database, settings: Settings, truth: dict[str, Any]
+    database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:
     clock.set_now(datetime(2026, 11, 10, 13, tzinfo=UTC))
-    load_world(database, truth, up_to_day=8)
+    load_world(database, demo_truth, up_to_day=8)
     first = link_database(database, settings)
     assert first.signed == first.adverts  # nothing stored yet: every text is signed once
     with database.session() as session:
         before = session.scalar(select(func.max(AdvertVersion.id)))
         assert session.scalar(select(func.count()).select_from(LinkSignature)) == first.adverts
-    load_world(database, truth, up_to_day=9)
+    load_world(database, demo_truth, up_to_day=9)
     with database.session() as session:
         new_or_changed = set(
             session.scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > before))
@@ -80,11 +83,12 @@ def test_linking_incremental_signs_only_new_texts_and_matches_full(
     assert any(stored.values()) and stored == {a: sorted(v) for a, v in copied.items()}
 
 
+@pytest.mark.slow
 def test_linking_changed_linking_file_forces_a_full_run(
-    database: Database, settings: Settings, truth: dict[str, Any], tmp_path: Path
+    database: Database, settings: Settings, demo_truth: dict[str, Any], tmp_path: Path
 ) -> None:
     clock.set_now(datetime(2026, 11, 8, 13, tzinfo=UTC))
-    load_world(database, truth, up_to_day=5)
+    load_world(database, demo_truth, up_to_day=5)
     link_database(database, settings)
     state = _state(database)
     edited = tmp_path / "linking.yaml"

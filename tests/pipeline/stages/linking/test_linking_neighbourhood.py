@@ -82,6 +82,7 @@ def _neighbourhood(
     return [r for r in old if r.advert_id in mates or label[r.advert_id] in wanted]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("seed", "new_numbers"), [(11, False), (5, False), (11, True)])
 def test_linking_neighbourhood_gives_the_links_of_the_whole_index(
     seed: int, new_numbers: bool

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from linking_world import load_world  # type: ignore[import-not-found]
 from sqlalchemy import delete, func, inspect, select
 
 from models import AdvertVersion, AuditEntry, ImageHash, LinkState
@@ -14,6 +13,8 @@ from pipeline.core import clock, migrations
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.linking.run import link_database
+
+from helpers.linking_world import load_world
 
 NOW = datetime(2026, 11, 8, 13, tzinfo=UTC)
 
@@ -27,10 +28,10 @@ def _watermark(database: Database) -> tuple[Any, ...] | None:
 
 
 def test_linking_watermark_is_kept_in_link_state_not_read_from_the_audit_log(
-    database: Database, settings: Settings, truth: dict[str, Any]
+    database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:
     clock.set_now(NOW)
-    load_world(database, truth, up_to_day=5)
+    load_world(database, demo_truth, up_to_day=5)
     first = link_database(database, settings)
     with database.session() as session:
         newest = (
@@ -50,10 +51,10 @@ def test_linking_watermark_is_kept_in_link_state_not_read_from_the_audit_log(
 
 
 def test_linking_stays_incremental_across_the_watermark_migration(
-    database: Database, settings: Settings, truth: dict[str, Any]
+    database: Database, settings: Settings, demo_truth: dict[str, Any]
 ) -> None:
     clock.set_now(NOW)
-    load_world(database, truth, up_to_day=5)
+    load_world(database, demo_truth, up_to_day=5)
     link_database(database, settings)
     before = _watermark(database)
     migrations.downgrade(database.engine, settings, "0004")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from linking_world import load_world  # type: ignore[import-not-found]
 from sqlalchemy import select
 
 from demo import build_world
@@ -16,7 +15,10 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.stages.linking.evaluation import evaluate_clusters
 
+from helpers.linking_world import load_world
 
+
+@pytest.mark.slow
 def test_linking_top_20_are_controlled_on_a_25_controller_world(
     database: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
