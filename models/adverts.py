@@ -31,6 +31,7 @@ class Advert(Base):
     __table_args__ = (
         UniqueConstraint("site_id", "external_id"),
         Index("ix_adverts_active_region", "gone_at", "region", "last_seen"),
+        Index("ix_adverts_kind", "kind", "gone_at"),
         # Regional price medians (linking) read this index, not the (large) advert rows.
         Index("ix_adverts_region_price", "region", "currency", "price"),
     )
@@ -38,6 +39,8 @@ class Advert(Base):
     id: Mapped[int_pk]
     site_id: Mapped[int] = mapped_column(BigId, ForeignKey("sites.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(200))
+    # escort | clinic | job (pipeline/core/kinds.py); from the site file, never from the page
+    kind: Mapped[str] = mapped_column(String(16), default="escort", server_default="escort")
     url: Mapped[str] = mapped_column(String(1000))
     first_seen: Mapped[timestamp]
     last_seen: Mapped[timestamp]

@@ -219,6 +219,7 @@ class AdvertSpider(scrapy.Spider):
             external_id=advert_id,
             url=url,
             fetched_at=clock.now(),
+            kind=self.site.kind,
             title=values.get("title"),
             text=values.get("text"),
             city=values.get("city"),

@@ -13,6 +13,7 @@ class AdvertItem:
     external_id: str
     url: str
     fetched_at: datetime
+    kind: str = "escort"  # the site file's kind (pipeline/core/kinds.py)
     title: str | None = None
     text: str | None = None
     city: str | None = None

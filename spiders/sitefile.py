@@ -19,6 +19,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from pipeline.core import datafiles
 from pipeline.core.datafiles import DataFileError, StrictModel
+from pipeline.core.kinds import DEFAULT_KIND, ESCORT, KINDS
 from pipeline.core.saferegex import SafeRegex
 
 SITES_DIR = Path(__file__).resolve().parent / "sites"
@@ -26,8 +27,9 @@ SITE_NAME = r"^[a-z0-9_]{2,40}$"
 # A host name of two or more labels, or "localhost" (the demo sites); IPv4 addresses match too.
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63}|localhost")
 
-# Collect little (PRIVACY rule 1): a site file can only extract what Scout stores.
-ADVERT_FIELDS = ("title", "text", "city", "stated_age", "price", "contact", "posted_at")
+# Collect little (PRIVACY rule 1): a site file can only extract what Scout stores; each kind
+# of advert has its own list (pipeline/core/kinds.py). These are the escort advert's.
+ADVERT_FIELDS = ESCORT.fields
 FieldType = Literal["text", "int", "price", "city", "datetime", "list"]
 
 
@@ -164,7 +166,10 @@ class DetailSpec(StrictModel):
     external_id_from_url: SafeRegex | None = Field(
         None, description="Regex whose group 1 is the advert id in the advert URL."
     )
-    fields: dict[str, FieldSpec] = Field(description=f"Advert fields: {', '.join(ADVERT_FIELDS)}.")
+    fields: dict[str, FieldSpec] = Field(
+        description="Advert fields; which ones depends on the site's kind "
+        f"(escort: {', '.join(ADVERT_FIELDS)})."
+    )
     images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
     reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
     gone_marker: str | None = Field(
@@ -172,17 +177,6 @@ class DetailSpec(StrictModel):
         description="CSS selector present only on an advert page that says the advert is "
         "gone (for sites that answer 200 instead of 404/410).",
     )
-
-    @field_validator("fields")
-    @classmethod
-    def _known_fields(cls, value: dict[str, FieldSpec]) -> dict[str, FieldSpec]:
-        unknown = sorted(set(value) - set(ADVERT_FIELDS))
-        if unknown:
-            raise ValueError(
-                f"unknown advert field(s) {unknown}; Scout stores only "
-                f"{', '.join(ADVERT_FIELDS)} (collect little)"
-            )
-        return value
 
     @model_validator(mode="after")
     def _id_source(self) -> DetailSpec:
@@ -228,6 +222,9 @@ class SiteFile(StrictModel):
 
     name: str = Field(pattern=SITE_NAME, description="Short id; the file's stem.")
     description: str = Field("", description="What the site is, for operators.")
+    kind: str = Field(
+        DEFAULT_KIND, description=f"The kind of advert the site carries: {', '.join(KINDS)}."
+    )
     base_url: str = Field(description="Scheme and host the relative URLs are joined to.")
     allowed_domains: list[str] = Field(
         default_factory=list, description="Hosts the crawl may visit; default the base URL's host."
@@ -275,6 +272,24 @@ class SiteFile(StrictModel):
                     "or an IP address"
                 )
         return value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise ValueError(f"unknown kind {value!r}; Scout knows {', '.join(KINDS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> SiteFile:
+        allowed = KINDS[self.kind].fields
+        unknown = sorted(set(self.detail.fields) - set(allowed))
+        if unknown:
+            raise ValueError(
+                f"detail.fields: unknown advert field(s) {unknown}; for {self.kind} adverts "
+                f"Scout stores only {', '.join(allowed)} (collect little)"
+            )
+        return self
 
     @model_validator(mode="after")
     def _one_mode(self) -> SiteFile:

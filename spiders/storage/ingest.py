@@ -307,6 +307,7 @@ def store_adverts(
             advert = Advert(
                 site_id=site_id,
                 external_id=item.external_id,
+                kind=item.kind,
                 url=item.url,
                 first_seen=item.fetched_at,
                 last_seen=item.fetched_at,

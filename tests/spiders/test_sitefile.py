@@ -29,6 +29,7 @@ BROKEN = [
         _with({"detail": {**VALID["detail"], "fields": {"name": {"css": ".n"}}}}),
         "collect little",
     ),
+    ("unknown kind", _with({"kind": "weapons"}), "unknown kind 'weapons'"),
     (
         "catastrophic regex",
         _with({"detail": {**VALID["detail"], "fields": {"text": {"css": "p", "regex": "(a+)+$"}}}}),

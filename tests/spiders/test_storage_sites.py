@@ -42,3 +42,16 @@ def test_storage_delete_sites_takes_their_adverts_and_unshared_contacts(
         assert site_names(session) == {"other"}
         assert list(session.scalars(select(Advert.external_id))) == ["b1"]
     assert _count(database, ContactPoint) == 1  # the shared number stays, linked to b1
+
+
+def test_storage_advert_carries_the_site_files_kind(database: Database) -> None:
+    """The kind comes from the item (the site file), and escort is the default."""
+    _store(database, "demo_classic", "a1", [])
+    item = AdvertItem(site="jobs", external_id="j1", url="http://127.0.0.1/ad/j1",
+                      fetched_at=SEEN, kind="job", title="Rengøring", text="Ring")  # fmt: skip
+    with database.session() as session:
+        stored = ensure_site(session, "jobs", "http://127.0.0.1:8809")
+        store_adverts(session, database.keyring, stored.id, None, [item])
+    with database.session() as session:
+        kinds = dict(session.execute(select(Advert.external_id, Advert.kind)).tuples().all())
+    assert kinds == {"a1": "escort", "j1": "job"}

@@ -128,3 +128,32 @@ def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> No
         cities = connection.execute(text("SELECT city FROM adverts ORDER BY id")).scalars().all()
     assert cities == [hostile, "Aarhus"]
     db.dispose()
+
+
+def test_migration_0011_marks_stored_adverts_escort(settings: Settings) -> None:
+    """Adverts stored before kinds existed are escort adverts after 0011, on both engines."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0010")
+    with db.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO sites (id, name, base_url, created_at) "
+                "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
+                "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
+            ),
+            {"hash": "0" * 64},
+        )
+    migrations.upgrade(db.engine, settings)
+    with db.engine.connect() as connection:
+        assert connection.execute(select(Advert.kind)).scalars().all() == ["escort"]
+    migrations.downgrade(db.engine, settings, "0010")
+    assert "kind" not in {c["name"] for c in inspect(db.engine).get_columns("adverts")}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM adverts")).scalar() == 1
+    db.dispose()

@@ -1,0 +1,46 @@
+"""Advert kinds: the one list of the kinds of advert Scout collects.
+
+An advert has a kind (escort today; clinic and job adverts are the other outreach lines).
+A site file declares the kind it collects, and every advert stored from it carries that
+kind. A kind is data plus a few functions: this module holds the data each layer needs to
+agree on (the name, and the fields a site file may extract for it); a kind's rules, linking
+keys, screening and report sections live in their own layers, keyed by the kind's name.
+Adding a kind means an entry here, a rule folder and those few functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.core.errors import ScoutError
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    # Collect little (PRIVACY rule 1): the only fields a site file may extract for this kind.
+    fields: tuple[str, ...]
+
+
+ESCORT = Kind(
+    name="escort",
+    label="Escort and private adverts",
+    fields=("title", "text", "city", "stated_age", "price", "contact", "posted_at"),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT,)}
+DEFAULT_KIND = ESCORT.name
+
+
+class UnknownKind(ScoutError):
+    """A kind name that is not in `KINDS`."""
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownKind(
+            f"unknown advert kind {name!r}; Scout knows {', '.join(sorted(KINDS))}"
+        ) from None
