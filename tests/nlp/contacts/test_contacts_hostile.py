@@ -1,8 +1,11 @@
-"""Hostile input: huge, empty, odd Unicode and markup must never crash nor take long."""
+"""Hostile input: huge, empty, odd Unicode and markup must never crash.
+
+How long the 2 MB inputs take is measured by `make bench BENCH=hostile`
+(benchmarks/bench_hostile.py, beside a plain regex pass), never asserted here.
+"""
 
 from __future__ import annotations
 
-import time
 import unicodedata
 
 import pytest
@@ -27,11 +30,15 @@ ADVERSARIAL = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(ADVERSARIAL))
-def test_contacts_adversarial_2mb_finishes_fast(name: str) -> None:
-    started = time.perf_counter()
-    find_contacts(ADVERSARIAL[name])
-    # generous for a shared 2-core machine; quadratic behaviour would take minutes
-    assert time.perf_counter() - started < 10
+def test_contacts_adversarial_2mb_survives(name: str) -> None:
+    text = ADVERSARIAL[name]
+    found = find_contacts(text)
+    assert all(0 <= m.start <= m.end <= len(text) for m in found)
+    # a repeated pattern is at most one contact point, however often it repeats
+    values = {m.value for m in found}
+    assert len(values) <= 1
+    if name == "phones":
+        assert values == {"+4520123456"}
 
 
 @settings(max_examples=300, deadline=None)
