@@ -23,7 +23,7 @@ from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
 from spiders import browser
 from spiders.crawl_session import CrawlSession
-from spiders.extract import external_id, extract_fields, json_path, raw_values
+from spiders.extract import Locale, external_id, extract_fields, json_path, raw_values
 from spiders.images import perceptual_hash
 from spiders.items import AdvertItem, GoneItem
 from spiders.sitefile import SiteFile, load_site
@@ -48,6 +48,7 @@ class AdvertSpider(scrapy.Spider):
         if base_url:
             self.site = self.site.with_base_url(base_url)
         self.allowed_domains = self.site.domains
+        self.locale = Locale(self.site.language, self.site.timezone)
         self.crawl_session = crawl_session
         self.listed: set[str] = set()
         self.pages: Counter[str] = Counter()
@@ -204,7 +205,7 @@ class AdvertSpider(scrapy.Spider):
         if advert_id is None:
             self.misses["external_id"] += 1
             return None
-        values, misses = extract_fields(source, detail)
+        values, misses = extract_fields(source, detail, self.locale)
         self.misses.update(misses)
         contacts = list(values.get("contact") or [])
         if isinstance(values.get("contact"), str):
