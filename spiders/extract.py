@@ -143,11 +143,21 @@ def structured_path(items: list[Any], path: str, kind: str) -> Any:
             data = json_path(data, part)
             if data is None:
                 break
-        if kind == "microdata" and isinstance(data, dict):
-            data = data.get("value")  # an item with a value of its own
+        if kind == "microdata" and isinstance(data, dict) and "value" in data:
+            data = data["value"]  # an item with a value of its own
         if data is not None:
             return data
     return None
+
+
+def _offer_text(item: dict[str, Any]) -> str | None:
+    """A schema.org Offer or PriceSpecification as "1500 DKK"; other items give nothing."""
+    data = item.get("properties", item)
+    price = data.get("price") if isinstance(data, dict) else None
+    if price is None or isinstance(price, dict | list):
+        return None
+    currency = data.get("priceCurrency")
+    return f"{price} {currency}" if isinstance(currency, str) else str(price)
 
 
 def raw_values(
@@ -167,7 +177,8 @@ def raw_values(
         structured = structured or Structured(source)
         found = structured_path(structured.items(kind), path or "", kind)
         values = found if isinstance(found, list) else [] if found is None else [found]
-        strings = [str(v) for v in values if v is not None and not isinstance(v, dict)]
+        values = [_offer_text(v) if isinstance(v, dict) else v for v in values]
+        strings = [str(v) for v in values if v is not None]
     else:
         assert isinstance(source, Selector)
         nodes = source.css(spec.css) if spec.css else source.xpath(spec.xpath or "")
@@ -288,9 +299,13 @@ def extract_fields(
     structured = Structured(source) if isinstance(source, Selector) else None
     for name, spec in detail.fields.items():
         raw = raw_values(source, spec, structured)
+        used = spec
+        while not raw and used.fallback is not None:
+            used = used.fallback
+            raw = raw_values(source, used, structured)
         if not raw:
             misses.append(name)
-        values[name] = _typed(raw, spec, locale or Locale(), now)
+        values[name] = _typed(raw, used, locale or Locale(), now)
     return values, misses
 
 

@@ -86,6 +86,11 @@ class FieldSpec(StrictModel):
         "kr./time`, `1500,-`).",
     )
     required: bool = Field(False, description="Counts towards crawl health when empty.")
+    fallback: FieldSpec | None = Field(
+        None,
+        description="Another source (with its own type) read when this one finds nothing: "
+        "adverts of one site differ (a price only in JSON-LD, a date only as text).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:

@@ -155,3 +155,25 @@ def test_extract_every_source_and_type_is_documented() -> None:
         assert f"`{aliases.get(source, source)}`" in text, source
     for kind in get_args(FieldType):
         assert f"| `{kind}` |" in text, kind
+
+
+def test_extract_offer_item_reads_as_amount_and_currency() -> None:
+    page = Selector(text=PAGE)
+    assert raw_values(page, FieldSpec.model_validate({"jsonld": "Product:offers"})) == ["1500 DKK"]
+    spec = FieldSpec.model_validate({"microdata": "offers", "type": "price"})
+    values, _ = extract_fields(page, _detail(price=spec.model_dump(by_alias=True)))
+    assert values["price"] == (Decimal(2000), "DKK")
+
+
+def test_extract_fallback_source_with_its_own_type() -> None:
+    spec = {
+        "css": "time::attr(datetime)", "type": "datetime",
+        "fallback": {"css": "p.posted", "type": "date"},
+    }  # fmt: skip
+    values, misses = extract_fields(Selector(text=PAGE), _detail(posted_at=spec), Locale(), NOW)
+    assert values["posted_at"] == datetime(2026, 12, 1, 14, 0, tzinfo=UTC) and misses == []
+    page = Selector(text='<time datetime="2026-11-30T08:00:00+00:00">x</time>')
+    values, _ = extract_fields(page, _detail(posted_at=spec), Locale(), NOW)
+    assert values["posted_at"] == datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    values, misses = extract_fields(Selector(text="<p>-</p>"), _detail(posted_at=spec))
+    assert values["posted_at"] is None and misses == ["posted_at"]
