@@ -193,6 +193,11 @@ class DetailSpec(StrictModel):
     )
     fields: dict[str, FieldSpec] = Field(description=f"Advert fields: {', '.join(ADVERT_FIELDS)}.")
     images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
+    contact_images: FieldSpec | None = Field(
+        None,
+        description="URLs of contact points drawn as images (e.g. `img.phone::attr(src)`): "
+        "fetched, read with OCR in memory, the bytes discarded; photos are refused unread.",
+    )
     reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
     gone_marker: str | None = Field(
         None,
