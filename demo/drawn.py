@@ -38,7 +38,8 @@ def draw_number(
     face = font(font_name, size)
     left, top, right, bottom = face.getbbox(text)
     ground, ink = ((30, 30, 40), (235, 235, 235)) if dark else ((255, 255, 255), (20, 20, 20))
-    image = Image.new("RGB", (right - left + 24, bottom - top + 18), ground)
+    size_px = (int(right - left) + 24, int(bottom - top) + 18)
+    image = Image.new("RGB", size_px, ground)
     ImageDraw.Draw(image).text((12 - left, 9 - top), text, fill=ink, font=face)
     if noise:
         rng = random.Random(seed)

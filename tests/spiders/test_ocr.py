@@ -4,9 +4,9 @@ without noise; photos and non-images are refused before any OCR."""
 from __future__ import annotations
 
 import pytest
-from demo.drawn import FONTS, available, draw_number, photo
 from PIL import Image
 
+from demo.drawn import FONTS, available, draw_number, photo
 from nlp.contacts import find_contacts
 from spiders.ocr import looks_like_text, read_contact_image
 
