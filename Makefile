@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= $(CURDIR)/var/demo
 
-.PHONY: help venv install browser demo test test-fast lint bench clean
+.PHONY: help venv install browser tesseract demo test test-fast lint bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z][a-z-]*:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -29,7 +29,10 @@ install: venv ## (Re)install Scout itself into .venv, as a user would (not edita
 browser: venv ## Make sure Playwright has a Chromium (its own, else Debian's package)
 	@VENV=$(VENV) scripts/ensure-chromium.sh
 
-demo: install browser ## Run the bundled demo end to end on SQLite (data in var/demo)
+tesseract: ## Make sure Tesseract is installed (OCR of numbers drawn as images; Debian's package)
+	@scripts/ensure-tesseract.sh
+
+demo: install browser tesseract ## Run the bundled demo end to end on SQLite (data in var/demo)
 	SCOUT_DATA_DIR=$(DEMO_DIR) $(BIN)/scout demo
 
 lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), dependencies (deptry)
@@ -40,13 +43,13 @@ lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), depende
 	PYTHONPATH=$(CURDIR) $(BIN)/mypy
 	$(BIN)/deptry .
 
-test: install browser lint ## Lint, then the whole test suite on SQLite and PostgreSQL
+test: install browser tesseract lint ## Lint, then the whole test suite on SQLite and PostgreSQL
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
 
 test-fast: install ## The quick lane: no browser, PostgreSQL, process, scheduler or slow tests
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest -m "not (browser or postgres or subprocess or scheduler or slow)"
 
-bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks/results/
+bench: install browser tesseract ## Benchmarks: tables printed, JSON written to benchmarks/results/
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean: ## Remove the demo data, build leftovers and caches (keeps .venv)

@@ -67,14 +67,14 @@ class ClassicSite(Site):
             if hits <= FLAKY_FAILURES:
                 return html(markup.page("Fejl", "<h1>500 Internal Server Error</h1>"), 500)
         if kind == "latin1":
-            doc = markup.detail(layout, advert, version, start, charset="iso-8859-1")
+            doc = markup.detail(layout, advert, version, start, charset="iso-8859-1", day=day)
             body = doc.encode("iso-8859-1", errors="xmlcharrefreplace")
             return Response(200, body, "text/html; charset=iso-8859-1")
         if kind == "malformed":
             # No <title>, no closing tags, a stray end tag: browsers and lxml still cope.
-            inner = markup.detail_body(layout, advert, version, start, open_tags=False)
+            inner = markup.detail_body(layout, advert, version, start, open_tags=False, day=day)
             return html(f"<html><body><div class='wrap'>{inner}</span></p><p>Tak for besøget")
-        doc = markup.detail(layout, advert, version, start)
+        doc = markup.detail(layout, advert, version, start, day=day)
         if kind == "oversized":
             pad = "<!-- " + "padding " * (OVERSIZE_BYTES // 8) + " -->"
             doc = doc.replace("</body>", f'<div hidden="hidden">{pad}</div></body>')

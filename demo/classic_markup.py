@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from html import escape
 
 from demo.cities import CITIES, CITY_BY_SLUG
 from demo.model import Advert, Version
+from demo.pagestyle import LOCAL, MONTHS, posted_at, switches
 from demo.phones import partial_phone
 from demo.world import ROBOTS_TRAP
 
@@ -36,6 +38,32 @@ document.querySelectorAll('button[data-href]').forEach(function (b) {
   });
 });
 </script>"""
+
+
+def posted_text(a: Advert, start: date, day: int | None) -> str:
+    """The posting date as the page writes it, relative texts as seen on simulated ``day``."""
+    style = switches(a)["date_style"]
+    local = posted_at(a, start).astimezone(LOCAL)
+    if style == "numeric" or (style == "relative" and day is None):
+        return f"{local:%d.%m.%Y}"
+    if style == "month_name":
+        return f"{local.day}. {MONTHS[local.month - 1]}"
+    if style == "relative":
+        age = (start + timedelta(days=day or 0) - local.date()).days
+        if age <= 0:
+            return f"i dag kl. {local:%H:%M}"
+        return f"i går kl. {local:%H:%M}" if age == 1 else f"for {age} dage siden"
+    return f"{local.day}.{local.month}"
+
+
+def _jsonld(a: Advert, v: Version) -> str:
+    data = {
+        "@context": "https://schema.org", "@type": "Product", "name": v.title,
+        "offers": {"@type": "Offer", "price": str(a.price), "priceCurrency": a.currency},
+    }  # fmt: skip
+    # ASCII with \u escapes survives the latin-1 page; "</" never closes the script early
+    text = json.dumps(data).replace("</", "<\\/")
+    return f'<script type="application/ld+json">{text}</script>'
 
 
 def page(title: str | None, body: str, lang: str = "da", charset: str = "utf-8") -> str:
@@ -78,13 +106,21 @@ def listing(layout: int, slug: str, page_no: int, items: list[Advert], day: int,
     return page(f"Annoncer i {city} - side {page_no}", body)
 
 
-def detail_body(layout: int, a: Advert, v: Version, start: date, open_tags: bool = True) -> str:
+def detail_body(
+    layout: int, a: Advert, v: Version, start: date, open_tags: bool = True, day: int | None = None
+) -> str:
     """The advert's article; `open_tags=False` leaves tags unclosed (the malformed page)."""
     cls = LAYOUTS[layout]
     end = (lambda tag: f"</{tag}>") if open_tags else (lambda tag: "")
-    posted = start + timedelta(days=a.first_day)
-    hour = 8 + sum(map(ord, a.external_id)) % 12  # a fixed, varied posting hour
-    stamp = f"{posted.isoformat()}T{hour:02d}:15:00+00:00"
+    switch = switches(a)
+    stamp = posted_at(a, start).isoformat()
+    when = f' datetime="{stamp}"' if switch["date_style"] == "iso" else ""
+    structured = _jsonld(a, v) if switch["jsonld"] else ""
+    price = (
+        ""
+        if switch["jsonld"]
+        else f'<li>Pris: <span class="{cls["price"]}">{a.price} {a.currency}</span></li>'
+    )
     phone = next((c for c in v.contacts if c.kind == "phone" and c.reveal == "button"), None)
     reveal = ""
     if phone is not None:
@@ -97,21 +133,23 @@ def detail_body(layout: int, a: Advert, v: Version, start: date, open_tags: bool
     images = "".join(f'<li><img src="/img/{i}.jpg" alt="foto"></li>' for i in a.image_ids)
     city = CITY_BY_SLUG[v.city].name
     return (
-        f'<article class="ad" data-id="{a.external_id}">'
+        f'<article class="ad" data-id="{a.external_id}">{structured}'
         f'<h1 class="{cls["title"]}">{escape(v.title)}{end("h1")}'
         f'<ul class="ad-facts"><li>Navn: <span class="{cls["name"]}">{escape(a.name)}</span></li>'
         f'<li>Alder: <span class="{cls["age"]}">{a.age}</span></li>'
         f'<li>By: <span class="{cls["city"]}">{escape(city)}</span></li>'
-        f'<li>Pris: <span class="{cls["price"]}">{a.price} {a.currency}</span></li></ul>'
-        f'<time class="{cls["posted"]}" datetime="{stamp}">{posted.day}.{posted.month}</time>'
+        f"{price}</ul>"
+        f'<time class="{cls["posted"]}"{when}>{escape(posted_text(a, start, day))}</time>'
         f'<div class="{cls["text"]}">{v.html}{end("div")}'
         f'{reveal}<ul class="{cls["images"]}">{images}</ul>{end("article")}'
     )
 
 
-def detail(layout: int, a: Advert, v: Version, start: date, charset: str = "utf-8") -> str:
-    """A well-formed detail page."""
-    body = _nav() + detail_body(layout, a, v, start) + REVEAL_JS
+def detail(
+    layout: int, a: Advert, v: Version, start: date, charset: str = "utf-8", day: int | None = None
+) -> str:
+    """A well-formed detail page (relative dates as seen on simulated ``day``)."""
+    body = _nav() + detail_body(layout, a, v, start, day=day) + REVEAL_JS
     return page(f"{v.title} - Classic demo", body, a.languages[0], charset)
 
 

@@ -20,11 +20,14 @@ NUMBER_PLANS: dict[str, tuple[int, tuple[str, ...], int]] = {
     "DE": (49, ("151", "160", "170", "176"), 11),
 }
 
-# Danish numbers (no country code) can be written as words; foreign ones always carry "+cc".
-DK_ONLY_STYLES: frozenset[str] = frozenset({"words_da", "words_en"})
+# Danish numbers (no country code) can be written as words; foreign ones carry "+cc", or
+# their country code without the "+" (``no_plus``), or words glued to digits after "+cc".
+DK_ONLY_STYLES: frozenset[str] = frozenset({"words_da", "words_en", "glued_da", "glued_en"})
+FOREIGN_ONLY_STYLES: frozenset[str] = frozenset({"glued_foreign", "no_plus"})
 STYLES: tuple[str, ...] = (
     "plain", "spaced", "dotted", "dashed", "prefix_0045", "prefix_paren", "words_da", "words_en",
     "lookalike", "keycap", "fullwidth", "split", "zero_width", "html_entity", "tel_link", "wa_link",
+    "glued_da", "glued_en", "glued_foreign", "plus_detached", "no_plus",
 )  # fmt: skip
 # Styles that still read as a number when a site hides it behind a "show number" button.
 BUTTON_STYLES: tuple[str, ...] = ("plain", "spaced", "dotted", "dashed", "prefix_paren")
@@ -80,6 +83,7 @@ def styles_for(e164: str) -> tuple[str, ...]:
         s
         for s in STYLES
         if (cc == "45" or s not in DK_ONLY_STYLES)
+        and (cc != "45" or s not in FOREIGN_ONLY_STYLES)
         and (s != "lookalike" or "0" in national or "1" in national)
     )
 
@@ -90,6 +94,32 @@ def _groups(national: str) -> list[str]:
     if len(national) == 9:
         return [national[0:3], national[3:6], national[6:9]]
     return [national[0:3], national[3:7], national[7:]]
+
+
+_GLUED = {"glued_da": "words_da", "glued_en": "words_en", "glued_foreign": "words_en"}
+# English escort adverts misspell a few digit words when gluing them ("for80 2sixseven").
+_MISSPELT = {"four": "for"}
+
+
+def _halves(national: str) -> list[str]:
+    half = len(national) // 2
+    return [national[:half], national[half:]]
+
+
+def _glued(group: str, words: tuple[str, ...], rng: random.Random) -> str:
+    """Digits and digit words run together ("3fire5seks"): at least one of each in a group."""
+    as_word = [rng.random() < 0.5 for _ in group]
+    as_word[0], as_word[-1] = True, False  # a word and a digit side by side, somewhere
+    rng.shuffle(as_word)
+    if all(as_word) or not any(as_word):
+        as_word = [i % 2 == 0 for i in range(len(group))]
+    out = []
+    for digit, word in zip(group, as_word, strict=True):
+        spelled = words[int(digit)]
+        out.append(_MISSPELT.get(spelled, spelled) if word and rng.random() < 0.3 else spelled)
+        if not word:
+            out[-1] = digit
+    return "".join(out)
 
 
 def render_phone(
@@ -114,6 +144,15 @@ def render_phone(
         text = f"(+{cc}) {' '.join(groups)}"
     elif style in _WORDS:
         text = " ".join(_WORDS[style][int(d)] for d in national)
+    elif style in _GLUED:
+        words = _WORDS[_GLUED[style]]
+        text = lead + (" " if rng.random() < 0.7 else "").join(
+            _glued(g, words, rng) for g in _halves(national)
+        )
+    elif style == "plus_detached":
+        text = "+ " + " ".join(cc + national)
+    elif style == "no_plus":
+        text = rng.choice((cc + national, f"{cc} {' '.join(groups)}"))
     elif style == "lookalike":
         swap = {"0": ("O", "o"), "1": ("l", "I")}
         text = lead + " ".join(

@@ -10,6 +10,7 @@ from typing import Any
 from demo.cities import CITIES
 from demo.images import parse_image_id
 from demo.model import Advert, Controller, Persona
+from demo.pagestyle import page_truth
 from demo.personas import PersonaFactory
 from demo.phones import STYLES
 from demo.phrases import LANGUAGES
@@ -92,6 +93,7 @@ class World:
             "special_pages": specials,
             "adverts": [
                 advert_truth(a, self.days, self.special.get((a.site, a.external_id)))
+                | ({"page": page_truth(a, self.start)} if a.site == "classic" else {})
                 for a in self.adverts
             ],
         }

@@ -59,19 +59,29 @@ def predicted_contacts(seen: SeenVersion) -> set[tuple[str, str]]:
 
 
 def contact_accuracy(world: DemoWorld) -> dict[str, Any]:
-    """Precision and recall of contact points over all advert versions, recall per style."""
+    """Precision and recall of contact points over all advert versions, and per style.
+
+    Per style, recall is the share of that style's true contact points found; precision is
+    found / (found + wrong contact points in the advert versions that use the style), so a
+    style that makes the extractor invent numbers loses precision.
+    """
     true_positives = false_positives = false_negatives = 0
     by_style: Counter[str] = Counter()
     found_by_style: Counter[str] = Counter()
+    false_by_style: Counter[str] = Counter()
     examples: list[dict[str, str]] = []
     for seen in seen_versions(world):
         predicted = predicted_contacts(seen)
+        wrong = len(predicted - seen.truth)
         true_positives += len(predicted & seen.truth)
-        false_positives += len(predicted - seen.truth)
+        false_positives += wrong
         false_negatives += len(seen.truth - predicted)
         for key, style in seen.styles.items():
             by_style[style] += 1
             found_by_style[style] += key in predicted
+        # a wrong contact point counts against every style written in the same advert version
+        for style in set(seen.styles.values()):
+            false_by_style[style] += wrong
         if len(examples) < 20:
             examples += [{"kind": k, "value": v} for k, v in sorted(predicted - seen.truth)]
     return {
@@ -81,7 +91,13 @@ def contact_accuracy(world: DemoWorld) -> dict[str, Any]:
         "false_positives": false_positives,
         "false_negatives": false_negatives,
         "recall_by_style": {s: _ratio(found_by_style[s], n) for s, n in sorted(by_style.items())},
+        "precision_by_style": {
+            s: _ratio(found_by_style[s], found_by_style[s] + false_by_style[s])
+            for s in sorted(by_style)
+        },
         "count_by_style": dict(sorted(by_style.items())),
+        "found_by_style": {s: found_by_style[s] for s in sorted(by_style)},
+        "wrong_by_style": {s: false_by_style[s] for s in sorted(by_style)},
         "false_positive_examples": examples[:20],
     }
 

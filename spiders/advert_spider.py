@@ -23,12 +23,14 @@ from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
 from spiders import browser
 from spiders.crawl_session import CrawlSession
-from spiders.extract import external_id, extract_fields, json_path, raw_values
+from spiders.extract import Locale, external_id, extract_fields, json_path, raw_values
 from spiders.images import perceptual_hash
 from spiders.items import AdvertItem, GoneItem
+from spiders.ocr import read_contact_image
 from spiders.sitefile import SiteFile, load_site
 
 MAX_IMAGES = 6
+MAX_CONTACT_IMAGES = 3  # OCR costs about a second an image
 MAX_FAILURES_KEPT = 200
 MAX_CACHED_IMAGES = 100_000
 
@@ -48,6 +50,7 @@ class AdvertSpider(scrapy.Spider):
         if base_url:
             self.site = self.site.with_base_url(base_url)
         self.allowed_domains = self.site.domains
+        self.locale = Locale(self.site.language, self.site.timezone)
         self.crawl_session = crawl_session
         self.listed: set[str] = set()
         self.pages: Counter[str] = Counter()
@@ -204,7 +207,7 @@ class AdvertSpider(scrapy.Spider):
         if advert_id is None:
             self.misses["external_id"] += 1
             return None
-        values, misses = extract_fields(source, detail)
+        values, misses = extract_fields(source, detail, self.locale)
         self.misses.update(misses)
         contacts = list(values.get("contact") or [])
         if isinstance(values.get("contact"), str):
@@ -213,6 +216,7 @@ class AdvertSpider(scrapy.Spider):
             revealed = await self._reveal(source, url)
             if revealed:
                 contacts.append(revealed)
+        contacts += await self._contact_images(source, url)
         price, currency = values.get("price") or (None, None)
         return AdvertItem(
             site=self.site.name,
@@ -246,6 +250,23 @@ class AdvertSpider(scrapy.Spider):
             self.record_failure(response.url, "reveal answer is not JSON", "reveal")
             return None
         return str(value) if value else None
+
+    async def _contact_images(self, source: Selector | dict[str, Any], page_url: str) -> list[str]:
+        """Numbers drawn as images, read with OCR; the image bytes are never kept."""
+        spec = self.site.detail.contact_images
+        if spec is None:
+            return []
+        found = []
+        for src in raw_values(source, spec)[:MAX_CONTACT_IMAGES]:
+            response = await self._fetch(
+                urljoin(page_url, src), "image", self.settings.getint("SCOUT_IMAGE_MAXSIZE")
+            )
+            digits = read_contact_image(response.body) if response is not None else None
+            if digits is None:
+                self.misses["contact_image"] += 1
+            else:
+                found.append(digits)
+        return found
 
     async def _image_hashes(self, source: Selector | dict[str, Any], page_url: str) -> list[str]:
         spec = self.site.detail.images

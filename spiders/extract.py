@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from parsel import Selector
 
+from nlp.fields import parse_price as read_price
+from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
 from spiders.sitefile import DetailSpec, FieldSpec
 
 # Field regexes see at most this much of a value (URLs are capped by URLLENGTH_LIMIT).
 MAX_REGEX_INPUT = 1000
 _INT = re.compile(r"\d{1,4}")
-_AMOUNT = re.compile(r"\d{1,3}(?:[.\s]\d{3})+(?:,\d{1,2})?|\d+(?:[.,]\d{1,2})?")
 _CURRENCIES = (
     ("€", "EUR"),
     ("eur", "EUR"),
@@ -42,11 +45,139 @@ def json_path(data: Any, path: str) -> Any:
     return data
 
 
-def raw_values(source: Selector | dict[str, Any], spec: FieldSpec) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Locale:
+    """How a site writes dates: its language and the time zone of dates without one."""
+
+    language: str = "da"
+    timezone: str = "Europe/Copenhagen"
+
+
+class Structured:
+    """A page's schema.org items, read with extruct once per page and only when asked for."""
+
+    __slots__ = ("_items", "_source")
+
+    def __init__(self, source: Selector) -> None:
+        self._source = source
+        self._items: dict[str, list[Any]] = {}
+
+    def items(self, kind: str) -> list[Any]:
+        if kind not in self._items:
+            self._items[kind] = _extruct(kind, self._source)
+        return self._items[kind]
+
+
+def _extruct(kind: str, source: Selector) -> list[Any]:
+    # imported here: extruct is only needed by site files with jsonld/microdata fields
+    root = source.root
+    if not hasattr(root, "xpath"):
+        return []
+    try:
+        if kind == "jsonld":
+            items = _jsonld_items(source)
+            return [m for item in items if isinstance(item, dict) for m in _graph(item)]
+        from extruct.w3cmicrodata import MicrodataExtractor
+
+        return MicrodataExtractor().extract_items(root, None)
+    except (ValueError, TypeError, AttributeError):  # broken markup is a miss, not a crash
+        return []
+
+
+def _graph(item: dict[str, Any]) -> list[Any]:
+    graph = item.get("@graph")
+    return graph if isinstance(graph, list) else [item]
+
+
+def _jsonld_items(source: Selector) -> list[Any]:
+    """Every JSON-LD script's items; one broken script loses only its own items."""
+    from extruct.jsonld import JsonLdExtractor
+
+    extractor = JsonLdExtractor()
+    try:
+        return extractor.extract_items(source.root)
+    except ValueError:
+        pass
+    items: list[Any] = []
+    for script in source.xpath('//script[@type="application/ld+json"]').getall():
+        try:
+            items += extractor.extract_items(Selector(text=f"<html>{script}</html>").root)
+        except ValueError:
+            continue
+    return items
+
+
+def _type_matches(item: Any, wanted: str, kind: str) -> bool:
+    if not isinstance(item, dict):
+        return False
+    found = item.get("@type") if kind == "jsonld" else item.get("type")
+    types = found if isinstance(found, list) else [found]
+    return any(isinstance(t, str) and t.rsplit("/", 1)[-1] == wanted for t in types)
+
+
+def _nested(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every dict in ``data``, outer ones first (depth-bounded: hostile pages nest deep)."""
+    if depth > 20:
+        return []
+    if isinstance(data, list):
+        return [d for value in data for d in _nested(value, depth + 1)]
+    if not isinstance(data, dict):
+        return []
+    return [data] + [d for value in data.values() for d in _nested(value, depth + 1)]
+
+
+def structured_path(items: list[Any], path: str, kind: str) -> Any:
+    """The value at dotted ``path`` ("Product:offers.price") in the first item that has it.
+
+    With a type before ":", only items of that type count, at any depth. Microdata keeps
+    an item's values under "properties"; the path names properties only.
+    """
+    wanted, _, rest = path.rpartition(":")
+    if wanted:  # items of that type at any depth ("Offer:price" inside a Product)
+        items = [item for item in _nested(items) if _type_matches(item, wanted, kind)]
+    for item in items:
+        data = item
+        for part in rest.split("."):
+            if kind == "microdata" and isinstance(data, dict) and "properties" in data:
+                data = data["properties"]
+            data = json_path(data, part)
+            if data is None:
+                break
+        if kind == "microdata" and isinstance(data, dict) and "value" in data:
+            data = data["value"]  # an item with a value of its own
+        if data is not None:
+            return data
+    return None
+
+
+def _offer_text(item: dict[str, Any]) -> str | None:
+    """A schema.org Offer or PriceSpecification as "1500 DKK"; other items give nothing."""
+    data = item.get("properties", item)
+    price = data.get("price") if isinstance(data, dict) else None
+    if price is None or isinstance(price, dict | list):
+        return None
+    currency = data.get("priceCurrency")
+    return f"{price} {currency}" if isinstance(currency, str) else str(price)
+
+
+def raw_values(
+    source: Selector | dict[str, Any], spec: FieldSpec, structured: Structured | None = None
+) -> list[str]:
     """The strings a field spec points at, before typing; empty list when nothing matched."""
     if spec.json_path is not None:
         found = json_path(source, spec.json_path) if isinstance(source, dict) else None
         values = found if isinstance(found, list) else [] if found is None else [found]
+        strings = [str(v) for v in values if v is not None and not isinstance(v, dict)]
+    elif spec.jsonld is not None or spec.microdata is not None:
+        kind, path = (
+            ("jsonld", spec.jsonld) if spec.jsonld is not None else ("microdata", spec.microdata)
+        )
+        if not isinstance(source, Selector):
+            return []
+        structured = structured or Structured(source)
+        found = structured_path(structured.items(kind), path or "", kind)
+        values = found if isinstance(found, list) else [] if found is None else [found]
+        values = [_offer_text(v) if isinstance(v, dict) else v for v in values]
         strings = [str(v) for v in values if v is not None]
     else:
         assert isinstance(source, Selector)
@@ -70,26 +201,64 @@ def raw_values(source: Selector | dict[str, Any], spec: FieldSpec) -> list[str]:
 
 
 def parse_price(text: str) -> tuple[Decimal | None, str | None]:
-    match = _AMOUNT.search(text)
-    if not match:
+    """Amount and ISO currency of a price as sites write it ("DKK1,000.00", "1.500 kr./time").
+
+    The amount is read by Scout's advert price parser (``nlp.fields.parse_price``, tested on
+    scrapinghub/price-parser's cases); the currency symbol is named by its ISO code.
+    """
+    price = read_price(text)
+    if price.amount is None or not any(c.isdigit() for c in text):  # "gratis" is no price
         return None, None
-    digits = match.group(0).replace(" ", "")
-    if "," in digits and re.search(r",\d{1,2}$", digits):
-        digits = digits.replace(".", "").replace(",", ".")
-    elif re.search(r"\.\d{3}", digits):
-        digits = digits.replace(".", "")
-    else:
-        digits = digits.replace(",", "")
     try:
-        amount = Decimal(digits)
+        amount = Decimal(str(price.amount)).normalize()
     except InvalidOperation:
         return None, None
+    if amount == amount.to_integral():
+        amount = amount.quantize(Decimal(1))
     lowered = text.lower()
     currency = next((code for marker, code in _CURRENCIES if marker in lowered), None)
     return amount, currency
 
 
-def _typed(values: list[str], spec: FieldSpec) -> Any:
+_KRONE_LANGUAGES = {"da": "DKK", "no": "NOK", "nb": "NOK", "sv": "SEK"}
+# A label before a date ("Posted: 0 minutes ago", "Oprettet: i går").
+_DATE_LABEL = re.compile(r"^\s*[^\W\d]{1,20}(?:\s[^\W\d]{1,20})?\s*:\s*(?=\S)")
+MAX_DATE_CHARS = 80
+
+
+def parse_date(text: str, locale: Locale, now: datetime) -> datetime | None:
+    """A date as people write it, in the site's language, relative to ``now`` (UTC)."""
+    text = _DATE_LABEL.sub("", text[:MAX_DATE_CHARS]).strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        import dateparser  # loaded on the first date field: its language data takes a second
+
+        zone = ZoneInfo(locale.timezone)
+        languages = list(dict.fromkeys([locale.language, "en"]))
+        parsed = dateparser.parse(
+            text,
+            languages=languages,
+            settings={
+                "RELATIVE_BASE": now.astimezone(zone).replace(tzinfo=None),
+                "TIMEZONE": locale.timezone,
+                "RETURN_AS_TIMEZONE_AWARE": True,
+                "PREFER_DATES_FROM": "past",
+                "DATE_ORDER": "DMY",
+            },
+        )
+        if parsed is None:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(locale.timezone))
+    return parsed.astimezone(UTC)
+
+
+def _typed(values: list[str], spec: FieldSpec, locale: Locale, now: datetime | None) -> Any:
     if not values:
         return None
     joined = " ".join(values)
@@ -99,7 +268,13 @@ def _typed(values: list[str], spec: FieldSpec) -> Any:
         match = _INT.search(joined)
         return int(match.group(0)) if match else None
     if spec.type == "price":
-        return parse_price(joined)
+        amount, currency = parse_price(joined)
+        if amount is not None and currency is None and locale.language in _KRONE_LANGUAGES:
+            # "1500,-" names no currency: in Denmark, Norway and Sweden it is the krone
+            currency = _KRONE_LANGUAGES[locale.language] if ",-" in joined else None
+        return amount, currency
+    if spec.type == "date":
+        return parse_date(values[0], locale, now or clock.now())
     if spec.type == "datetime":
         try:
             parsed = datetime.fromisoformat(values[0])
@@ -109,15 +284,28 @@ def _typed(values: list[str], spec: FieldSpec) -> Any:
     return joined
 
 
-def extract_fields(source: Selector | dict[str, Any], detail: DetailSpec) -> tuple[dict, list[str]]:
-    """Typed advert fields, and the names of fields whose selector matched nothing."""
+def extract_fields(
+    source: Selector | dict[str, Any],
+    detail: DetailSpec,
+    locale: Locale | None = None,
+    now: datetime | None = None,
+) -> tuple[dict, list[str]]:
+    """Typed advert fields, and the names of fields whose selector matched nothing.
+
+    ``now`` (default: the crawl's clock) anchors relative dates ("i går").
+    """
     values: dict[str, Any] = {}
     misses: list[str] = []
+    structured = Structured(source) if isinstance(source, Selector) else None
     for name, spec in detail.fields.items():
-        raw = raw_values(source, spec)
+        raw = raw_values(source, spec, structured)
+        used = spec
+        while not raw and used.fallback is not None:
+            used = used.fallback
+            raw = raw_values(source, used, structured)
         if not raw:
             misses.append(name)
-        values[name] = _typed(raw, spec)
+        values[name] = _typed(raw, used, locale or Locale(), now)
     return values, misses
 
 

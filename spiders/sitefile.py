@@ -12,6 +12,7 @@ from pathlib import Path
 from string import Formatter
 from typing import Annotated, Literal
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cssselect import SelectorSyntaxError
 from parsel import Selector
@@ -30,7 +31,10 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{1,63
 # Collect little (PRIVACY rule 1): a site file can only extract what Scout stores; each kind
 # of advert has its own list (pipeline/core/kinds.py). These are the escort advert's.
 ADVERT_FIELDS = ESCORT.fields
-FieldType = Literal["text", "int", "price", "city", "datetime", "list"]
+FieldType = Literal["text", "int", "price", "city", "datetime", "date", "list"]
+# Where a field may come from: the page (css, xpath), a JSON record (json), or the page's
+# schema.org structured data (jsonld, microdata; read with extruct).
+SOURCES = ("css", "xpath", "json_path", "jsonld", "microdata")
 
 
 def _compiles(kind: str) -> AfterValidator:
@@ -59,19 +63,42 @@ class FieldSpec(StrictModel):
     json_path: str | None = Field(
         None, alias="json", description="Dotted path in a JSON record (API mode)."
     )
+    jsonld: str | None = Field(
+        None,
+        description="Dotted path in the page's schema.org JSON-LD (e.g. `offers.price`); "
+        "the first item (or `@graph` member) that has the path gives the value. A path "
+        "may start with a type, `Product:offers.price`, to read only items of that type.",
+    )
+    microdata: str | None = Field(
+        None,
+        description="Dotted path in the page's schema.org microdata (`offers.price` reads "
+        "the `price` property of the item in `offers`); a `Type:` prefix as for jsonld.",
+    )
     regex: SafeRegex | None = Field(
         None,
         description="Optional regex applied to the extracted text; group 1 (or the whole "
         "match) is kept. Nested quantifiers, back-references and lookarounds are refused.",
     )
-    type: FieldType = Field("text", description="How the value is parsed.")
+    type: FieldType = Field(
+        "text",
+        description="How the value is parsed: `datetime` is ISO 8601; `date` is a date as "
+        "people write it (`02.12.2026`, `2. dec.`, `i går`, `for 3 timer siden`, `Posted: 0 "
+        "minutes ago`), read with dateparser in the site's `language`, relative to the "
+        "crawl's clock; `price` is an amount with its currency (`DKK1,000.00`, `1.500 "
+        "kr./time`, `1500,-`).",
+    )
     required: bool = Field(False, description="Counts towards crawl health when empty.")
+    fallback: FieldSpec | None = Field(
+        None,
+        description="Another source (with its own type) read when this one finds nothing: "
+        "adverts of one site differ (a price only in JSON-LD, a date only as text).",
+    )
 
     @model_validator(mode="after")
     def _one_source(self) -> FieldSpec:
-        given = [name for name in ("css", "xpath", "json_path") if getattr(self, name)]
+        given = [name for name in SOURCES if getattr(self, name)]
         if len(given) != 1:
-            raise ValueError("give exactly one of css, xpath or json")
+            raise ValueError("give exactly one of css, xpath, json, jsonld or microdata")
         return self
 
 
@@ -171,6 +198,11 @@ class DetailSpec(StrictModel):
         f"(escort: {', '.join(ADVERT_FIELDS)})."
     )
     images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
+    contact_images: FieldSpec | None = Field(
+        None,
+        description="URLs of contact points drawn as images (e.g. `img.phone::attr(src)`): "
+        "fetched, read with OCR in memory, the bytes discarded; photos are refused unread.",
+    )
     reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
     gone_marker: str | None = Field(
         None,
@@ -233,6 +265,15 @@ class SiteFile(StrictModel):
     api: ApiSpec | None = Field(None, description="JSON-API mode instead of listing.")
     detail: DetailSpec = Field(description="How to read one advert.")
     browser: BrowserSpec = Field(default_factory=BrowserSpec, description="JavaScript rendering.")
+    language: str = Field(
+        "da",
+        pattern=r"^[a-z]{2,3}$",
+        description="Language the site writes dates in (ISO 639-1, e.g. `da`); English is "
+        "tried after it (`Posted: 0 minutes ago`).",
+    )
+    timezone: str = Field(
+        "Europe/Copenhagen", description="Time zone of dates the site writes without one."
+    )
     crawl_interval_hours: float = Field(6, gt=0, le=168, description="How often to crawl.")
     politeness: Politeness = Field(default_factory=Politeness, description="Crawl gently.")
     robots: Robots = Field(default_factory=Robots, description="robots.txt handling.")
@@ -249,6 +290,15 @@ class SiteFile(StrictModel):
         2, ge=1, le=20, description="Complete crawls that must miss an advert before it is gone."
     )
     health: Health = Field(default_factory=Health, description="When a crawl counts as degraded.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. Europe/Copenhagen)") from None
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from itertools import islice
 
-from nlp.contacts.numberwords import NumberWords, number_edits
+from nlp.contacts.numberwords import NumberWords, glued_edits, number_edits
 from nlp.contacts.rewrite import Edit, Layer
 
 _ZERO_WIDTH = "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
@@ -145,6 +145,9 @@ def _letter_group_edits(text: str) -> list[Edit]:
 def _spelled_number_edits(text: str, words: NumberWords) -> list[Edit]:
     """Number words, kept only where they form a run long enough to be a phone number."""
     edits = number_edits(text, words, MAX_EDITS)
+    glued = glued_edits(text, words, MAX_EDITS)
+    if glued:
+        edits = sorted(edits + glued, key=lambda e: e.start)
     kept: list[Edit] = []
     run: list[Edit] = []
     gap_digits = 0
@@ -158,7 +161,9 @@ def _spelled_number_edits(text: str, words: NumberWords) -> list[Edit]:
             before = _DIGITS_BEFORE_RE.search(text, max(0, run[0].start - 40), run[0].start)
             after = _DIGITS_AFTER_RE.match(text, run[-1].end)
             digits += sum(c.isdigit() for m in (before, after) if m for c in m.group())
-            if digits >= MIN_SPELLED_DIGITS and (len(run) >= 2 or before or after):
+            # a glued token ("2otte3fire5seks1nul") mixes digits and words: enough on its own
+            alone = len(run) == 1 and len(run[0].text) >= MIN_SPELLED_DIGITS and run[0] in glued
+            if digits >= MIN_SPELLED_DIGITS and (len(run) >= 2 or before or after or alone):
                 kept.extend(run)
         run, gap_digits = ([edit] if edit is not None else []), 0
     return kept

@@ -26,6 +26,7 @@ class NumberWords:
     not_phone_before: frozenset[str]
     not_phone_after: frozenset[str]
     pattern: re.Pattern[str]
+    glued: dict[str, int]  # digit words read inside a token of digits ("3fire5seks") -> 0..9
 
 
 def available_languages() -> tuple[str, ...]:
@@ -62,6 +63,7 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
     joiners: set[str] = set()
     before: set[str] = set()
     after: set[str] = set()
+    glued: dict[str, int] = {}
     for code in languages or available_languages():
         path = LANG_DIR / code / "numbers.yaml"
         if not path.is_file():
@@ -75,6 +77,10 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
         joiners |= {str(w).lower() for w in (data.get("compound") or {}).get("joiner_words") or []}
         before |= {str(w).lower() for w in data.get("not_phone_before") or []}
         after |= {str(w).lower() for w in data.get("not_phone_after") or []}
+        if "glued" in data:  # languages whose digit words are also read glued to digits
+            for word, value in {**(data.get("digits") or {}), **(data["glued"] or {})}.items():
+                if 0 <= int(value) <= 9:
+                    glued.setdefault(lower_view(str(word)), int(value))
     # matched in the lower-case view of a text: as IGNORECASE would, three times faster
     pattern = lowercase_pattern(r"\b" + trie_regex(values) + r"\b")
     return NumberWords(
@@ -85,7 +91,58 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
         frozenset(before),
         frozenset(after),
         pattern,
+        glued,
     )
+
+
+# A glued token longer than this is junk, not a phone number.
+GLUED_MAX_CHARS = 60
+# Cheap first look: a glued token has a digit right next to a letter.
+_DIGIT_BY_LETTER_RE = re.compile(r"[0-9](?:(?<=[^\W\d_][0-9])|(?=[^\W\d_]))")
+
+
+def _segment(token: str, glued: dict[str, int]) -> str | None:
+    """The digits of a token made only of digits and digit words, None when it is not one."""
+    longest = max(map(len, glued), default=1)
+    best: list[str | None] = [None] * (len(token) + 1)
+    best[0] = ""
+    for i in range(len(token)):
+        done = best[i]
+        if done is None:
+            continue
+        if token[i].isdigit() and (best[i + 1] is None):
+            best[i + 1] = done + token[i]
+        for k in range(2, min(longest, len(token) - i) + 1):
+            value = glued.get(token[i : i + k])
+            if value is not None and best[i + k] is None:
+                best[i + k] = done + str(value)
+    return best[-1]
+
+
+def glued_edits(text: str, words: NumberWords, limit: int | None = None) -> list[Edit]:
+    """One edit per token of digits and digit words run together ("2sixseven" -> "267").
+
+    A token must hold a digit and a letter side by side; a glued token of words alone
+    ("sixseven") is not read (it would need a scan of every word of every text).
+    """
+    if not words.glued or not _DIGIT_BY_LETTER_RE.search(text):
+        return []
+    edits: list[Edit] = []
+    view = lower_view(text)
+    end = 0
+    for m in islice(_DIGIT_BY_LETTER_RE.finditer(view), limit):
+        if m.start() < end:
+            continue  # inside the token just read
+        end = _TOKEN_END_RE.match(view, m.start()).end()  # type: ignore[union-attr]
+        start = m.start()
+        while start > 0 and start > end - GLUED_MAX_CHARS and _is_token_char(view[start - 1]):
+            start -= 1
+        if end - start >= GLUED_MAX_CHARS or (start > 0 and _is_token_char(view[start - 1])):
+            continue
+        digits = _segment(view[start:end], words.glued)
+        if digits is not None:
+            edits.append(Edit(start, end, digits, "words"))
+    return edits
 
 
 _BETWEEN_TEN_UNIT = re.compile(r"[\s-]{1,20}")
@@ -163,3 +220,10 @@ def _join_unit(
     if gap_ok and 1 <= unit <= 9:
         return value + unit, nxt.end(), i + 1
     return value, end, i
+
+
+_TOKEN_END_RE = re.compile(r"[^\W_]*")
+
+
+def _is_token_char(char: str) -> bool:
+    return char.isalnum()

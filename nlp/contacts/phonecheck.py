@@ -31,6 +31,14 @@ _MEMOS: dict[str, dict[str, tuple[PhoneNumber, str, bool] | None]] = {}
 
 
 @lru_cache(maxsize=64)
+def national_max(region: str) -> int:
+    """The most digits a national number of ``region`` has (8 in DK); 0 when unknown."""
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    lengths = metadata.general_desc.possible_length if metadata and metadata.general_desc else ()
+    return max(lengths or (0,))
+
+
+@lru_cache(maxsize=64)
 def _region_facts(region: str) -> tuple[str, bool]:
     """The region's country code, and whether its numbers are written with a trunk "0".
 
@@ -45,11 +53,12 @@ def _region_facts(region: str) -> tuple[str, bool]:
 class PhoneChecker:
     """Parses candidates for one region, remembering answers, within a budget of parse calls."""
 
-    __slots__ = ("_cc", "_memo", "_needs_zero", "budget", "region")
+    __slots__ = ("_cc", "_memo", "_needs_zero", "budget", "national_max", "region")
 
     def __init__(self, region: str, budget: int = 5000) -> None:
         self.region = region
         self._cc, self._needs_zero = _region_facts(region)
+        self.national_max = national_max(region)
         # shared by every checker of the region: adverts repeat their numbers across versions
         self._memo = _MEMOS.setdefault(region, {})
         if len(self._memo) > MEMO_LIMIT:
@@ -80,6 +89,16 @@ class PhoneChecker:
                     result = (result[0], result[1], True)
         self._memo[key] = result
         return result
+
+    def check_foreign(self, digits: str) -> tuple[PhoneNumber, str, bool] | None:
+        """A run longer than the region's numbers read as an international one without its "+".
+
+        "46701234567" written in Denmark is +46 70 123 45 67, never +45 46 70 12 34.
+        """
+        if len(digits) <= self.national_max or digits.startswith("0"):
+            return None
+        found = self.check(digits, True)
+        return None if found is None else (found[0], found[1], True)
 
     def _parse(self, candidate: str, unusual: bool) -> tuple[PhoneNumber, str, bool] | None:
         if self.budget <= 0:

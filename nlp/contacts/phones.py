@@ -14,11 +14,12 @@ from nlp.contacts.phonecheck import MAX_DIGITS, PERSONAL_TYPES, PhoneChecker, is
 
 # Separators people put between digit groups; ":" and "," stay out so times and lists do not join.
 _SEP = r"[\s.\-/;*_()\[\]~]"
-# "+"? then digits, written to start with one character class, which re scans for in C.
+# "+"? then digits, written to start with one character class, which re scans for in C; the
+# "+" may stand apart from the digits ("+ 4 6 7 0 ...").
 _RUN_RE = re.compile(
-    rf"[+0-9](?:(?<=\+)[0-9]++|(?<=[0-9])[0-9]*+)(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+"
+    rf"[+0-9](?:(?<=\+)[ \xa0]{{0,2}}[0-9]++|(?<=[0-9])[0-9]*+)(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+"
 )
-_CHUNK_RE = re.compile(r"(\+)?\s?([0-9]+)")
+_CHUNK_RE = re.compile(r"(\+)?[ \xa0]{0,2}([0-9]+)")
 # Dates, time ranges and price ranges look like digit groups but are never phones.
 _BLOCK_RE = re.compile(
     # the lookahead first makes every non-digit position fail at once (8x faster)
@@ -131,8 +132,27 @@ def _hit(text: str, chunks: list[Chunk], found: tuple, style: str | None = None)
     return PhoneHit(chunks[0].start, chunks[-1].end, number, type_name, style)
 
 
+def _is_spaced_run(piece: list[Chunk]) -> bool:
+    """Digits spaced out one by one ("4 6 7 0 1 2 ..."): one run, not groups of a number."""
+    return len(piece) > 1 and all(len(c.digits) == 1 for c in piece)
+
+
 def _windows(text: str, piece: list[Chunk], checker: PhoneChecker) -> list[PhoneHit]:
-    """Longest valid number starting at each chunk, left to right, without overlaps."""
+    """Longest valid number starting at each chunk, left to right, without overlaps.
+
+    A piece without "+" longer than the region's numbers is first read whole as an
+    international number without its "+"; a run of digits that long is never cut into a
+    local number (that would invent a number belonging to nobody, or to someone else).
+    """
+    if not piece[0].plus and _digit_count(piece) > checker.national_max:
+        digits = "".join(c.digits for c in piece)
+        found = checker.check_foreign(digits)
+        if found is None and _is_spaced_run(piece):
+            found = checker.check(digits, False)  # whole ("0 0 4 5 ...") or not at all
+            if found is None:
+                return []
+        if found is not None:
+            return [_hit(text, piece, found)]
     hits: list[PhoneHit] = []
     i = 0
     while i < len(piece) and checker.budget > 0:

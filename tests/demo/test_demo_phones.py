@@ -10,7 +10,15 @@ from typing import Any
 import pytest
 
 from demo.images import image_bytes, parse_image_id
-from demo.phones import DK_ONLY_STYLES, STYLES, make_number, render_phone, split_e164, styles_for
+from demo.phones import (
+    DK_ONLY_STYLES,
+    FOREIGN_ONLY_STYLES,
+    STYLES,
+    make_number,
+    render_phone,
+    split_e164,
+    styles_for,
+)
 from demo.phrases import LANGUAGES, phrases
 
 _WORDS = {
@@ -32,6 +40,14 @@ def digits_of(style: str, text: str, html: str) -> str:
         text = head + tail
     elif style.startswith("words_"):
         text = "".join(_WORDS[w] for w in text.split())
+    elif style.startswith("glued_"):
+        assert re.search(r"[0-9][a-z]|[a-z][0-9]", text)
+        for word in sorted([*_WORDS, "for"], key=len, reverse=True):
+            text = text.replace(word, _WORDS.get(word, "4"))
+    elif style == "plus_detached":
+        assert re.match(r"\+ [0-9] [0-9]", text)
+    elif style == "no_plus":
+        assert not text.startswith("+")
     elif style == "lookalike":
         assert re.search(r"[OolI]", text)
         text = text.translate(str.maketrans("OolI", "0011"))
@@ -51,7 +67,8 @@ CASES = [
     (country, style)
     for country in ("DK", "RO", "PL", "ES", "TH", "DE")
     for style in STYLES
-    if country == "DK" or style not in DK_ONLY_STYLES
+    if (country == "DK" or style not in DK_ONLY_STYLES)
+    and (country != "DK" or style not in FOREIGN_ONLY_STYLES)
 ]
 
 

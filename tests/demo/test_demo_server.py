@@ -162,6 +162,7 @@ def test_server_html_entity_digits_only_in_source(
     advert, contact = next(
         (a, c) for a in demo_truth["adverts"] for c in a["contacts"]
         if a["site"] == "classic" and c["style"] == "html_entity" and len(a["versions"]) == 1
+        and a["live_days"]
     )  # fmt: skip
     server.clock.day = advert["live_days"][0]
     page = fetch(server.classic_url + advert["path"])[2].decode()
