@@ -214,3 +214,31 @@ def test_crawl_market_rss_feed_as_a_source(
     assert outcome.status == "complete", outcome
     newest = demo_sites.server.market.live()[:20]
     assert set(_stored(database, SITE)) == {market_id(a.external_id) for a in newest}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_crawl_market_through_the_browser_age_gate_and_infinite_scroll(
+    database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _market_file()
+    site["name"] = "demo_market_browser"
+    site.pop("cookies")  # the browser clicks through the age gate as a visitor does
+    site["listing"] = {"start_urls": ["/"], "detail_links": "a.ad-link"}
+    site["browser"] = {
+        "needed": True,
+        "site_steps": [
+            {"action": "click", "selector": "#age-ok", "optional": True, "wait_for": "ul.feed"}
+        ],
+        "listing_steps": [
+            {"action": "wait_for_selector", "selector": "a.ad-link"},
+            {"action": "scroll_until_stable", "selector": "a.ad-link", "timeout_ms": 3000},
+        ],
+        "detail_steps": [{"action": "wait_for_selector", "selector": "article.listing"}],
+    }
+    _variant(tmp_path, monkeypatch, site)
+    outcome = crawl("demo_market_browser")
+    assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
+    _check_against_truth(database, demo_world, 0, "demo_market_browser")
+    pages = {r["path"] for r in demo_sites.server.requests if r["path"].startswith("/api/list")}
+    assert len(pages) > 2, "the listing was scrolled page after page"
