@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 import scrapy
@@ -25,7 +25,7 @@ from w3lib.url import add_or_replace_parameter
 
 from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
-from spiders import browser
+from spiders import browser, pagereq
 from spiders.crawl_session import CrawlSession
 from spiders.extract import external_id, extract_fields, json_path, raw_values
 from spiders.images import perceptual_hash
@@ -96,15 +96,12 @@ class AdvertSpider(scrapy.Spider):
         return list(steps)
 
     def _request(self, url: str, **kwargs: Any) -> Request:
-        """A page request carrying the site file's declared cookies (age gate, consent)."""
-        return Request(url, headers=self._cookie_header(), **kwargs)
+        """A page request carrying the site file's declared cookies (age gate, consent).
 
-    def _cookie_header(self) -> dict[str, str]:
-        """The declared cookies as a header: Scout keeps no cookie jar (COOKIES_ENABLED is
-        off), so a site's own cookies never follow the crawl; only these answers do."""
-        if not self.site.cookies:
-            return {}
-        return {"Cookie": "; ".join(f"{name}={value}" for name, value in self.site.cookies.items())}
+        Scout keeps no cookie jar (COOKIES_ENABLED is off): a site's own cookies never
+        follow the crawl; only these declared answers do.
+        """
+        return Request(url, headers=pagereq.cookie_header(self.site), **kwargs)
 
     def listing_request(self, url: str, **meta: Any) -> Request:
         callback = self.parse_api_listing if self.site.api else self.parse_listing
@@ -149,11 +146,7 @@ class AdvertSpider(scrapy.Spider):
 
     # -- HTML mode ----------------------------------------------------------------
     def _links(self, response: Response, selector: str | None) -> list[str]:
-        if not selector:
-            return []
-        parts = [part.strip() for part in selector.split(",")]
-        query = ", ".join(p if "::attr(" in p else f"{p}::attr(href)" for p in parts)
-        return [response.urljoin(href) for href in response.css(query).getall()]
+        return pagereq.links(response.selector, response.url, selector)
 
     def parse_listing(self, response: Response) -> Any:
         self.pages["listing"] += 1
@@ -178,7 +171,7 @@ class AdvertSpider(scrapy.Spider):
         listing = self.site.listing
         assert listing is not None
         pattern = listing.advert_urls or self.site.detail.external_id_from_url
-        if not _on_hosts(url, self.allowed_domains) or (
+        if not pagereq.on_hosts(url, self.allowed_domains) or (
             pattern and not check_regex(pattern).search(url)
         ):
             self.crawler.stats.inc_value("scout/source_urls_skipped")
@@ -196,7 +189,7 @@ class AdvertSpider(scrapy.Spider):
         for entry in sitemap:
             url = response.urljoin(entry.get("loc", ""))
             if sitemap.type == "sitemapindex":
-                if _on_hosts(url, self.allowed_domains):
+                if pagereq.on_hosts(url, self.allowed_domains):
                     yield self.source_request(url, "sitemap")
             elif (request := self._advert_url(url)) is not None:
                 yield request
@@ -369,21 +362,13 @@ class AdvertSpider(scrapy.Spider):
         endpoints = raw_values(source, reveal.url)
         if not endpoints:
             return None
-        values = {"external_id": advert_id, "page_url": page_url}
-        headers = {name: value.format_map(values) for name, value in reveal.headers.items()}
-        body: str | None = None
-        if reveal.form is not None:
-            body = urlencode({k: v.format_map(values) for k, v in reveal.form.items()})
-            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
-        elif reveal.json_body is not None:
-            body = json.dumps({k: v.format_map(values) for k, v in reveal.json_body.items()})
-            headers.setdefault("Content-Type", "application/json")
+        side = pagereq.reveal_request(reveal, endpoints[0], page_url, advert_id, self.site)
         response = await self._fetch(
-            urljoin(page_url, endpoints[0]),
+            side.url,
             "reveal",
-            method=reveal.method,
-            headers=headers,
-            body=body,
+            method=side.method,
+            headers=side.headers,
+            body=side.body,
             advert_id=advert_id,
             refused=refused,
         )
@@ -441,14 +426,14 @@ class AdvertSpider(scrapy.Spider):
         A refusal (an error status) is recorded on the advert and counted in crawl health;
         it never stops the crawl (the block middleware lets side requests' 403s through).
         """
-        if not _on_hosts(url, self.allowed_domains):
+        if not pagereq.on_hosts(url, self.allowed_domains):
             self.crawler.stats.inc_value("scout/offsite_side_requests")
             self.record_failure(url, "not fetched: outside allowed_domains", page_type)
             return None
         meta: dict[str, Any] = {"page_type": page_type}
         if maxsize:
             meta["download_maxsize"] = maxsize
-        headers = {**self._cookie_header(), **(headers or {})}
+        headers = headers if headers is not None else pagereq.cookie_header(self.site)
         request = Request(url, method=method, headers=headers, body=body, meta=meta)
         self.side_requests[page_type] += 1
         try:
@@ -520,12 +505,3 @@ class AdvertSpider(scrapy.Spider):
 def _first(paging: PagingSpec) -> int:
     """The parameter's value on the first listing page."""
     return 0 if paging.kind == "offset" else paging.first
-
-
-def _on_hosts(url: str, domains: list[str]) -> bool:
-    """Whether an http(s) URL's host is one of `domains` or under one (Scrapy's offsite rule)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme in ("http", "https") and any(
-        host == domain or host.endswith("." + domain) for domain in domains
-    )
