@@ -64,7 +64,7 @@ def test_sites_try_listing_links_and_robots(demo_sites) -> None:
     result = try_page(site, "/city/aarhus", UA)
     assert result.page_type == "listing"
     assert result.links["detail_links"] and all("/ad/" in u for u in result.links["detail_links"])
-    with pytest.raises(NotAllowed, match="robots.txt"):
+    with pytest.raises(NotAllowed, match=r"robots\.txt"):
         try_page(site, "/private/vip-list", UA)
     with pytest.raises(NotAllowed, match="allowed domains"):
         try_page(site, "http://127.0.0.2/ad/1", UA)
