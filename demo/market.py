@@ -87,17 +87,11 @@ class MarketSite(Site):
     source = "classic"  # the world's adverts it cross-posts
     post_paths = frozenset({"/api/reveal"})
 
-    def lookup(self, external_id: str) -> tuple[Advert | None, int]:
-        """The cross-posted advert if live today, else None with 404 or its gone status."""
+    def world_advert(self, external_id: str) -> Advert | None:
+        """The cross-posted classic advert behind a market id."""
         if not external_id.startswith(PREFIX):
-            return None, 404
-        advert = self.world.advert(self.source, external_id.removeprefix(PREFIX))
-        day = self.clock.day
-        if advert is None or day < advert.first_day:
-            return None, 404
-        if day > advert.last_day:
-            return None, advert.gone_status
-        return advert, 200
+            return None
+        return self.world.advert(self.source, external_id.removeprefix(PREFIX))
 
     def live(self) -> list[Advert]:
         """Today's live adverts, newest first (the order of every listing on the site)."""

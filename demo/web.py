@@ -106,9 +106,13 @@ class Site:
         """Answer a POST to one of `post_paths`."""
         return text("method not allowed", 405)
 
+    def world_advert(self, external_id: str) -> Advert | None:
+        """The world's advert behind one of this site's ids (a site's own, by default)."""
+        return self.world.advert(self.name, external_id)
+
     def lookup(self, external_id: str) -> tuple[Advert | None, int]:
         """The advert if live today (status 200), else None with 404 or its gone status (410)."""
-        advert = self.world.advert(self.name, external_id)
+        advert = self.world_advert(external_id)
         day = self.clock.day
         if advert is None or day < advert.first_day:
             return None, 404

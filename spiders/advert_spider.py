@@ -16,7 +16,7 @@ import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
@@ -146,6 +146,8 @@ class AdvertSpider(scrapy.Spider):
 
     # -- HTML mode ----------------------------------------------------------------
     def _links(self, response: Response, selector: str | None) -> list[str]:
+        if not selector or not isinstance(response, TextResponse):
+            return []
         return pagereq.links(response.selector, response.url, selector)
 
     def parse_listing(self, response: Response) -> Any:

@@ -164,6 +164,13 @@ class ListingSpec(StrictModel):
         return self
 
 
+def _placeholders(value: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"{value!r}: {exc}") from None
+
+
 class PagingSpec(StrictModel):
     """Listing pages addressed by a query parameter, with the stop condition the site gives."""
 
@@ -207,11 +214,7 @@ class ApiSpec(StrictModel):
     def _id_placeholder(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        try:
-            fields = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
-        except ValueError as exc:
-            raise ValueError(f"{value!r}: {exc}") from None
-        if fields != {"id"}:
+        if _placeholders(value) != {"id"}:
             raise ValueError(f"{value!r} must contain {{id}} and no other placeholder (B16)")
         return value
 
@@ -225,13 +228,6 @@ FORBIDDEN_HEADERS = frozenset(
 # Cookie names that look like a login session: a site file declares consent, never identity.
 _SESSION_COOKIE = re.compile(r"sess|auth|token|login|sid$|jwt", re.IGNORECASE)
 PLACEHOLDERS = frozenset({"external_id", "page_url"})
-
-
-def _placeholders(value: str) -> set[str]:
-    try:
-        return {name for _, name, _, _ in Formatter().parse(value) if name is not None}
-    except ValueError as exc:
-        raise ValueError(f"{value!r}: {exc}") from None
 
 
 def _templates(values: dict[str, str]) -> dict[str, str]:

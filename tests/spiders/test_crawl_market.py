@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import select
 
 from demo.cities import CITY_BY_SLUG
 from demo.market import market_id
 from demo.world import World
-from models import Advert, AdvertContact, ContactPoint, CrawlRun, Site
 from pipeline.core.db import Database
 from spiders.sitefile import SITES_DIR
+
+from helpers.crawled import field_contacts, last_run, live_adverts
 
 SITE = "demo_market"
 
@@ -35,38 +35,8 @@ def _variant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, site: dict[str, An
     monkeypatch.setenv("SCOUT_SITES_DIR", str(folder))
 
 
-def _stored(database: Database, site: str) -> dict[str, Advert]:
-    with database.session() as session:
-        site_id = session.scalar(select(Site.id).where(Site.name == site))
-        return {
-            a.external_id: a
-            for a in session.scalars(
-                select(Advert).where(Advert.site_id == site_id, Advert.gone_at.is_(None))
-            )
-        }
-
-
-def _field_contacts(database: Database, advert_id: int) -> set[str]:
-    with database.session() as session:
-        return set(
-            session.scalars(
-                select(ContactPoint.value)
-                .join(AdvertContact)
-                .where(AdvertContact.advert_id == advert_id, AdvertContact.source == "field")
-            )
-        )
-
-
-def _last_run(database: Database) -> CrawlRun:
-    with database.session() as session:
-        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
-        assert run is not None
-        session.expunge(run)
-        return run
-
-
 def _check_against_truth(database: Database, world: World, day: int, site: str) -> None:
-    stored = _stored(database, site)
+    stored = live_adverts(database, site)
     truth = {market_id(a.external_id): a for a in world.live("classic", day)}
     assert set(stored) == set(truth)
     hidden_total = 0
@@ -78,7 +48,7 @@ def _check_against_truth(database: Database, world: World, day: int, site: str) 
         # the number behind the button, revealed as the button's own request does
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
         hidden_total += len(hidden)
-        assert hidden <= _field_contacts(database, advert.id), external_id
+        assert hidden <= field_contacts(database, advert.id), external_id
     assert hidden_total, "some market adverts hide their number behind the button"
 
 
@@ -115,10 +85,10 @@ def test_crawl_market_refused_reveal_is_recorded_not_a_block(
     # names the reason instead of calling the site blocked
     assert (outcome.status, outcome.returncode) == ("degraded", 4), outcome
     assert any("reveal requests were refused" in w for w in outcome.warnings), outcome.warnings
-    assert set(_stored(database, SITE)) == {
+    assert set(live_adverts(database, SITE)) == {
         market_id(a.external_id) for a in demo_world.live("classic", 0)
     }
-    run = _last_run(database)
+    run = last_run(database)
     refused = [e for e in run.errors if e["page_type"] == "reveal"]
     assert refused and all(e["error"] == "HTTP 403" and e["advert"] for e in refused)
     assert run.health["side_refused"]["reveal"] == len(refused)
@@ -133,7 +103,7 @@ def test_crawl_market_without_the_age_cookie_finds_only_the_gate(
     _variant(tmp_path, monkeypatch, site)
     outcome = crawl(SITE)
     assert outcome.status == "degraded"  # every advert page shows the gate, none is read
-    assert _stored(database, SITE) == {}
+    assert live_adverts(database, SITE) == {}
 
 
 def _api_site(paging: dict[str, Any], start: str, items: str = "items") -> dict[str, Any]:
@@ -183,7 +153,7 @@ def test_crawl_market_json_api_paging(
     outcome = crawl("demo_market_api")
     assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
     _check_against_truth(database, demo_world, 0, "demo_market_api")
-    stored = _stored(database, "demo_market_api")
+    stored = live_adverts(database, "demo_market_api")
     some = next(iter(stored.values()))
     assert some.price == Decimal(demo_world.advert("classic", some.external_id[2:]).price)
     assert some.url.endswith(f"/ad/{some.external_id}")
@@ -198,7 +168,7 @@ def test_crawl_market_json_api_max_pages_makes_the_crawl_incomplete(
     outcome = crawl("demo_market_api")
     assert (outcome.status, outcome.returncode) == ("incomplete", 3), outcome
     assert any("max_pages (2)" in w for w in outcome.warnings), outcome.warnings
-    assert len(_stored(database, "demo_market_api")) == 20  # two pages of ten
+    assert len(live_adverts(database, "demo_market_api")) == 20  # two pages of ten
     pages = [r["path"] for r in demo_sites.server.requests if r["path"].startswith("/api/list")]
     assert sorted(pages) == ["/api/list?page=1", "/api/list?page=2"]
 
@@ -213,7 +183,7 @@ def test_crawl_market_rss_feed_as_a_source(
     outcome = crawl(SITE)
     assert outcome.status == "complete", outcome
     newest = demo_sites.server.market.live()[:20]
-    assert set(_stored(database, SITE)) == {market_id(a.external_id) for a in newest}
+    assert set(live_adverts(database, SITE)) == {market_id(a.external_id) for a in newest}
 
 
 @pytest.mark.browser
