@@ -19,9 +19,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     truth = sub.add_parser("truth", help="write the ground truth of a world as JSON")
     truth.add_argument("--out", required=True, type=Path, help="file to write")
-    serve = sub.add_parser("serve", help="serve both demo sites on 127.0.0.1 until Ctrl-C")
+    serve = sub.add_parser("serve", help="serve the demo sites on 127.0.0.1 until Ctrl-C")
     serve.add_argument("--classic-port", type=int, default=8801, help="classic site port")
     serve.add_argument("--spa-port", type=int, default=8802, help="SPA site port")
+    serve.add_argument("--market-port", type=int, default=8803, help="market site port")
     serve.add_argument("--day", type=int, default=0, help="simulated day to start on")
     for p in (truth, serve):
         p.add_argument("--seed", type=int, default=7, help="world seed")
@@ -35,8 +36,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(data['adverts'])} adverts to {args.out}")
         return 0
     clock = SimClock(world.start, args.day)
-    with DemoServer(world, clock, classic_port=args.classic_port, spa_port=args.spa_port) as srv:
-        print(f"classic: {srv.classic_url}  spa: {srv.spa_url}  day {clock.day}", flush=True)
+    ports = {"classic_port": args.classic_port, "spa_port": args.spa_port}
+    with DemoServer(world, clock, market_port=args.market_port, **ports) as srv:
+        print(
+            f"classic: {srv.classic_url}  spa: {srv.spa_url}  market: {srv.market_url}  "
+            f"day {clock.day}",
+            flush=True,
+        )
         print("set the day: curl -X POST '<url>/__demo/day?value=N'; Ctrl-C stops", flush=True)
         try:
             while True:

@@ -1,4 +1,5 @@
-"""Serve the classic and SPA demo sites on loopback in background threads, logging every request."""
+"""Serve the classic, SPA and market demo sites on loopback in background threads, logging every
+request."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from demo.classic import ClassicSite
 from demo.clock import SimClock
+from demo.market import MarketSite
 from demo.spa import SpaSite
 from demo.web import Response, Site, json_response, text
 from demo.world import World
@@ -21,18 +23,19 @@ CONTROL_PATH = "/__demo/day"
 
 
 class DemoServer:
-    """Both demo sites on `host` (loopback only); use as a context manager."""
+    """The demo sites on `host` (loopback only); use as a context manager."""
 
     def __init__(
         self, world: World, clock: SimClock, host: str = "127.0.0.1",
-        classic_port: int = 0, spa_port: int = 0,
+        classic_port: int = 0, spa_port: int = 0, market_port: int = 0,
     ) -> None:  # fmt: skip
         if not is_loopback(host):
             raise ValueError(f"demo sites serve on loopback only, not {host!r}")
         self.world, self.clock, self.host = world, clock, host
         self.classic = ClassicSite(world, clock)
         self.spa = SpaSite(world, clock)
-        self._ports = {"classic": classic_port, "spa": spa_port}
+        self.market = MarketSite(world, clock)
+        self._ports = {"classic": classic_port, "spa": spa_port, "market": market_port}
         self._servers: dict[str, ThreadingHTTPServer] = {}
         self._threads: list[threading.Thread] = []
         self._log: list[dict[str, Any]] = []
@@ -53,6 +56,11 @@ class DemoServer:
     def spa_url(self) -> str:
         """Base URL of the SPA site."""
         return self._url("spa")
+
+    @property
+    def market_url(self) -> str:
+        """Base URL of the market site (age gate, header-checked reveal, sitemap, JSON paging)."""
+        return self._url("market")
 
     def _url(self, site: str) -> str:
         host, port = self._servers[site].server_address[:2]
@@ -76,7 +84,8 @@ class DemoServer:
         return json_response({"day": self.clock.day, "date": self.clock.today().isoformat()})
 
     def __enter__(self) -> DemoServer:
-        for name, site in (("classic", self.classic), ("spa", self.spa)):
+        sites = (("classic", self.classic), ("spa", self.spa), ("market", self.market))
+        for name, site in sites:
             httpd = _QuietServer((self.host, self._ports[name]), _handler(self, site))
             httpd.daemon_threads = True
             # A short poll interval keeps shutdown (and so each test's teardown) quick.
@@ -134,19 +143,18 @@ def _handler(server: DemoServer, site: Site) -> type[BaseHTTPRequestHandler]:
             self._serve("HEAD")
 
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
-            self._serve("POST")
+            length = min(int(self.headers.get("Content-Length") or 0), 1 << 16)
+            self._serve("POST", self.rfile.read(length) if length else b"")
 
-        def _serve(self, method: str) -> None:
+        def _serve(self, method: str, body: bytes = b"") -> None:
             url = urlsplit(self.path)
             query = dict(parse_qsl(url.query))
             if url.path == CONTROL_PATH:
                 response = server.control(method, query)
             else:
                 try:
-                    response = site.handle(method, url.path, query)
+                    headers = {k.lower(): v for k, v in self.headers.items()}
+                    response = site.handle(method, url.path, query, headers, body)
                 except Exception as exc:  # a demo bug should show as a 500, not a dead socket
                     response = json_response({"error": repr(exc)}, 500)
             server.record(

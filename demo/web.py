@@ -1,10 +1,11 @@
-"""Responses and the switchable behaviour (blocked, rate limited) shared by both demo sites."""
+"""Responses and the switchable behaviour (blocked, rate limited) shared by the demo sites."""
 
 from __future__ import annotations
 
 import json
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,7 +63,10 @@ class Site:
         self.rate_limited = 0  # the next N requests answer 429 with Retry-After: 1
         self._lock = threading.Lock()
 
-    def handle(self, method: str, path: str, query: dict[str, str]) -> Response:
+    def handle(
+        self, method: str, path: str, query: dict[str, str],
+        headers: Mapping[str, str] | None = None, body: bytes = b"",
+    ) -> Response:  # fmt: skip
         """Answer one request, applying the failure switches before routing."""
         if self.blocked:
             return Response(403, CAPTCHA_PAGE.encode("utf-8"))
@@ -72,6 +76,8 @@ class Site:
                 self.rate_limited -= 1
         if limited:
             return Response(429, b"Too many requests", "text/plain", {"Retry-After": "1"})
+        if method == "POST" and path in self.post_paths:
+            return self.post(path, dict(headers or {}), body)
         if method not in ("GET", "HEAD"):
             return text("method not allowed", 405)
         if path == "/robots.txt":
@@ -81,15 +87,32 @@ class Site:
                 return Response(200, image_bytes(m.group(1)), "image/jpeg")
             except KeyError:
                 return text("no such image", 404)
+        return self.route_request(path, query, headers or {})
+
+    def route_request(
+        self, path: str, query: dict[str, str], headers: Mapping[str, str]
+    ) -> Response:
+        """Site-specific pages with the request's headers; default: `route`."""
         return self.route(path, query)
 
     def route(self, path: str, query: dict[str, str]) -> Response:
         """Site-specific pages; subclasses override."""
         return text("not found", 404)
 
+    # POST endpoints (a "show number" button's XHR); none by default
+    post_paths: frozenset[str] = frozenset()
+
+    def post(self, path: str, headers: dict[str, str], body: bytes) -> Response:
+        """Answer a POST to one of `post_paths`."""
+        return text("method not allowed", 405)
+
+    def world_advert(self, external_id: str) -> Advert | None:
+        """The world's advert behind one of this site's ids (a site's own, by default)."""
+        return self.world.advert(self.name, external_id)
+
     def lookup(self, external_id: str) -> tuple[Advert | None, int]:
         """The advert if live today (status 200), else None with 404 or its gone status (410)."""
-        advert = self.world.advert(self.name, external_id)
+        advert = self.world_advert(external_id)
         day = self.clock.day
         if advert is None or day < advert.first_day:
             return None, 404

@@ -9,30 +9,36 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
+import feedparser
 import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
+from w3lib.url import add_or_replace_parameter
 
 from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
-from spiders import browser
+from spiders import browser, pagereq
 from spiders.crawl_session import CrawlSession
 from spiders.extract import Locale, external_id, extract_fields, json_path, raw_values
 from spiders.images import perceptual_hash
 from spiders.items import AdvertItem, GoneItem
 from spiders.ocr import read_contact_image
-from spiders.sitefile import SiteFile, load_site
+from spiders.sitefile import BrowserStep, PagingSpec, SiteFile, load_site
 
 MAX_IMAGES = 6
 MAX_CONTACT_IMAGES = 3  # OCR costs about a second an image
 MAX_FAILURES_KEPT = 200
 MAX_CACHED_IMAGES = 100_000
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemap protocol's own limit, uncompressed
+LISTING_SOURCES = frozenset({"listing", "sitemap", "feed"})
 
 
 class AdvertSpider(scrapy.Spider):
@@ -60,6 +66,10 @@ class AdvertSpider(scrapy.Spider):
         self.blocked_reason: str | None = None
         self._rechecked = False
         self._phash_by_url: dict[str, str | None] = {}  # image URL → pHash, this crawl only
+        self.side_requests: Counter[str] = Counter()  # reveal / image requests made
+        self.side_refused: Counter[str] = Counter()  # … of them answered with an error
+        self.page_limit: str | None = None  # why a listing stopped at its max_pages
+        self._site_steps_run = False
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> AdvertSpider:
@@ -71,44 +81,77 @@ class AdvertSpider(scrapy.Spider):
         return spider
 
     # -- requests -----------------------------------------------------------------
-    def _meta(self, page_type: str, steps: list | None = None) -> dict[str, Any]:
+    def _meta(self, page_type: str, steps: list[BrowserStep] | None = None) -> dict[str, Any]:
         meta: dict[str, Any] = {"page_type": page_type}
         if self.site.browser.needed:
             meta["playwright"] = True
-            meta["playwright_page_methods"] = browser.page_methods(steps or [])
+            meta["playwright_page_methods"] = browser.page_methods(
+                self._site_steps() + list(steps or [])
+            )
         return meta
 
-    def listing_request(self, url: str) -> Request:
+    def _site_steps(self) -> list[BrowserStep]:
+        """Interstitials: the first page clicks through; later ones only if it shows again."""
+        steps = self.site.browser.site_steps
+        if self._site_steps_run:
+            return [step.model_copy(update={"optional": True}) for step in steps]
+        self._site_steps_run = True
+        return list(steps)
+
+    def _request(self, url: str, **kwargs: Any) -> Request:
+        """A page request carrying the site file's declared cookies (age gate, consent).
+
+        Scout keeps no cookie jar (COOKIES_ENABLED is off): a site's own cookies never
+        follow the crawl; only these declared answers do.
+        """
+        return Request(url, headers=pagereq.cookie_header(self.site), **kwargs)
+
+    def listing_request(self, url: str, **meta: Any) -> Request:
         callback = self.parse_api_listing if self.site.api else self.parse_listing
-        return Request(
+        return self._request(
             url,
             callback=callback,
             errback=self.failed,
-            meta=self._meta("listing", self.site.browser.listing_steps),
+            meta=self._meta("listing", self.site.browser.listing_steps) | meta,
         )
+
+    def source_request(self, url: str, kind: str) -> Request:
+        """A sitemap or feed: plain XML, never rendered in the browser."""
+        callback = self.parse_sitemap if kind == "sitemap" else self.parse_feed
+        return self._request(url, callback=callback, errback=self.failed, meta={"page_type": kind})
 
     def detail_request(self, url: str, recheck: bool = False) -> Request:
         meta = self._meta("detail", self.site.browser.detail_steps)
         meta["handle_httpstatus_list"] = [404, 410]
         meta["recheck"] = recheck
         callback = self.parse_api_detail if self.site.api else self.parse_detail
-        return Request(
+        return self._request(
             url, callback=callback, errback=self.failed, meta=meta, priority=-1 if recheck else 0
         )
 
     async def start(self) -> Any:
-        spec = self.site.api or self.site.listing
-        assert spec is not None
-        for path in spec.start_urls:
+        if self.site.api is not None:
+            paging = self.site.api.paging
+            for path in self.site.api.start_urls:
+                url = self.site.url(path)
+                if paging is not None and paging.kind != "cursor":
+                    url = add_or_replace_parameter(url, paging.param, str(_first(paging)))
+                yield self.listing_request(url, api_page=1, api_seen=0, api_start=path)
+            return
+        listing = self.site.listing
+        assert listing is not None
+        for path in listing.start_urls:
             yield self.listing_request(self.site.url(path))
+        for path in listing.sitemaps:
+            yield self.source_request(self.site.url(path), "sitemap")
+        for path in listing.feeds:
+            yield self.source_request(self.site.url(path), "feed")
 
     # -- HTML mode ----------------------------------------------------------------
     def _links(self, response: Response, selector: str | None) -> list[str]:
-        if not selector:
+        if not selector or not isinstance(response, TextResponse):
             return []
-        parts = [part.strip() for part in selector.split(",")]
-        query = ", ".join(p if "::attr(" in p else f"{p}::attr(href)" for p in parts)
-        return [response.urljoin(href) for href in response.css(query).getall()]
+        return pagereq.links(response.selector, response.url, selector)
 
     def parse_listing(self, response: Response) -> Any:
         self.pages["listing"] += 1
@@ -121,6 +164,48 @@ class AdvertSpider(scrapy.Spider):
             yield self.listing_request(url)
         for url in self._links(response, listing.next_page):
             yield self.listing_request(url)
+        if browser.scrolled_to_limit(response.meta.get("playwright_page_methods") or []):
+            self.page_limit = (
+                f"{response.url} still grew after the scroll step's max_scrolls: "
+                "some adverts were not reached"
+            )
+
+    # -- sitemaps and feeds ----------------------------------------------------------
+    def _advert_url(self, url: str) -> Request | None:
+        """A sitemap's or feed's URL as an advert request, when it looks like an advert's."""
+        listing = self.site.listing
+        assert listing is not None
+        pattern = listing.advert_urls or self.site.detail.external_id_from_url
+        if not pagereq.on_hosts(url, self.allowed_domains) or (
+            pattern and not check_regex(pattern).search(url)
+        ):
+            self.crawler.stats.inc_value("scout/source_urls_skipped")
+            return None
+        self._note_listed(url)
+        return self.detail_request(url)
+
+    def parse_sitemap(self, response: Response) -> Any:
+        """A urlset's advert URLs, or an index's sitemaps (Scrapy's own sitemap parser)."""
+        self.pages["sitemap"] += 1
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+        sitemap = Sitemap(body)
+        for entry in sitemap:
+            url = response.urljoin(entry.get("loc", ""))
+            if sitemap.type == "sitemapindex":
+                if pagereq.on_hosts(url, self.allowed_domains):
+                    yield self.source_request(url, "sitemap")
+            elif (request := self._advert_url(url)) is not None:
+                yield request
+
+    def parse_feed(self, response: Response) -> Any:
+        """An RSS or Atom feed's entry links (feedparser reads both and their dialects)."""
+        self.pages["feed"] += 1
+        for entry in feedparser.parse(response.body).entries:
+            link = entry.get("link")
+            if link and (request := self._advert_url(response.urljoin(link))) is not None:
+                yield request
 
     def _note_listed(self, url: str, advert_id: str | None = None) -> None:
         pattern = self.site.detail.external_id_from_url
@@ -163,15 +248,52 @@ class AdvertSpider(scrapy.Spider):
         api = self.site.api
         assert api is not None
         data = json.loads(response.text)
-        for entry in json_path(data, api.items) or []:
+        entries = json_path(data, api.items) or []
+        for entry in entries:
             advert_id = json_path(entry, api.item_id)
             if advert_id is None:
                 continue
             self._note_listed("", str(advert_id))
             yield self.detail_request(self.site.url(api.detail_url.format(id=advert_id)))
+        if api.paging is not None:
+            next_page = self._next_api_page(response, data, len(entries), api.paging)
+            if next_page is not None:
+                yield next_page
+            return
         next_url = json_path(data, api.next_page) if api.next_page else None
         if next_url:
             yield self.listing_request(response.urljoin(str(next_url)))
+
+    def _next_api_page(
+        self, response: Response, data: Any, count: int, paging: PagingSpec
+    ) -> Request | None:
+        """The next listing page by the site's own stop condition, within max_pages."""
+        page, seen = response.meta.get("api_page", 1), response.meta.get("api_seen", 0) + count
+        if not count:  # an empty page ends every kind of paging
+            return None
+        token = json_path(data, paging.cursor) if paging.cursor else None
+        if paging.kind == "cursor":
+            more = bool(token)
+        elif paging.has_more:
+            more = bool(json_path(data, paging.has_more))
+        elif paging.total:
+            total = json_path(data, paging.total)
+            more = not isinstance(total, int) or seen < total
+        else:
+            more = True  # until an empty page
+        if not more:
+            return None
+        if page >= paging.max_pages:
+            self.page_limit = (
+                f"listing {response.meta.get('api_start', response.url)} reached "
+                f"max_pages ({paging.max_pages}) with more pages left"
+            )
+            return None
+        value = {"page": _first(paging) + page, "offset": seen, "cursor": token}[paging.kind]
+        url = add_or_replace_parameter(response.url, paging.param, str(value))
+        return self.listing_request(
+            url, api_page=page + 1, api_seen=seen, api_start=response.meta.get("api_start")
+        )
 
     async def parse_api_detail(self, response: Response) -> Any:
         gone = self._gone(response)
@@ -212,12 +334,14 @@ class AdvertSpider(scrapy.Spider):
         contacts = list(values.get("contact") or [])
         if isinstance(values.get("contact"), str):
             contacts = [values["contact"]]
+        refused: list[str] = []
         if detail.reveal is not None:
-            revealed = await self._reveal(source, url)
+            revealed = await self._reveal(source, url, advert_id, refused)
             if revealed:
                 contacts.append(revealed)
-        contacts += await self._contact_images(source, url)
+        contacts += await self._contact_images(source, url, advert_id, refused)
         price, currency = values.get("price") or (None, None)
+        image_hashes = await self._image_hashes(source, url, advert_id, refused)
         return AdvertItem(
             site=self.site.name,
             external_id=advert_id,
@@ -232,16 +356,29 @@ class AdvertSpider(scrapy.Spider):
             currency=currency,
             posted_at=values.get("posted_at"),
             contacts=contacts,
-            image_hashes=await self._image_hashes(source, url),
+            image_hashes=image_hashes,
+            refused=refused,
         )
 
-    async def _reveal(self, source: Selector | dict[str, Any], page_url: str) -> str | None:
+    async def _reveal(
+        self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
+    ) -> str | None:
+        """Fetch the hidden contact with the method, headers and body the button sends."""
         reveal = self.site.detail.reveal
         assert reveal is not None
         endpoints = raw_values(source, reveal.url)
         if not endpoints:
             return None
-        response = await self._fetch(urljoin(page_url, endpoints[0]), "reveal")
+        side = pagereq.reveal_request(reveal, endpoints[0], page_url, advert_id, self.site)
+        response = await self._fetch(
+            side.url,
+            "reveal",
+            method=side.method,
+            headers=side.headers,
+            body=side.body,
+            advert_id=advert_id,
+            refused=refused,
+        )
         if response is None:
             return None
         try:
@@ -251,7 +388,9 @@ class AdvertSpider(scrapy.Spider):
             return None
         return str(value) if value else None
 
-    async def _contact_images(self, source: Selector | dict[str, Any], page_url: str) -> list[str]:
+    async def _contact_images(
+        self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
+    ) -> list[str]:
         """Numbers drawn as images, read with OCR; the image bytes are never kept."""
         spec = self.site.detail.contact_images
         if spec is None:
@@ -259,7 +398,11 @@ class AdvertSpider(scrapy.Spider):
         found = []
         for src in raw_values(source, spec)[:MAX_CONTACT_IMAGES]:
             response = await self._fetch(
-                urljoin(page_url, src), "image", self.settings.getint("SCOUT_IMAGE_MAXSIZE")
+                urljoin(page_url, src),
+                "image",
+                self.settings.getint("SCOUT_IMAGE_MAXSIZE"),
+                advert_id=advert_id,
+                refused=refused,
             )
             digits = read_contact_image(response.body) if response is not None else None
             if digits is None:
@@ -268,7 +411,9 @@ class AdvertSpider(scrapy.Spider):
                 found.append(digits)
         return found
 
-    async def _image_hashes(self, source: Selector | dict[str, Any], page_url: str) -> list[str]:
+    async def _image_hashes(
+        self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
+    ) -> list[str]:
         spec = self.site.detail.images
         if spec is None:
             return []
@@ -279,7 +424,11 @@ class AdvertSpider(scrapy.Spider):
                 digest = self._phash_by_url[url]
             else:
                 response = await self._fetch(
-                    url, "image", self.settings.getint("SCOUT_IMAGE_MAXSIZE")
+                    url,
+                    "image",
+                    self.settings.getint("SCOUT_IMAGE_MAXSIZE"),
+                    advert_id=advert_id,
+                    refused=refused,
                 )
                 digest = perceptual_hash(response.body) if response is not None else None
                 if len(self._phash_by_url) < MAX_CACHED_IMAGES:
@@ -288,22 +437,38 @@ class AdvertSpider(scrapy.Spider):
                 hashes.append(digest)
         return hashes
 
-    async def _fetch(self, url: str, page_type: str, maxsize: int | None = None) -> Response | None:
+    async def _fetch(
+        self,
+        url: str,
+        page_type: str,
+        maxsize: int | None = None,
+        *,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+        body: str | None = None,
+        advert_id: str | None = None,
+        refused: list[str] | None = None,
+    ) -> Response | None:
         """A side request (XHR, image) outside the scheduler, checked like a page (H19, H20).
 
         Only to the site's allowed domains, and through robots.txt (which Scrapy can then
         fetch for that host: its own robots.txt request is offsite-filtered like any other).
+        A refusal (an error status) is recorded on the advert and counted in crawl health;
+        it never stops the crawl (the block middleware lets side requests' 403s through).
         """
-        if not _on_hosts(url, self.allowed_domains):
+        if not pagereq.on_hosts(url, self.allowed_domains):
             self.crawler.stats.inc_value("scout/offsite_side_requests")
             self.record_failure(url, "not fetched: outside allowed_domains", page_type)
             return None
         meta: dict[str, Any] = {"page_type": page_type}
         if maxsize:
             meta["download_maxsize"] = maxsize
+        headers = headers if headers is not None else pagereq.cookie_header(self.site)
+        request = Request(url, method=method, headers=headers, body=body, meta=meta)
+        self.side_requests[page_type] += 1
         try:
             # no dont_filter: that would also switch off Scrapy's offsite check
-            response = await self.crawler.engine.download_async(Request(url, meta=meta))
+            response = await self.crawler.engine.download_async(request)
         except IgnoreRequest as exc:
             if "robots.txt" in str(exc):
                 self.crawler.stats.inc_value("scout/robots_forbidden")
@@ -316,7 +481,10 @@ class AdvertSpider(scrapy.Spider):
             return None
         self.pages[page_type] += 1
         if response.status >= 400:
-            self.record_failure(url, f"HTTP {response.status}", page_type)
+            self.side_refused[page_type] += 1
+            if refused is not None:
+                refused.append(f"{page_type}: HTTP {response.status}")
+            self.record_failure(url, f"HTTP {response.status}", page_type, advert_id)
             return None
         return response
 
@@ -328,16 +496,21 @@ class AdvertSpider(scrapy.Spider):
             self.crawler.stats.inc_value("scout/robots_forbidden")
             self.logger.info("not fetched (forbidden by robots.txt): %s", url)
             return
-        if page_type == "listing" and not self.blocked_reason:
+        if page_type in LISTING_SOURCES and not self.blocked_reason:
             self.listing_failed = True
         self.record_failure(
             url, f"{type(failure.value).__name__}: {failure.getErrorMessage()}", page_type
         )
 
-    def record_failure(self, url: str, error: str, page_type: str) -> None:
+    def record_failure(
+        self, url: str, error: str, page_type: str, advert_id: str | None = None
+    ) -> None:
         self.crawler.stats.inc_value("scout/failures")
         if len(self.failures) < MAX_FAILURES_KEPT:
-            self.failures.append({"url": url, "error": error[:300], "page_type": page_type})
+            failure = {"url": url, "error": error[:300], "page_type": page_type}
+            if advert_id is not None:
+                failure["advert"] = advert_id  # the advert whose side request this was
+            self.failures.append(failure)
         self.logger.warning("failed %s page %s: %s", page_type, url, error[:300])
 
     def _recheck_unlisted(self) -> None:
@@ -359,10 +532,6 @@ class AdvertSpider(scrapy.Spider):
             self.crawl_session.finish_crawl(self, reason)
 
 
-def _on_hosts(url: str, domains: list[str]) -> bool:
-    """Whether an http(s) URL's host is one of `domains` or under one (Scrapy's offsite rule)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme in ("http", "https") and any(
-        host == domain or host.endswith("." + domain) for domain in domains
-    )
+def _first(paging: PagingSpec) -> int:
+    """The parameter's value on the first listing page."""
+    return 0 if paging.kind == "offset" else paging.first

@@ -59,6 +59,10 @@ def page_methods(steps: list[BrowserStep]) -> list[PageMethod]:
             methods.append(
                 PageMethod(_click, step.selector, step.timeout_ms, step.optional, step.wait_for)
             )
+        elif step.action == "scroll_until_stable":
+            methods.append(
+                PageMethod(_scroll_until_stable, step.selector, step.max_scrolls, step.timeout_ms)
+            )
         elif step.action == "scroll":
             methods.append(PageMethod("evaluate", "window.scrollTo(0, document.body.scrollHeight)"))
         elif step.action == "wait_for_network_idle":
@@ -78,3 +82,30 @@ async def _click(
     await page.click(selector, timeout=timeout_ms)
     if wait_for:
         await page.wait_for_selector(wait_for, timeout=timeout_ms, state="attached")
+
+
+# What _scroll_until_stable returns when it stopped at max_scrolls with links still coming.
+SCROLL_LIMIT = "max_scrolls reached"
+_MORE_THAN = "([s, n]) => document.querySelectorAll(s).length > n"
+
+
+async def _scroll_until_stable(
+    page: Any, selector: str, max_scrolls: int, timeout_ms: int
+) -> str | None:
+    """Infinite scroll: scroll to the bottom until no new `selector` elements appear."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    count = await page.locator(selector).count()
+    for _ in range(max_scrolls):
+        await page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        try:
+            await page.wait_for_function(_MORE_THAN, arg=[selector, count], timeout=timeout_ms)
+        except PlaywrightTimeout:
+            return None  # stable: the listing has shown everything
+        count = await page.locator(selector).count()
+    return SCROLL_LIMIT
+
+
+def scrolled_to_limit(methods: list[Any]) -> bool:
+    """Whether a page's scroll_until_stable step stopped at its bound (the listing goes on)."""
+    return any(getattr(method, "result", None) == SCROLL_LIMIT for method in methods)

@@ -89,6 +89,9 @@ class CrawlSession:
             misses=dict(spider.misses),
             failures=len(spider.failures),
             listing_failed=spider.listing_failed,
+            side_requests=dict(spider.side_requests),
+            side_refused=dict(spider.side_refused),
+            page_limit=spider.page_limit,
             blocked_reason=spider.blocked_reason,
             depth_limited=(stats.get_value("request_depth_max", 0) or 0)
             >= spider.settings.getint("DEPTH_LIMIT"),

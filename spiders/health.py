@@ -24,6 +24,9 @@ class CrawlObservation:
     blocked_reason: str | None = None
     store_failed: str | None = None
     previous_items: int | None = None
+    side_requests: dict[str, int] = field(default_factory=dict)  # reveal/image: fetched
+    side_refused: dict[str, int] = field(default_factory=dict)  # … answered 4xx/5xx
+    page_limit: str | None = None  # a listing stopped at its site file's max_pages
 
 
 @dataclass
@@ -46,6 +49,8 @@ def assess(seen: CrawlObservation, limits: Health) -> Assessment:
         },
         "previous_items": seen.previous_items,
         "close_reason": seen.reason,
+        "side_requests": seen.side_requests,
+        "side_refused": seen.side_refused,
     }
     if seen.store_failed:
         return Assessment("failed", [f"storing adverts failed: {seen.store_failed}"], health)
@@ -66,6 +71,12 @@ def assess(seen: CrawlObservation, limits: Health) -> Assessment:
             ["listings go deeper than DEPTH_LIMIT; some adverts were not reached"],
             health,
         )
+    if seen.page_limit:
+        return Assessment(
+            "incomplete",
+            [f"{seen.page_limit}; absent adverts are not marked gone"],
+            health,
+        )
     if seen.listing_failed:
         return Assessment(
             "incomplete",
@@ -79,13 +90,21 @@ def assess(seen: CrawlObservation, limits: Health) -> Assessment:
 def _degradation(seen: CrawlObservation, limits: Health) -> list[str]:
     warnings = []
     previous = seen.previous_items
-    if seen.items == 0 and seen.pages.get("listing", 0) > 0:
+    listed = sum(seen.pages.get(kind, 0) for kind in ("listing", "sitemap", "feed"))
+    if seen.items == 0 and listed > 0:
         warnings.append("no adverts found although listing pages loaded: has the markup changed?")
     elif previous and seen.items < limits.min_adverts_ratio * previous:
         warnings.append(
             f"only {seen.items} adverts where the last complete crawl found "
             f"{previous}: has the markup changed?"
         )
+    for kind, refused in sorted(seen.side_refused.items()):
+        asked = seen.side_requests.get(kind, 0)
+        if refused >= 3 and asked and refused / asked > limits.max_refused_side:
+            warnings.append(
+                f"{refused} of {asked} {kind} requests were refused: does the site's own "
+                f"button send a method, header or body the site file does not give?"
+            )
     for name, count in sorted(seen.empty_required.items()):
         if seen.items and count / seen.items > limits.max_empty_required:
             warnings.append(f"required field '{name}' empty in {count} of {seen.items} adverts")

@@ -24,6 +24,9 @@ class AdvertItem:
     contacts: list[str] = field(default_factory=list)  # raw, as the page wrote them
     image_hashes: list[str] = field(default_factory=list)  # perceptual hashes, hex
     empty_fields: list[str] = field(default_factory=list)  # required fields found empty
+    refused: list[str] = field(
+        default_factory=list
+    )  # side requests refused, e.g. "reveal: HTTP 403"
 
 
 @dataclass

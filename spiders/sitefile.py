@@ -105,23 +105,39 @@ class FieldSpec(StrictModel):
 class BrowserStep(StrictModel):
     """One browser action, run in order before the page is parsed (needs `browser.needed`)."""
 
-    action: Literal["wait_for_selector", "click", "scroll", "wait_for_network_idle", "wait"] = (
-        Field(description="What to do.")
+    action: Literal[
+        "wait_for_selector", "click", "scroll", "scroll_until_stable", "wait_for_network_idle",
+        "wait",
+    ] = Field(description="What to do.")  # fmt: skip
+    selector: str | None = Field(
+        None,
+        description="Element to wait for or click; for scroll_until_stable the advert links "
+        "whose count must stop growing.",
     )
-    selector: str | None = Field(None, description="Element to wait for or click.")
+    max_scrolls: int = Field(
+        30, ge=1, le=500, description="scroll_until_stable: scroll at most this many times."
+    )
     timeout_ms: int = Field(10_000, ge=0, le=60_000, description="Give up after this long.")
     optional: bool = Field(False, description="Go on when the element is absent.")
     wait_for: str | None = Field(None, description="After a click: wait for this element.")
 
     @model_validator(mode="after")
     def _selector_needed(self) -> BrowserStep:
-        if self.action in ("wait_for_selector", "click") and not self.selector:
+        if self.action in ("wait_for_selector", "click", "scroll_until_stable") and not (
+            self.selector
+        ):
             raise ValueError(f"action {self.action} needs a selector")
         return self
 
 
 class BrowserSpec(StrictModel):
     needed: bool = Field(False, description="Render pages in headless Chromium (Playwright).")
+    site_steps: list[BrowserStep] = Field(
+        default_factory=list,
+        description="Interstitials a visitor clicks through once (age gate, cookie consent): "
+        "run on the first page of the browser context; on later pages only when the element "
+        "is there again.",
+    )
     listing_steps: list[BrowserStep] = Field(
         default_factory=list, description="Steps on listing pages."
     )
@@ -147,12 +163,64 @@ StartUrls = Annotated[list[str], AfterValidator(_http_or_path)]
 class ListingSpec(StrictModel):
     """How to walk the site in HTML mode: from start pages through listings to adverts."""
 
-    start_urls: StartUrls = Field(min_length=1, description="Paths or URLs to start from.")
+    start_urls: StartUrls = Field(
+        default_factory=list, description="Paths or URLs of listing pages to start from."
+    )
     listing_links: str | None = Field(
         None, description="CSS selector of links to further listing pages (e.g. cities)."
     )
-    detail_links: str = Field(description="CSS selector of links to advert pages.")
+    detail_links: str | None = Field(None, description="CSS selector of links to advert pages.")
     next_page: str | None = Field(None, description="CSS selector of the next-page link.")
+    sitemaps: StartUrls = Field(
+        default_factory=list,
+        description="sitemap.xml files or sitemap indexes whose advert URLs are crawled.",
+    )
+    feeds: StartUrls = Field(
+        default_factory=list, description="RSS or Atom feeds whose entry links are adverts."
+    )
+    advert_urls: SafeRegex | None = Field(
+        None,
+        description="Regex an advert URL from a sitemap or feed must match (other URLs there "
+        "are skipped); default detail.external_id_from_url.",
+    )
+
+    @model_validator(mode="after")
+    def _a_source(self) -> ListingSpec:
+        if not (self.start_urls or self.sitemaps or self.feeds):
+            raise ValueError("give start_urls, sitemaps or feeds")
+        if self.start_urls and not self.detail_links:
+            raise ValueError("start_urls need detail_links (the links to advert pages)")
+        return self
+
+
+def _placeholders(value: str) -> set[str]:
+    try:
+        return {name for _, name, _, _ in Formatter().parse(value) if name is not None}
+    except ValueError as exc:
+        raise ValueError(f"{value!r}: {exc}") from None
+
+
+class PagingSpec(StrictModel):
+    """Listing pages addressed by a query parameter, with the stop condition the site gives."""
+
+    param: str = Field(description="Query parameter carrying the page number, offset or cursor.")
+    kind: Literal["page", "offset", "cursor"] = Field(
+        "page", description="page: 1, 2, 3…; offset: 0, n, 2n… (n = entries per page); "
+        "cursor: the token the previous answer gave."
+    )  # fmt: skip
+    first: int = Field(1, ge=0, description="The first page number (kind page).")
+    has_more: str | None = Field(None, description="Dotted path of a 'more pages' boolean.")
+    total: str | None = Field(None, description="Dotted path of the total number of entries.")
+    cursor: str | None = Field(None, description="Dotted path of the next cursor token.")
+    max_pages: int = Field(
+        200, ge=1, le=100_000, description="Stop after this many listing pages (incomplete)."
+    )
+
+    @model_validator(mode="after")
+    def _cursor_path(self) -> PagingSpec:
+        if (self.kind == "cursor") != (self.cursor is not None):
+            raise ValueError("kind cursor needs cursor (and only it uses one)")
+        return self
 
 
 class ApiSpec(StrictModel):
@@ -163,6 +231,9 @@ class ApiSpec(StrictModel):
     item_id: str = Field(description="Dotted path of the advert id inside a listing entry.")
     detail_url: str = Field(description="Advert endpoint; `{id}` is replaced by the id.")
     next_page: str | None = Field(None, description="Dotted path of the next listing URL.")
+    paging: PagingSpec | None = Field(
+        None, description="Page-number, offset or cursor paging instead of next_page."
+    )
     page_url: str | None = Field(
         None, description="Human-readable advert URL stored with the advert; `{id}` replaced."
     )
@@ -172,20 +243,74 @@ class ApiSpec(StrictModel):
     def _id_placeholder(cls, value: str | None) -> str | None:
         if value is None:
             return value
-        try:
-            fields = {name for _, name, _, _ in Formatter().parse(value) if name is not None}
-        except ValueError as exc:
-            raise ValueError(f"{value!r}: {exc}") from None
-        if fields != {"id"}:
+        if _placeholders(value) != {"id"}:
             raise ValueError(f"{value!r} must contain {{id}} and no other placeholder (B16)")
         return value
 
 
+# Headers a site file may not set: they would log in, change who Scout says it is, or
+# pretend to come from elsewhere (identity rotation). Cookies go in `cookies:`, checked there.
+FORBIDDEN_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "user-agent", "x-forwarded-for",
+     "forwarded", "x-real-ip", "via", "from", "host"}
+)  # fmt: skip
+# Cookie names that look like a login session: a site file declares consent, never identity.
+_SESSION_COOKIE = re.compile(r"sess|auth|token|login|sid$|jwt", re.IGNORECASE)
+PLACEHOLDERS = frozenset({"external_id", "page_url"})
+
+
+def _templates(values: dict[str, str]) -> dict[str, str]:
+    for value in values.values():
+        unknown = _placeholders(value) - PLACEHOLDERS
+        if unknown:
+            raise ValueError(
+                f"{value!r}: unknown placeholder(s) {sorted(unknown)}; "
+                f"use {{external_id}} or {{page_url}}"
+            )
+    return values
+
+
+Templates = Annotated[dict[str, str], AfterValidator(_templates)]
+
+
 class RevealSpec(StrictModel):
-    """A contact hidden behind a 'show number' button that fetches it by XHR."""
+    """A contact hidden behind a 'show number' button, fetched as the button fetches it.
+
+    Method, headers and body are what the site's own script sends from every visitor's
+    browser; `{external_id}` and `{page_url}` in their values are the advert's.
+    """
 
     url: FieldSpec = Field(description="Where the page names the endpoint the button fetches.")
     json_field: str = Field("phone", description="Dotted path of the value in the JSON answer.")
+    method: Literal["GET", "POST"] = Field("GET", description="HTTP method the button uses.")
+    headers: Templates = Field(
+        default_factory=dict,
+        description="Headers the button's request carries (X-Requested-With, Accept, "
+        "Referer…). Authorization, Cookie, User-Agent and forwarding headers are refused.",
+    )
+    form: Templates | None = Field(None, description="Form body (POST), as the button sends.")
+    json_body: Templates | None = Field(
+        None, alias="json", description="JSON body (POST), as the button sends."
+    )
+
+    @field_validator("headers")
+    @classmethod
+    def _allowed_headers(cls, value: dict[str, str]) -> dict[str, str]:
+        refused = sorted(name for name in value if name.strip().lower() in FORBIDDEN_HEADERS)
+        if refused:
+            raise ValueError(
+                f"header(s) {refused} may not be set: Scout never logs in, hides who it is "
+                "or pretends to come from elsewhere"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _one_body(self) -> RevealSpec:
+        if self.form is not None and self.json_body is not None:
+            raise ValueError("give form or json, not both")
+        if (self.form is not None or self.json_body is not None) and self.method != "POST":
+            raise ValueError("a form or json body needs method: POST")
+        return self
 
 
 class DetailSpec(StrictModel):
@@ -247,6 +372,13 @@ class Health(StrictModel):
     max_empty_required: float = Field(
         0.5, ge=0, le=1, description="Degraded when a required field is empty in more items."
     )
+    max_refused_side: float = Field(
+        0.2,
+        ge=0,
+        le=1,
+        description="Degraded when more than this share of side requests (reveal, images) "
+        "of one kind is refused (at least 3 refusals).",
+    )
 
 
 class SiteFile(StrictModel):
@@ -273,6 +405,11 @@ class SiteFile(StrictModel):
     )
     timezone: str = Field(
         "Europe/Copenhagen", description="Time zone of dates the site writes without one."
+    )
+    cookies: dict[str, str] = Field(
+        default_factory=dict,
+        description="Cookies a visitor's click sets and the site then expects (an age gate's "
+        "or a consent banner's answer); never a login session.",
     )
     crawl_interval_hours: float = Field(6, gt=0, le=168, description="How often to crawl.")
     politeness: Politeness = Field(default_factory=Politeness, description="Crawl gently.")
@@ -309,6 +446,16 @@ class SiteFile(StrictModel):
         if "@" in parts.netloc:  # http://127.0.0.1@other: the host is `other`, not the first
             raise ValueError("must not have a user part (user@host); give the host alone")
         return value.rstrip("/")
+
+    @field_validator("cookies")
+    @classmethod
+    def _consent_cookies(cls, value: dict[str, str]) -> dict[str, str]:
+        for name, cookie in value.items():
+            if _SESSION_COOKIE.search(name):
+                raise ValueError(f"cookie {name!r} looks like a login session; Scout never logs in")
+            if len(cookie) > 100:
+                raise ValueError(f"cookie {name!r}: a consent answer is short (at most 100)")
+        return value
 
     @field_validator("allowed_domains")
     @classmethod
@@ -347,6 +494,8 @@ class SiteFile(StrictModel):
             raise ValueError("give exactly one of listing (HTML mode) or api (JSON-API mode)")
         if self.api is not None and self.browser.needed:
             raise ValueError("api mode reads JSON and needs no browser")
+        if self.api is not None and self.api.paging and self.api.next_page:
+            raise ValueError("give api.paging or api.next_page, not both")
         return self
 
     def url(self, path: str) -> str:

@@ -2,6 +2,9 @@
 
 A block page is recognised by its status, its <title> or a CAPTCHA element, never by
 words in the page's body: an advert that says "captcha" must not stop a site's crawl (H6).
+A refused side request (a 403 on a reveal or an image) is not a block: the spider records
+it on that advert and counts it in crawl health; only refused listing or advert pages, or
+a block page anywhere, stop the crawl.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.defer import deferred_from_coro
 
 logger = logging.getLogger(__name__)
+
+# Requests a page makes besides itself: refusing one of them is not refusing the crawl.
+SIDE_REQUESTS = frozenset({"reveal", "image"})
 
 
 class BlockDetectionMiddleware:
@@ -39,7 +45,7 @@ class BlockDetectionMiddleware:
         if request.meta.get("page_type") == "image" or request.url.endswith("/robots.txt"):
             return response
         reason = None
-        if response.status == 403:
+        if response.status == 403 and request.meta.get("page_type") not in SIDE_REQUESTS:
             reason = f"HTTP 403 on {request.url}"
         elif isinstance(response, TextResponse) and response.status in (200, 429, 503):
             found = self._block_page(response) if _is_html(response) else None

@@ -21,6 +21,8 @@ class DemoSites:
     clock: SimClock
 
     def url(self, site: str) -> str:
+        if site.startswith("demo_market"):  # the site file and its test variants
+            return self.server.market_url
         return self.server.spa_url if site == "demo_spa" else self.server.classic_url
 
 

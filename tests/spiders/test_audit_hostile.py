@@ -18,6 +18,8 @@ from pipeline.core.db import Database
 from pipeline.stages import crawling
 from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
 
+from helpers.crawled import last_run
+
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 LONG_ID = "x" * 300
 NORMAL = {f"n{i}" for i in range(1, 12)}
@@ -68,14 +70,6 @@ def _titles(database: Database) -> dict[str, str]:
         return {external_id: title for external_id, title in rows}
 
 
-def _last_run(database: Database) -> CrawlRun:
-    with database.session() as session:
-        run = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc())).first()
-        assert run is not None
-        session.expunge(run)
-        return run
-
-
 def _errors(run: CrawlRun) -> dict[str, str]:
     """The run's recorded failures, by the last part of their URL."""
     return {e["url"].rsplit("/", 1)[-1]: e["error"] for e in run.errors}
@@ -84,7 +78,7 @@ def _errors(run: CrawlRun) -> dict[str, str]:
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_audit_hostile_all_pages(database, hostile, crawl) -> None:
     outcome = crawl("all")
-    stored, run = _stored(database), _last_run(database)
+    stored, run = _stored(database), last_run(database)
     errors = _errors(run)
     # H6: "captcha" in an advert and in a listing link does not stop the crawl as blocked
     assert outcome.status != "blocked", outcome.warnings
@@ -130,14 +124,14 @@ def test_h19_h20_other_host_allowed_still_obeys_its_robots(database, hostile, cr
     # robots.txt of the other host is fetched and its `Disallow: /` obeyed for side requests
     assert hostile.paths(OTHER_HOST) == ["/robots.txt"]
     assert {"offimg", "offreveal", "schemes", "n1"} <= _stored(database)
-    assert _last_run(database).stats["robots_forbidden"] == 2
+    assert last_run(database).stats["robots_forbidden"] == 2
 
 
 def test_h23b_long_external_id_dropped_the_others_stored(database, crawl) -> None:
     outcome = crawl("longid")
     assert outcome.status == "complete", outcome.warnings
     assert _stored(database) == NORMAL
-    errors = [e["error"] for e in _last_run(database).errors]
+    errors = [e["error"] for e in last_run(database).errors]
     assert errors == ["advert external_id longer than 200 characters; advert not stored"]
 
 
@@ -161,7 +155,7 @@ def test_h25_retry_after_honoured_then_stored(database, hostile, crawl) -> None:
     assert outcome.status == "complete", outcome.warnings
     assert hostile.paths("127.0.0.1").count("/ad/slow503") == 2
     assert _stored(database) == {"slow503", "n1"}
-    assert _last_run(database).stats["retry_after"] == 1
+    assert last_run(database).stats["retry_after"] == 1
 
 
 @pytest.mark.browser
@@ -169,7 +163,7 @@ def test_h25_retry_after_honoured_then_stored(database, hostile, crawl) -> None:
 def test_h8_browser_mode_refuses_the_10mb_page(database, crawl) -> None:
     outcome = crawl("huge", site="hostile_browser")
     assert _stored(database) == {"n1"}, outcome.warnings
-    assert "larger than download max size" in _errors(_last_run(database))["huge"]
+    assert "larger than download max size" in _errors(last_run(database))["huge"]
 
 
 def test_f1_f12_killed_crawl_one_line_then_marked_incomplete(database, crawl) -> None:

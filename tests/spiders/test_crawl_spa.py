@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import select
 
 from demo.cities import CITY_BY_SLUG
-from models import Advert, AdvertContact, ContactPoint, Site
 from spiders.sitefile import SITES_DIR
+
+from helpers.crawled import field_contacts, live_adverts
 
 SPA_API = {
     "name": "demo_spa_api",
@@ -40,19 +40,8 @@ SPA_API = {
 }
 
 
-def _stored(database, site: str) -> dict[str, Advert]:
-    with database.session() as session:
-        site_id = session.scalar(select(Site.id).where(Site.name == site))
-        return {
-            a.external_id: a
-            for a in session.scalars(
-                select(Advert).where(Advert.site_id == site_id, Advert.gone_at.is_(None))
-            )
-        }
-
-
 def _check_against_truth(database, world, site: str) -> None:
-    stored = _stored(database, site)
+    stored = live_adverts(database, site)
     truth = {a.external_id: a for a in world.live("spa", 0)}
     assert set(stored) == set(truth)
     for external_id, advert in stored.items():
@@ -61,15 +50,7 @@ def _check_against_truth(database, world, site: str) -> None:
         assert advert.city == CITY_BY_SLUG[version.city].name
         assert advert.stated_age == truth[external_id].age
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
-        with database.session() as session:
-            found = set(
-                session.scalars(
-                    select(ContactPoint.value)
-                    .join(AdvertContact)
-                    .where(AdvertContact.advert_id == advert.id, AdvertContact.source == "field")
-                )
-            )
-        assert hidden <= found, external_id
+        assert hidden <= field_contacts(database, advert.id), external_id
     assert any(c.reveal == "button" for a in truth.values() for c in a.version_on(0).contacts)
 
 
@@ -96,7 +77,7 @@ def test_crawl_spa_plain_http_sees_nothing(
     monkeypatch.setenv("SCOUT_SITES_DIR", str(tmp_path / "sites"))
     outcome = crawl("demo_spa")
     assert outcome.status == "degraded"  # a JavaScript site without the browser finds nothing
-    assert _stored(database, "demo_spa") == {}
+    assert live_adverts(database, "demo_spa") == {}
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)

@@ -163,4 +163,43 @@ def test_health_report_holds_what_was_seen() -> None:
         "empty_required_share": {"title": 0.333},
         "previous_items": 3,
         "close_reason": "closespider_timeout",
+        "side_requests": {},
+        "side_refused": {},
     }
+
+
+@pytest.mark.parametrize(
+    ("refused", "asked", "status"),
+    [
+        (20, 100, "complete"),  # 0.2 is the limit itself
+        (21, 100, "degraded"),
+        (2, 2, "complete"),  # fewer than three refusals never degrade
+        (3, 3, "degraded"),
+        (0, 0, "complete"),
+    ],
+)
+def test_health_refused_side_requests_degrade_with_the_reason(
+    refused: int, asked: int, status: str
+) -> None:
+    seen = _seen(side_requests={"reveal": asked}, side_refused={"reveal": refused})
+    result = assess(seen, LIMITS)
+    assert result.status == status
+    if status == "degraded":
+        assert result.warnings == [
+            f"{refused} of {asked} reveal requests were refused: does the site's own button "
+            "send a method, header or body the site file does not give?"
+        ]
+        assert result.health["side_refused"] == {"reveal": refused}
+
+
+def test_health_listing_page_limit_is_incomplete() -> None:
+    result = assess(_seen(page_limit="listing /api/list reached max_pages (2)"), LIMITS)
+    assert result.status == "incomplete"
+    assert result.warnings == [
+        "listing /api/list reached max_pages (2); absent adverts are not marked gone"
+    ]
+
+
+def test_health_sitemap_pages_count_as_listing_pages() -> None:
+    result = assess(_seen(items=0, pages={"sitemap": 3}, previous_items=None), LIMITS)
+    assert result.status == "degraded"

@@ -86,6 +86,8 @@ def _page(title: str, body: str = "") -> str:
         (_html(200, _page("Sofie", "<p>no captcha, are you a robot?</p>")), "detail"),
         (_html(404, _page("Captcha")), "detail"),  # only 200, 429 and 503 pages are read
         (_html(403, "no"), "image"),  # images are not pages
+        # a refused "show number" request is recorded on its advert, not a block
+        (_html(403, "forbidden"), "reveal"),
         (_html(200, _page("Captcha"), **{"Content-Type": "text/plain"}), "listing"),  # not HTML
         (Response(URL, status=200, body=b"<title>captcha</title>"), "listing"),  # not text
     ],
@@ -119,12 +121,17 @@ def test_blocks_robots_txt_403_passes(crawler: Crawler) -> None:
         (200, _page("Hej", '<div class="captcha">'), f"block page ('{BLOCK_ELEMENTS}') on {URL}"),
     ],
 )
+@pytest.mark.parametrize("page_type", ["listing", "detail", "sitemap", "reveal"])
 def test_blocks_block_page_stops_the_crawl(
-    crawler: Crawler, status: int, body: str, reason: str
+    crawler: Crawler, status: int, body: str, reason: str, page_type: str
 ) -> None:
+    if page_type == "reveal" and status == 403 and not body:
+        return  # a bare 403 on a side request is a refusal (test above), not a block
     middleware = BlockDetectionMiddleware(crawler)
     with pytest.raises(IgnoreRequest, match=f"^{re.escape(reason)}$"):
-        middleware.process_response(Request(URL), _html(status, body))
+        middleware.process_response(
+            Request(URL, meta={"page_type": page_type}), _html(status, body)
+        )
     assert crawler.spider.blocked_reason == reason
     assert crawler.engine.closed_with == ["blocked"]
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from pipeline.core.datafiles import DataFileError
-from spiders.sitefile import SITES_DIR, load_all_sites, load_site_file
+from spiders.sitefile import SITES_DIR, SiteFile, load_all_sites, load_site_file
 
 VALID = yaml.safe_load((SITES_DIR / "demo_classic.yaml").read_text())
 
@@ -18,6 +18,20 @@ def _with(change: dict, drop: tuple[str, ...] = ()) -> dict:
     for key in drop:
         data.pop(key)
     return data
+
+
+def _reveal(change: dict) -> dict:
+    reveal = {**VALID["detail"]["reveal"], **change}
+    return _with({"detail": {**VALID["detail"], "reveal": reveal}})
+
+
+def _api(paging: dict, **api: str) -> dict:
+    spec = {"start_urls": ["/api"], "items": "items", "item_id": "id", "detail_url": "/a/{id}"}
+    return _with({"api": {**spec, **api, "paging": paging}}, drop=("listing",))
+
+
+def load_site_file_data(data: dict) -> SiteFile:
+    return SiteFile.model_validate(data)
 
 
 BROKEN = [
@@ -62,7 +76,55 @@ BROKEN = [
         _with({"politeness": {"concurrency_per_domain": 50}}),
         "concurrency_per_domain",
     ),
+    # issue 13: requests like the page makes them, but never a login or another identity
+    *[
+        (f"reveal header {name}", _reveal({"headers": {name: "x"}}), "may not be set")
+        for name in ("Authorization", "cookie", "User-Agent", "X-Forwarded-For")
+    ],
+    ("reveal form on GET", _reveal({"form": {"ad": "1"}}), "needs method: POST"),
+    (
+        "reveal form and json",
+        _reveal({"method": "POST", "form": {"a": "1"}, "json": {"a": "1"}}),
+        "form or json, not both",
+    ),
+    ("reveal unknown placeholder", _reveal({"headers": {"Referer": "{url}"}}), "placeholder"),
+    ("login cookie", _with({"cookies": {"PHPSESSID": "abc"}}), "login session"),
+    ("listing without a source", _with({"listing": {"detail_links": "a"}}), "sitemaps or feeds"),
+    ("start urls without links", _with({"listing": {"start_urls": ["/"]}}), "detail_links"),
+    ("sitemap as file URL", _with({"listing": {"sitemaps": ["file:///etc/x"]}}), "neither a path"),
+    (
+        "cursor paging without cursor",
+        _api({"param": "c", "kind": "cursor"}),
+        "kind cursor needs cursor",
+    ),
+    ("paging and next page", _api({"param": "page"}, next_page="next"), "not both"),
+    (
+        "scroll without selector",
+        _with({"browser": {"needed": True, "listing_steps": [{"action": "scroll_until_stable"}]}}),
+        "selector",
+    ),
 ]
+
+
+def test_sitefile_new_parts_validate() -> None:
+    site = load_site_file_data(
+        _with(
+            {
+                "cookies": {"age_ok": "1"},
+                "listing": {"sitemaps": ["/sitemap.xml"], "feeds": ["/feed.xml"]},
+                "browser": {
+                    "needed": True,
+                    "site_steps": [{"action": "click", "selector": "#age-ok", "optional": True}],
+                    "listing_steps": [{"action": "scroll_until_stable", "selector": "a.ad"}],
+                },
+            }
+        )
+    )
+    assert site.listing is not None and site.listing.sitemaps == ["/sitemap.xml"]
+    assert site.browser.listing_steps[0].max_scrolls == 30
+    api = load_site_file_data(_api({"param": "offset", "kind": "offset", "total": "total"}))
+    assert api.api is not None and api.api.paging is not None
+    assert api.api.paging.max_pages == 200
 
 
 def test_sitefile_bundled_files_validate() -> None:

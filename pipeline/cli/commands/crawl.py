@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from rich.table import Table
 
+from pipeline.cli.commands import sitetools
 from pipeline.cli.progress import run_stage
 from pipeline.core.app import Context
 from pipeline.core.console import console
@@ -41,6 +42,10 @@ def check_sites() -> None:
     """Validate every site file; the first broken one is named with field and problem."""
     checked = load_all_sites()
     click.echo(f"{len(checked)} site files valid: {', '.join(s.name for s in checked)}")
+
+
+sites.add_command(sitetools.try_command)
+sites.add_command(sitetools.new_command)
 
 
 def print_summary(summary: CrawlSummary) -> None:
