@@ -1,0 +1,12 @@
+"""Venues (clinics): from clinic adverts to linked places with rosters and events (issue 15)."""
+
+from pipeline.stages.venues.linking import VenueRun, link_venues, mark_vanished
+from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
+
+__all__ = [
+    "ClinicObservation",
+    "RosterPerson",
+    "VenueRun",
+    "link_venues",
+    "mark_vanished",
+]

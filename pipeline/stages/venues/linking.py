@@ -1,0 +1,335 @@
+"""Venue linking: clinic observations → venues with stable ids, rosters and events.
+
+An observation joins the venue that already holds its advert; else the venue at the same
+address (keyed hash of street, number and postcode); else one sharing a phone (pseudonym),
+a name it trades under (keyed), or two or more roster photos, if that venue has not been
+seen for MOVE_AFTER (two places advertised in the same days are two venues). A venue's
+address changing (its own advert updated, or joined by phone, name or photos) is a move; a new name is a rename; a roster that differs from
+the venue's previous day is a roster change. Event ids are derived from what happened, so
+linking the same observations again writes nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import ImageHash, RosterEntry, Venue, VenueAdvert, VenueEvent
+from models.analysis import ClusterMember
+from pipeline.core.keys import Keyring
+from pipeline.stages.venues.observations import ClinicObservation
+
+VANISHED_AFTER = timedelta(days=14)
+MIN_SHARED_PHOTOS = 2
+# A venue quiet this long may reappear elsewhere (moved) under its phone, name or photos.
+MOVE_AFTER = timedelta(days=2)
+
+
+@dataclass
+class VenueRun:
+    observations: int = 0
+    venues_new: int = 0
+    events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    without_address: int = 0
+
+
+def _name_fold(name: str) -> str:
+    return re.sub(r"[^\w]+", "", name.casefold())
+
+
+def person_key(keyring: Keyring, name: str | None, photos: tuple[str, ...]) -> str:
+    """The keyed hash a roster person is linked by: the name as written (case-folded), the
+    same key the analysis stage stores for names in escort adverts, else the photo set."""
+    if name:
+        return keyring.pseudonym("name", name.strip().casefold())
+    return keyring.pseudonym("photos", ",".join(sorted(photos)))
+
+
+def _event_id(venue: Venue, kind: str, at: datetime, detail: dict[str, Any]) -> str:
+    basis = f"{venue.stable_id}|{kind}|{at.date().isoformat()}|{sorted(detail.items())}"
+    return f"{venue.stable_id}-{kind}-{hashlib.sha256(basis.encode()).hexdigest()[:16]}"
+
+
+def _add_event(
+    session: Session, run: VenueRun, venue: Venue, kind: str, at: datetime, **detail: Any
+) -> None:
+    event_id = _event_id(venue, kind, at, detail)
+    if session.scalar(select(VenueEvent.id).where(VenueEvent.event_id == event_id)) is None:
+        session.add(
+            VenueEvent(event_id=event_id, venue_id=venue.id, at=at, kind=kind, detail=detail)
+        )
+        run.events[kind] += 1
+
+
+def _area(venue: Venue) -> dict[str, str | None]:
+    return {"postcode": venue.postcode, "municipality": venue.municipality}
+
+
+class _Index:
+    """The venues by link key, loaded once per run and kept current as venues change."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_address: dict[str, Venue] = {}
+        self.by_phone: dict[str, Venue] = {}
+        self.by_name: dict[str, Venue] = {}
+        self.by_photo: dict[str, set[int]] = defaultdict(set)
+        self.by_id: dict[int, Venue] = {}
+        for venue in session.scalars(select(Venue)):
+            self.add(venue)
+        rows = session.execute(select(RosterEntry.venue_id, RosterEntry.image_hashes))
+        for venue_id, photos in rows:
+            for photo in photos or ():
+                self.by_photo[photo].add(venue_id)
+
+    def add(self, venue: Venue) -> None:
+        self.by_id[venue.id] = venue
+        if venue.address_key:
+            self.by_address[venue.address_key] = venue
+        for key in venue.phone_keys or ():
+            self.by_phone.setdefault(key, venue)
+        for key in venue.name_keys or ():
+            self.by_name.setdefault(key, venue)
+
+    def by_photos(self, photos: list[str]) -> Venue | None:
+        counts: dict[int, int] = defaultdict(int)
+        for photo in set(photos):
+            for venue_id in self.by_photo.get(photo, ()):
+                counts[venue_id] += 1
+        best = max(counts.items(), key=lambda item: (item[1], -item[0]), default=None)
+        return self.by_id[best[0]] if best and best[1] >= MIN_SHARED_PHOTOS else None
+
+
+def _find(
+    session: Session, index: _Index, obs: ClinicObservation, address_key: str | None,
+    name_key: str | None,
+) -> Venue | None:  # fmt: skip
+    held = session.scalar(
+        select(VenueAdvert.venue_id).where(VenueAdvert.advert_id == obs.advert_id)
+    )
+    if held is not None:
+        return index.by_id.get(held) or session.get(Venue, held)
+    if address_key and address_key in index.by_address:
+        return index.by_address[address_key]
+    candidates = [index.by_phone.get(key) for key in obs.phone_keys]
+    candidates.append(index.by_name.get(name_key) if name_key else None)
+    candidates.append(index.by_photos([p for person in obs.roster for p in person.image_hashes]))
+    for venue in candidates:
+        if venue is not None and _may_have_moved(venue, obs, address_key):
+            return venue
+    return None
+
+
+def _may_have_moved(venue: Venue, obs: ClinicObservation, address_key: str | None) -> bool:
+    """A shared phone, name or photo set joins a venue at another address only if that venue
+    has gone quiet: two places advertised in the same days are two venues (sharing a phone
+    is then a sign for screening, not a move)."""
+    if address_key is None or venue.address_key is None:
+        return True
+    return venue.last_seen < obs.seen_at - MOVE_AFTER
+
+
+def _new_venue(session: Session, index: _Index, seen_at: datetime) -> Venue:
+    venue = Venue(stable_id="pending", first_seen=seen_at, last_seen=seen_at)
+    session.add(venue)
+    session.flush()
+    venue.stable_id = f"V{venue.id}"
+    index.by_id[venue.id] = venue
+    return venue
+
+
+def _update_place(
+    session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
+    address_key: str | None, is_new: bool,
+) -> None:  # fmt: skip
+    address = obs.parsed_address()
+    if address is None or address_key is None or address_key == venue.address_key:
+        return
+    if obs.seen_at < venue.last_seen:  # older news never moves a venue back
+        return
+    before = _area(venue) if venue.address_key else None
+    venue.address = address.display()
+    venue.address_key = address_key
+    if address.place is not None:
+        venue.postcode, venue.municipality = address.place.postcode, address.place.municipality
+        venue.region = address.place.region
+    index.by_address[address_key] = venue
+    if before is not None and not is_new:
+        _add_event(
+            session, run, venue, "moved", obs.seen_at, **{"from": before, "to": _area(venue)}
+        )
+
+
+def _update_names(
+    session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
+    name_key: str | None, is_new: bool,
+) -> None:  # fmt: skip
+    if not obs.venue_name or name_key is None or name_key in (venue.name_keys or []):
+        return
+    if obs.seen_at < venue.last_seen:  # older news never renames a venue back
+        return
+    had_name = bool(venue.names)
+    venue.names = [*(venue.names or []), obs.venue_name.strip()][-5:]
+    venue.name_keys = [*(venue.name_keys or []), name_key]
+    index.by_name[name_key] = venue
+    if had_name and not is_new:
+        _add_event(session, run, venue, "renamed", obs.seen_at, names=len(venue.names))
+
+
+def _escort_cluster(session: Session, photos: tuple[str, ...]) -> int | None:
+    """The escort cluster holding an advert with one of these photo hashes, if any."""
+    if not photos:
+        return None
+    return session.scalar(
+        select(ClusterMember.cluster_id)
+        .join(ImageHash, ImageHash.advert_id == ClusterMember.advert_id)
+        .where(ImageHash.phash.in_(photos))
+        .limit(1)
+    )
+
+
+def _update_roster(
+    session: Session, run: VenueRun, index: _Index, keyring: Keyring, venue: Venue,
+    obs: ClinicObservation, is_new: bool,
+) -> None:  # fmt: skip
+    day = obs.seen_at.date()
+    today = set(
+        session.scalars(
+            select(RosterEntry.person_key).where(
+                RosterEntry.venue_id == venue.id, RosterEntry.seen_on == day
+            )
+        )
+    )
+    previous_day = session.scalar(
+        select(func.max(RosterEntry.seen_on)).where(
+            RosterEntry.venue_id == venue.id, RosterEntry.seen_on < day
+        )
+    )
+    added = False
+    for person in obs.roster:
+        key = person_key(keyring, person.name, person.image_hashes)
+        if key in today:
+            continue
+        today.add(key)
+        added = True
+        session.add(
+            RosterEntry(
+                venue_id=venue.id, advert_id=obs.advert_id, seen_on=day, name=person.name,
+                person_key=key, stated_age=person.stated_age, nationality=person.nationality,
+                image_hashes=list(person.image_hashes),
+                cluster_id=_escort_cluster(session, person.image_hashes),
+            )
+        )  # fmt: skip
+        for photo in person.image_hashes:
+            index.by_photo[photo].add(venue.id)
+    if not added or previous_day is None or is_new:
+        return
+    before = set(
+        session.scalars(
+            select(RosterEntry.person_key).where(
+                RosterEntry.venue_id == venue.id, RosterEntry.seen_on == previous_day
+            )
+        )
+    )
+    if today != before:
+        _add_event(
+            session, run, venue, "roster_changed", obs.seen_at,
+            new=len(today - before), left=len(before - today), size=len(today),
+        )  # fmt: skip
+
+
+def _update_details(venue: Venue, obs: ClinicObservation, signs: list[str]) -> None:
+    hours = obs.parsed_hours()
+    if hours is not None:
+        venue.opening_hours = hours.to_json()
+    if obs.phone_keys:
+        venue.phone_keys = sorted({*(venue.phone_keys or []), *obs.phone_keys})
+    if obs.price is not None:
+        venue.price = obs.price
+    languages = {lang for person in obs.roster for lang in person.languages}
+    if obs.language:
+        languages.add(obs.language)
+    if languages:
+        venue.languages = sorted(languages)
+    venue.signs = sorted({*(venue.signs or []), *signs})
+
+
+def link_venues(
+    session: Session,
+    keyring: Keyring,
+    observations: list[ClinicObservation],
+    text_signs: dict[str, Any] | None = None,
+) -> VenueRun:
+    """Link observations (any order; applied oldest first) into venues; returns counts.
+
+    `text_signs` maps a sign name to an object with `count_phrases(text)` (the clinic rules
+    with `signal: text`): a venue records the names of the signs its adverts' text shows.
+    """
+    run = VenueRun()
+    index = _Index(session)
+    for obs in sorted(observations, key=lambda o: (o.seen_at, o.advert_id)):
+        run.observations += 1
+        address = obs.parsed_address()
+        if address is None:
+            run.without_address += 1
+        address_key = keyring.pseudonym("address", address.building_key) if address else None
+        name_key = (
+            keyring.pseudonym("venue-name", _name_fold(obs.venue_name)) if obs.venue_name else None
+        )
+        venue = _find(session, index, obs, address_key, name_key)
+        is_new = venue is None
+        if venue is None:
+            venue = _new_venue(session, index, obs.seen_at)
+            run.venues_new += 1
+        _update_place(session, run, index, venue, obs, address_key, is_new)
+        _update_names(session, run, index, venue, obs, name_key, is_new)
+        if is_new:
+            _add_event(session, run, venue, "opened", obs.seen_at, **_area(venue))
+        elif venue.gone_at is not None and obs.seen_at > venue.last_seen:
+            venue.gone_at = None
+            _add_event(session, run, venue, "reappeared", obs.seen_at)
+        signs = [name for name, rule in (text_signs or {}).items() if rule.count_phrases(obs.text)]
+        _update_details(venue, obs, signs)
+        venue.last_seen = max(venue.last_seen, obs.seen_at)
+        _link_advert(session, venue, obs)
+        _update_roster(session, run, index, keyring, venue, obs, is_new)
+        index.add(venue)
+        session.flush()
+    return run
+
+
+def _link_advert(session: Session, venue: Venue, obs: ClinicObservation) -> None:
+    row = session.scalar(
+        select(VenueAdvert).where(
+            VenueAdvert.venue_id == venue.id, VenueAdvert.advert_id == obs.advert_id
+        )
+    )
+    if row is None:
+        session.add(
+            VenueAdvert(
+                venue_id=venue.id, advert_id=obs.advert_id, first_seen=obs.seen_at,
+                last_seen=obs.seen_at,
+            )
+        )  # fmt: skip
+    else:
+        row.last_seen = max(row.last_seen, obs.seen_at)
+
+
+def mark_vanished(session: Session, now: datetime, run: VenueRun | None = None) -> int:
+    """Venues not seen for VANISHED_AFTER are gone (event `vanished`); returns how many."""
+    run = run or VenueRun()
+    stale = session.scalars(
+        select(Venue).where(Venue.gone_at.is_(None), Venue.last_seen < now - VANISHED_AFTER)
+    ).all()
+    for venue in stale:
+        venue.gone_at = now
+        _add_event(
+            session, run, venue, "vanished", now, last_seen=venue.last_seen.date().isoformat()
+        )
+    return len(stale)
