@@ -4,7 +4,8 @@ An observation joins the venue that already holds its advert; else the venue at 
 address (keyed hash of street, number and postcode); else one sharing a phone (pseudonym),
 a name it trades under (keyed), or two or more roster photos, if that venue has not been
 seen for MOVE_AFTER (two places advertised in the same days are two venues). A venue's
-address changing (its own advert updated, or joined by phone, name or photos) is a move; a new name is a rename; a roster that differs from
+address changing (its own advert updated, or joined by phone, name or photos) is a move;
+a new name is a rename; a roster that differs from
 the venue's previous day is a roster change. Event ids are derived from what happened, so
 linking the same observations again writes nothing new.
 """
@@ -252,9 +253,8 @@ def _update_details(venue: Venue, obs: ClinicObservation, signs: list[str]) -> N
         venue.phone_keys = sorted({*(venue.phone_keys or []), *obs.phone_keys})
     if obs.price is not None:
         venue.price = obs.price
+    # Languages the persons there speak (to bring the right materials), not the page's.
     languages = {lang for person in obs.roster for lang in person.languages}
-    if obs.language:
-        languages.add(obs.language)
     if languages:
         venue.languages = sorted(languages)
     venue.signs = sorted({*(venue.signs or []), *signs})
