@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_WORDS = {
@@ -86,15 +87,15 @@ class OpeningHours:
             parts.append(f"{named} {_clock(begin)}–{_clock(finish % 1440)}")
         return "; ".join(parts)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         return {"always": self.always, "spans": [list(span) for span in self.spans]}
 
     @classmethod
-    def from_json(cls, data: dict[str, object] | None) -> OpeningHours | None:
+    def from_json(cls, data: dict[str, Any] | None) -> OpeningHours | None:
         if not data:
             return None
-        spans = data.get("spans") or []
-        return cls(bool(data.get("always")), tuple((int(a), int(b)) for a, b in spans))  # type: ignore[union-attr, misc]
+        spans = tuple((int(start), int(end)) for start, end in data.get("spans") or [])
+        return cls(bool(data.get("always")), spans)
 
 
 def _clock(minutes: int) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from helpers.clinics_world import store_and_link
 from sqlalchemy import func, select, update
 
 from models import Advert, AuditEntry, RosterEntry, Venue, VenueAdvert, VenueEvent, VenueVisit
@@ -15,6 +14,8 @@ from pipeline.core.settings import load_settings
 from pipeline.operations.retention import purge
 from pipeline.reports.clinics.screening import CONCERN_SCORE, screen, screening_list
 from pipeline.reports.clinics.visits import clinic_figures, log_visit
+
+from helpers.clinics_world import store_and_link
 
 
 @pytest.fixture

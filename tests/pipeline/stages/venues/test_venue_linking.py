@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from helpers.clinics_world import store_and_link
 from sqlalchemy import select
 
 from models import RosterEntry, Venue, VenueAdvert, VenueEvent
 from nlp.clinics.hours import OpeningHours
 from pipeline.stages.venues import link_venues
+
+from helpers.clinics_world import store_and_link
 
 
 @pytest.fixture
