@@ -90,3 +90,9 @@ def clinic_ruleset_version(rules_dir: Path | None = None) -> str:
     for path in rule_files(rules_dir):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+def text_sign_rules(rules_dir: Path | None = None) -> dict[str, ClinicRule]:
+    """The rules with `signal: text` by id: the venue stage records which of them a venue's
+    adverts show (`Venue.signs`), so the text is read once, at linking, not at screening."""
+    return {rule.id: rule for rule in load_clinic_rules(rules_dir) if rule.signal == "text"}

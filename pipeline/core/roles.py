@@ -57,6 +57,7 @@ MATRIX: dict[str, frozenset[str]] = {
     # against it); a clinic's address (it can be a home) only to outreach, audited.
     "clinics": frozenset({"outreach", "analyst", "admin"}),
     "clinics show": frozenset({"outreach"}),
+    "clinics link": ANALYSTS,
     "clinics visit": frozenset({"outreach"}),
     # Anonymised outcomes (no actor, no note) are labels for rule evaluation.
     "contact export": frozenset({"outreach", "analyst", "admin"}),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from demo.clinics import START, ClinicAdvert, ClinicWorld, build_clinic_world
 from models import Advert, AdvertContact, Cluster, ClusterMember, ContactPoint, ImageHash, Site
-from nlp.clinics.rules import load_clinic_rules
+from nlp.clinics.rules import text_sign_rules
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
 from pipeline.stages.venues import ClinicObservation, RosterPerson, link_venues, mark_vanished
@@ -33,10 +33,6 @@ class StoredWorld:
         return sorted(
             self.advert_ids[(a.site, a.external_id)] for a in self.world.adverts if a.venue == venue
         )
-
-
-def text_signs() -> dict:
-    return {rule.id: rule for rule in load_clinic_rules() if rule.signal == "text"}
 
 
 def observation(keyring: Keyring, advert: ClinicAdvert, advert_id: int) -> ClinicObservation:
@@ -112,7 +108,7 @@ def store_and_link(database: Database, world: ClinicWorld | None = None) -> Stor
     world = world or build_clinic_world()
     keyring = database.keyring
     stored = StoredWorld(world)
-    signs = text_signs()
+    signs = text_sign_rules()
     with database.session() as session:
         stored.advert_ids = _store_adverts(session, keyring, world)
         stored.escort_advert_id, stored.escort_cluster_id = _store_escort(session, keyring, world)

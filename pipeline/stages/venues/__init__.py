@@ -2,6 +2,7 @@
 
 from pipeline.stages.venues.linking import VenueRun, link_venues, mark_vanished
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
+from pipeline.stages.venues.stored import stored_observations
 
 __all__ = [
     "ClinicObservation",
@@ -9,4 +10,5 @@ __all__ = [
     "VenueRun",
     "link_venues",
     "mark_vanished",
+    "stored_observations",
 ]

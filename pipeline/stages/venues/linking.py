@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from models import ImageHash, RosterEntry, Venue, VenueAdvert, VenueEvent
 from models.analysis import ClusterMember
 from pipeline.core.keys import Keyring
-from pipeline.stages.venues.observations import ClinicObservation
+from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
 
 VANISHED_AFTER = timedelta(days=14)
 MIN_SHARED_PHOTOS = 2
@@ -45,12 +45,14 @@ def _name_fold(name: str) -> str:
     return re.sub(r"[^\w]+", "", name.casefold())
 
 
-def person_key(keyring: Keyring, name: str | None, photos: tuple[str, ...]) -> str:
+def person_key(keyring: Keyring, person: RosterPerson) -> str:
     """The keyed hash a roster person is linked by: the name as written (case-folded), the
     same key the analysis stage stores for names in escort adverts, else the photo set."""
-    if name:
-        return keyring.pseudonym("name", name.strip().casefold())
-    return keyring.pseudonym("photos", ",".join(sorted(photos)))
+    if person.key:
+        return person.key
+    if person.name:
+        return keyring.pseudonym("name", person.name.casefold())[:16]
+    return keyring.pseudonym("photos", ",".join(sorted(person.image_hashes)))[:16]
 
 
 def _event_id(venue: Venue, kind: str, at: datetime, detail: dict[str, Any]) -> str:
@@ -214,7 +216,7 @@ def _update_roster(
     )
     added = False
     for person in obs.roster:
-        key = person_key(keyring, person.name, person.image_hashes)
+        key = person_key(keyring, person)
         if key in today:
             continue
         today.add(key)

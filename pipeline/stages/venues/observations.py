@@ -24,6 +24,7 @@ class RosterPerson:
     nationality: str | None = None  # as stated, lower case English name ("romanian")
     image_hashes: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()  # languages the advert says the person speaks
+    key: str | None = None  # a name's keyed hash already made (the NLP stage's name_keys)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,9 @@ def test_events(database, linked):
 
 
 def test_linking_again_writes_nothing(database, linked):
-    from helpers.clinics_world import observation, text_signs
+    from nlp.clinics.rules import text_sign_rules
+
+    from helpers.clinics_world import observation
 
     with database.session() as session:
         before = (session.query(VenueEvent).count(), session.query(RosterEntry).count())
@@ -93,7 +95,7 @@ def test_linking_again_writes_nothing(database, linked):
             observation(database.keyring, a, linked.advert_ids[(a.site, a.external_id)])
             for a in linked.world.adverts
         ]
-        run = link_venues(session, database.keyring, batch, text_signs())
+        run = link_venues(session, database.keyring, batch, text_sign_rules())
         assert run.venues_new == 0 and dict(run.events) == {}
         assert (session.query(VenueEvent).count(), session.query(RosterEntry).count()) == before
 
