@@ -16,14 +16,15 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models import ImageHash, RosterEntry, Venue, VenueAdvert, VenueEvent
 from models.analysis import ClusterMember
+from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
 
@@ -39,6 +40,7 @@ class VenueRun:
     venues_new: int = 0
     events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     without_address: int = 0
+    event_ids: set[str] = field(default_factory=set)  # every event id known (loaded once)
 
 
 def _name_fold(name: str) -> str:
@@ -64,7 +66,8 @@ def _add_event(
     session: Session, run: VenueRun, venue: Venue, kind: str, at: datetime, **detail: Any
 ) -> None:
     event_id = _event_id(venue, kind, at, detail)
-    if session.scalar(select(VenueEvent.id).where(VenueEvent.event_id == event_id)) is None:
+    if event_id not in run.event_ids:
+        run.event_ids.add(event_id)
         session.add(
             VenueEvent(event_id=event_id, venue_id=venue.id, at=at, kind=kind, detail=detail)
         )
@@ -86,10 +89,28 @@ class _Index:
         self.by_id: dict[int, Venue] = {}
         for venue in session.scalars(select(Venue)):
             self.add(venue)
-        rows = session.execute(select(RosterEntry.venue_id, RosterEntry.image_hashes))
-        for venue_id, photos in rows:
+        # venue id → day → person keys on the roster that day
+        self.rosters: dict[int, dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
+        rows = session.execute(
+            select(
+                RosterEntry.venue_id, RosterEntry.seen_on, RosterEntry.person_key,
+                RosterEntry.image_hashes,
+            )
+        )  # fmt: skip
+        for venue_id, seen_on, key, photos in rows:
+            self.rosters[venue_id][seen_on].add(key)
             for photo in photos or ():
                 self.by_photo[photo].add(venue_id)
+        # advert id → (venue advert row id, venue id)
+        self.held: dict[int, tuple[int, int]] = {
+            advert_id: (row_id, venue_id)
+            for row_id, venue_id, advert_id in session.execute(
+                select(VenueAdvert.id, VenueAdvert.venue_id, VenueAdvert.advert_id)
+            )
+        }
+        self.advert_seen: dict[int, datetime] = {}  # venue advert row id → newest sighting
+        self.new_rows: dict[tuple[int, int], VenueAdvert] = {}  # (venue, advert) → row added
+        self.escort_clusters: dict[str, int] = {}
 
     def add(self, venue: Venue) -> None:
         self.by_id[venue.id] = venue
@@ -113,11 +134,10 @@ def _find(
     session: Session, index: _Index, obs: ClinicObservation, address_key: str | None,
     name_key: str | None,
 ) -> Venue | None:  # fmt: skip
-    held = session.scalar(
-        select(VenueAdvert.venue_id).where(VenueAdvert.advert_id == obs.advert_id)
-    )
+    held = index.held.get(obs.advert_id)
     if held is not None:
-        return index.by_id.get(held) or session.get(Venue, held)
+        return index.by_id.get(held[1]) or session.get(Venue, held[1])
+
     if address_key and address_key in index.by_address:
         return index.by_address[address_key]
     candidates = [index.by_phone.get(key) for key in obs.phone_keys]
@@ -151,7 +171,7 @@ def _update_place(
     session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
     address_key: str | None, is_new: bool,
 ) -> None:  # fmt: skip
-    address = obs.parsed_address()
+    address = obs.parsed_address
     if address is None or address_key is None or address_key == venue.address_key:
         return
     if obs.seen_at < venue.last_seen:  # older news never moves a venue back
@@ -185,16 +205,19 @@ def _update_names(
         _add_event(session, run, venue, "renamed", obs.seen_at, names=len(venue.names))
 
 
-def _escort_cluster(session: Session, photos: tuple[str, ...]) -> int | None:
-    """The escort cluster holding an advert with one of these photo hashes, if any."""
-    if not photos:
-        return None
-    return session.scalar(
-        select(ClusterMember.cluster_id)
-        .join(ImageHash, ImageHash.advert_id == ClusterMember.advert_id)
-        .where(ImageHash.phash.in_(photos))
-        .limit(1)
+def _escort_clusters(session: Session, observations: list[ClinicObservation]) -> dict[str, int]:
+    """Photo hash → the escort cluster holding an advert with that photo, for a batch."""
+    photos = sorted(
+        {p for obs in observations for person in obs.roster for p in person.image_hashes}
     )
+    found: dict[str, int] = {}
+    statement = select(ImageHash.phash, ClusterMember.cluster_id).join(
+        ClusterMember, ClusterMember.advert_id == ImageHash.advert_id
+    )
+    for batch in in_batches(statement, ImageHash.phash, photos):
+        for phash, cluster_id in session.execute(batch):
+            found.setdefault(phash, cluster_id)
+    return found
 
 
 def _update_roster(
@@ -202,18 +225,10 @@ def _update_roster(
     obs: ClinicObservation, is_new: bool,
 ) -> None:  # fmt: skip
     day = obs.seen_at.date()
-    today = set(
-        session.scalars(
-            select(RosterEntry.person_key).where(
-                RosterEntry.venue_id == venue.id, RosterEntry.seen_on == day
-            )
-        )
-    )
-    previous_day = session.scalar(
-        select(func.max(RosterEntry.seen_on)).where(
-            RosterEntry.venue_id == venue.id, RosterEntry.seen_on < day
-        )
-    )
+    days = index.rosters[venue.id]
+    today = days[day]
+    earlier = [d for d in days if d < day and days[d]]
+    before = set(days[max(earlier)]) if earlier else None
     added = False
     for person in obs.roster:
         key = person_key(keyring, person)
@@ -221,25 +236,21 @@ def _update_roster(
             continue
         today.add(key)
         added = True
+        cluster = next(
+            (index.escort_clusters[p] for p in person.image_hashes if p in index.escort_clusters),
+            None,
+        )
         session.add(
             RosterEntry(
                 venue_id=venue.id, advert_id=obs.advert_id, seen_on=day, name=person.name,
                 person_key=key, stated_age=person.stated_age, nationality=person.nationality,
-                image_hashes=list(person.image_hashes),
-                cluster_id=_escort_cluster(session, person.image_hashes),
+                image_hashes=list(person.image_hashes), cluster_id=cluster,
             )
         )  # fmt: skip
         for photo in person.image_hashes:
             index.by_photo[photo].add(venue.id)
-    if not added or previous_day is None or is_new:
+    if not added or before is None or is_new:
         return
-    before = set(
-        session.scalars(
-            select(RosterEntry.person_key).where(
-                RosterEntry.venue_id == venue.id, RosterEntry.seen_on == previous_day
-            )
-        )
-    )
     if today != before:
         _add_event(
             session, run, venue, "roster_changed", obs.seen_at,
@@ -248,7 +259,7 @@ def _update_roster(
 
 
 def _update_details(venue: Venue, obs: ClinicObservation, signs: list[str]) -> None:
-    hours = obs.parsed_hours()
+    hours = obs.parsed_hours
     if hours is not None:
         venue.opening_hours = hours.to_json()
     if obs.phone_keys:
@@ -274,10 +285,12 @@ def link_venues(
     with `signal: text`): a venue records the names of the signs its adverts' text shows.
     """
     run = VenueRun()
+    run.event_ids = set(session.scalars(select(VenueEvent.event_id)))
     index = _Index(session)
+    index.escort_clusters = _escort_clusters(session, observations)
     for obs in sorted(observations, key=lambda o: (o.seen_at, o.advert_id)):
         run.observations += 1
-        address = obs.parsed_address()
+        address = obs.parsed_address
         if address is None:
             run.without_address += 1
         address_key = keyring.pseudonym("address", address.building_key) if address else None
@@ -299,33 +312,47 @@ def link_venues(
         signs = [name for name, rule in (text_signs or {}).items() if rule.count_phrases(obs.text)]
         _update_details(venue, obs, signs)
         venue.last_seen = max(venue.last_seen, obs.seen_at)
-        _link_advert(session, venue, obs)
+        _link_advert(session, index, venue, obs)
         _update_roster(session, run, index, keyring, venue, obs, is_new)
         index.add(venue)
-        session.flush()
+    _save_sightings(session, index)
+    session.flush()
     return run
 
 
-def _link_advert(session: Session, venue: Venue, obs: ClinicObservation) -> None:
-    row = session.scalar(
-        select(VenueAdvert).where(
-            VenueAdvert.venue_id == venue.id, VenueAdvert.advert_id == obs.advert_id
-        )
-    )
-    if row is None:
-        session.add(
-            VenueAdvert(
-                venue_id=venue.id, advert_id=obs.advert_id, first_seen=obs.seen_at,
-                last_seen=obs.seen_at,
-            )
-        )  # fmt: skip
-    else:
+def _link_advert(session: Session, index: _Index, venue: Venue, obs: ClinicObservation) -> None:
+    row = index.new_rows.get((venue.id, obs.advert_id))
+    if row is not None:  # added in this run: update it in memory
         row.last_seen = max(row.last_seen, obs.seen_at)
+        return
+    held = index.held.get(obs.advert_id)
+    if held is not None and held[1] == venue.id:
+        newest = index.advert_seen.get(held[0])
+        index.advert_seen[held[0]] = obs.seen_at if newest is None else max(newest, obs.seen_at)
+        return
+    row = VenueAdvert(
+        venue_id=venue.id, advert_id=obs.advert_id, first_seen=obs.seen_at, last_seen=obs.seen_at
+    )
+    session.add(row)
+    index.new_rows[(venue.id, obs.advert_id)] = row
+    index.held[obs.advert_id] = (0, venue.id)  # row id unknown until the flush; not needed
+
+
+def _save_sightings(session: Session, index: _Index) -> None:
+    """The newest sighting of every venue advert seen again, in one statement a row."""
+    for row_id, seen in index.advert_seen.items():
+        session.execute(
+            update(VenueAdvert)
+            .where(VenueAdvert.id == row_id, VenueAdvert.last_seen < seen)
+            .values(last_seen=seen)
+        )
 
 
 def mark_vanished(session: Session, now: datetime, run: VenueRun | None = None) -> int:
     """Venues not seen for VANISHED_AFTER are gone (event `vanished`); returns how many."""
-    run = run or VenueRun()
+    if run is None:
+        run = VenueRun()
+        run.event_ids = set(session.scalars(select(VenueEvent.event_id)))
     stale = session.scalars(
         select(Venue).where(Venue.gone_at.is_(None), Venue.last_seen < now - VANISHED_AFTER)
     ).all()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from nlp.clinics.address import Address, find_addresses, parse_address
 from nlp.clinics.hours import OpeningHours, parse_hours
@@ -40,6 +41,7 @@ class ClinicObservation:
     language: str | None = None  # the advert's language
     roster: tuple[RosterPerson, ...] = field(default_factory=tuple)
 
+    @cached_property
     def parsed_address(self) -> Address | None:
         if self.address:
             parsed = parse_address(self.address)
@@ -51,6 +53,7 @@ class ClinicObservation:
         found = find_addresses(self.text) if self.text else []
         return found[0] if found else None
 
+    @cached_property
     def parsed_hours(self) -> OpeningHours | None:
         for source in (self.opening_hours, self.text):
             parsed = parse_hours(source) if source else None
