@@ -8,10 +8,10 @@ from datetime import date
 import click
 from rich.table import Table
 
-from nlp.clinics.rules import text_sign_rules
 from pipeline.core import clock
 from pipeline.core.app import App
 from pipeline.core.console import console
+from pipeline.operations import stages
 from pipeline.reports.clinics.screening import (
     CONCERN_SCORE,
     ScreenedVenue,
@@ -20,7 +20,6 @@ from pipeline.reports.clinics.screening import (
 )
 from pipeline.reports.clinics.visits import OUTCOME_WORDS, log_visit
 from pipeline.reports.outreach.sanitize import clean
-from pipeline.stages.venues import link_venues, mark_vanished, stored_observations
 
 
 def _row(venue: ScreenedVenue) -> dict[str, object]:
@@ -150,12 +149,7 @@ def visit_command(
 @click.pass_obj
 def link_command(app: App) -> None:
     """Link the stored clinic adverts into venues (rosters, events); mark quiet ones vanished."""
-    database = app.database()
-    with database.session() as session:
-        run = link_venues(
-            session, database.keyring, stored_observations(session), text_sign_rules()
-        )
-        mark_vanished(session, clock.now(), run)
+    run = stages.link_clinics(app)
     events = ", ".join(f"{kind} {count}" for kind, count in sorted(run.events.items())) or "none"
     click.echo(
         f"{run.observations} clinic adverts, {run.venues_new} new venues, "

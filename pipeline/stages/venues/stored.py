@@ -11,13 +11,17 @@ the advert names one person. The advert's photos go with a one-person roster too
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Advert, AdvertContact, AdvertVersion, ContactPoint, ImageHash
+from nlp.clinics.rules import text_sign_rules
 from pipeline.core.batches import in_batches
+from pipeline.core.db import Database
+from pipeline.stages.venues.linking import VenueRun, link_venues, mark_vanished
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
 
 
@@ -86,3 +90,14 @@ def stored_observations(session: Session) -> list[ClinicObservation]:
         )
         for advert in adverts
     ]
+
+
+def link_stored(database: Database, now: datetime) -> VenueRun:
+    """Link every live clinic advert into venues and mark quiet venues vanished, in one
+    transaction (the stage `scout clinics link` runs)."""
+    with database.session() as session:
+        run = link_venues(
+            session, database.keyring, stored_observations(session), text_sign_rules()
+        )
+        mark_vanished(session, now, run)
+    return run
