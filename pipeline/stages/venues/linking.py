@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from models import ImageHash, RosterEntry, Venue, VenueAdvert, VenueEvent
 from models.analysis import ClusterMember
+from nlp.clinics.address import Address
 from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
@@ -47,6 +48,19 @@ def _name_fold(name: str) -> str:
     return re.sub(r"[^\w]+", "", name.casefold())
 
 
+def address_key(keyring: Keyring, address: Address) -> str:
+    """The keyed hash venues are linked by: street, number and postcode (never stored plain)."""
+    return keyring.pseudonym("address", address.building_key)
+
+
+def venue_name_key(keyring: Keyring, name: str) -> str:
+    return keyring.pseudonym("venue-name", _name_fold(name))
+
+
+def photos_key(keyring: Keyring, photos: tuple[str, ...] | list[str]) -> str:
+    return keyring.pseudonym("photos", ",".join(sorted(photos)))[:16]
+
+
 def person_key(keyring: Keyring, person: RosterPerson) -> str:
     """The keyed hash a roster person is linked by: the name as written (case-folded), the
     same key the analysis stage stores for names in escort adverts, else the photo set."""
@@ -54,7 +68,7 @@ def person_key(keyring: Keyring, person: RosterPerson) -> str:
         return person.key
     if person.name:
         return keyring.pseudonym("name", person.name.casefold())[:16]
-    return keyring.pseudonym("photos", ",".join(sorted(person.image_hashes)))[:16]
+    return photos_key(keyring, person.image_hashes)
 
 
 def _event_id(venue: Venue, kind: str, at: datetime, detail: dict[str, Any]) -> str:
@@ -131,29 +145,29 @@ class _Index:
 
 
 def _find(
-    session: Session, index: _Index, obs: ClinicObservation, address_key: str | None,
+    session: Session, index: _Index, obs: ClinicObservation, link_key: str | None,
     name_key: str | None,
 ) -> Venue | None:  # fmt: skip
     held = index.held.get(obs.advert_id)
     if held is not None:
         return index.by_id.get(held[1]) or session.get(Venue, held[1])
 
-    if address_key and address_key in index.by_address:
-        return index.by_address[address_key]
+    if link_key and link_key in index.by_address:
+        return index.by_address[link_key]
     candidates = [index.by_phone.get(key) for key in obs.phone_keys]
     candidates.append(index.by_name.get(name_key) if name_key else None)
     candidates.append(index.by_photos([p for person in obs.roster for p in person.image_hashes]))
     for venue in candidates:
-        if venue is not None and _may_have_moved(venue, obs, address_key):
+        if venue is not None and _may_have_moved(venue, obs, link_key):
             return venue
     return None
 
 
-def _may_have_moved(venue: Venue, obs: ClinicObservation, address_key: str | None) -> bool:
+def _may_have_moved(venue: Venue, obs: ClinicObservation, link_key: str | None) -> bool:
     """A shared phone, name or photo set joins a venue at another address only if that venue
     has gone quiet: two places advertised in the same days are two venues (sharing a phone
     is then a sign for screening, not a move)."""
-    if address_key is None or venue.address_key is None:
+    if link_key is None or venue.address_key is None:
         return True
     return venue.last_seen < obs.seen_at - MOVE_AFTER
 
@@ -169,20 +183,20 @@ def _new_venue(session: Session, index: _Index, seen_at: datetime) -> Venue:
 
 def _update_place(
     session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
-    address_key: str | None, is_new: bool,
+    link_key: str | None, is_new: bool,
 ) -> None:  # fmt: skip
     address = obs.parsed_address
-    if address is None or address_key is None or address_key == venue.address_key:
+    if address is None or link_key is None or link_key == venue.address_key:
         return
     if obs.seen_at < venue.last_seen:  # older news never moves a venue back
         return
     before = _area(venue) if venue.address_key else None
     venue.address = address.display()
-    venue.address_key = address_key
+    venue.address_key = link_key
     if address.place is not None:
         venue.postcode, venue.municipality = address.place.postcode, address.place.municipality
         venue.region = address.place.region
-    index.by_address[address_key] = venue
+    index.by_address[link_key] = venue
     if before is not None and not is_new:
         _add_event(
             session, run, venue, "moved", obs.seen_at, **{"from": before, "to": _area(venue)}
@@ -293,16 +307,14 @@ def link_venues(
         address = obs.parsed_address
         if address is None:
             run.without_address += 1
-        address_key = keyring.pseudonym("address", address.building_key) if address else None
-        name_key = (
-            keyring.pseudonym("venue-name", _name_fold(obs.venue_name)) if obs.venue_name else None
-        )
-        venue = _find(session, index, obs, address_key, name_key)
+        link_key = address_key(keyring, address) if address else None
+        name_key = venue_name_key(keyring, obs.venue_name) if obs.venue_name else None
+        venue = _find(session, index, obs, link_key, name_key)
         is_new = venue is None
         if venue is None:
             venue = _new_venue(session, index, obs.seen_at)
             run.venues_new += 1
-        _update_place(session, run, index, venue, obs, address_key, is_new)
+        _update_place(session, run, index, venue, obs, link_key, is_new)
         _update_names(session, run, index, venue, obs, name_key, is_new)
         if is_new:
             _add_event(session, run, venue, "opened", obs.seen_at, **_area(venue))
