@@ -89,7 +89,7 @@ def clinics(
 @click.argument("venue")
 @click.pass_obj
 def show_command(app: App, venue: str) -> None:
-    """One venue (e.g. V12): its address, why it is listed, its history and visits (audited)."""
+    """One venue by id (V12): its address, why it is listed, history and visits; audited."""
     with app.database().session() as session:
         screened, events, visits = show_venue(session, app.settings, venue, clock.now())
         out = console()
@@ -132,7 +132,7 @@ def visit_command(
     app: App, venue: str, outcome: str, team: str, visited_on, persons_met: int,
     languages: tuple[str, ...], materials: tuple[str, ...], note: str | None, follow_up,
 ) -> None:  # fmt: skip
-    """Log a visit to VENUE (e.g. V12): outcome, persons met, languages, materials."""
+    """Log a visit to a venue by id (V12): outcome, persons met, languages, materials."""
     day: date = visited_on.date() if visited_on else clock.now().date()
     with app.database().session() as session:
         visit = log_visit(
