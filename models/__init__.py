@@ -18,12 +18,23 @@ from models.labels import LABEL_VALUES, ClusterLabel
 from models.linking import LinkSignature, LinkState
 from models.outreach import ContactLogEntry, ExportRecord, TargetClaim
 from models.sites import CrawlRun, Site
+from models.venues import (
+    VENUE_EVENT_KINDS,
+    VISIT_OUTCOMES,
+    RosterEntry,
+    Venue,
+    VenueAdvert,
+    VenueEvent,
+    VenueVisit,
+)
 
 metadata = Base.metadata
 
 __all__ = [
     "LABEL_VALUES",
     "UNKNOWN_CITY",
+    "VENUE_EVENT_KINDS",
+    "VISIT_OUTCOMES",
     "Advert",
     "AdvertContact",
     "AdvertLink",
@@ -46,6 +57,7 @@ __all__ = [
     "LinkState",
     "LoginThrottle",
     "RecoveryCode",
+    "RosterEntry",
     "Score",
     "SecretKeyRecord",
     "Sighting",
@@ -53,6 +65,10 @@ __all__ = [
     "Suppression",
     "TargetClaim",
     "User",
+    "Venue",
+    "VenueAdvert",
+    "VenueEvent",
+    "VenueVisit",
     "WebSession",
     "metadata",
     "shown_city",

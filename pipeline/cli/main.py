@@ -56,6 +56,7 @@ def _check_role(ctx: click.Context, app: App) -> None:
 def _register_commands() -> None:
     from pipeline.cli.commands import (
         analyse,
+        clinics,
         config,
         contact,
         crawl,
@@ -85,6 +86,7 @@ def _register_commands() -> None:
         analyse.analyse_command,
         demo.demo,
         targets.targets,
+        clinics.clinics,
         contact.contact,
         contact.suppress,
         rules.rules,

@@ -29,7 +29,19 @@ ESCORT = Kind(
     fields=("title", "text", "city", "stated_age", "price", "contact", "posted_at"),
 )
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT,)}
+# A clinic's page or advert: the place (address, opening hours, the name it trades under) and
+# who is advertised there "today" (the roster: name as written, stated age, nationality).
+# Addresses are sealed at rest and linked by keyed hash (docs/clinics.md, docs/privacy.md).
+CLINIC = Kind(
+    name="clinic",
+    label="Clinics (massage and sex-work venues)",
+    fields=(
+        "title", "text", "city", "price", "contact", "posted_at",
+        "address", "opening_hours", "venue_name", "roster",
+    ),
+)  # fmt: skip
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT, CLINIC)}
 DEFAULT_KIND = ESCORT.name
 
 

@@ -53,6 +53,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "targets claim": frozenset({"outreach"}),
     "targets reassign": frozenset({"admin"}),
     "contact": frozenset({"outreach"}),
+    # Clinics of concern: the list shows areas, reasons and languages (analysts tune the rules
+    # against it); a clinic's address (it can be a home) only to outreach, audited.
+    "clinics": frozenset({"outreach", "analyst", "admin"}),
+    "clinics show": frozenset({"outreach"}),
+    "clinics link": ANALYSTS,
+    "clinics visit": frozenset({"outreach"}),
     # Anonymised outcomes (no actor, no note) are labels for rule evaluation.
     "contact export": frozenset({"outreach", "analyst", "admin"}),
     "suppress": frozenset({"outreach", "admin"}),

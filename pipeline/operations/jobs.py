@@ -50,14 +50,17 @@ def _log_progress(report: stages.Progress) -> None:
 
 
 def analyse_and_link(context: Context) -> dict[str, Any]:
-    """Analyse what changed, then link it into the clusters (incremental)."""
+    """Analyse what changed, link it into the clusters (incremental), then link the clinic
+    adverts into venues (docs/clinics.md)."""
     with _analysis_lock:
         analysed = stages.analyse(context, progress=_log_progress)
         linked = stages.link(context, progress=_log_progress)
+        venues = stages.link_clinics(context)
     return {
         "versions_analysed": analysed.versions,
         "clusters": linked.clusters,
         "targets": linked.targets,
+        "venues_new": venues.venues_new,
     }
 
 

@@ -33,10 +33,14 @@ from models import (
     AdvertVersion,
     ContactPoint,
     KeyRotation,
+    RosterEntry,
     SecretKeyRecord,
     Suppression,
+    Venue,
+    VenueAdvert,
 )
 from models.types import Sealed, use_sealer
+from nlp.clinics.address import parse_address
 from pipeline.core import audit, clock
 from pipeline.core.db import Database
 from pipeline.core.errors import SecretKeyError
@@ -49,6 +53,8 @@ from pipeline.core.keys import (
     write_key_file,
 )
 from pipeline.core.settings import Settings
+from pipeline.stages.venues.linking import address_key, person_key, photos_key, venue_name_key
+from pipeline.stages.venues.observations import RosterPerson
 from spiders.storage.ingest import contacts_text, content_text
 
 BATCH_SIZE = 500
@@ -56,6 +62,7 @@ _POINTS, _OPTOUTS, _ADVERTS, _VERSIONS, _LINKS, _ROTATIONS = (
     cast(Table, model.__table__)
     for model in (ContactPoint, Suppression, Advert, AdvertVersion, AdvertContact, KeyRotation)
 )
+_VENUES, _ROSTER = (cast(Table, model.__table__) for model in (Venue, RosterEntry))
 _OWN_PHASES = ("contact_points", "suppressions", "adverts")
 
 
@@ -233,7 +240,55 @@ def _sealed_table(name: str) -> Callable[[Connection, _Pair, int, int], list[int
     return step
 
 
-_STEPS = {"contact_points": _contact_points, "suppressions": _suppressions, "adverts": _adverts}
+def _venues(connection: Connection, keys: _Pair, after: int, size: int) -> list[int]:
+    """Venues (clinics): re-seal the address and re-make its link key, the name keys, and
+    the phone keys from the venue's adverts' contact points (re-keyed in an earlier phase)."""
+    rows = _rows(connection, _VENUES, [_raw(_VENUES.c.address), _VENUES.c.names], after, size)
+    for row in rows:
+        address = keys.open(row.address)
+        parsed = parse_address(address) if address else None
+        phones = connection.execute(
+            select(ContactPoint.pseudonym)
+            .join(AdvertContact, AdvertContact.contact_point_id == ContactPoint.id)
+            .join(VenueAdvert, VenueAdvert.advert_id == AdvertContact.advert_id)
+            .where(VenueAdvert.venue_id == row.id, ContactPoint.kind == "phone")
+            .distinct()
+        ).scalars()
+        values = {
+            "address": type_coerce(keys.reseal(row.address), LargeBinary),
+            "address_key": address_key(keys.new, parsed) if parsed else None,
+            "name_keys": [venue_name_key(keys.new, name) for name in row.names or []],
+            "phone_keys": sorted(phones),
+        }
+        connection.execute(update(_VENUES).where(_VENUES.c.id == row.id).values(**values))
+    return [row.id for row in rows]
+
+
+def _roster(connection: Connection, keys: _Pair, after: int, size: int) -> list[int]:
+    """Roster entries: re-seal the name; re-make a key made from the name or the photos. A key
+    taken from an advert's analysis (no name kept) cannot be re-made and stays as it was."""
+    columns = [_raw(_ROSTER.c.name), _ROSTER.c.person_key, _ROSTER.c.image_hashes]
+    rows = _rows(connection, _ROSTER, columns, after, size)
+    for row in rows:
+        name = keys.open(row.name)
+        photos = list(row.image_hashes or [])
+        key = row.person_key
+        if name:
+            key = person_key(keys.new, RosterPerson(name))
+        elif photos and key == photos_key(keys.old, photos):
+            key = photos_key(keys.new, photos)
+        values = {"name": type_coerce(keys.reseal(row.name), LargeBinary), "person_key": key}
+        connection.execute(update(_ROSTER).where(_ROSTER.c.id == row.id).values(**values))
+    return [row.id for row in rows]
+
+
+_STEPS = {
+    "contact_points": _contact_points,
+    "suppressions": _suppressions,
+    "adverts": _adverts,
+    "venues": _venues,
+    "roster_entries": _roster,
+}
 
 
 def _after_batch(phase: str, batches: int) -> None:

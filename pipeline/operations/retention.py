@@ -2,7 +2,9 @@
 
 Adverts gone longer than `retention_days` go with everything linked to them (the
 foreign keys cascade: versions, sightings, contact links, image hashes, indicator hits,
-cluster memberships, links). Contact points no longer linked to any advert go too, as do
+cluster memberships, links, venue links and roster entries). Venues (clinics) left without
+an advert go with their roster, events and visits (a clinic's address can be a home).
+Contact points no longer linked to any advert go too, as do
 clusters left empty, scores of adverts and clusters that are gone (`scores.subject_id` has
 no foreign key), crawl logs older than `log_retention_days` and the error lists (advert
 URLs) of crawl runs as old, and the files Scout wrote into exports past their expiry date.
@@ -27,6 +29,8 @@ from models import (
     CrawlRun,
     ExportRecord,
     Score,
+    Venue,
+    VenueAdvert,
 )
 from pipeline.core.audit import record
 from pipeline.core.batches import in_batches
@@ -41,6 +45,7 @@ class PurgeReport:
     adverts: int = 0
     contact_points: int = 0
     clusters: int = 0
+    venues: int = 0
     scores: int = 0
     crawl_errors: int = 0
     log_files: int = 0
@@ -125,6 +130,13 @@ def purge(
         ClusterMember.cluster_id == Cluster.id, ClusterMember.advert_id.in_(kept_adverts)
     )
     report.clusters = session.scalar(select(func.count()).select_from(Cluster).where(emptied)) or 0
+    # A venue (clinic) goes with the last of its adverts: its roster, events and visits cascade.
+    venue_emptied = ~exists().where(
+        VenueAdvert.venue_id == Venue.id, VenueAdvert.advert_id.in_(kept_adverts)
+    )
+    report.venues = (
+        session.scalar(select(func.count()).select_from(Venue).where(venue_emptied)) or 0
+    )
     report.scores = _count_scores_after(session, expired, emptied)
     report.crawl_errors = (
         session.scalar(
@@ -146,6 +158,8 @@ def purge(
             session.execute(statement)
         empty = ~exists().where(ClusterMember.cluster_id == Cluster.id)
         session.execute(delete(Cluster).where(empty).execution_options(synchronize_session=False))
+        no_advert = ~exists().where(VenueAdvert.venue_id == Venue.id)
+        session.execute(delete(Venue).where(no_advert).execution_options(synchronize_session=False))
         _delete_derived(session, settings, now)
         for path in logs:
             path.unlink(missing_ok=True)

@@ -31,6 +31,7 @@ from pipeline.stages.analysis import AnalysisSummary
 from pipeline.stages.crawling import CrawlSummary, run_crawl_process
 from pipeline.stages.linking.run import link_database
 from pipeline.stages.linking.summary import LinkSummary
+from pipeline.stages.venues import VenueRun, link_stored
 from spiders.storage.crawlruns import run_numbers
 
 __all__ = [
@@ -148,6 +149,11 @@ def link(
         linking_file,
         on_progress=lambda phase, done, total: report(done, total, phase),
     )
+
+
+def link_clinics(context: Context) -> VenueRun:
+    """Link the stored clinic adverts into venues (rosters, events); mark quiet ones vanished."""
+    return link_stored(context.database(), clock.now())
 
 
 def digest(

@@ -1,0 +1,203 @@
+"""The screening list: venues with an explained score of concern, per region or municipality.
+
+Score = the sum of the weights of the clinic rules that fire (nlp/rules/clinics), at least 0.
+A venue visited within the last week (the team reached it) counts half, unless something
+happened to it since the visit (moved, renamed, roster changed, reappeared). Addresses are on
+the list only when the caller may see them (the outreach role): the CLI passes that in and
+audit-logs every address it shows. No person's name or contact value is ever on the list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Venue, VenueEvent, VenueVisit
+from nlp.clinics.hours import OpeningHours
+from nlp.clinics.rules import ClinicRule, load_clinic_rules
+from pipeline.core.audit import record
+from pipeline.core.roles import is_allowed
+from pipeline.core.settings import Settings
+from pipeline.reports.clinics.signals import venue_signals
+from pipeline.reports.clinics.visits import OUTCOME_WORDS, find_venue, last_visits
+
+# A venue at or above this score is "of concern" (listed by default).
+CONCERN_SCORE = 1.0
+RECENT_VISIT = timedelta(days=7)
+VISITED_FACTOR = 0.5
+# A visit reached the place: the team has been there, so it can wait unless something changed.
+_REACHED = frozenset({"talked", "not_let_in", "closed"})
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    description: str
+    weight: float
+    evidence_grade: str
+    value: float
+
+
+@dataclass
+class ScreenedVenue:
+    venue_id: int
+    stable_id: str
+    region: str | None
+    municipality: str | None
+    names: list[str]
+    score: float
+    reasons: list[Reason]
+    languages: list[str]
+    hours: str | None
+    last_seen: datetime
+    last_visit: date | None = None
+    last_outcome: str | None = None
+    visited_recently: bool = False
+    address: str | None = field(default=None, repr=False)
+
+    @property
+    def of_concern(self) -> bool:
+        return self.score >= CONCERN_SCORE
+
+
+def _changed_since(session: Session, venue_id: int, visit: VenueVisit) -> bool:
+    since = datetime.combine(visit.visited_on + timedelta(days=1), datetime.min.time(), UTC)
+    kinds = session.scalars(
+        select(VenueEvent.kind).where(VenueEvent.venue_id == venue_id, VenueEvent.at >= since)
+    ).all()
+    return any(kind != "vanished" for kind in kinds)
+
+
+def _reasons(
+    rules: list[ClinicRule], signals: dict[str, float | None], signs: list[str]
+) -> list[Reason]:
+    found = []
+    for rule in rules:
+        value = (
+            (1.0 if rule.id in signs else 0.0)
+            if rule.signal == "text"
+            else signals.get(rule.signal)
+        )
+        if rule.fires(value):
+            found.append(
+                Reason(rule.id, rule.description, rule.weight, rule.evidence_grade, value or 0.0)
+            )
+    return sorted(found, key=lambda r: -r.weight)
+
+
+def screen(
+    session: Session,
+    now: datetime,
+    *,
+    region: str | None = None,
+    municipality: str | None = None,
+    with_addresses: bool = False,
+    rules: list[ClinicRule] | None = None,
+) -> list[ScreenedVenue]:
+    """Every active venue in the area, highest score first (ties: oldest id first)."""
+    rules = rules if rules is not None else load_clinic_rules()
+    query = select(Venue).where(Venue.gone_at.is_(None))
+    if region:
+        query = query.where(Venue.region == region)
+    if municipality:
+        query = query.where(Venue.municipality == municipality)
+    venues = session.scalars(query.order_by(Venue.id)).all()
+    signals = venue_signals(session, list(venues), now)
+    visits = last_visits(session, [v.id for v in venues])
+    listed = []
+    for venue in venues:
+        reasons = _reasons(rules, signals[venue.id], venue.signs or [])
+        score = max(0.0, sum(r.weight for r in reasons))
+        visit = visits.get(venue.id)
+        recent = (
+            visit is not None
+            and visit.outcome in _REACHED
+            and visit.visited_on >= (now - RECENT_VISIT).date()
+            and not _changed_since(session, venue.id, visit)
+        )
+        if recent:
+            score *= VISITED_FACTOR
+        hours = OpeningHours.from_json(venue.opening_hours)
+        listed.append(
+            ScreenedVenue(
+                venue_id=venue.id, stable_id=venue.stable_id, region=venue.region,
+                municipality=venue.municipality, names=list(venue.names or []),
+                score=round(score, 3), reasons=reasons, languages=list(venue.languages or []),
+                hours=hours.describe() if hours else None, last_seen=venue.last_seen,
+                last_visit=visit.visited_on if visit else None,
+                last_outcome=OUTCOME_WORDS[visit.outcome] if visit else None,
+                visited_recently=recent,
+                address=venue.address if with_addresses else None,
+            )
+        )  # fmt: skip
+    return sorted(listed, key=lambda v: (-v.score, v.venue_id))
+
+
+def screening_list(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    region: str | None = None,
+    municipality: str | None = None,
+    everything: bool = False,
+) -> list[ScreenedVenue]:
+    """The list for the acting person: addresses only for the outreach role (the role
+    matrix's `clinics show` entry), and then one audit entry naming every venue whose
+    address was shown (ids only, never the address)."""
+    with_addresses = is_allowed("clinics show", settings.role)
+    listed = screen(
+        session, now, region=region, municipality=municipality, with_addresses=with_addresses
+    )
+    if not everything:
+        listed = [venue for venue in listed if venue.of_concern]
+    shown = [venue.stable_id for venue in listed if venue.address]
+    if shown:
+        record(
+            session, settings, "clinic-addresses-viewed",
+            params={"venues": shown, "region": region, "municipality": municipality},
+            counts={"addresses": len(shown)},
+        )  # fmt: skip
+    return listed
+
+
+def show_venue(
+    session: Session, settings: Settings, stable_id: str, now: datetime
+) -> tuple[ScreenedVenue, list[VenueEvent], list[VenueVisit]]:
+    """One venue with its address (outreach role: the CLI gate), history and visits; audited."""
+    venue = find_venue(session, stable_id)
+    screened = next(
+        v
+        for v in screen(session, now, region=venue.region, with_addresses=True)
+        + _gone(session, venue, now)
+        if v.venue_id == venue.id
+    )
+    record(session, settings, "clinic-address-viewed", params={"venue": venue.stable_id})
+    events = session.scalars(
+        select(VenueEvent).where(VenueEvent.venue_id == venue.id).order_by(VenueEvent.at)
+    ).all()
+    visits = session.scalars(
+        select(VenueVisit).where(VenueVisit.venue_id == venue.id).order_by(VenueVisit.visited_on)
+    ).all()
+    return screened, list(events), list(visits)
+
+
+def _gone(session: Session, venue: Venue, now: datetime) -> list[ScreenedVenue]:
+    """A vanished venue is not on the list but can still be shown (score of its last state)."""
+    if venue.gone_at is None:
+        return []
+    signals = venue_signals(session, [venue], now)[venue.id]
+    reasons = _reasons(load_clinic_rules(), signals, venue.signs or [])
+    hours = OpeningHours.from_json(venue.opening_hours)
+    return [
+        ScreenedVenue(
+            venue_id=venue.id, stable_id=venue.stable_id, region=venue.region,
+            municipality=venue.municipality, names=list(venue.names or []),
+            score=round(max(0.0, sum(r.weight for r in reasons)), 3), reasons=reasons,
+            languages=list(venue.languages or []), hours=hours.describe() if hours else None,
+            last_seen=venue.last_seen, address=venue.address,
+        )
+    ]  # fmt: skip
