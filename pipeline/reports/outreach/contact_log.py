@@ -177,8 +177,11 @@ def log_contact(
     return entry
 
 
-def anonymised_log(session: Session, since: datetime | None = None) -> Iterator[AnonymisedOutcome]:
-    """The contact log for evaluation: outcomes by target and day, no actor or note."""
+def anonymised_log(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> Iterator[AnonymisedOutcome]:
+    """The contact log for evaluation: outcomes by target and day, no actor or note
+    (from `since`, before `until`)."""
     query = select(
         ContactLogEntry.target,
         ContactLogEntry.at,
@@ -187,6 +190,8 @@ def anonymised_log(session: Session, since: datetime | None = None) -> Iterator[
     ).order_by(ContactLogEntry.at, ContactLogEntry.id)
     if since is not None:
         query = query.where(ContactLogEntry.at >= since)
+    if until is not None:
+        query = query.where(ContactLogEntry.at < until)
     for target, at, outcome, language in session.execute(query):
         yield AnonymisedOutcome(target, at.date().isoformat(), outcome, language)
 
