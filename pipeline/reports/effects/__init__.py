@@ -27,6 +27,7 @@ from pipeline.stages.linking.config import target_threshold
 
 __all__ = [
     "KINDS",
+    "PAGE",
     "EffectsData",
     "EffectsResult",
     "effects_folder",
