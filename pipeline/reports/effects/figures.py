@@ -437,19 +437,17 @@ def _adverts_weekly(session: Session, period: Period, kinds: list[str], minimum:
 def _languages_seen(session: Session, period: Period, kinds: list[str], minimum: int) -> Table:
     rows: list[list[Value]] = []
     for kind in kinds:
-        found = Counter(
-            dict(
-                session.execute(
-                    select(func.coalesce(Advert.language, "unknown"), func.count(Advert.id))
-                    .where(
-                        advert_kind() == kind,
-                        Advert.first_seen < period.end,
-                        Advert.last_seen >= period.start,
-                    )
-                    .group_by(func.coalesce(Advert.language, "unknown"))
-                ).all()
+        found: Counter[str] = Counter()
+        for language, n in session.execute(
+            select(Advert.language, func.count(Advert.id))
+            .where(
+                advert_kind() == kind,
+                Advert.first_seen < period.end,
+                Advert.last_seen >= period.start,
             )
-        )
+            .group_by(Advert.language)
+        ):
+            found[language or "unknown"] += n
         rows += [
             [language, kind, count(n, minimum)]
             for language, n in sorted(found.items(), key=lambda item: (-item[1], item[0]))
