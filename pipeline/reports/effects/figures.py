@@ -22,7 +22,7 @@ from pipeline.reports.digest.targets import scores_at
 from pipeline.reports.digest.weeks import week_of
 from pipeline.reports.effects.kinds import KINDS, advert_kind, kind_of, target_kinds
 from pipeline.reports.effects.period import Period, Slice
-from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share
+from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share, split
 from pipeline.reports.effects.tables import Column, Table
 from pipeline.reports.outreach.claims import CLAIM_ACTION
 from pipeline.reports.rules_eval.evaluate import evaluate
@@ -281,7 +281,9 @@ def _language(
             ):
                 known[c.target] = known.get(c.target, False) or c.language == main[c.cluster_id]
         whole = count(len(known), counter.minimum)
-        part = count(sum(known.values()), counter.minimum)
+        part, _ = split(len(known), sum(known.values()), counter.minimum)
+        if isinstance(whole, Hidden):
+            part = whole
         return [whole, part, share(part, whole)]
 
     columns = [
@@ -340,8 +342,10 @@ def _indicators(session: Session, period: Period, kind_filter: set[int], minimum
             with_sign = metrics.tp + metrics.fp
             if not with_sign:
                 continue
-            referred, ended = count(metrics.tp, minimum), count(metrics.fp, minimum)
             total = count(with_sign, minimum)
+            referred, ended = split(with_sign, metrics.tp, minimum)
+            if isinstance(total, Hidden):
+                referred = ended = total
             rows.append([rule, total, referred, ended, share(referred, total)])
     columns = [
         Column("indicator", "string", "Indicator rule id."),

@@ -1,7 +1,8 @@
 """Small-cell suppression: a count under the minimum is hidden and marked, never printed.
 
 A hidden cell is a `Hidden`; tables, CSV and charts all see the same object. A share is
-hidden when its numerator or denominator is. When exactly one part of a group with a shown
+hidden when its numerator or denominator is. A whole split in two (referred or not) hides both
+parts when either is small. When exactly one part of a group with a shown
 total is hidden, the next smallest part is hidden too, so it cannot be found by subtraction.
 """
 
@@ -36,6 +37,15 @@ def share(part: int | Hidden, whole: int | Hidden) -> float | Hidden | None:
     if isinstance(whole, Hidden):
         return whole
     return round(part / whole, 3) if whole else None
+
+
+def split(whole: int, part: int, minimum: int) -> tuple[int | Hidden, int | Hidden]:
+    """`part` and `whole − part` of a whole that is shown: both hidden when either is small
+    (else the hidden one is the whole minus the shown one)."""
+    rest = whole - part
+    if 0 < part < minimum or 0 < rest < minimum:
+        return Hidden(minimum), Hidden(minimum)
+    return part, rest
 
 
 def protect(parts: Sequence[list[Value]], column: int, minimum: int) -> None:

@@ -12,7 +12,7 @@ from models import Cluster, ContactLogEntry
 from pipeline.core.app import App
 from pipeline.core.db import Database
 from pipeline.reports.effects import make_effects
-from pipeline.reports.effects.privacy import Hidden, count, protect, share
+from pipeline.reports.effects.privacy import Hidden, count, protect, share, split
 
 H = Hidden(5)
 OCTOBER = [("reached", 3), ("referred", 2), ("no-answer", 1)]
@@ -73,6 +73,8 @@ def test_count_share_and_protect() -> None:
     assert [count(n, 5) for n in (0, 1, 4, 5)] == [0, H, H, 5]
     assert share(H, 10) == H and share(3, H) == H and share(0, 0) is None
     assert share(5, 8) == 0.625
+    assert split(20, 17, 5) == (H, H)  # 3 would be 20 − 17
+    assert split(20, 3, 5) == (H, H) and split(20, 15, 5) == (15, 5) and split(6, 6, 5) == (6, 0)
     rows: list[list[object]] = [["a", 3], ["b", 9], ["c", 6], ["d", 0]]
     rows[0][1] = count(3, 5)
     protect(rows, 1, 5)  # type: ignore[arg-type]
