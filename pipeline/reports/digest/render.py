@@ -26,14 +26,20 @@ EVENT_TITLES = {
 }
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+def report_environment(*folders: Path) -> Environment:
+    """Jinja2 for a self-contained report page: autoescaped, templates from `folders` and
+    then the digest's own (its shared `_report_style.html`)."""
+    return Environment(
+        loader=FileSystemLoader([*folders, TEMPLATES]),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _environment() -> Environment:
+    env = report_environment()
     env.filters["delta"] = delta
     return env
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment
 
 from pipeline.reports.digest import charts
-from pipeline.reports.digest.render import data_uri
+from pipeline.reports.digest.render import data_uri, report_environment
 from pipeline.reports.effects.figures import STAGE_TITLES, STAGES, EffectsData
 from pipeline.reports.effects.privacy import Hidden, plain
 from pipeline.reports.effects.summary import LANGUAGES, summary
@@ -20,13 +20,7 @@ PALETTE = ("#1f5f8b", "#4c9a5b", "#e0b040", "#b03a2e", "#7a5195", "#9e9e9e")
 
 
 def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
-        autoescape=select_autoescape(["html"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = report_environment(TEMPLATES)
     env.filters["cell"] = text
     env.tests["hidden"] = lambda value: isinstance(value, Hidden)
     return env

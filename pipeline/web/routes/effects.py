@@ -23,7 +23,7 @@ from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
-from pipeline.web.routes.digests import DIGEST_CSP
+from pipeline.web.routes.digests import framed_report
 
 router = APIRouter()
 
@@ -92,14 +92,7 @@ def effects_file(
     folder = written_report(viewer.settings, label)
     if folder is None:
         raise HTTPException(404)
-    disposition = "attachment" if download else "inline"
-    headers = {
-        "Content-Security-Policy": DIGEST_CSP,
-        "X-Frame-Options": "SAMEORIGIN",
-        "Content-Disposition": f'{disposition}; filename="effects-{label}.html"',
-    }
-    page = (folder / PAGE).read_bytes()
-    return Response(page, media_type="text/html; charset=utf-8", headers=headers)
+    return framed_report((folder / PAGE).read_bytes(), f"effects-{label}.html", download)
 
 
 @router.get("/effects/{label}/{table}.csv", name="effects_csv")

@@ -9,18 +9,9 @@ import pytest
 
 from pipeline.core.app import App
 from pipeline.reports.effects import make_effects
+from spiders.settings import CHROMIUM_ARGS
 
 from helpers.effects_world import TeamWorld
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.mark.browser
