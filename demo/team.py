@@ -19,7 +19,7 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.reports.outreach.claims import claim_target
-from pipeline.reports.outreach.contact_log import log_contact
+from pipeline.reports.outreach.contact_log import REFERRALS, log_contact
 
 WORKERS = ("demo-outreach-1", "demo-outreach-2")
 # What happens when a worker tries a target: the weights of each outcome.
@@ -39,6 +39,7 @@ class Logged:
     at: datetime
     outcome: str
     language: str
+    referred_to: str | None = None
 
 
 def _worker(settings: Settings, name: str) -> Settings:
@@ -109,9 +110,12 @@ def run_team(
                 with database.session() as session:
                     own = _main_language(session, cluster_id)
                     language = own if rng.random() < SPEAKS_THEIR_LANGUAGE else "en"
+                    place = rng.choice(REFERRALS) if outcome == "referred" else None
                     claim_target(session, worker, cluster_id)
-                    log_contact(session, worker, cluster_id, outcome, language=language)
-                logged.append(Logged(cluster_id, name, at, outcome, language))
+                    log_contact(
+                        session, worker, cluster_id, outcome, language=language, referred_to=place
+                    )
+                logged.append(Logged(cluster_id, name, at, outcome, language, place))
                 tries[cluster_id] += 1
                 if outcome not in RETRY or tries[cluster_id] >= MAX_TRIES:
                     done.add(cluster_id)

@@ -82,7 +82,8 @@ def grouped_bars(
             ax.set_xlabel(xlabel)
             # the default locator of a linear axis, AutoLocator, is a MaxNLocator
             cast(MaxNLocator, ax.xaxis.get_major_locator()).set_params(integer=integer)
-            ax.legend(loc="lower right", frameon=False)
+            handles, names = ax.get_legend_handles_labels()  # drawn last first: list in order
+            ax.legend(handles[::-1], names[::-1], loc="lower right", frameon=False)
         ax.set_title(title, loc="left")
         fig.tight_layout()
         return _png(fig)

@@ -25,16 +25,27 @@ from pipeline.reports.effects.period import Period, Slice
 from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share, split
 from pipeline.reports.effects.tables import Column, Table
 from pipeline.reports.outreach.claims import CLAIM_ACTION
+from pipeline.reports.outreach.contact_log import REFERRALS
 from pipeline.reports.rules_eval.evaluate import evaluate
 from pipeline.reports.rules_eval.outcomes import labels_from_contact_log
 
-STAGES = ("listed", "claimed", "contacted", "reached", "referred", "declined_or_opted_out")
+DESTINATIONS = tuple(f"referred_{place}" for place in REFERRALS)
+STAGES = (
+    "listed",
+    "claimed",
+    "contacted",
+    "reached",
+    "referred",
+    *DESTINATIONS,
+    "declined_or_opted_out",
+)
 STAGE_TITLES = {
     "listed": "listed as targets",
     "claimed": "claimed",
     "contacted": "contacted",
     "reached": "reached",
     "referred": "referred on",
+    **{f"referred_{place}": f"… to {place}" for place in REFERRALS},
     "declined_or_opted_out": "declined / opted out",
 }
 # A contact "reached" the person unless nobody answered.
@@ -52,6 +63,7 @@ class Contact:
     actor: str
     outcome: str
     language: str | None
+    referred_to: str | None
 
 
 @dataclass
@@ -93,6 +105,7 @@ def _contacts(session: Session, start: datetime, end: datetime) -> list[Contact]
             ContactLogEntry.actor,
             ContactLogEntry.outcome,
             ContactLogEntry.language,
+            ContactLogEntry.referred_to,
         )
         .where(ContactLogEntry.at >= start, ContactLogEntry.at < end)
         .order_by(ContactLogEntry.at, ContactLogEntry.id)
@@ -175,6 +188,8 @@ def _funnel(
                 found["reached"].add(c.target)
             if c.outcome == "referred":
                 found["referred"].add(c.target)
+                if c.referred_to in REFERRALS:
+                    found[f"referred_{c.referred_to}"].add(c.target)
             if c.outcome in ENDED:
                 found["declined_or_opted_out"].add(c.target)
         return found
@@ -191,6 +206,10 @@ def _funnel(
         Column("contacted", "integer", "Targets with at least one contact-log entry."),
         Column("reached", "integer", "Targets with an outcome other than no-answer."),
         Column("referred", "integer", "Targets with the outcome referred (to help services)."),
+        *(
+            Column(f"referred_{place}", "integer", f"Targets referred to {place} services.")
+            for place in REFERRALS
+        ),
         Column("declined_or_opted_out", "integer", "Targets that declined or opted out."),
     ]
     return Table(

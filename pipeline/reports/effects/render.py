@@ -16,6 +16,7 @@ from pipeline.reports.effects.summary import LANGUAGES, summary
 from pipeline.reports.effects.tables import text
 
 TEMPLATES = Path(__file__).parent / "templates"
+HIDDEN_AS_ZERO = " (a hidden count, under the minimum, is drawn as 0)"
 PALETTE = ("#1f5f8b", "#4c9a5b", "#e0b040", "#b03a2e", "#7a5195", "#9e9e9e")
 
 
@@ -36,8 +37,8 @@ def _charts(data: EffectsData) -> dict[str, str]:
                 (str(row[0]), [plain(v) for v in row[2:]], PALETTE[n % len(PALETTE)])
                 for n, row in enumerate(months)
             ],
-            f"The outreach funnel per month ({kind}; hidden cells drawn as 0)",
-            "targets",
+            f"Outreach funnel per month ({kind})",
+            f"targets{HIDDEN_AS_ZERO}",
         )
     weekly = data.adverts_weekly.rows
     found["adverts"] = charts.grouped_bars(
@@ -46,8 +47,8 @@ def _charts(data: EffectsData) -> dict[str, str]:
             ("new", [plain(row[2]) for row in weekly], PALETTE[0]),
             ("live", [plain(row[3]) for row in weekly], PALETTE[5]),
         ],
-        "Adverts per week (hidden cells drawn as 0)",
-        "adverts",
+        "Adverts per week",
+        f"adverts{HIDDEN_AS_ZERO}",
     )
     found["languages"] = charts.grouped_bars(
         [
@@ -55,8 +56,8 @@ def _charts(data: EffectsData) -> dict[str, str]:
             for row in data.languages.rows
         ],
         [("adverts", [plain(row[2]) for row in data.languages.rows], PALETTE[0])],
-        "Languages of the adverts seen (hidden cells drawn as 0)",
-        "adverts",
+        "Languages of the adverts seen",
+        f"adverts{HIDDEN_AS_ZERO}",
     )
     indicators = data.indicators.rows
     found["indicators"] = charts.grouped_bars(
@@ -65,8 +66,8 @@ def _charts(data: EffectsData) -> dict[str, str]:
             ("referred", [plain(row[2]) for row in indicators], PALETTE[1]),
             ("declined / opted out", [plain(row[3]) for row in indicators], PALETTE[3]),
         ],
-        "Indicators against outcomes (hidden cells drawn as 0)",
-        "adverts with the sign",
+        "Indicators against outcomes",
+        f"adverts with the sign{HIDDEN_AS_ZERO}",
         "no referral, refusal or opt-out recorded in the period",
     )
     coverage = data.coverage.rows

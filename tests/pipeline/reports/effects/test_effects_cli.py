@@ -3,21 +3,24 @@ the period's months, and the Danish and English summary."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from models import Cluster, ContactLogEntry
 from pipeline.cli.main import main
 from pipeline.core.db import Database
-from pipeline.reports.effects.figures import EffectsData
+from pipeline.reports.effects.figures import STAGES, EffectsData
 from pipeline.reports.effects.period import make_period
 from pipeline.reports.effects.privacy import Hidden
 from pipeline.reports.effects.summary import summary
 from pipeline.reports.effects.tables import Column, Table
 
 TZ = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def test_cli_writes_the_report(
@@ -74,6 +77,24 @@ def test_cli_outreach_may_not(
     assert "needs the role" in capsys.readouterr().err
 
 
+def test_cli_contact_log_referred_to(
+    database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with database.session() as session:
+        cluster = Cluster(first_seen=NOW, last_seen=NOW)
+        session.add(cluster)
+        session.flush()
+        target = f"C{cluster.id}"
+    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    log = ["contact", "log", target, "--referred-to", "shelter"]
+    assert main([*log, "--outcome", "reached"]) != 0
+    assert "--referred-to needs --outcome referred" in capsys.readouterr().err
+    assert main([*log, "--outcome", "referred"]) == 0
+    with database.session() as session:
+        entry = session.scalars(select(ContactLogEntry)).one()
+    assert (entry.outcome, entry.referred_to) == ("referred", "shelter")
+
+
 def test_period_months_cut_to_the_period() -> None:
     period = make_period("2026-10-20", "2026-12-05", TZ)
     months = period.months()
@@ -91,8 +112,8 @@ def _table(name: str, columns: str, row: list[object]) -> Table:
 
 
 def _data(contacted: int | Hidden, share: float | Hidden | None) -> EffectsData:
-    stages = "listed claimed contacted reached referred declined_or_opted_out"
-    funnel = _table("funnel", stages, [12, 10, contacted, 8, Hidden(5), 0])
+    stages = " ".join(STAGES)
+    funnel = _table("funnel", stages, [12, 10, contacted, 8, Hidden(5), 0, 0, 0, 0, 0])
     first = _table("first_contact", "targets median_days", [9, 2.5])
     language = _table("language", "reached in_their_language share", [8, 6, share])
     workload = _table("workload", "contacts worker_days contacts_per_worker_day", [1234, 400, 3.09])

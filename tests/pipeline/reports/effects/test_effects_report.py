@@ -20,6 +20,7 @@ from pipeline.core.app import App
 from pipeline.reports.effects import make_effects
 from pipeline.reports.effects.figures import ENDED, REACHED
 from pipeline.reports.effects.privacy import Hidden
+from pipeline.reports.outreach.contact_log import REFERRALS
 
 from helpers.effects_world import TeamWorld
 
@@ -49,6 +50,11 @@ def test_funnel_and_workload_match_the_scripted_log(team_world: TeamWorld, tmp_p
         "referred": targets(logged, {"referred"}),
         "declined_or_opted_out": targets(logged, ENDED),
     }
+    for place in REFERRALS:
+        expected[f"referred_{place}"] = len(
+            {e.cluster_id for e in logged if e.referred_to == place}
+        )
+    assert sum(expected[f"referred_{p}"] for p in REFERRALS) >= expected["referred"] > 0
     for stage, n in expected.items():
         assert data.funnel.cell(key, stage) == shown(n), stage
     # one month (November) and the period: the same targets

@@ -57,9 +57,9 @@ def test_small_cells_hidden_and_protected(database: Database, tmp_path: Path) ->
     assert funnel.cell(("2026-11", "escort"), "listed") == 7
     csv = (result.folder / "funnel.csv").read_text().splitlines()
     assert csv[1:] == [
-        "2026-10,escort,7,0,<5,<5,<5,0",
-        "2026-11,escort,7,0,<5,<5,<5,<5",
-        "period,escort,7,0,7,6,<5,<5",
+        "2026-10,escort,7,0,<5,<5,<5,0,0,0,0,0",
+        "2026-11,escort,7,0,<5,<5,<5,0,0,0,0,<5",
+        "period,escort,7,0,7,6,<5,0,0,0,0,<5",
     ]
     page = result.page.read_text()
     assert '<td class="num hidden">&lt;5</td>' in page
