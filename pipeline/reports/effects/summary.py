@@ -8,6 +8,7 @@ from babel.numbers import format_decimal, format_percent
 
 from pipeline.reports.effects.figures import EffectsData
 from pipeline.reports.effects.privacy import Hidden, Value
+from pipeline.reports.outreach.contact_log import REFERRALS
 
 LANGUAGES = ("da", "en")
 
@@ -17,6 +18,8 @@ TEMPLATES = {
         "funnel": "{listed} people were listed as contact targets. The team claimed {claimed}, "
         "contacted {contacted} and reached {reached}; {referred} were referred on to help "
         "services and {ended} declined or opted out.",
+        "referrals": "Of the referrals, {health} went to health services, {social} to social "
+        "services, {legal} to legal aid and {shelter} to a shelter.",
         "first_contact": "The median time from a person's first advert to the first contact "
         "was {days} days ({targets} people).",
         "language": "{share} of the people reached with a recorded language were reached in "
@@ -32,6 +35,8 @@ TEMPLATES = {
         "funnel": "{listed} personer stod på listen over kontaktmål. Teamet tog {claimed}, "
         "kontaktede {contacted} og fik kontakt med {reached}; {referred} blev henvist videre "
         "til hjælp, og {ended} takkede nej eller frabad sig kontakt.",
+        "referrals": "Af henvisningerne gik {health} til sundhedstilbud, {social} til sociale "
+        "tilbud, {legal} til juridisk rådgivning og {shelter} til et krisecenter.",
         "first_contact": "Mediantiden fra en persons første annonce til første kontakt var "
         "{days} dage ({targets} personer).",
         "language": "{share} af dem, teamet fik kontakt med og noterede sproget for, blev talt "
@@ -98,6 +103,12 @@ def summary(data: EffectsData, lang: str) -> list[str]:
                 ended=n("funnel", "declined_or_opted_out"),
             )
         )
+        if data.funnel.cell(key, "referred") != 0:
+            sentences.append(
+                words["referrals"].format(
+                    **{place: n("funnel", f"referred_{place}") for place in REFERRALS}
+                )
+            )
         if isinstance(data.first_contact.cell(key, "targets"), int) and data.first_contact.cell(
             key, "targets"
         ):

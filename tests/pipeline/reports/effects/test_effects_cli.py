@@ -113,7 +113,7 @@ def _table(name: str, columns: str, row: list[object]) -> Table:
 
 def _data(contacted: int | Hidden, share: float | Hidden | None) -> EffectsData:
     stages = " ".join(STAGES)
-    funnel = _table("funnel", stages, [12, 10, contacted, 8, Hidden(5), 0, 0, 0, 0, 0])
+    funnel = _table("funnel", stages, [12, 10, contacted, 8, 7, 0, 5, Hidden(5), 0, 0])
     first = _table("first_contact", "targets median_days", [9, 2.5])
     language = _table("language", "reached in_their_language share", [8, 6, share])
     workload = _table("workload", "contacts worker_days contacts_per_worker_day", [1234, 400, 3.09])
@@ -129,11 +129,13 @@ def test_summary_in_danish_and_english_with_babel_numbers() -> None:
     en, da = " ".join(summary(data, "en")), " ".join(summary(data, "da"))
     assert "12 people were listed as contact targets" in en
     assert "1,234" not in en  # only the figures the summary names
-    assert "fewer than 5 were referred on" in en
+    assert "7 were referred on" in en
+    assert "0 went to health services, 5 to social services, fewer than 5 to legal aid" in en
+    assert "Af henvisningerne gik 0 til sundhedstilbud, 5 til sociale tilbud, færre end 5" in da
     assert "The median time from a person's first advert to the first contact was 2.5 days" in en
     assert en.count("75%") == 1 and "3.1 contact attempts per worker-day" in en  # one decimal
     assert "Mediantiden fra en persons første annonce til første kontakt var 2,5 dage" in da
-    assert "75\u00a0%" in da and "3,1 kontaktforsøg" in da and "færre end 5 blev henvist" in da
+    assert "75\u00a0%" in da and "3,1 kontaktforsøg" in da and "7 blev henvist" in da
     assert "not verified identifications" in en and "ikke bekræftede identifikationer" in da
 
 
