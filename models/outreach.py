@@ -27,6 +27,8 @@ class ContactLogEntry(Base):
     # reached | no-answer | declined | referred | opted-out
     outcome: Mapped[str] = mapped_column(String(16))
     language: Mapped[str | None] = mapped_column(String(8), default=None)
+    # Where a referral went: health | social | legal | shelter (outcome `referred` only).
+    referred_to: Mapped[str | None] = mapped_column(String(16), default=None)
     note: Mapped[sealed_text | None] = mapped_column(default=None)
     # When the worker means to try again; the follow-ups page lists those due.
     follow_up: Mapped[date | None] = mapped_column(Date, default=None)

@@ -41,6 +41,9 @@ MATRIX: dict[str, frozenset[str]] = {
     # Retention purges run nightly from the scheduler (not through the CLI); by hand: operators.
     "purge": ANALYSTS,
     "digest": RESEARCHERS,
+    # The effects report is aggregates only (small cells hidden): the people who study and
+    # document the work (`scout report effects`; the web's Effects page reads and writes them).
+    "report": frozenset({"researcher", "analyst", "admin"}),
     "export": RESEARCHERS,
     # The list shows pseudonyms, reasons and languages only; analysts tune rules against it.
     "targets": frozenset({"outreach", "analyst", "admin"}),
@@ -79,6 +82,7 @@ MATRIX: dict[str, frozenset[str]] = {
     # Digests are aggregates only: everyone who studies the data reads them (writing one is
     # "digest", as on the command line).
     "digests": frozenset({"researcher", "analyst", "admin"}),
+    "effects": frozenset({"researcher", "analyst", "admin"}),
     # Labelling shows one cluster's contact-masked text: the analysts who tune the rules.
     "label": frozenset({"analyst"}),
     "audit": frozenset({"admin"}),

@@ -132,6 +132,12 @@ class Settings(BaseSettings):
     export_max_expiry_days: int = Field(
         default=730, ge=1, le=3650, description="How far ahead an export's expiry may be."
     )
+    effects_min_count: int = Field(
+        default=5,
+        ge=5,
+        le=1000,
+        description="Effects report: a count under this is suppressed and marked (never below 5).",
+    )
     analyse_workers: int = Field(
         default_factory=lambda: os.cpu_count() or 1,
         ge=1,

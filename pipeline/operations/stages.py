@@ -25,6 +25,7 @@ from pipeline.core.app import Context
 from pipeline.operations import retention
 from pipeline.operations.retention import PurgeReport
 from pipeline.reports.digest import DigestResult, Week, make_digest
+from pipeline.reports.effects import EffectsResult, make_effects
 from pipeline.reports.export import ExportResult, run_export
 from pipeline.stages import analysis
 from pipeline.stages.analysis import AnalysisSummary
@@ -40,6 +41,7 @@ __all__ = [
     "analyse",
     "crawl",
     "digest",
+    "effects",
     "export",
     "link",
     "purge",
@@ -168,6 +170,24 @@ def digest(
     report(0, 1, "writing the weekly digest")
     result = make_digest(context, week, out)
     report(1, 1, f"digest of {result.week.label} written")
+    return result
+
+
+def effects(
+    context: Context,
+    *,
+    first: date | str,
+    last: date | str,
+    kind: str | None = None,
+    out: Path | None = None,
+    midway: bool = False,
+    progress: ProgressCallback | None = None,
+) -> EffectsResult:
+    """Write the effects report for first..last (both days included) into `out`."""
+    report = _reporter("effects", progress)
+    report(0, 1, f"writing the effects report {first} to {last}")
+    result = make_effects(context, first, last, kind=kind, out=out, midway=midway)
+    report(1, 1, f"effects report written to {result.folder}")
     return result
 
 

@@ -18,6 +18,7 @@ from pipeline.web.routes import (
     auth,
     contacts,
     digests,
+    effects,
     enrol,
     exports,
     home,
@@ -47,7 +48,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
-    pages = (targets, reveal, contacts, digests, rules, label, sites, auditlog, exports)
+    pages = (targets, reveal, contacts, digests, effects, rules, label, sites, auditlog, exports)
     for module in (auth, enrol, home, account, users, system, *pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -20,6 +20,12 @@ OUTCOME_NAMES = {
     "referred": N_("Referred to help"),
     "opted-out": N_("Opted out: never contact again"),
 }
+REFERRAL_NAMES = {
+    "health": N_("health services"),
+    "social": N_("social services"),
+    "legal": N_("legal aid"),
+    "shelter": N_("a shelter"),
+}
 
 
 def cluster_id_of(request: Request, target: str) -> int:

@@ -20,6 +20,7 @@ PAGES: tuple[Page, ...] = (
     Page("targets", "/targets", N_("Today")),
     Page("follow-ups", "/follow-ups", N_("Follow-ups")),
     Page("digests", "/digests", N_("Digests")),
+    Page("effects", "/effects", N_("Effects")),
     Page("rules", "/rules", N_("Rules")),
     Page("label", "/label", N_("Label")),
     Page("sites", "/sites", N_("Sites")),

@@ -29,6 +29,7 @@ FIXTURE_MARKS = {
     "postgres_schema": "postgres",
     "crawl": "subprocess",
     "demo_world_db": "slow",
+    "team_world": "slow",
 }
 MAY_START_PROCESSES = ("subprocess", "browser")
 PROCESS_EVENTS = frozenset(

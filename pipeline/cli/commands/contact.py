@@ -12,6 +12,7 @@ from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.outreach.contact_log import (
     OUTCOMES,
+    REFERRALS,
     active_suppressions,
     anonymised_log,
     lift_suppression,
@@ -36,13 +37,31 @@ def contact() -> None:
 )
 @click.option("--note", help="A short note (stored encrypted; never exported).")
 @click.option("--language", help="Language you wrote or spoke in (two letters).")
+@click.option(
+    "--referred-to",
+    type=click.Choice(REFERRALS),
+    help="Where a referral went (with --outcome referred); the effects report counts each.",
+)
 @click.pass_obj
 def log_command(
-    app: App, target: str, outcome: str, note: str | None, language: str | None
+    app: App,
+    target: str,
+    outcome: str,
+    note: str | None,
+    language: str | None,
+    referred_to: str | None,
 ) -> None:
     """Log the outcome of contacting TARGET (e.g. C12)."""
     with app.database().session() as session:
-        entry = log_contact(session, app.settings, parse_target_id(target), outcome, note, language)
+        entry = log_contact(
+            session,
+            app.settings,
+            parse_target_id(target),
+            outcome,
+            note,
+            language,
+            referred_to=referred_to,
+        )
         click.echo(f"logged {entry.outcome} for {entry.target}")
     if outcome == "opted-out":
         click.echo(f"{target.upper()} is on the opt-out list: never listed or revealed again")

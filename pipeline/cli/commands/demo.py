@@ -47,6 +47,7 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
     """Run Scout on the synthetic demo sites (127.0.0.1 only) over several simulated days."""
     from demo.clock import SimClock
     from demo.server import DemoServer
+    from demo.team import run_team
     from demo.world import build_world
 
     context: Context = ctx.obj
@@ -83,6 +84,13 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
         print_link_summary(run_stage(stages.link, context))
         digest = run_stage(stages.digest, context)
         click.echo(f"weekly digest written: {digest.path}")
+        last_day = world.start + timedelta(days=days - 1)
+        click.echo("a scripted outreach team logs its contacts over the simulated days")
+        logged = run_team(context.database(), context.settings, world.start, days, seed=seed)
+        clock.set_now(demo_clock.now() + timedelta(hours=6))
+        click.echo(f"  {len(logged)} contacts logged (synthetic; nothing is sent to anyone)")
+        effects = run_stage(stages.effects, context, first=world.start, last=last_day)
+        click.echo(f"effects report written: {effects.page}")
         click.echo(
             "top contact targets (pseudonyms only; reveal one at a time with "
             "`scout targets reveal ID --reason …`, outreach role):"

@@ -55,6 +55,40 @@ def _empty(ax: plt.Axes, message: str) -> None:
     ax.set_yticks([])
 
 
+def grouped_bars(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float], str]],
+    title: str,
+    xlabel: str,
+    empty: str = "nothing recorded",
+    integer: bool = True,
+) -> bytes:
+    """Horizontal bars, one row per label and one bar per series (name, values, colour); the
+    first series is drawn on top of each row."""
+    with plt.rc_context(_STYLE):
+        fig, ax = plt.subplots(
+            figsize=(7.5, max(2.2, (0.21 * max(len(series), 2)) * len(labels) + 1.3))
+        )
+        if not labels:
+            _empty(ax, empty)
+        else:
+            rows = range(len(labels))
+            height = 0.8 / max(len(series), 1)
+            for n, (name, values, colour) in reversed(list(enumerate(series))):
+                offset = -0.4 + (n + 0.5) * height
+                ax.barh([r + offset for r in rows], values, height=height, color=colour, label=name)
+            ax.set_yticks(list(rows), list(labels))
+            ax.invert_yaxis()
+            ax.set_xlabel(xlabel)
+            # the default locator of a linear axis, AutoLocator, is a MaxNLocator
+            cast(MaxNLocator, ax.xaxis.get_major_locator()).set_params(integer=integer)
+            handles, names = ax.get_legend_handles_labels()  # drawn last first: list in order
+            ax.legend(handles[::-1], names[::-1], loc="lower right", frameon=False)
+        ax.set_title(title, loc="left")
+        fig.tight_layout()
+        return _png(fig)
+
+
 def compare_bars(
     labels: Sequence[str],
     this: Sequence[int],
@@ -64,25 +98,13 @@ def compare_bars(
     week_labels: tuple[str, str],
 ) -> bytes:
     """Horizontal bars, this week against the week before, one row per label."""
-    with plt.rc_context(_STYLE):
-        fig, ax = plt.subplots(figsize=(7.5, max(2.2, 0.42 * len(labels) + 1.3)))
-        if not labels:
-            _empty(ax, "nothing recorded in either week")
-        else:
-            rows = range(len(labels))
-            ax.barh(
-                [r + 0.2 for r in rows], previous, height=0.4, color=PREVIOUS, label=week_labels[1]
-            )
-            ax.barh([r - 0.2 for r in rows], this, height=0.4, color=THIS, label=week_labels[0])
-            ax.set_yticks(list(rows), list(labels))
-            ax.invert_yaxis()
-            ax.set_xlabel(xlabel)
-            # the default locator of a linear axis, AutoLocator, is a MaxNLocator
-            cast(MaxNLocator, ax.xaxis.get_major_locator()).set_params(integer=True)
-            ax.legend(loc="lower right", frameon=False)
-        ax.set_title(title, loc="left")
-        fig.tight_layout()
-        return _png(fig)
+    return grouped_bars(
+        labels,
+        [(week_labels[0], this, THIS), (week_labels[1], previous, PREVIOUS)],
+        title,
+        xlabel,
+        "nothing recorded in either week",
+    )
 
 
 def rotation_timeline(

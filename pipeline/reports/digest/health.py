@@ -1,4 +1,4 @@
-"""Crawl health per site in a week, worst first, from the crawl_runs table."""
+"""Crawl health per site in a week (or any span), worst first, from the crawl_runs table."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import CrawlRun, Site
-from pipeline.reports.digest.weeks import Week
+from pipeline.reports.digest.weeks import Span
 
 # Worst first: a site whose runs failed or were blocked needs attention before a degraded one.
 SEVERITY = ("failed", "blocked", "degraded", "incomplete", "running", "complete")
@@ -30,7 +30,7 @@ class SiteHealth:
         return next((s for s in SEVERITY if self.statuses[s]), "complete")
 
 
-def crawl_health(session: Session, week: Week) -> list[SiteHealth]:
+def crawl_health(session: Session, week: Span) -> list[SiteHealth]:
     rows = session.execute(
         select(Site.name, CrawlRun)
         .join(Site, Site.id == CrawlRun.site_id)

@@ -26,14 +26,20 @@ EVENT_TITLES = {
 }
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+def report_environment(*folders: Path) -> Environment:
+    """Jinja2 for a self-contained report page: autoescaped, templates from `folders` and
+    then the digest's own (its shared `_report_style.html`)."""
+    return Environment(
+        loader=FileSystemLoader([*folders, TEMPLATES]),
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+def _environment() -> Environment:
+    env = report_environment()
     env.filters["delta"] = delta
     return env
 
@@ -44,7 +50,7 @@ def delta(this: int, previous: int) -> str:
     return f"+{change}" if change > 0 else (f"\u2212{-change}" if change < 0 else "\u00b10")
 
 
-def _data_uri(png: bytes) -> str:
+def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
@@ -60,7 +66,7 @@ def _charts(data: DigestData) -> dict[str, str]:
     days = [datetime.combine(d, time(0), data.week.tz) for d in data.week.days()]
     days.append(datetime.combine(data.week.next().monday, time(0), data.week.tz))
     return {
-        name: _data_uri(png)
+        name: data_uri(png)
         for name, png in {
             "events": charts.compare_bars(
                 kinds,

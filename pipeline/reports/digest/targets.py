@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Cluster, ContactLogEntry, Score
-from pipeline.reports.digest.weeks import Week
+from pipeline.reports.digest.weeks import Span, Week
 
 
 @dataclass
@@ -20,8 +20,9 @@ class TargetSummary:
     outcomes: Counter[str] = field(default_factory=Counter)
 
 
-def _scores_at(session: Session, week: Week) -> dict[int, float]:
-    """Each cluster's latest score computed before the week ended (else its current score)."""
+def scores_at(session: Session, week: Span) -> dict[int, float]:
+    """Each cluster seen in the span (a week or a month), by its latest score computed before
+    the span ended (else its current score)."""
     latest = (
         select(Score.subject_id, func.max(Score.id).label("sid"))
         .where(Score.subject_kind == "cluster", Score.computed_at < week.end)
@@ -45,7 +46,7 @@ def _scores_at(session: Session, week: Week) -> dict[int, float]:
 
 def target_summary(session: Session, week: Week, threshold: float) -> TargetSummary:
     summary = TargetSummary(threshold)
-    summary.over_threshold = sum(1 for s in _scores_at(session, week).values() if s >= threshold)
+    summary.over_threshold = sum(1 for s in scores_at(session, week).values() if s >= threshold)
     rows = session.execute(
         select(ContactLogEntry.target, ContactLogEntry.outcome).where(
             ContactLogEntry.at >= week.start, ContactLogEntry.at < week.end

@@ -5,11 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.core.errors import ScoutError
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+class Span(Protocol):
+    """A stretch of time as UTC bounds (start inclusive, end exclusive): a Week or a Month."""
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def end(self) -> datetime: ...
 
 
 @dataclass(frozen=True)

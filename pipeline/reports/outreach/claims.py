@@ -107,7 +107,12 @@ def claim_target(
         session,
         settings,
         CLAIM_ACTION,
-        params={"target": f"C{cluster_id}", "until": until.isoformat(timespec="minutes")},
+        # "at" is Scout's clock (simulated in the demo), which the effects report counts by
+        params={
+            "target": f"C{cluster_id}",
+            "at": now.isoformat(timespec="minutes"),
+            "until": until.isoformat(timespec="minutes"),
+        },
     )
     return Claim(cluster_id, actor, now, until)
 

@@ -17,6 +17,8 @@ from pipeline.reports.outreach import claims
 from pipeline.reports.outreach.evidence import find_cluster
 
 OUTCOMES = ("reached", "no-answer", "declined", "referred", "opted-out")
+# Where a referral may go (the effects report counts each).
+REFERRALS = ("health", "social", "legal", "shelter")
 MIN_PREFIX = 8
 
 
@@ -147,12 +149,18 @@ def log_contact(
     note: str | None = None,
     language: str | None = None,
     follow_up: date | None = None,
+    referred_to: str | None = None,
 ) -> ContactLogEntry:
     """Record one contact attempt and end the actor's claim on the target; `opted-out` also
-    suppresses the target's contact points (and takes no follow-up)."""
+    suppresses the target's contact points (and takes no follow-up); a referral may say where
+    it went (`referred_to`, one of REFERRALS)."""
     roles.require(settings, "contact log")
     if outcome not in OUTCOMES:
         raise ScoutError(f"unknown outcome {outcome!r}; one of {', '.join(OUTCOMES)}")
+    if referred_to is not None and referred_to not in REFERRALS:
+        raise ScoutError(f"unknown referral {referred_to!r}; one of {', '.join(REFERRALS)}")
+    if referred_to is not None and outcome != "referred":
+        raise ScoutError("only a referral goes somewhere: --referred-to needs --outcome referred")
     if outcome == "opted-out" and follow_up is not None:
         raise ScoutError("an opted-out target is never contacted again: no follow-up date")
     find_cluster(session, cluster_id)
@@ -164,6 +172,7 @@ def log_contact(
         language=language,
         note=note,
         follow_up=follow_up,
+        referred_to=referred_to,
         at=clock.now(),
     )
     session.add(entry)
@@ -177,8 +186,11 @@ def log_contact(
     return entry
 
 
-def anonymised_log(session: Session, since: datetime | None = None) -> Iterator[AnonymisedOutcome]:
-    """The contact log for evaluation: outcomes by target and day, no actor or note."""
+def anonymised_log(
+    session: Session, since: datetime | None = None, until: datetime | None = None
+) -> Iterator[AnonymisedOutcome]:
+    """The contact log for evaluation: outcomes by target and day, no actor or note
+    (from `since`, before `until`)."""
     query = select(
         ContactLogEntry.target,
         ContactLogEntry.at,
@@ -187,6 +199,8 @@ def anonymised_log(session: Session, since: datetime | None = None) -> Iterator[
     ).order_by(ContactLogEntry.at, ContactLogEntry.id)
     if since is not None:
         query = query.where(ContactLogEntry.at >= since)
+    if until is not None:
+        query = query.where(ContactLogEntry.at < until)
     for target, at, outcome, language in session.execute(query):
         yield AnonymisedOutcome(target, at.date().isoformat(), outcome, language)
 

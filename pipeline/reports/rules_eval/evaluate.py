@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pipeline.reports.rules_eval.labels import Labels
 from pipeline.reports.rules_eval.metrics import Metrics, confusion
+from pipeline.reports.rules_eval.outcomes import Labels
 from pipeline.reports.rules_eval.scoring import RuleSetScores, Versions, read_versions, score_rules
 
 

@@ -15,16 +15,25 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import Advert, ClusterMember, Site
+from models import Advert, Site
 from pipeline.core.errors import ScoutError
-from pipeline.reports.outreach.contact_log import anonymised_log
+from pipeline.reports.rules_eval.outcomes import (
+    OUTCOME_LABEL,
+    Labels,
+    cluster_adverts,
+    labels_from_contact_log,
+)
+
+__all__ = [
+    "OUTCOME_LABEL",
+    "Labels",
+    "choose_labels",
+    "labels_from_contact_log",
+    "labels_from_demo",
+    "labels_from_jsonl",
+]
 
 DEMO_SITE_NAMES = {"classic": "demo_classic", "spa": "demo_spa"}
-# Contact-log outcomes as labels: a referral is the one outcome that confirms a need for help;
-# refusals and opt-outs count against; reached and no-answer say nothing either way.
-OUTCOME_LABEL = {"referred": True, "declined": False, "opted-out": False}
-
-Labels = dict[int, bool]
 
 
 def _advert_ids(session: Session) -> dict[tuple[str, str], int]:
@@ -34,19 +43,11 @@ def _advert_ids(session: Session) -> dict[tuple[str, str], int]:
     return {(site, external): advert_id for site, external, advert_id in rows}
 
 
-def _cluster_adverts(session: Session, cluster_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(ClusterMember.advert_id).where(ClusterMember.cluster_id == cluster_id)
-        )
-    )
-
-
 def _resolve(
     session: Session, entry: dict[str, Any], ids: dict[tuple[str, str], int], where: str
 ) -> list[int]:
     if "target" in entry:
-        return _cluster_adverts(session, int(str(entry["target"]).upper().removeprefix("C")))
+        return cluster_adverts(session, int(str(entry["target"]).upper().removeprefix("C")))
     if "advert" in entry:
         return [int(str(entry["advert"]).upper().removeprefix("A"))]
     if "site" in entry and "external_id" in entry:
@@ -85,15 +86,6 @@ def labels_from_demo(session: Session, seed: int) -> Labels:
         )
         if found is not None:
             labels[found] = advert["controller_id"] is not None
-    return labels
-
-
-def labels_from_contact_log(session: Session) -> Labels:
-    labels: Labels = {}
-    for row in anonymised_log(session):
-        if row.outcome in OUTCOME_LABEL and row.target.startswith("C"):
-            for advert_id in _cluster_adverts(session, int(row.target[1:])):
-                labels[advert_id] = OUTCOME_LABEL[row.outcome]
     return labels
 
 

@@ -17,7 +17,7 @@ from pipeline.reports.outreach.targets import TargetFilter, list_targets
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
-from pipeline.web.outreach import OUTCOME_NAMES, cluster_id_of
+from pipeline.web.outreach import OUTCOME_NAMES, REFERRAL_NAMES, cluster_id_of
 from pipeline.web.render import render
 
 router = APIRouter()
@@ -41,6 +41,7 @@ def _form(request: Request, cluster_id: int, values: dict[str, Any], status: int
         "cluster_id": cluster_id,
         "outcomes": OUTCOMES,
         "outcome_names": OUTCOME_NAMES,
+        "referrals": REFERRAL_NAMES,
         "languages": LANGUAGES,
         "values": values,
     }
@@ -64,15 +65,24 @@ def contact_submit(
     language: Annotated[str, Form(max_length=8)] = "",
     follow_up: Annotated[str, Form(max_length=10)] = "",
     note: Annotated[str, Form(max_length=2000)] = "",
+    referred_to: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     database: Database = request.app.state.database
-    values = {"outcome": outcome, "language": language, "follow_up": follow_up, "note": note}
+    values = {
+        "outcome": outcome,
+        "language": language,
+        "follow_up": follow_up,
+        "note": note,
+        "referred_to": referred_to,
+    }
     day = _parse_day(follow_up)
     error = day if isinstance(day, str) else None
     if outcome not in OUTCOMES:
         error = N_("Choose what happened.")
     elif outcome == "opted-out" and day is not None:
         error = N_("An opted-out person is never contacted again: leave the follow-up date empty.")
+    elif referred_to and (referred_to not in REFERRAL_NAMES or outcome != "referred"):
+        error = N_("Say where a referral went only when the outcome is a referral.")
     cluster_id = cluster_id_of(request, target)
     with database.session() as session:
         if error is None:
@@ -84,6 +94,7 @@ def contact_submit(
                 note=note.strip() or None,
                 language=language if language in LANGUAGES else None,
                 follow_up=day if isinstance(day, date) else None,
+                referred_to=referred_to or None,
             )
     if error is not None:
         return _form(request, cluster_id, {**values, "error": error}, status=400)

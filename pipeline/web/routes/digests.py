@@ -59,13 +59,19 @@ def digest_file(
     path = written_digest(viewer.settings, label)
     if path is None:
         raise HTTPException(404)
+    return framed_report(path.read_bytes(), path.name, download)
+
+
+def framed_report(page: bytes, filename: str, download: bool) -> Response:
+    """A self-contained report page (a digest, an effects report) for the sandboxed frame, or
+    as a download: its own strict CSP, framed only by Scout."""
     disposition = "attachment" if download else "inline"
     headers = {
         "Content-Security-Policy": DIGEST_CSP,
         "X-Frame-Options": "SAMEORIGIN",
-        "Content-Disposition": f'{disposition}; filename="{path.name}"',
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
     }
-    return Response(path.read_bytes(), media_type="text/html; charset=utf-8", headers=headers)
+    return Response(page, media_type="text/html; charset=utf-8", headers=headers)
 
 
 @router.post("/digests/write", name="digest_write")

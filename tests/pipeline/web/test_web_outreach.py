@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from models import AuditEntry, Suppression, TargetClaim
+from models import AuditEntry, ContactLogEntry, Suppression, TargetClaim
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
@@ -274,3 +274,18 @@ def test_outreach_pages_in_english(
         web_accounts.post_form(kim, "/account/language", {"language": "en"}, page="/account")
         page = kim.get("/targets").text
     assert "<h1>Today</h1>" in page and "Not contacted yet" in page
+
+
+def test_outreach_contact_log_says_where_a_referral_went(
+    kim: TestClient, outreach_db: Database
+) -> None:
+    target = _listed(outreach_db)[0]
+    path = f"/targets/{target}/contact"
+    assert 'name="referred_to"' in kim.get(path).text and "et krisecenter" in kim.get(path).text
+    wrong = web_accounts.post_form(kim, path, {"outcome": "reached", "referred_to": "shelter"})
+    assert wrong.status_code == 400 and "når udfaldet er en henvisning" in wrong.text
+    done = web_accounts.post_form(kim, path, {"outcome": "referred", "referred_to": "legal"})
+    assert done.status_code == 303
+    with outreach_db.session() as session:
+        entry = session.scalars(select(ContactLogEntry)).one()
+    assert (entry.outcome, entry.referred_to) == ("referred", "legal")
