@@ -47,6 +47,7 @@ test-fast: install ## The quick lane: no browser, PostgreSQL, process, scheduler
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest -m "not (browser or postgres or subprocess or scheduler or slow)"
 
 bench: install browser ## Benchmarks: tables printed, JSON written to benchmarks/results/
+	@scripts/ensure-redis.sh  # the scale benchmark's task queue
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean: ## Remove the demo data, build leftovers and caches (keeps .venv)

@@ -73,6 +73,7 @@ def _register_commands() -> None:
         targets,
         users,
         web,
+        worker,
     )
 
     commands = (
@@ -97,6 +98,8 @@ def _register_commands() -> None:
         schedule.schedule,
         users.users,
         web.web,
+        worker.worker,
+        worker.workers,
     )
     for command in commands:
         cli.add_command(command)
