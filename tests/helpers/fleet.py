@@ -163,7 +163,7 @@ def idle(url: str, queues: Iterable[str] = QUEUE_KEYS) -> bool:
     return not any(client.llen(queue) for queue in queues) and not client.hlen("unacked")
 
 
-def wait_idle(url: str, seconds: float = 240, queues: Iterable[str] = QUEUE_KEYS) -> None:
+def wait_idle(url: str, seconds: float = 600, queues: Iterable[str] = QUEUE_KEYS) -> None:
     """Until the queues stay empty for a few polls in a row (a job may enqueue the next)."""
     quiet = [0]
 
@@ -228,12 +228,12 @@ def differences(found: dict[str, Any], expected: dict[str, Any]) -> dict[str, An
 
 
 def crawl_runs(database: Database) -> list[tuple[str, str, Any, Any]]:
-    """(site, status, started, finished) of every crawl run, oldest first."""
+    """(site, status, started, finished) of every crawl run, in the order they began."""
     with database.engine.connect() as connection:
         rows = connection.execute(
             text(
                 "SELECT s.name, r.status, r.started_at, r.finished_at FROM crawl_runs r "
-                "JOIN sites s ON s.id = r.site_id ORDER BY r.started_at"
+                "JOIN sites s ON s.id = r.site_id ORDER BY r.id"
             )
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -8,10 +8,12 @@ from rich.table import Table
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.core.errors import ConfigError
+from pipeline.core.settings import Settings
 from pipeline.operations import workers as queue
 
 
-def _broker_settings(app: App):  # type: ignore[no-untyped-def]
+def _broker_settings(app: App) -> Settings:
+    """The settings, with a broker and PostgreSQL, or one clear line."""
     settings = app.settings
     if not settings.broker_url:
         raise ConfigError(
