@@ -53,8 +53,6 @@ celery_app = Celery("scout", set_as_current=False)
 def configure(settings: Settings) -> Celery:
     """Point the one Celery app at the configured broker (call before enqueueing or working)."""
     settings.require_store_for_workers()
-    if celery_app.conf.broker_url != settings.broker_url:
-        celery_app.close()  # connections to another broker go (settings changed in-process)
     celery_app.conf.update(
         broker_url=settings.broker_url,
         broker_connection_retry_on_startup=True,

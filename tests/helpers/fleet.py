@@ -136,6 +136,20 @@ class Fleet:
         self.stop()
 
 
+def request_link(env: dict[str, str], full: bool = False) -> str:
+    """Enqueue a link job from a process of its own (as the scheduler would), with the broker
+    in `env`: one process keeps the connections to its first broker."""
+    code = (
+        "from pipeline.core.settings import load_settings\n"
+        "from pipeline.operations import workers\n"
+        f"print(workers.request_link(load_settings(), full={full}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 def children_of(pid: int) -> list[int]:
     """Process ids whose parent is `pid` (from /proc)."""
     found = []

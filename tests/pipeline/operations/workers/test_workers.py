@@ -95,15 +95,11 @@ def test_a_worker_killed_mid_crawl_leaves_the_crawl_to_another(
     assert stored["adverts"] and stored == reference, fleet.differences(stored, reference)
 
 
-def test_jobs_resume_after_the_broker_restarts(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_jobs_resume_after_the_broker_restarts(store: Store, tmp_path: Path) -> None:
     server = fleet.RedisServer(tmp_path / "redis").start()
     try:
-        monkeypatch.setenv("SCOUT_BROKER_URL", server.url)
         env = {**store.env, "SCOUT_BROKER_URL": server.url}
-        settings = load_settings()
-        queued = workers.request_link(settings)  # queued while no worker runs
+        queued = fleet.request_link(env)  # queued while no worker runs
         server.restart()  # the queue is kept (append-only file)
         with fleet.Fleet(env, tmp_path / "logs").start(1) as workforce:
             client = redis.Redis.from_url(server.url, decode_responses=True)
@@ -115,10 +111,10 @@ def test_jobs_resume_after_the_broker_restarts(
                     return False
 
             try:
-                fleet.wait_for(lambda: finished(queued), 60, "the job queued before the restart")
+                fleet.wait_for(lambda: finished(queued), 90, "the job queued before the restart")
                 server.restart()  # with the worker connected
-                again = workers.request_link(settings, full=True)
-                fleet.wait_for(lambda: finished(again), 90, "a job sent after the restart")
+                again = fleet.request_link(env, full=True)
+                fleet.wait_for(lambda: finished(again), 120, "a job sent after the restart")
             except AssertionError:
                 raise AssertionError(workforce.logs()) from None
     finally:
