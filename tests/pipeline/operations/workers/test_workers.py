@@ -119,3 +119,15 @@ def test_jobs_resume_after_the_broker_restarts(store: Store, tmp_path: Path) -> 
                 raise AssertionError(workforce.logs()) from None
     finally:
         server.stop()
+
+
+def test_the_scheduler_enqueues_instead_of_running_with_a_broker(store: Store) -> None:
+    from pipeline.operations import jobs
+
+    (site,) = store.sites(["demo_a"])
+    assert jobs.crawl_site(site, 60) == "enqueued"
+    assert jobs.crawl_site(site, 60) == "skipped"  # one is queued already
+    assert jobs.weekly_full_link() == "enqueued"
+    client = redis.Redis.from_url(store.env["SCOUT_BROKER_URL"])
+    assert (client.llen("crawl"), client.llen("link")) == (1, 1)
+    assert fleet.crawl_runs(store.database) == []  # nothing ran here
