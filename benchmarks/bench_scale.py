@@ -49,6 +49,9 @@ SITES = int(os.environ.get("BENCH_SCALE_SITES", "6"))
 WORKERS = [int(n) for n in os.environ.get("BENCH_SCALE_WORKERS", "1,2,3").split(",")]
 ADVERTS = int(os.environ.get("BENCH_SCALE_ADVERTS", "5000"))
 QUERIES = int(os.environ.get("BENCH_SCALE_QUERIES", "10"))
+# advert versions per analysis job here: small, so that the demo sites' few hundred versions
+# spread over the workers (Scout's own batch, workers.ANALYSE_BATCH, is 200)
+ANALYSE_BATCH = int(os.environ.get("BENCH_SCALE_ANALYSE_BATCH", "25"))
 
 
 def _schema() -> str:
@@ -134,7 +137,7 @@ def _analyse(count: int, schema: str, folder: Path) -> dict[str, Any]:
 
     def enqueue() -> None:
         with Context() as context:
-            workers.enqueue_analysis(context)
+            workers.enqueue_analysis(context, ANALYSE_BATCH)
 
     seconds = _timed_fleet(count, "analyse", enqueue, folder / f"analyse{count}")
     database.dispose()
@@ -164,7 +167,9 @@ def _at_size(n: int) -> list[dict[str, Any]]:
         database = _database(schema)
         settings = load_settings()
         adverts = list(iter_adverts(n + n // 100, seed=11))
-        clock.set_now(datetime(2026, 11, 2, 12, tzinfo=UTC) + timedelta(days=40))
+        # "now" just after the last advert's day, so that clusters are active (on the list)
+        last_day = max(advert["first_day"] for advert in adverts)
+        clock.set_now(datetime(2026, 11, 2, 12, tzinfo=UTC) + timedelta(days=last_day, hours=1))
         started = time.perf_counter()
         for offset in range(0, n, 5000):
             store(database, adverts[offset : min(n, offset + 5000)], offset)

@@ -121,7 +121,10 @@ def test_jobs_resume_after_the_broker_restarts(store: Store, tmp_path: Path) -> 
         server.stop()
 
 
-def test_the_scheduler_enqueues_instead_of_running_with_a_broker(store: Store) -> None:
+def test_the_scheduler_enqueues_instead_of_running_with_a_broker(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pipeline.cli.main import main
     from pipeline.operations import jobs
 
     (site,) = store.sites(["demo_a"])
@@ -131,3 +134,6 @@ def test_the_scheduler_enqueues_instead_of_running_with_a_broker(store: Store) -
     client = redis.Redis.from_url(store.env["SCOUT_BROKER_URL"])
     assert (client.llen("crawl"), client.llen("link")) == (1, 1)
     assert fleet.crawl_runs(store.database) == []  # nothing ran here
+    assert main(["workers", "--timeout", "0.5"]) == 0
+    shown = capsys.readouterr().out
+    assert "(none answered)" in shown and "queued: crawl 1, analyse 0, link 1" in shown
