@@ -148,14 +148,18 @@ def crawl_job(
         with held(client, f"crawl:{site}", settings.worker_lock_seconds) as got:
             if not got:
                 raise self.retry(countdown=max(1, settings.worker_lock_seconds // 3))
-            crawled = stages.crawl(
-                context,
-                sites=[site],
-                base_urls={site: base_url} if base_url else None,
-                time_limit=time_limit,
-                as_of=datetime.fromisoformat(as_of) if as_of else None,
-                die_with_parent=True,
-            )
+            try:
+                crawled = stages.crawl(
+                    context,
+                    sites=[site],
+                    base_urls={site: base_url} if base_url else None,
+                    time_limit=time_limit,
+                    as_of=datetime.fromisoformat(as_of) if as_of else None,
+                    die_with_parent=True,
+                )
+            except Exception:  # e.g. the database unusable: the next interval enqueues again
+                client.delete(f"{PREFIX}queued:crawl:{site}")
+                raise
             outcome = crawled.outcomes[0]
             # done before the lock goes: a copy of this job waiting for it then skips
             _mark_done(client, self, outcome.status)
