@@ -44,12 +44,14 @@ lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), depende
 	$(BIN)/deptry .
 
 test: install browser tesseract lint ## Lint, then the whole test suite on SQLite and PostgreSQL
+	@scripts/ensure-redis.sh  # the worker tests' task queue
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
 
 test-fast: install ## The quick lane: no browser, PostgreSQL, process, scheduler or slow tests
 	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest -m "not (browser or postgres or subprocess or scheduler or slow)"
 
 bench: install browser tesseract ## Benchmarks: tables printed, JSON written to benchmarks/results/
+	@scripts/ensure-redis.sh  # the scale benchmark's task queue
 	BENCH=$(BENCH) $(BIN)/python benchmarks/run.py
 
 clean: ## Remove the demo data, build leftovers and caches (keeps .venv)

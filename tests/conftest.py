@@ -56,6 +56,8 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         if name.startswith("SCOUT_") and name not in {
             "SCOUT_TEST_POSTGRES_URL",
             "SCOUT_REQUIRE_POSTGRES",
+            "SCOUT_TEST_REDIS_URL",
+            "SCOUT_REQUIRE_REDIS",
             "SCOUT_PEER_TESTDATA",
             "SCOUT_TEST_INSTALLED",
         }:

@@ -75,6 +75,7 @@ def _register_commands() -> None:
         targets,
         users,
         web,
+        worker,
     )
 
     commands = (
@@ -101,6 +102,8 @@ def _register_commands() -> None:
         schedule.schedule,
         users.users,
         web.web,
+        worker.worker,
+        worker.workers,
     )
     for command in commands:
         cli.add_command(command)

@@ -38,6 +38,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "rules": ANALYSTS,
     "evaluate": ANALYSTS,
     "schedule": ANALYSTS,
+    # Queue workers run the scheduler's jobs; the list shows site names and counts only.
+    "worker": ANALYSTS,
+    "workers": ANALYSTS,
     # Retention purges run nightly from the scheduler (not through the CLI); by hand: operators.
     "purge": ANALYSTS,
     "digest": RESEARCHERS,

@@ -145,6 +145,26 @@ class Settings(BaseSettings):
         description="Processes `scout analyse` uses for a big backlog (thousands of versions); "
         "1 analyses in the calling process.",
     )
+    broker_url: str | None = Field(
+        default=None,
+        description="Task queue broker (redis://host:6379/0). Set: `scout schedule run` "
+        "enqueues jobs for `scout worker` processes (PostgreSQL required); unset: it runs "
+        "them itself.",
+    )
+    worker_lock_seconds: int = Field(
+        default=60,
+        ge=5,
+        le=3600,
+        description="A worker's lock on a site's crawl (or on linking) expires this long "
+        "after its last renewal, so a dead worker's lock frees itself.",
+    )
+    broker_visibility_timeout: int = Field(
+        default=4 * 3600,
+        ge=10,
+        le=7 * 86400,
+        description="Seconds after which a job taken by a worker that never finished it "
+        "(the worker died) is given to another; longer than the longest crawl.",
+    )
 
     web_base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -270,7 +290,26 @@ class Settings(BaseSettings):
             "web_session_hours": self.web_session_hours,
             "web_enrolment_hours": self.web_enrolment_hours,
             "analyse_workers": self.analyse_workers,
+            "broker_url": self.redacted_broker_url,
+            "worker_lock_seconds": self.worker_lock_seconds,
+            "broker_visibility_timeout": self.broker_visibility_timeout,
         }
+
+    @property
+    def redacted_broker_url(self) -> str:
+        if self.broker_url is None:
+            return "(none: the scheduler runs jobs itself)"
+        return make_url(self.broker_url).render_as_string(hide_password=True)
+
+    def require_store_for_workers(self) -> None:
+        """Workers on several machines share one store: refuse SQLite with a broker."""
+        if self.broker_url and make_url(self.effective_database_url).get_backend_name() != (
+            "postgresql"
+        ):
+            raise ConfigError(
+                "SCOUT_BROKER_URL is set but the database is SQLite: workers need PostgreSQL "
+                "(set SCOUT_DATABASE_URL=postgresql://...), or unset SCOUT_BROKER_URL"
+            )
 
 
 def load_settings(**overrides: Any) -> Settings:

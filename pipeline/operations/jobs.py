@@ -78,9 +78,17 @@ def _recorded(job_id: str, work: Callable[[Context], tuple[str, dict[str, Any]]]
 
 
 def crawl_site(site: str, time_limit: float = DEFAULT_CRAWL_TIME_LIMIT) -> str:
-    """Crawl one site in its own process (killed if it hangs), then analyse and link."""
+    """Crawl one site in its own process (killed if it hangs), then analyse and link; with
+    a broker configured, put the crawl on the queue for a worker instead."""
 
     def work(context: Context) -> tuple[str, dict[str, Any]]:
+        if context.settings.broker_url:
+            from pipeline.operations import workers
+
+            job = workers.enqueue_crawl(context.settings, site, time_limit)
+            if job is None:
+                return "skipped", {"reason": "a crawl of this site is queued or running"}
+            return "enqueued", {"job": job}
         crawled = stages.crawl(
             context, sites=[site], time_limit=time_limit, as_of=clock.now(), progress=_log_progress
         )
@@ -104,6 +112,10 @@ def weekly_full_link() -> str:
     explanations from older regional medians)."""
 
     def work(context: Context) -> tuple[str, dict[str, Any]]:
+        if context.settings.broker_url:
+            from pipeline.operations import workers
+
+            return "enqueued", {"job": workers.request_link(context.settings, full=True)}
         with _analysis_lock:
             summary = stages.link(context, full=True, progress=_log_progress)
         return "done", {"clusters": summary.clusters, "targets": summary.targets}

@@ -1,7 +1,9 @@
 """The scheduler's main loop: sync the jobs, run them until asked to stop, stop cleanly.
 
 Crawls each site on its interval (each crawl in its own process, with a time limit),
-then analyses and links what changed; writes the weekly digest; purges nightly. The job
+then analyses and links what changed; writes the weekly digest; purges nightly. With a
+broker configured (SCOUT_BROKER_URL) it puts crawls and the weekly full link on the task
+queue for `scout worker` processes instead (pipeline/operations/workers.py). The job
 store lives in Scout's database; one scheduler per database (a lock refuses a second).
 SIGTERM or SIGINT: running crawls are asked to stop cleanly (their runs are recorded as
 incomplete, so nothing is marked gone by mistake), running jobs finish, then it exits;
@@ -26,6 +28,7 @@ logger = logging.getLogger("scout.scheduler")
 def run(context: Context, stop: threading.Event | None = None) -> int:
     """Run until SIGTERM/SIGINT (or `stop` is set); returns the exit code."""
     settings = context.settings
+    settings.require_store_for_workers()  # with a broker, workers share PostgreSQL
     logging.getLogger("alembic").setLevel(logging.WARNING)
     context.database()  # one clear line if the database is unusable or out of date
     lock = SchedulerLock(settings)

@@ -44,6 +44,7 @@ __all__ = [
     "effects",
     "export",
     "link",
+    "pending_versions",
     "purge",
 ]
 
@@ -87,10 +88,12 @@ def crawl(
     base_urls: Mapping[str, str] | None = None,
     time_limit: float | None = None,
     as_of: datetime | None = None,
+    die_with_parent: bool = False,
     progress: ProgressCallback | None = None,
 ) -> CrawlSummary:
     """Crawl the sites one after another, each in its own process (killed after `time_limit`
-    seconds and a grace period); `base_urls` points a site elsewhere, e.g. a demo server."""
+    seconds and a grace period); `base_urls` points a site elsewhere, e.g. a demo server;
+    `die_with_parent`: a crawl ends when the thread that started it dies (queue workers)."""
     report = _reporter("crawl", progress)
     database = context.database()  # one clear error before any crawl if it is unusable
     log_dir = context.settings.data_dir / "logs"
@@ -102,7 +105,10 @@ def crawl(
             report(done, len(sites), _crawl_line(site, update))
 
         base_url = (base_urls or {}).get(site)
-        outcomes.append(run_crawl_process(site, log_dir, base_url, time_limit, show, as_of=as_of))
+        outcome = run_crawl_process(
+            site, log_dir, base_url, time_limit, show, as_of=as_of, die_with_parent=die_with_parent
+        )
+        outcomes.append(outcome)
     report(len(sites), len(sites), "crawled " + ", ".join(sites))
     try:
         with database.session() as session:
@@ -117,10 +123,11 @@ def analyse(
     *,
     everything: bool = False,
     rules_dir: Path | None = None,
+    version_ids: Sequence[int] | None = None,
     progress: ProgressCallback | None = None,
 ) -> AnalysisSummary:
     """Analyse the advert versions not yet analysed under the current rules (all of them
-    with `everything`), a batch at a time."""
+    with `everything`; only those of `version_ids` when given), a batch at a time."""
     report = _reporter("analyse", progress)
     report(0, None, "finding advert versions to analyse")
     summary = analysis.analyse(
@@ -128,9 +135,15 @@ def analyse(
         rules_dir,
         everything,
         lambda done, total: report(done, total, f"{done} of {total} advert versions"),
+        version_ids=version_ids,
     )
     report(summary.versions, summary.versions, f"{summary.versions} advert versions analysed")
     return summary
+
+
+def pending_versions(context: Context, *, rules_dir: Path | None = None) -> list[int]:
+    """The advert versions `analyse` would analyse now (a worker splits them into batches)."""
+    return analysis.pending_versions(context.database(), rules_dir)
 
 
 def link(

@@ -8,7 +8,7 @@ Work goes in chunks, each one transaction, so a reader never waits long.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,12 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
     }
 
 
-def _pending(database: Database, ruleset: str, everything: bool) -> list[int]:
+def _pending(
+    database: Database, ruleset: str, everything: bool, only: Sequence[int] | None = None
+) -> list[int]:
     query = select(AdvertVersion.id).order_by(AdvertVersion.id)
+    if only is not None:
+        query = query.where(AdvertVersion.id.in_(list(only)))
     if not everything:
         query = query.where(
             or_(AdvertVersion.analysed_ruleset.is_(None), AdvertVersion.analysed_ruleset != ruleset)
@@ -185,15 +189,18 @@ def analyse(
     everything: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    version_ids: Sequence[int] | None = None,
 ) -> AnalysisSummary:
-    """Analyse pending advert versions; returns what was found.
+    """Analyse pending advert versions (only those of `version_ids` when given: a worker's
+    batch; one already analysed under these rules is skipped, so a batch run twice stores
+    nothing twice); returns what was found.
 
     More than ``POOL_MIN_VERSIONS`` pending versions are analysed in ``workers`` processes
     (default: the ``analyse_workers`` setting); reading and writing stay in this process.
     """
     ruleset = load_rules(rules_dir)
     summary = AnalysisSummary(ruleset.version)
-    pending = _pending(database, ruleset.version, everything)
+    pending = _pending(database, ruleset.version, everything, version_ids)
     wanted = database.settings.analyse_workers if workers is None else workers
     processes = wanted if len(pending) > POOL_MIN_VERSIONS else 1
     done = 0
@@ -204,3 +211,8 @@ def analyse(
         if on_progress:
             on_progress(done, len(pending))
     return summary
+
+
+def pending_versions(database: Database, rules_dir: Path | None = None) -> list[int]:
+    """The ids of the advert versions not yet analysed under the current rules, in order."""
+    return _pending(database, load_rules(rules_dir).version, everything=False)

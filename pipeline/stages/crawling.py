@@ -76,8 +76,13 @@ def run_crawl_process(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     env: dict[str, str] | None = None,
     as_of: datetime | None = None,
+    die_with_parent: bool = False,
 ) -> CrawlOutcome:
-    """Crawl one site in a child process; kill it when it outlives its time limit."""
+    """Crawl one site in a child process; kill it when it outlives its time limit.
+
+    `die_with_parent` (a queue worker's crawls): the kernel kills the crawl if the thread
+    that started it dies, so a worker killed mid-crawl leaves no crawl running behind it
+    while another worker runs the crawl again."""
     # -P: run the installed Scout, not whatever folder the caller stands in
     command = [sys.executable, "-P", "-m", "spiders.run", site]
     if base_url:
@@ -94,8 +99,9 @@ def run_crawl_process(
     with log_path.open("w") as log:
         os.chmod(log_path, 0o600)
         child = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=log, text=True, env=child_env
-        )
+            command, stdout=subprocess.PIPE, stderr=log, text=True, env=child_env,
+            preexec_fn=_die_with_parent if die_with_parent else None,
+        )  # fmt: skip
         with _children_lock:
             _children.add(child)
         killer = _start_killer(child, time_limit)
@@ -128,6 +134,14 @@ def run_crawl_process(
         site, result["status"], returncode, seconds, log_path, result.get("run_id"), warnings,
         error,
     )  # fmt: skip
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL when the parent thread dies (Linux prctl)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def _start_killer(child: subprocess.Popen[str], time_limit: float | None) -> threading.Timer | None:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from models import Advert, AdvertVersion, IndicatorHit
 from nlp.rules import RULES_DIR, load_rules
 from pipeline.core.db import Database
-from pipeline.stages.analysis import analyse
+from pipeline.stages.analysis import analyse, pending_versions
 
 
 def _versions(database: Database) -> list[AdvertVersion]:
@@ -59,6 +59,29 @@ def test_analysis_is_incremental_and_everything_reanalyses(
     with database.session() as session:
         count = session.scalar(select(func.count()).select_from(IndicatorHit))
     assert count == sum(first.hits_by_rule.values())  # re-analysis replaced, not added
+
+
+def test_analysis_in_batches_equals_one_run_and_a_batch_run_twice_stores_nothing_twice(
+    database: Database, stored_sample: dict[str, Any]
+) -> None:
+    """What queue workers do: split the pending versions into batches, analyse each (in any
+    order, one of them twice)."""
+    pending = pending_versions(database)
+    batches = [pending[i : i + 7] for i in range(0, len(pending), 7)]
+    done = sum(analyse(database, version_ids=batch).versions for batch in reversed(batches))
+    assert done == len(pending) and pending_versions(database) == []
+    batched = _hits(database)
+    assert batched
+    assert analyse(database, version_ids=batches[0]).versions == 0  # delivered again
+    assert _hits(database) == batched
+    analyse(database, everything=True)  # one run over all of them: the same hits
+    assert _hits(database) == batched
+
+
+def _hits(database: Database) -> list[tuple[Any, ...]]:
+    with database.session() as session:
+        rows = session.execute(select(IndicatorHit.version_id, IndicatorHit.rule_id)).all()
+    return sorted(tuple(row) for row in rows)
 
 
 @pytest.mark.slow
