@@ -145,7 +145,9 @@ def target_evidence(session: Session, cluster_id: int) -> TargetEvidence:
     ids = [m.advert_id for m in members]
     score = facts.latest_scores(session, [cluster_id]).get(cluster_id)
     suppressed = facts.suppressed_pseudonyms(session)
-    points = {c.point_id: c for group in facts.contacts(session, ids).values() for c in group}
+    points = {
+        c.point_id: c for group in facts.contacts(session, [cluster_id]).values() for c in group
+    }
     events = session.scalars(
         select(ClusterEvent)
         .where(ClusterEvent.cluster_id == cluster_id)

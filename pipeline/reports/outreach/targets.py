@@ -132,8 +132,11 @@ def _build(
         ruleset_version=cluster.ruleset_version,
         reasons=_reasons(explanation),
         languages=_languages(members, analyses, contacts),
-        cities=list(dict.fromkeys(clean(m.city) for m in reversed(ordered) if m.city)),
-        regions=sorted({clean(m.region) for m in members if m.region}),
+        # the distinct names first, then cleaned: a cluster repeats a few cities many times
+        cities=list(
+            dict.fromkeys(clean(c) for c in dict.fromkeys(m.city for m in reversed(ordered)) if c)
+        ),
+        regions=sorted({clean(r) for r in {m.region for m in members} if r}),
         first_seen=min(m.first_seen for m in members),
         last_seen=ordered[-1].last_seen,
         adverts=len(members),
@@ -178,10 +181,9 @@ def list_targets(
     )
     ids = [c.id for c in clusters]
     members = facts.members(session, ids)
-    advert_ids = [m.advert_id for group in members.values() for m in group]
-    contacts = facts.contacts(session, advert_ids)
+    contacts = facts.contacts(session, ids)
     suppressed = facts.suppressed_pseudonyms(session)
-    analyses = facts.latest_analysis(session, advert_ids)
+    analyses = facts.latest_analysis(session, ids, ("languages", "nationalities"))
     scores = facts.latest_scores(session, ids)
     targets = []
     for cluster in clusters:
