@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Cluster
+from models import Cluster, ContactLogEntry, Score, Suppression
 from pipeline.core import clock
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import facts
@@ -162,6 +162,21 @@ def matches(target: Target, wanted: TargetFilter, now: datetime) -> bool:
     if wanted.live_now and not target.live_now:
         return False
     return not (wanted.not_contacted and target.contacted)
+
+
+def list_version(session: Session) -> tuple[Any, ...]:
+    """What changes whenever linking, scoring, the contact log or the opt-out list change
+    what `list_targets` returns: a cache of the list is good while this stays the same.
+
+    Crawls change adverts (last seen, gone) without it; a cache also keeps a short lifetime.
+    Each part is a small aggregate (primary keys, the small clusters and suppressions tables).
+    """
+    return (
+        session.execute(select(func.max(Cluster.updated_at), func.count(Cluster.id))).one(),
+        session.scalar(select(func.max(Score.id))),
+        session.scalar(select(func.max(ContactLogEntry.id))),
+        session.execute(select(func.max(Suppression.id), func.count(Suppression.lifted_at))).one(),
+    )
 
 
 def list_targets(

@@ -16,7 +16,7 @@ from pipeline.core.db import Database
 from pipeline.reports.outreach import claims, contact_log
 from pipeline.reports.outreach.evidence import target_evidence
 from pipeline.reports.outreach.sanitize import mask_contacts
-from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, matches
+from pipeline.reports.outreach.targets import Target, TargetFilter, matches
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import audit_refusal, redirect
@@ -28,6 +28,7 @@ from pipeline.web.outreach import (
     outreach_workers,
 )
 from pipeline.web.render import render
+from pipeline.web.targetlist import TargetListCache
 
 router = APIRouter()
 
@@ -85,9 +86,11 @@ def _by_claim(
     return targets
 
 
-def _today(session: Session, filters: Filters, actor: str, now: datetime) -> dict[str, Any]:
+def _today(
+    session: Session, cache: TargetListCache, filters: Filters, actor: str, now: datetime
+) -> dict[str, Any]:
     threshold = target_threshold()
-    everything = list_targets(session, TargetFilter(min_score=threshold), now)
+    everything = cache.listed(session, threshold, now)
     wanted = filters.target_filter(threshold)
     kept = [t for t in everything if t.score >= wanted.min_score and matches(t, wanted, now)]
     held = claims.live_claims(session, [t.cluster_id for t in kept], now)
@@ -136,7 +139,13 @@ def today(
     )
     database: Database = request.app.state.database
     with database.session() as session:
-        context = _today(session, filters, viewer.settings.effective_actor, clock.now())
+        context = _today(
+            session,
+            request.app.state.target_list,
+            filters,
+            viewer.settings.effective_actor,
+            clock.now(),
+        )
     return render(request, "targets.html", context)
 
 
