@@ -33,6 +33,7 @@ from pipeline.web.targetlist import TargetListCache
 router = APIRouter()
 
 PAGE_SIZE = 20
+ADVERTS_SHOWN = 30  # a target page shows its most recently seen adverts (all: `targets show`)
 BANDS = {"": 1.0, "high": 1.5, "top": 2.0}  # score band → multiple of the target threshold
 ACTIVITY = {"": None, "1d": timedelta(days=1), "7d": timedelta(days=7)}
 CLAIMS = ("", "mine", "unclaimed")
@@ -152,7 +153,7 @@ def today(
 def target_context(session: Session, viewer: Viewer, cluster_id: int) -> dict[str, Any]:
     """What the target page shows (also behind a refused claim's message)."""
     now = clock.now()
-    evidence = target_evidence(session, cluster_id)
+    evidence = target_evidence(session, cluster_id, limit=ADVERTS_SHOWN)
     claim = claims.live_claim(session, cluster_id, now)
     history = contact_log.history(session, cluster_id)
     actors = {entry.actor for entry in history} | ({claim.actor} if claim else set())
