@@ -11,7 +11,6 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -156,9 +155,6 @@ def complete_enrolment(
     return Enrolled(user, codes)
 
 
-PasswordProblem = Literal["wrong", "throttled", "short", "long", "weak", "same"]
-
-
 def change_password(
     session: Session,
     settings: Settings,
@@ -167,8 +163,9 @@ def change_password(
     new: str,
     now: datetime,
     keep_session: int,
-) -> PasswordProblem | None:
-    """A person changes their own password (ASVS 6.2.2, 6.2.3); None when it was changed.
+) -> str | None:
+    """A person changes their own password (ASVS 6.2.2, 6.2.3); None when it was changed,
+    else why not: "wrong", "throttled", "same", or `weakness`'s "short", "long", "weak".
 
     The current password is required; a wrong one counts against the account's sign-in
     throttle like a failed sign-in. The new one must pass the enrolment rule. Every other
@@ -177,7 +174,7 @@ def change_password(
     """
     actor = as_actor(settings, user)
     keys = [throttle.account_key(user.id)]
-    problem: PasswordProblem | None = None
+    problem: str | None = None
     if throttle.locked_until(session, keys, now) is not None:
         problem = "throttled"
     elif not verify_password(user.password_hash, current)[0]:
