@@ -17,17 +17,17 @@ from pipeline.web.access import Viewer, needs, require_recent_second_factor
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_, pick_language
 from pipeline.web.render import render
+from pipeline.web.routes.auth import MESSAGES
+from pipeline.web.routes.enrol import PASSWORD_PROBLEMS
 from pipeline.web.visits import SESSION, clear_cookie
 
 router = APIRouter()
 
+# the enrolment's rule and words for a new password, and the sign-in's for too many tries
 PASSWORD_CHANGE = {
+    **PASSWORD_PROBLEMS,
     "wrong": N_("Your current password is wrong."),
-    "throttled": N_("Too many failed attempts. Wait a few minutes and try again."),
-    "short": N_("The password is too short: use at least 12 characters."),
-    "long": N_("The password is too long."),
-    "weak": N_("This password is too easy to guess. A few unrelated words make a good one."),
-    "different": N_("The two passwords are not the same."),
+    "throttled": MESSAGES["throttled"],
     "same": N_("The new password is the same as the current one."),
 }
 
