@@ -52,3 +52,49 @@ def test_target_list_cache_has_a_maximum_age(outreach_db: Database, now: datetim
         cache.listed(session, target_threshold(), now)
         cache.listed(session, target_threshold(), now)
     assert cache.builds == 2
+
+
+def test_target_list_cache_builds_once_for_requests_at_the_same_time(
+    outreach_db: Database, now: datetime, monkeypatch
+) -> None:
+    """Requests that miss the cache together wait for one build instead of each building."""
+    import threading
+
+    from pipeline.web import targetlist
+
+    cache, started, release = TargetListCache(), threading.Event(), threading.Event()
+    real = targetlist.list_targets
+
+    def slow(*args, **kwargs):
+        started.set()
+        release.wait(timeout=30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(targetlist, "list_targets", slow)
+    asked = threading.Semaphore(0)
+    real_version = targetlist.list_version
+
+    def version(session):
+        found = real_version(session)
+        asked.release()  # this request has its key: it will find no entry and want a build
+        return found
+
+    monkeypatch.setattr(targetlist, "list_version", version)
+    results: list[list[str]] = []
+
+    def ask() -> None:
+        with outreach_db.session() as session:
+            results.append(_ids(cache.listed(session, target_threshold(), now)))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert started.wait(timeout=30)  # the first request is building
+    others = [threading.Thread(target=ask) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for _ in range(4):  # all four have missed the cache before the build may finish
+        assert asked.acquire(timeout=30)
+    release.set()
+    for thread in [first, *others]:
+        thread.join(timeout=60)
+    assert cache.builds == 1 and len(results) == 4 and all(r == results[0] for r in results)
