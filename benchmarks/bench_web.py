@@ -7,8 +7,10 @@ this machine hours, copying takes seconds. Then `scout web serve` runs on a free
 port and 20 outreach workers, each with its own account and session, request the pages at
 once: the target list, a target page, and a reveal (each worker reveals a target it claimed;
 the daily cap is lifted for the run). The in-run reference is the bare `list_targets` call
-(what the target list is built from) without HTTP, uncached; the start page is the floor
-of a signed-in request.
+(what the target list is built from) without HTTP, uncached: the cost of the list's first
+build after a data change; one request before each page's timing makes that build, so
+the page rows are the steady state (the web app caches the list, see docs/web.md). The
+start page is the floor of a signed-in request.
 """
 
 from __future__ import annotations
@@ -279,6 +281,7 @@ def _measure(engine: str, url: str) -> list[dict]:
         }
         ref_p50 = statistics.median(reference)
         for page, paths in pages.items():
+            clients[0].get(paths(0))  # the list's first build is the reference row's cost
             found = _percentiles(_hammer(clients, paths))
             ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
             rows.append({**common, "page": page, **found, "vs ref": ratio})
