@@ -18,7 +18,7 @@ class User(Base):
     id: Mapped[int_pk]
     name: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))  # outreach | researcher | analyst | admin
+    role: Mapped[str] = mapped_column(String(16))  # outreach | lead | researcher | analyst | admin
     language: Mapped[str] = mapped_column(String(8), default="da")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(200), default=None)  # argon2id

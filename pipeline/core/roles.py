@@ -20,6 +20,8 @@ from pipeline.core.errors import PermissionDenied
 from pipeline.core.settings import ROLES, Settings
 
 ANY = frozenset(ROLES)
+# An outreach team lead sees what the team works on, never a contact value (PRIVACY rule 7).
+TEAM = frozenset({"outreach", "lead"})
 ANALYSTS = frozenset({"analyst", "admin"})
 RESEARCHERS = frozenset({"researcher", "admin"})
 
@@ -49,15 +51,16 @@ MATRIX: dict[str, frozenset[str]] = {
     "report": frozenset({"researcher", "analyst", "admin"}),
     "export": RESEARCHERS,
     # The list shows pseudonyms, reasons and languages only; analysts tune rules against it.
-    "targets": frozenset({"outreach", "analyst", "admin"}),
-    # Evidence shows advert excerpts (contacts masked): the people who contact, and admins.
-    "targets show": frozenset({"outreach", "admin"}),
+    "targets": frozenset({*TEAM, "analyst", "admin"}),
+    # Evidence shows advert excerpts (contacts masked): the people who contact, their lead,
+    # and admins.
+    "targets show": frozenset({*TEAM, "admin"}),
     # PRIVACY rule 7: a contact point is shown only to the outreach role, one target at a time.
     "targets reveal": frozenset({"outreach"}),
     # A claim says "I am contacting this one": the people who contact. Handing a claim to
-    # someone else overrides a colleague: admins (there is no team-lead role yet).
+    # someone else overrides a colleague: the team's lead, and admins (audited, with a reason).
     "targets claim": frozenset({"outreach"}),
-    "targets reassign": frozenset({"admin"}),
+    "targets reassign": frozenset({"lead", "admin"}),
     "contact": frozenset({"outreach"}),
     # Clinics of concern: the list shows areas, reasons and languages (analysts tune the rules
     # against it); a clinic's address (it can be a home) only to outreach, audited.
@@ -80,8 +83,11 @@ MATRIX: dict[str, frozenset[str]] = {
     "home": ANY,
     "account": ANY,
     "sessions": ANY,
-    # A worker's own follow-ups due (web only): the people who contact.
-    "follow-ups": frozenset({"outreach"}),
+    # Follow-ups due: a worker sees their own; the lead sees the whole team's.
+    "follow-ups": TEAM,
+    "contact follow-ups": TEAM,
+    # Everyone's follow-ups, with who logged them: the lead's overview (web and `--team`).
+    "follow-ups team": frozenset({"lead"}),
     # Digests are aggregates only: everyone who studies the data reads them (writing one is
     # "digest", as on the command line).
     "digests": frozenset({"researcher", "analyst", "admin"}),

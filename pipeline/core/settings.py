@@ -22,8 +22,9 @@ from sqlalchemy.exc import ArgumentError
 
 from pipeline.core.errors import ConfigError
 
-Role = Literal["outreach", "researcher", "analyst", "admin"]
-ROLES: tuple[str, ...] = ("outreach", "researcher", "analyst", "admin")
+# lead: an outreach team lead (hands claims over, sees the team's follow-ups; reveals nothing)
+Role = Literal["outreach", "lead", "researcher", "analyst", "admin"]
+ROLES: tuple[str, ...] = ("outreach", "lead", "researcher", "analyst", "admin")
 
 DEFAULT_USER_AGENT = (
     "ScoutBot/0.1 (anti-trafficking outreach research crawler; "
@@ -95,7 +96,7 @@ class Settings(BaseSettings):
     )
     roles: dict[str, Role] = Field(
         default_factory=dict,
-        description="Actor → role: outreach, researcher, analyst or admin.",
+        description="Actor → role: outreach, lead, researcher, analyst or admin.",
     )
     default_role: Role = Field(
         default="analyst", description="Role of an actor not listed in `roles`."

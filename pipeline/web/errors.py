@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -9,6 +12,7 @@ from starlette.exceptions import HTTPException
 
 from pipeline.core import audit
 from pipeline.core.db import Database
+from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts.users import as_actor
 from pipeline.web.access import NotSignedIn, Refused, StepUpNeeded
@@ -19,6 +23,43 @@ from pipeline.web.visits import current_visit
 
 REFUSED_ACTION = "refused"
 ANONYMOUS = "(not signed in)"
+
+
+# ScoutError codes → what a page says in the reader's language; the CLI keeps the English.
+SCOUT_ERRORS: dict[str, str] = {
+    "export-recipient": N_("An export needs a named recipient and a legal basis."),
+    "export-expiry-past": N_("The expiry date %(expires)s is not in the future."),
+    "export-expiry-far": N_(
+        "The expiry date %(expires)s is more than %(days)s days ahead: exports must expire."
+    ),
+    "export-folder-used": N_("That export folder is not empty: an export goes into a new folder."),
+    "export-too-few": N_(
+        "Only %(kept)s of %(total)s adverts meet k=%(k)s and l=%(l)s: the data are too few or "
+        "too varied to anonymise. Nothing was written."
+    ),
+    "export-floor": N_(
+        "k=%(k)s, l=%(l)s is below the floor k≥%(k_floor)s, l≥%(l_floor)s. Nothing was written."
+    ),
+    "export-format": N_("Unknown export format: use one of %(formats)s."),
+    "labels-none": N_("No labelled advert was found in the database."),
+}
+
+
+@dataclass(frozen=True)
+class Said:
+    """A ScoutError as a page shows it: a catalogue message with its values, or (for an
+    error without a catalogue entry) the command line's English text, marked `lang="en"`."""
+
+    message: str | None
+    params: dict[str, Any] = field(default_factory=dict)
+    english: str | None = None
+
+
+def said(error: ScoutError) -> Said:
+    message = SCOUT_ERRORS.get(error.code or "")
+    if message is None:
+        return Said(None, english=str(error))
+    return Said(message, {key: str(value) for key, value in error.params.items()})
 
 
 def redirect(path: str) -> RedirectResponse:

@@ -31,6 +31,7 @@ from pipeline.web.routes import (
     users,
 )
 from pipeline.web.security import SecurityHeaders, check_csrf
+from pipeline.web.targetlist import TargetListCache
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
+    app.state.target_list = TargetListCache()
     pages = (targets, reveal, contacts, digests, effects, rules, label, sites, auditlog, exports)
     for module in (auth, enrol, home, account, users, system, *pages):
         app.include_router(module.router)

@@ -34,6 +34,7 @@ PAGES: tuple[Page, ...] = (
 
 ROLE_NAMES = {
     "outreach": N_("outreach worker"),
+    "lead": N_("outreach team lead"),
     "researcher": N_("researcher"),
     "analyst": N_("analyst"),
     "admin": N_("admin"),

@@ -8,6 +8,7 @@ from dataclasses import asdict
 import click
 from rich.table import Table
 
+from pipeline.core import clock, roles
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.outreach.contact_log import (
@@ -17,6 +18,7 @@ from pipeline.reports.outreach.contact_log import (
     anonymised_log,
     lift_suppression,
     log_contact,
+    open_follow_ups,
     suppress_target,
 )
 from pipeline.reports.outreach.targets import parse_target_id
@@ -65,6 +67,25 @@ def log_command(
         click.echo(f"logged {entry.outcome} for {entry.target}")
     if outcome == "opted-out":
         click.echo(f"{target.upper()} is on the opt-out list: never listed or revealed again")
+
+
+@contact.command("follow-ups")
+@click.option("--team", is_flag=True, help="Everyone's follow-ups, not only yours (lead).")
+@click.pass_obj
+def follow_ups_command(app: App, team: bool) -> None:
+    """List follow-ups due today or earlier: yours, or with --team the whole team's."""
+    if team:
+        roles.require(app.settings, "follow-ups team")
+    today = clock.now().astimezone(app.settings.tz).date()
+    with app.database().session() as session:
+        due = open_follow_ups(session, None if team else app.settings.effective_actor, today)
+        rows = [(e.target, e.actor, e.follow_up.isoformat(), e.outcome) for e in due if e.follow_up]
+    table = Table(title=f"Follow-ups due by {today.isoformat()}")
+    for column in ("target", "worker", "due", "last outcome"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
 
 
 @contact.command("export")

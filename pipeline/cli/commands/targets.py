@@ -139,6 +139,21 @@ def claim(app: App, target: str, release: bool) -> None:
 
 @targets.command()
 @click.argument("target")
+@click.option("--to", "to_actor", required=True, help="The worker who takes the claim over.")
+@click.option("--reason", required=True, help="Why the claim moves (audit-logged).")
+@click.pass_obj
+def reassign(app: App, target: str, to_actor: str, reason: str) -> None:
+    """Hand TARGET's claim to another worker (lead or admin; a fresh lease; audited)."""
+    with app.database().session() as session:
+        held = claims.reassign_claim(
+            session, app.settings, parse_target_id(target), to_actor.strip(), reason
+        )
+    until = held.expires_at.astimezone(app.settings.tz).isoformat(timespec="minutes")
+    click.echo(f"C{held.cluster_id} is {held.actor}'s until {until}.")
+
+
+@targets.command()
+@click.argument("target")
 @click.option("--reason", required=True, help="Why you need the contact now (audit-logged).")
 @click.pass_obj
 def reveal(app: App, target: str, reason: str) -> None:

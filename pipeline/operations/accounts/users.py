@@ -1,4 +1,5 @@
-"""Managing accounts: add, list, disable, reset (a new enrolment link) and finish enrolment.
+"""Managing accounts: add, list, disable, reset (a new enrolment link), finish enrolment, and
+a person's own password change.
 
 Every change is audit-logged under the person who made it.
 """
@@ -14,12 +15,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import RecoveryCode, User
+from models import RecoveryCode, User, WebSession
 from pipeline.core import audit
+from pipeline.core.db import changed_rows
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import ROLES, Settings
-from pipeline.operations.accounts import recovery, sessions
-from pipeline.operations.accounts.passwords import hash_password
+from pipeline.operations.accounts import recovery, sessions, throttle
+from pipeline.operations.accounts.passwords import hash_password, verify_password, weakness
 
 LANGUAGES = ("da", "en")
 _NAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
@@ -151,3 +153,47 @@ def complete_enrolment(
     codes = recovery.issue_codes(session, user)
     audit.record(session, as_actor(settings, user), "user enrol", params={"user": user.name})
     return Enrolled(user, codes)
+
+
+def change_password(
+    session: Session,
+    settings: Settings,
+    user: User,
+    current: str,
+    new: str,
+    now: datetime,
+    keep_session: int,
+) -> str | None:
+    """A person changes their own password (ASVS 6.2.2, 6.2.3); None when it was changed,
+    else why not: "wrong", "throttled", "same", or `weakness`'s "short", "long", "weak".
+
+    The current password is required; a wrong one counts against the account's sign-in
+    throttle like a failed sign-in. The new one must pass the enrolment rule. Every other
+    session of the person ends (whoever knew the old password is signed out); all of it
+    is audit-logged, refusals too, never a password.
+    """
+    actor = as_actor(settings, user)
+    keys = [throttle.account_key(user.id)]
+    problem: str | None = None
+    if throttle.locked_until(session, keys, now) is not None:
+        problem = "throttled"
+    elif not verify_password(user.password_hash, current)[0]:
+        throttle.record_failure(session, keys, now)
+        problem = "wrong"
+    else:
+        problem = weakness(new, [user.name, user.display_name])
+        if problem is None and new == current:
+            problem = "same"
+    if problem is not None:
+        audit.record(session, actor, "password change", params={"outcome": problem})
+        return problem
+    user.password_hash = hash_password(new)
+    ended = changed_rows(
+        session.execute(
+            delete(WebSession).where(WebSession.user_id == user.id, WebSession.id != keep_session)
+        )
+    )
+    audit.record(
+        session, actor, "password change", params={"outcome": "ok"}, counts={"sessions": ended}
+    )
+    return None

@@ -45,17 +45,28 @@ def _check_request(
 ) -> None:
     roles.require(settings, "export")  # also when called from Python, not only the CLI
     if not recipient.strip() or not basis.strip():
-        raise ScoutError("an export needs a named recipient and a legal basis")
+        raise ScoutError(
+            "an export needs a named recipient and a legal basis", code="export-recipient"
+        )
     today = clock.now().astimezone(settings.tz).date()
     if expires <= today:
-        raise ScoutError(f"expiry {expires.isoformat()} is not in the future")
+        raise ScoutError(
+            f"expiry {expires.isoformat()} is not in the future",
+            code="export-expiry-past",
+            expires=expires,
+        )
     if (expires - today).days > settings.export_max_expiry_days:
         raise ScoutError(
             f"expiry {expires.isoformat()} is more than {settings.export_max_expiry_days} days "
-            "ahead (export_max_expiry_days); exports must expire"
+            "ahead (export_max_expiry_days); exports must expire",
+            code="export-expiry-far",
+            expires=expires,
+            days=settings.export_max_expiry_days,
         )
     if out.exists() and any(out.iterdir()):
-        raise ScoutError(f"{out} is not empty; exports go into a new folder")
+        raise ScoutError(
+            f"{out} is not empty; exports go into a new folder", code="export-folder-used"
+        )
     export_format(fmt)
 
 
@@ -83,7 +94,12 @@ def build_tables(
         if not adverts.kept or adverts.suppressed_total > MAX_SUPPRESSED * len(every):
             raise ScoutError(
                 f"refused: only {len(adverts.kept)} of {len(every)} adverts meet k={k} and "
-                f"l={l_div}; the data are too few or too varied to anonymise (nothing written)"
+                f"l={l_div}; the data are too few or too varied to anonymise (nothing written)",
+                code="export-too-few",
+                kept=len(adverts.kept),
+                total=len(every),
+                k=k,
+                l=l_div,
             )
         clusters = enforce(
             export_rows.cluster_rows(session, settings.tz, pseudonym, adverts.kept),

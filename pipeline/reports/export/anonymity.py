@@ -30,7 +30,12 @@ def require_floors(k: int, l_div: int) -> None:
     if k < K_FLOOR or l_div < L_FLOOR:
         raise ScoutError(
             f"refused: k={k}, l={l_div} is below the floor k>={K_FLOOR}, l>={L_FLOOR} "
-            "(PRIVACY rule 12; nothing written)"
+            "(PRIVACY rule 12; nothing written)",
+            code="export-floor",
+            k=k,
+            l=l_div,
+            k_floor=K_FLOOR,
+            l_floor=L_FLOOR,
         )
 
 

@@ -52,7 +52,11 @@ def export_format(name: str) -> ExportFormat:
     """The registered format `name`, checked before anything is written."""
     found = FORMATS.get(name)
     if found is None:
-        raise ScoutError(f"unknown export format {name!r}; use one of {', '.join(format_names())}")
+        raise ScoutError(
+            f"unknown export format {name!r}; use one of {', '.join(format_names())}",
+            code="export-format",
+            formats=", ".join(format_names()),
+        )
     return found
 
 

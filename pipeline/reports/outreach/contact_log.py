@@ -15,6 +15,7 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.reports.outreach import claims
 from pipeline.reports.outreach.evidence import find_cluster
+from pipeline.reports.outreach.targets import TargetFilter, list_targets
 
 OUTCOMES = ("reached", "no-answer", "declined", "referred", "opted-out")
 # Where a referral may go (the effects report counts each).
@@ -205,9 +206,10 @@ def anonymised_log(
         yield AnonymisedOutcome(target, at.date().isoformat(), outcome, language)
 
 
-def follow_ups_due(session: Session, actor: str, today: date) -> list[ContactLogEntry]:
+def follow_ups_due(session: Session, actor: str | None, today: date) -> list[ContactLogEntry]:
     """The actor's follow-ups due today or overdue, oldest first: their entries with a
-    follow-up date that are still the target's latest entry (nobody has tried since)."""
+    follow-up date that are still the target's latest entry (nobody has tried since).
+    With no actor: the whole team's (what a lead sees)."""
     latest = (
         select(ContactLogEntry.target, func.max(ContactLogEntry.at).label("at"))
         .group_by(ContactLogEntry.target)
@@ -220,13 +222,24 @@ def follow_ups_due(session: Session, actor: str, today: date) -> list[ContactLog
             (latest.c.target == ContactLogEntry.target) & (latest.c.at == ContactLogEntry.at),
         )
         .where(
-            ContactLogEntry.actor == actor,
             ContactLogEntry.follow_up.is_not(None),
             ContactLogEntry.follow_up <= today,
         )
         .order_by(ContactLogEntry.follow_up, ContactLogEntry.id)
     )
+    if actor is not None:
+        query = query.where(ContactLogEntry.actor == actor)
     return list(session.scalars(query))
+
+
+def open_follow_ups(session: Session, actor: str | None, today: date) -> list[ContactLogEntry]:
+    """`follow_ups_due` without targets that left the list (opted out, merged, inactive):
+    those are no follow-up any more. What the web page and `scout contact follow-ups` show."""
+    due = follow_ups_due(session, actor, today)
+    if not due:
+        return []
+    listed = {t.target_id for t in list_targets(session, TargetFilter(min_score=0.0))}
+    return [entry for entry in due if entry.target in listed]
 
 
 def history(session: Session, cluster_id: int) -> list[ContactLogEntry]:

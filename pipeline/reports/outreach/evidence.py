@@ -37,6 +37,8 @@ class TargetEvidence:
     hits: list[dict[str, Any]] = field(default_factory=list)
     contacts: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
+    # with a limit: how many adverts the target has in all (the list shows fewer)
+    adverts_total: int = 0
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, indent=2, ensure_ascii=False, default=str)
@@ -84,9 +86,11 @@ def _timeline(session: Session, ids: list[int]) -> list[dict[str, Any]]:
         .order_by(AdvertVersion.seen_at, AdvertVersion.id)
     )
     timeline: list[dict[str, Any]] = []
+    previous = None
     for seen_at, city, advert_id in rows:
-        if timeline and timeline[-1]["city"] == clean(city):
+        if timeline and city == previous:
             continue  # one line per move, not per version
+        previous = city
         timeline.append(
             {
                 "from": seen_at.date().isoformat(),
@@ -97,12 +101,15 @@ def _timeline(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return timeline
 
 
-def _links(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(AdvertLink)
-        .where(or_(AdvertLink.advert_a_id.in_(ids), AdvertLink.advert_b_id.in_(ids)))
-        .order_by(AdvertLink.id)
+def _links(session: Session, ids: list[int], limit: int | None = None) -> list[dict[str, Any]]:
+    query = select(AdvertLink).where(
+        or_(AdvertLink.advert_a_id.in_(ids), AdvertLink.advert_b_id.in_(ids))
     )
+    if limit is None:
+        query = query.order_by(AdvertLink.id)
+    else:  # the strongest first
+        query = query.order_by(AdvertLink.strength.desc(), AdvertLink.id).limit(limit)
+    rows = session.scalars(query)
     return [
         {
             "between": f"A{link.advert_a_id} A{link.advert_b_id}",
@@ -138,14 +145,23 @@ def _hits(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return hits
 
 
-def target_evidence(session: Session, cluster_id: int) -> TargetEvidence:
-    """Everything that puts one target on the list, with contact values masked."""
+def target_evidence(session: Session, cluster_id: int, limit: int | None = None) -> TargetEvidence:
+    """Everything that puts one target on the list, with contact values masked.
+
+    With `limit`, only the `limit` most recently seen adverts are shown (with their signs,
+    and the `limit` strongest links that touch them): masking each excerpt costs, and a
+    page of hundreds of adverts helps nobody. The timeline still covers every advert.
+    """
     cluster = find_cluster(session, cluster_id)
     members = facts.members(session, [cluster_id]).get(cluster_id, [])
     ids = [m.advert_id for m in members]
+    recent = sorted(members, key=lambda m: (m.last_seen, m.advert_id), reverse=True)
+    shown = ids if limit is None else [m.advert_id for m in recent[:limit]]
     score = facts.latest_scores(session, [cluster_id]).get(cluster_id)
     suppressed = facts.suppressed_pseudonyms(session)
-    points = {c.point_id: c for group in facts.contacts(session, ids).values() for c in group}
+    points = {
+        c.point_id: c for group in facts.contacts(session, [cluster_id]).values() for c in group
+    }
     events = session.scalars(
         select(ClusterEvent)
         .where(ClusterEvent.cluster_id == cluster_id)
@@ -169,10 +185,11 @@ def target_evidence(session: Session, cluster_id: int) -> TargetEvidence:
             }
             for item in (score.explanation if score is not None else [])
         ],
-        adverts=_adverts(session, ids),
-        links=_links(session, ids),
+        adverts=_adverts(session, shown),
+        adverts_total=len(ids),
+        links=_links(session, shown, limit),
         timeline=_timeline(session, ids),
-        hits=_hits(session, ids),
+        hits=_hits(session, shown),
         contacts=[
             {
                 "kind": c.kind,

@@ -1,4 +1,9 @@
-"""Batch reads behind the target list: members, contacts, scores, languages, contact log."""
+"""Batch reads behind the target list: members, contacts, scores, languages, contact log.
+
+Reads about a cluster's adverts select them through `cluster_members` by cluster id: a
+list of a few hundred cluster ids, not of tens of thousands of advert ids (compiling an
+IN list of 10⁴ parameters cost more than running the query).
+"""
 
 from __future__ import annotations
 
@@ -72,9 +77,10 @@ def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Memb
     return found
 
 
-def contacts(session: Session, advert_ids: Sequence[int]) -> dict[int, list[Contact]]:
+def contacts(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Contact]]:
+    """The contact points of the clusters' adverts, by advert id."""
     found: dict[int, list[Contact]] = defaultdict(list)
-    for ids in chunked(advert_ids):
+    for ids in chunked(cluster_ids):
         rows = session.execute(
             select(
                 AdvertContact.advert_id,
@@ -86,7 +92,8 @@ def contacts(session: Session, advert_ids: Sequence[int]) -> dict[int, list[Cont
                 AdvertContact.source,
             )
             .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)
-            .where(AdvertContact.advert_id.in_(ids))
+            .join(ClusterMember, ClusterMember.advert_id == AdvertContact.advert_id)
+            .where(ClusterMember.cluster_id.in_(ids))
         )
         for row in rows:
             found[row[0]].append(Contact(*row))
@@ -112,16 +119,25 @@ def latest_scores(session: Session, cluster_ids: Sequence[int]) -> dict[int, Sco
     return found
 
 
-def latest_analysis(session: Session, advert_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+def latest_analysis(
+    session: Session, cluster_ids: Sequence[int], keys: Sequence[str]
+) -> dict[int, dict[str, Any]]:
+    """Some top-level `keys` of the latest analysis of each of the clusters' adverts.
+
+    Only those parts leave the database (JSON paths on both engines): a whole analysis is
+    large, and decoding thousands of them was most of the target list's time.
+    """
     found: dict[int, dict[str, Any]] = {}
-    for ids in chunked(advert_ids):
+    parts = [AdvertVersion.analysis[key] for key in keys]
+    for ids in chunked(cluster_ids):
         rows = session.execute(
-            select(AdvertVersion.advert_id, AdvertVersion.analysis)
-            .where(AdvertVersion.advert_id.in_(ids), AdvertVersion.analysis.is_not(None))
+            select(AdvertVersion.advert_id, *parts)
+            .join(ClusterMember, ClusterMember.advert_id == AdvertVersion.advert_id)
+            .where(ClusterMember.cluster_id.in_(ids), AdvertVersion.analysis.is_not(None))
             .order_by(AdvertVersion.seen_at, AdvertVersion.id)
         )
-        for advert_id, analysis in rows:
-            found[advert_id] = analysis or {}
+        for advert_id, *values in rows:
+            found[advert_id] = {k: v for k, v in zip(keys, values, strict=True) if v is not None}
     return found
 
 

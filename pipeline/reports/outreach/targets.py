@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Cluster
+from models import Cluster, ContactLogEntry, Score, Suppression
 from pipeline.core import clock
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import facts
@@ -132,8 +132,11 @@ def _build(
         ruleset_version=cluster.ruleset_version,
         reasons=_reasons(explanation),
         languages=_languages(members, analyses, contacts),
-        cities=list(dict.fromkeys(clean(m.city) for m in reversed(ordered) if m.city)),
-        regions=sorted({clean(m.region) for m in members if m.region}),
+        # the distinct names first, then cleaned: a cluster repeats a few cities many times
+        cities=list(
+            dict.fromkeys(clean(c) for c in dict.fromkeys(m.city for m in reversed(ordered)) if c)
+        ),
+        regions=sorted({clean(r) for r in {m.region for m in members} if r}),
         first_seen=min(m.first_seen for m in members),
         last_seen=ordered[-1].last_seen,
         adverts=len(members),
@@ -161,6 +164,21 @@ def matches(target: Target, wanted: TargetFilter, now: datetime) -> bool:
     return not (wanted.not_contacted and target.contacted)
 
 
+def list_version(session: Session) -> tuple[Any, ...]:
+    """What changes whenever linking, scoring, the contact log or the opt-out list change
+    what `list_targets` returns: a cache of the list is good while this stays the same.
+
+    Crawls change adverts (last seen, gone) without it; a cache also keeps a short lifetime.
+    Each part is a small aggregate (primary keys, the small clusters and suppressions tables).
+    """
+    return (
+        session.execute(select(func.max(Cluster.updated_at), func.count(Cluster.id))).one(),
+        session.scalar(select(func.max(Score.id))),
+        session.scalar(select(func.max(ContactLogEntry.id))),
+        session.execute(select(func.max(Suppression.id), func.count(Suppression.lifted_at))).one(),
+    )
+
+
 def list_targets(
     session: Session, wanted: TargetFilter | None = None, now: datetime | None = None
 ) -> list[Target]:
@@ -178,10 +196,9 @@ def list_targets(
     )
     ids = [c.id for c in clusters]
     members = facts.members(session, ids)
-    advert_ids = [m.advert_id for group in members.values() for m in group]
-    contacts = facts.contacts(session, advert_ids)
+    contacts = facts.contacts(session, ids)
     suppressed = facts.suppressed_pseudonyms(session)
-    analyses = facts.latest_analysis(session, advert_ids)
+    analyses = facts.latest_analysis(session, ids, ("languages", "nationalities"))
     scores = facts.latest_scores(session, ids)
     targets = []
     for cluster in clusters:

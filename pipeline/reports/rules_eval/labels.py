@@ -111,5 +111,5 @@ def choose_labels(
     else:
         labels = labels_from_stored(session)
     if not labels:
-        raise ScoutError("no labelled advert found in the database")
+        raise ScoutError("no labelled advert found in the database", code="labels-none")
     return labels

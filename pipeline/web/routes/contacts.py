@@ -9,11 +9,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from nlp.write_in import load_table
-from pipeline.core import clock
+from pipeline.core import clock, roles
 from pipeline.core.db import Database
 from pipeline.reports.outreach import contact_log
 from pipeline.reports.outreach.contact_log import OUTCOMES
-from pipeline.reports.outreach.targets import TargetFilter, list_targets
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
@@ -106,11 +105,12 @@ def contact_submit(
 def follow_ups(request: Request, viewer: Annotated[Viewer, needs("follow-ups")]) -> Response:
     database: Database = request.app.state.database
     today = clock.now().astimezone(viewer.settings.tz).date()
+    team = roles.is_allowed("follow-ups team", viewer.role)  # a lead: everyone's
     with database.session() as session:
-        due = contact_log.follow_ups_due(session, viewer.settings.effective_actor, today)
-        listed = {t.target_id for t in list_targets(session, TargetFilter(min_score=0.0))}
-    # a target that left the list (opted out, merged, inactive) is no follow-up any more
-    rows = [entry for entry in due if entry.target in listed]
+        actor = None if team else viewer.settings.effective_actor
+        rows = contact_log.open_follow_ups(session, actor, today)
     return render(
-        request, "follow_ups.html", {"due": rows, "today": today, "outcome_names": OUTCOME_NAMES}
+        request,
+        "follow_ups.html",
+        {"due": rows, "today": today, "outcome_names": OUTCOME_NAMES, "team": team},
     )

@@ -18,7 +18,7 @@ from pipeline.core.errors import ScoutError
 from pipeline.operations import stages
 from pipeline.reports.export.writer import format_names
 from pipeline.web.access import Viewer, needs
-from pipeline.web.errors import redirect
+from pipeline.web.errors import redirect, said
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
 
@@ -71,5 +71,5 @@ def exports_make(
                 context, recipient=recipient, basis=basis, expires=until, out=out, fmt=fmt
             )
     except ScoutError as exc:  # the CLI's own message: what was refused and why
-        return _page(request, viewer, 400, form=form, failed=str(exc))
+        return _page(request, viewer, 400, form=form, failed=said(exc))
     return redirect(f"/exports?made={name}")

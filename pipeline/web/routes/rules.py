@@ -20,6 +20,7 @@ from pipeline.reports.rules_eval.folders import (
 )
 from pipeline.reports.rules_eval.labels import choose_labels
 from pipeline.web.access import Viewer, needs
+from pipeline.web.errors import said
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
 
@@ -67,7 +68,7 @@ def rules_eval(
             result = evaluate(session, labels)
             session.rollback()  # evaluation reads only, as on the command line
     except ScoutError as exc:
-        return _page(request, viewer, source=source, failed=str(exc))
+        return _page(request, viewer, source=source, failed=said(exc))
     rows = [("target list", result.targets), *sorted(result.indicators.items())]
     return _page(request, viewer, source=source, evaluation=result, rows=rows)
 
@@ -88,5 +89,5 @@ def rules_diff(
             result = diff_rules(session, live_folder(), folder)
             session.rollback()
     except ScoutError as exc:
-        return _page(request, viewer, candidate=candidate, failed=str(exc))
+        return _page(request, viewer, candidate=candidate, failed=said(exc))
     return _page(request, viewer, candidate=candidate, diff=result)

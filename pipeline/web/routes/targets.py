@@ -16,7 +16,7 @@ from pipeline.core.db import Database
 from pipeline.reports.outreach import claims, contact_log
 from pipeline.reports.outreach.evidence import target_evidence
 from pipeline.reports.outreach.sanitize import mask_contacts
-from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, matches
+from pipeline.reports.outreach.targets import Target, TargetFilter, matches
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import audit_refusal, redirect
@@ -28,10 +28,12 @@ from pipeline.web.outreach import (
     outreach_workers,
 )
 from pipeline.web.render import render
+from pipeline.web.targetlist import TargetListCache
 
 router = APIRouter()
 
 PAGE_SIZE = 20
+ADVERTS_SHOWN = 30  # a target page shows its most recently seen adverts (all: `targets show`)
 BANDS = {"": 1.0, "high": 1.5, "top": 2.0}  # score band → multiple of the target threshold
 ACTIVITY = {"": None, "1d": timedelta(days=1), "7d": timedelta(days=7)}
 CLAIMS = ("", "mine", "unclaimed")
@@ -85,9 +87,11 @@ def _by_claim(
     return targets
 
 
-def _today(session: Session, filters: Filters, actor: str, now: datetime) -> dict[str, Any]:
+def _today(
+    session: Session, cache: TargetListCache, filters: Filters, actor: str, now: datetime
+) -> dict[str, Any]:
     threshold = target_threshold()
-    everything = list_targets(session, TargetFilter(min_score=threshold), now)
+    everything = cache.listed(session, threshold, now)
     wanted = filters.target_filter(threshold)
     kept = [t for t in everything if t.score >= wanted.min_score and matches(t, wanted, now)]
     held = claims.live_claims(session, [t.cluster_id for t in kept], now)
@@ -136,14 +140,20 @@ def today(
     )
     database: Database = request.app.state.database
     with database.session() as session:
-        context = _today(session, filters, viewer.settings.effective_actor, clock.now())
+        context = _today(
+            session,
+            request.app.state.target_list,
+            filters,
+            viewer.settings.effective_actor,
+            clock.now(),
+        )
     return render(request, "targets.html", context)
 
 
 def target_context(session: Session, viewer: Viewer, cluster_id: int) -> dict[str, Any]:
     """What the target page shows (also behind a refused claim's message)."""
     now = clock.now()
-    evidence = target_evidence(session, cluster_id)
+    evidence = target_evidence(session, cluster_id, limit=ADVERTS_SHOWN)
     claim = claims.live_claim(session, cluster_id, now)
     history = contact_log.history(session, cluster_id)
     actors = {entry.actor for entry in history} | ({claim.actor} if claim else set())

@@ -23,6 +23,14 @@ EXPECTED = {
     ("suppress target", "outreach"): True, ("suppress lift", "outreach"): False,
     ("suppress lift", "admin"): True, ("rules eval", "analyst"): True,
     ("rules diff", "outreach"): False,
+    # the outreach team lead: hands claims over, sees the team's follow-ups, reveals nothing
+    ("targets", "lead"): True, ("targets show", "lead"): True,
+    ("targets reassign", "lead"): True, ("targets reassign", "outreach"): False,
+    ("targets claim", "lead"): False, ("targets reveal", "lead"): False,
+    ("contact log", "lead"): False, ("contact follow-ups", "lead"): True,
+    ("contact follow-ups", "outreach"): True, ("follow-ups team", "lead"): True,
+    ("follow-ups team", "outreach"): False, ("follow-ups", "lead"): True,
+    ("users", "lead"): False, ("audit", "lead"): False, ("suppress lift", "lead"): False,
 }  # fmt: skip
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pyotp
 import pytest
+from sqlalchemy import select
 
+from models import User
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
@@ -99,6 +101,14 @@ def test_browser_idle_timeout_warns_then_signs_out(
         assert page.url == url + "/login"
 
 
+SCREENSHOT_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # synthetic, for the docs' picture only
+
+
+def _set_secret(database: Database, name: str, secret: str) -> None:
+    with database.session() as session:
+        session.scalars(select(User).where(User.name == name)).one().totp_secret = secret
+
+
 def test_browser_accessibility_csp_and_screenshots(
     browser: Any, serve: Callable[..., str], database: Database, settings: Settings, kim
 ) -> None:
@@ -112,6 +122,10 @@ def test_browser_accessibility_csp_and_screenshots(
             page.goto(f"{url}/enrol/start?token={token}")
             page.click("button.primary")
             page.wait_for_url(url + "/enrol")
+            # the docs' picture: a fixed test secret, so a test run does not redraw the QR code
+            _set_secret(database, "ali", SCREENSHOT_SECRET)
+            page.reload()
+            assert page.inner_text("#totp-secret").replace(" ", "") == SCREENSHOT_SECRET
             web_browser.screenshot(page, f"enrol-{size}")
             enrol_cookies = page.context.cookies()
             problems[f"csp {size}"] = web_browser.csp_violations(page)

@@ -127,7 +127,7 @@ def test_exports_made_with_the_cli_rules(
         html = client.get("/exports?made=uni-a").text
         assert "Uni A" in html and str(folder) in html and 'id="export-made"' in html
         again = web_accounts.post_form(client, "/exports", {**EXPORT, "name": "uni-a"}, "/exports")
-        assert again.status_code == 400 and "is not empty" in again.text
+        assert again.status_code == 400 and "Eksportmappen er ikke tom" in again.text
     with outreach_db.session() as session:
         record = session.scalars(select(ExportRecord)).one()
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
@@ -141,9 +141,11 @@ def test_exports_made_with_the_cli_rules(
         ({**EXPORT, "name": "../escape"}, "Mappenavnet må kun"),
         ({**EXPORT, "name": "/tmp/x"}, "Mappenavnet må kun"),
         ({**EXPORT, "expires": "soon", "name": "x"}, "Angiv udløbsdatoen"),
-        ({**EXPORT, "expires": "2020-01-01", "name": "x"}, "is not in the future"),
-        ({**EXPORT, "basis": " ", "name": "x"}, "needs a named recipient and a legal basis"),
-        ({**EXPORT, "name": "x", "format": "xlsx"}, "xlsx"),
+        # the CLI's refusals, said in Danish (ScoutError codes and the web's catalogue)
+        ({**EXPORT, "expires": "2020-01-01", "name": "x"}, "Udløbsdatoen 2020-01-01 ligger ikke"),
+        ({**EXPORT, "expires": "2099-01-01", "name": "x"}, "mere end 730 dage ude i fremtiden"),
+        ({**EXPORT, "basis": " ", "name": "x"}, "kræver en navngiven modtager og et retsgrundlag"),
+        ({**EXPORT, "name": "x", "format": "xlsx"}, "Ukendt eksportformat: brug et af csv"),
     ],
 )
 def test_exports_refused_like_the_cli(

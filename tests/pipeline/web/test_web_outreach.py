@@ -289,3 +289,58 @@ def test_outreach_contact_log_says_where_a_referral_went(
     with outreach_db.session() as session:
         entry = session.scalars(select(ContactLogEntry)).one()
     assert (entry.outcome, entry.referred_to) == ("referred", "legal")
+
+
+def test_outreach_lead_reassigns_and_sees_the_teams_follow_ups(
+    app: FastAPI, kim: TestClient, outreach_db: Database, settings: Settings, people
+) -> None:
+    """A lead: the list, the target page, reassigning a claim and everyone's follow-ups;
+    never a claim of their own, a reveal or a contact log entry."""
+    target = _listed(outreach_db)[0]
+    today = clock.now().astimezone(app.state.settings.tz).date()
+    fields = {"outcome": "no-answer", "follow_up": today.isoformat()}
+    web_accounts.post_form(kim, f"/targets/{target}/contact", fields)
+    assert _claim(kim, target).status_code == 303
+    tia = web_accounts.enrolled(outreach_db, settings, "tia", "lead")
+    with web_accounts.client_for(app) as lead:
+        web_accounts.sign_in(lead, outreach_db, tia)
+        assert lead.get("/targets").status_code == 200
+        page = lead.get(f"/targets/{target}").text
+        assert "Taget af Kim siden" in page and f'action="/targets/{target}/reassign"' in page
+        assert f"/targets/{target}/reveal" not in page and f"/targets/{target}/claim" not in page
+        follow_ups = lead.get("/follow-ups").text
+        assert "Teamets opfølgninger" in follow_ups
+        assert f'href="/targets/{target}"' in follow_ups and "<td>kim</td>" in follow_ups
+        token = web_accounts.csrf(page)
+        for path in ("claim", "reveal", "contact"):
+            data = {"csrf_token": token, "reason": "x", "outcome": "no-answer"}
+            assert lead.post(f"/targets/{target}/{path}", data=data).status_code == 403, path
+        for path in ("/audit", "/users", "/exports", f"/targets/{target}/reveal"):
+            assert lead.get(path).status_code == 403, path
+        to_self = lead.post(
+            f"/targets/{target}/reassign", data={"csrf_token": token, "to": "tia", "reason": "r"}
+        )
+        assert to_self.status_code == 400  # a lead holds no claims: not in the list of workers
+        no_reason = lead.post(
+            f"/targets/{target}/reassign", data={"csrf_token": token, "to": "lee", "reason": " "}
+        )
+        assert no_reason.status_code == 400
+        moved = lead.post(
+            f"/targets/{target}/reassign",
+            data={"csrf_token": token, "to": "lee", "reason": "Kim is away this week"},
+        )
+        assert moved.headers["location"] == f"/targets/{target}"
+    with outreach_db.session() as session:
+        assert session.scalars(select(TargetClaim.actor)).all() == ["lee"]
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "claim-reassign")
+        ).one()
+    assert (entry.actor, entry.role, entry.params["from"], entry.params["to"]) == (
+        "tia",
+        "lead",
+        "kim",
+        "lee",
+    )
+    # a worker still sees only their own follow-ups, without the worker column
+    mine = kim.get("/follow-ups").text
+    assert "Dine opfølgninger" in mine and "<td>kim</td>" not in mine

@@ -81,7 +81,7 @@ def test_rules_eval_without_labels_says_so(
 ) -> None:
     web_accounts.signed_in(client, outreach_db, settings, "analyst")
     html = client.get("/rules/eval?source=contact-log").text
-    assert 'id="rules-failed"' in html and "no labelled advert" in html
+    assert 'id="rules-failed"' in html and "Der er ingen mærkede annoncer i databasen" in html
 
 
 def test_rules_diff_against_a_candidate_folder(

@@ -87,3 +87,38 @@ def test_recovery_codes_stored_hashed_and_each_usable_once(
         assert not recovery.use_code(session, user, other.recovery_codes[0], NOW)
         assert not recovery.use_code(session, user, "short", NOW)
         assert recovery.remaining(session, user) == 9
+
+
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # a fixed synthetic test secret
+STEP_START = datetime(2026, 12, 2, 9, 0, 0, tzinfo=UTC)  # 09:00:00 starts a 30 s step
+
+
+@pytest.mark.parametrize("into_step", [timedelta(0), timedelta(seconds=29, microseconds=999999)])
+@pytest.mark.parametrize(
+    ("offset", "accepted"), [(-2, False), (-1, True), (0, True), (1, True), (2, False)]
+)
+def test_totp_window_edges(into_step: timedelta, offset: int, accepted: bool) -> None:
+    """At the first and the last instant of a step, the codes of one step before and after
+    pass and two steps away do not (ASVS 6.5.5's deviation is exactly ±1 step)."""
+    generator = pyotp.TOTP(SECRET)
+    now = STEP_START + into_step
+    current = generator.timecode(now)
+    assert current == generator.timecode(STEP_START)  # both instants are in the same step
+    code = generator.generate_otp(current + offset)
+    found = totp.matching_step(SECRET, code, now, None)
+    assert found == (current + offset if accepted else None)
+
+
+def test_totp_replay_edge_only_later_steps() -> None:
+    """With a last used step, that step and earlier ones are refused; the next one passes."""
+    generator = pyotp.TOTP(SECRET)
+    current = generator.timecode(STEP_START)
+    for last, offset, expected in [
+        (current, 0, None),  # the same step again: a replay
+        (current, -1, None),  # an older step
+        (current - 1, 0, current),  # the step right after the last used one
+        (current, 1, current + 1),  # the next step (phone clock a little fast)
+        (current + 1, 1, None),  # used already
+    ]:
+        code = generator.generate_otp(current + offset)
+        assert totp.matching_step(SECRET, code, STEP_START, last) == expected, (last, offset)

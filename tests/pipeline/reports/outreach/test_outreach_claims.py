@@ -96,7 +96,7 @@ def test_claims_release_by_hand_only_ones_own(outreach_db: Database, settings: S
         assert claims.live_claim(session, cluster_id) is None
 
 
-def test_claims_reassign_is_for_admins_and_audited(
+def test_claims_reassign_is_for_leads_and_admins_and_audited(
     outreach_db: Database, settings: Settings
 ) -> None:
     cluster_id = _top(outreach_db)
@@ -115,6 +115,11 @@ def test_claims_reassign_is_for_admins_and_audited(
     assert claim is not None and claim.actor == "lee"
     assert entry.actor == "root" and entry.reason == "Kim is away this week"
     assert entry.params == {"target": f"C{cluster_id}", "from": "kim", "to": "lee"}
+    with outreach_db.session() as session:  # the team's lead may hand it back
+        claims.reassign_claim(
+            session, as_person(settings, "tia", "lead"), cluster_id, "kim", "back"
+        )
+        assert claims.live_claim(session, cluster_id).actor == "kim"
 
 
 def test_claims_reveal_needs_ones_own_claim(outreach_db: Database, settings: Settings) -> None:
@@ -149,6 +154,8 @@ def test_follow_ups_due_are_the_workers_own_latest_entries(
         due = contact_log.follow_ups_due(session, "kim", today)
         assert [entry.target for entry in due] == [f"C{first}"]
         assert contact_log.follow_ups_due(session, "lee", today) == []
+        team = contact_log.follow_ups_due(session, None, today)  # a lead's view: everyone's
+        assert [(entry.target, entry.actor) for entry in team] == [(f"C{first}", "kim")]
 
 
 def test_follow_up_refused_for_an_opt_out(outreach_db: Database, settings: Settings) -> None:

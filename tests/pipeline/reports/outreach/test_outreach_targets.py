@@ -59,3 +59,23 @@ def test_outreach_targets_no_format_holds_contact_data(
         leaked = [secret for secret in secrets if secret in output]
         assert not leaked, leaked[:3]
     assert json.loads(outputs[1])[0]["target"].startswith("C")
+
+
+def test_evidence_limit_shows_the_most_recent_adverts_and_their_signs(
+    outreach_db: Database,
+) -> None:
+    from pipeline.reports.outreach.evidence import target_evidence
+
+    with outreach_db.session() as session:
+        cluster = session.scalars(
+            select(Cluster).where(Cluster.size > 1).order_by(Cluster.size.desc())
+        ).first()
+        everything = target_evidence(session, cluster.id)
+        two = target_evidence(session, cluster.id, limit=2)
+    assert len(everything.adverts) == everything.adverts_total == cluster.size
+    assert len(two.adverts) == 2 and two.adverts_total == cluster.size
+    newest = sorted(everything.adverts, key=lambda a: (a["last_seen"], int(a["advert"][1:])))
+    assert {a["advert"] for a in two.adverts} == {a["advert"] for a in newest[-2:]}
+    shown = {a["advert"] for a in two.adverts}
+    assert {h["advert"] for h in two.hits} <= shown
+    assert len(two.links) <= 2 and two.timeline == everything.timeline
