@@ -17,10 +17,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Advert, AuditEntry, Cluster, ClusterMember, ContactLogEntry
+from pipeline.reports.clinics.visits import clinic_figures
 from pipeline.reports.digest.health import crawl_health
 from pipeline.reports.digest.targets import scores_at
 from pipeline.reports.digest.weeks import week_of
-from pipeline.reports.clinics.visits import clinic_figures
 from pipeline.reports.effects.kinds import KINDS, advert_kind, kind_of, target_kinds
 from pipeline.reports.effects.period import Period, Slice
 from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share, split

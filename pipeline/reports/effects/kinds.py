@@ -6,8 +6,7 @@ An advert's kind is `adverts.kind` (from its site file); a target's kind is its 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import Advert, ClusterMember
 from pipeline.core.kinds import DEFAULT_KIND
@@ -16,7 +15,7 @@ from pipeline.core.kinds import KINDS as _KINDS
 KINDS = tuple(_KINDS)
 
 
-def advert_kind() -> ColumnElement[str]:
+def advert_kind() -> InstrumentedAttribute[str]:
     """The kind of an advert row as a SQL expression."""
     return Advert.kind
 

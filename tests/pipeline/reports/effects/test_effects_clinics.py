@@ -26,11 +26,17 @@ def _fill(database: Database) -> None:
         visits = [(date(2026, 10, 5 + n), "talked", 2) for n in range(5)]
         visits += [(date(2026, 10, 20), "not_let_in", 1)]
         visits += [(date(2026, 11, 2), "closed", 0), (date(2026, 11, 9), "talked", 3)]
-        session.add_all(
-            VenueVisit(venue_id=venues[n % 6].id, visited_on=day, team="Syd", actor="ana",
-                       outcome=outcome, persons_met=met)  # fmt: skip
-            for n, (day, outcome, met) in enumerate(visits)
-        )
+        for n, (day, outcome, met) in enumerate(visits):
+            session.add(
+                VenueVisit(
+                    venue_id=venues[n % 6].id,
+                    visited_on=day,
+                    team="Syd",
+                    actor="ana",
+                    outcome=outcome,
+                    persons_met=met,
+                )
+            )
 
 
 def test_effects_clinic_table_counts_visits_per_month_and_hides_small_cells(
