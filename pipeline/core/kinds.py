@@ -21,6 +21,9 @@ class Kind:
     label: str
     # Collect little (PRIVACY rule 1): the only fields a site file may extract for this kind.
     fields: tuple[str, ...]
+    # The kind's indicator rules: a folder under nlp/rules/ ("" = the top folder, the escort
+    # rules, which were there before kinds existed and keep their rule-set version).
+    rules_folder: str = ""
 
 
 ESCORT = Kind(
@@ -28,8 +31,16 @@ ESCORT = Kind(
     label="Escort and private adverts",
     fields=("title", "text", "city", "stated_age", "price", "contact", "posted_at"),
 )
+# Job adverts (issue 16, forced labour): the wage is read from the text (nlp/jobs/), not
+# stored in `adverts.price`, whose regional medians are the escort market's.
+JOB = Kind(
+    name="job",
+    label="Job adverts (forced labour screening)",
+    fields=("title", "text", "city", "contact", "posted_at"),
+    rules_folder="job",
+)
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT,)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT, JOB)}
 DEFAULT_KIND = ESCORT.name
 
 
