@@ -9,6 +9,7 @@ All regexes are hand-written code, not analyst data: bounded, no nested quantifi
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -164,9 +165,10 @@ class JobFields:
     agency: bool = False
     languages_required: list[str] = field(default_factory=list)
 
-    def record(self) -> dict[str, Any]:
-        """What is stored per version (`advert_versions.analysis["job"]`): no company name
-        in clear (a sole trader's name is a person's), only whether one was given."""
+    def record(self, pseudonym: Callable[[str, str], str]) -> dict[str, Any]:
+        """What is stored per version (`advert_versions.analysis["job"]`): the company name
+        and CVR number only as keyed hashes (`pseudonym(purpose, value)`), since a sole
+        trader's name and CVR number are a person's; they link adverts of one recruiter."""
         return {
             "industry": self.industry,
             "places": self.places,
@@ -181,6 +183,8 @@ class JobFields:
             "accommodation": self.accommodation,
             "transport": self.transport,
             "company_named": self.company is not None,
+            "company_key": pseudonym("company", self.company.casefold()) if self.company else None,
+            "cvr_key": pseudonym("cvr", self.cvr) if self.cvr else None,
             "cvr_valid": self.cvr_valid,
             "agency": self.agency,
             "languages_required": self.languages_required,

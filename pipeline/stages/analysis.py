@@ -91,7 +91,9 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
         "truncated": result.truncated,
     }
     if result.kind_fields is not None:  # another kind's fields, under its name
-        record[result.kind] = result.kind_fields.record()
+        record[result.kind] = result.kind_fields.record(
+            lambda purpose, value: keyring.pseudonym(purpose, value)[:16]
+        )
     return record
 
 

@@ -41,8 +41,12 @@ def _cluster(
 ) -> None:
     """Rewrite the dirty clusters (all of them in a full run), refresh the others' dates."""
     old = searched.old
+    # Clusters hold one kind of advert: a link between two kinds (a phone in an escort and a
+    # job advert) is kept as a link but joins no cluster.
+    kinds = store.other_kinds(session)
+    links = [x for x in searched.links if kinds.get(x.a) == kinds.get(x.b)]
     groups: dict[int, list[int]] = defaultdict(list)
-    for advert_id, label in components(searched.ids, searched.links).items():
+    for advert_id, label in components(searched.ids, links).items():
         groups[label].append(advert_id)
     if not full:
         held = sorted(set(old.values()))
@@ -65,7 +69,7 @@ def _cluster(
             facts,
             groups,
             old_part,
-            searched.links,
+            links,
             rules,
             ruleset,
             version,

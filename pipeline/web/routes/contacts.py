@@ -97,7 +97,9 @@ def follow_ups(request: Request, viewer: Annotated[Viewer, needs("follow-ups")])
     today = clock.now().astimezone(viewer.settings.tz).date()
     with database.session() as session:
         due = contact_log.follow_ups_due(session, viewer.settings.effective_actor, today)
-        listed = {t.target_id for t in list_targets(session, TargetFilter(min_score=0.0))}
+        listed = {
+            t.target_id for t in list_targets(session, TargetFilter(min_score=0.0, kind=None))
+        }
     # a target that left the list (opted out, merged, inactive) is no follow-up any more
     rows = [entry for entry in due if entry.target in listed]
     return render(

@@ -103,9 +103,11 @@ def test_all_fields_of_one_advert() -> None:
     assert fields.accommodation and fields.transport and fields.agency
     assert fields.company == "Nordlys Service ApS" and fields.cvr_valid is True
     assert fields.languages_required == ["da", "en"]
-    record = fields.record()
+    record = fields.record(lambda purpose, value: f"<{purpose}>")
     assert record["wages"] == [{"amount": 120.0, "currency": "DKK", "unit": "hour", "net": False}]
-    assert "Nordlys" not in str(record)  # a sole trader's name is a person's: never stored
+    # a sole trader's name and CVR number are a person's: only keyed hashes are stored
+    assert "Nordlys" not in str(record) and "91234564" not in str(record)
+    assert (record["company_key"], record["cvr_key"]) == ("<company>", "<cvr>")
 
 
 def test_an_employer_is_not_an_agency() -> None:
