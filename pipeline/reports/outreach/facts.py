@@ -70,7 +70,7 @@ def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Memb
             .where(ClusterMember.cluster_id.in_(ids))
         )
         for row in rows:
-            found[row[0]].append(Member(*row))
+            found[row[0]].append(Member(*tuple(row)))
     return found
 
 
