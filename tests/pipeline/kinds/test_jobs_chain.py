@@ -3,6 +3,7 @@ list's top 10 all exploitative recruiters."""
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy import select
 
 from demo.jobs import JobWorld, build_job_world
 from models import Advert, ClusterMember
+from pipeline.cli.main import main
 from pipeline.core.db import Database
+from pipeline.reports.outreach.jobs import screening_list
 from pipeline.reports.outreach.targets import TargetFilter, list_targets
 
 from helpers.jobs_world import load_jobs
@@ -25,7 +28,9 @@ def _pairs(groups: dict[object, set[str]]) -> set[frozenset[str]]:
     return {frozenset(p) for members in groups.values() for p in combinations(sorted(members), 2)}
 
 
-def test_recruiters_are_linked_and_listed_first(database: Database, job_world: JobWorld) -> None:
+def test_recruiters_are_linked_and_listed_first(
+    database: Database, job_world: JobWorld, capsys: pytest.CaptureFixture[str]
+) -> None:
     load_jobs(database, job_world)
     truth = {a.external_id: a for a in job_world.adverts}
     with database.session() as session:
@@ -53,3 +58,26 @@ def test_recruiters_are_linked_and_listed_first(database: Database, job_world: J
         assert all(truth[e].exploitative for e in members), target.reasons
     honest = [t for t in listed if not any(truth[e].exploitative for e in clusters[t.cluster_id])]
     assert honest and max(t.score for t in honest) < min(t.score for t in listed[:10])
+
+    # `scout jobs`: the same top 10, with industries, places and the workers' languages
+    with database.session() as session:
+        screened = screening_list(session, min_score=1.0)
+        everyone = screening_list(session, min_score=-10.0)
+        farms = screening_list(session, min_score=-10.0, industry="agriculture")
+        north = screening_list(session, min_score=-10.0, region="nordjylland")
+    assert [j.target_id for j in screened[:10]] == [t.target_id for t in listed[:10]]
+    recruiters_languages = {truth[e].lang for t in listed[:10] for e in clusters[t.cluster_id]}
+    # py3langid reads some short Bulgarian adverts as Russian: the other languages must match
+    found_languages = {x for j in screened[:10] for x in j.workers_languages}
+    assert recruiters_languages - {"bg"} <= found_languages
+    assert all(j.workers_languages for j in screened[:10])
+    assert all(j.industries and j.places for j in screened[:10])
+    assert farms and all("agriculture" in j.industries for j in farms)
+    assert len(farms) < len(everyone) and 0 < len(north) < len(everyone)
+    assert all("Nordjylland" in j.regions for j in north)
+    assert main(["jobs", "--json", "--limit", "3"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["recruiter"] for r in rows] == [j.target_id for j in screened[:3]]
+    assert {"reasons", "industries", "places", "languages", "last_seen"} <= set(rows[0])
+    phones = {truth[e].phone for t in listed for e in clusters[t.cluster_id]}
+    assert not any(p[-8:] in json.dumps(rows) for p in phones)  # no contact value shown
