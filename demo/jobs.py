@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from demo.phones import make_number, render_phone
+from demo.server import _handler, _QuietServer
+from demo.web import Response, html, json_response, text
+from pipeline.core.net import is_loopback
 
 CITIES = ("København", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Vejle", "Randers", "Kolding")
 INDUSTRIES = ("cleaning", "agriculture", "construction", "hotels_restaurants", "transport",
@@ -262,6 +266,7 @@ def build_job_world(
 
 _AD = re.compile(r"^/jobs/ad/([\w-]+)$")
 PAGE_SIZE = 20
+ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
 class JobSite:
@@ -273,17 +278,22 @@ class JobSite:
     def __init__(self, world: JobWorld, day: int = 0) -> None:
         self.world, self.day = world, day
 
-    def route(self, path: str, query: dict[str, str]) -> tuple[int, str]:
-        if path in ("/jobs", "/jobs/"):
-            page = int(query["page"]) if query.get("page", "1").isdigit() else 1
-            return 200, self._listing(max(page, 1))
+    def handle(self, method: str, path: str, query: dict[str, str]) -> Response:
+        if method not in ("GET", "HEAD"):
+            return text("method not allowed", 405)
+        if path == "/robots.txt":
+            return text(ROBOTS)
+        if path in ("/", "/jobs", "/jobs/"):
+            wanted = query.get("page", "1")
+            page = int(wanted) if wanted.isdigit() else 1
+            return html(self._listing(max(page, 1)))
         if m := _AD.match(path):
-            advert = next(
-                (a for a in self.world.live(self.day) if a.external_id == m.group(1)), None
-            )
+            live = self.world.live(self.day)
+            advert = next((a for a in live if a.external_id == m.group(1)), None)
             if advert is not None:
-                return 200, self._detail(advert)
-        return 404, "<!doctype html><title>Not found</title><p>Not found</p>"
+                return html(self._detail(advert))
+            return text("gone", 410)
+        return text("not found", 404)
 
     def _listing(self, page: int) -> str:
         live = self.world.live(self.day)
@@ -311,3 +321,43 @@ class JobSite:
             f'<span class="job-city">{escape(a.city)}</span>'
             f'<div class="job-text">{a.text_html}</div></article></body></html>'
         )
+
+
+class JobServer:
+    """The job board on loopback in a background thread (a context manager), with the same
+    request handler and request log as the other demo sites."""
+
+    def __init__(self, world: JobWorld, day: int = 0, host: str = "127.0.0.1", port: int = 0):
+        if not is_loopback(host):
+            raise ValueError(f"demo sites serve on loopback only, not {host!r}")
+        self.site = JobSite(world, day)
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._httpd = _QuietServer((host, port), _handler(self, self.site))  # type: ignore[arg-type]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="demo-jobs", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def control(self, method: str, query: dict[str, str]) -> Response:
+        """GET reads the day; POST ?value=N sets it (as the other demo sites' control)."""
+        if method == "POST" and query.get("value", "").isdigit():
+            self.site.day = int(query["value"])
+        return json_response({"day": self.site.day})
+
+    def __enter__(self) -> JobServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
