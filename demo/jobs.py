@@ -182,6 +182,24 @@ def _phone_text(rng: random.Random, e164: str, call: str, styles: tuple[str, ...
     return render_phone(e164, rng.choice(styles), rng, "skriv til mig", call).text
 
 
+def _advert(
+    rng: random.Random,
+    who: tuple[str, str, bool, str, str, str],
+    title: str,
+    body: str,
+    employer: str | None,
+    phone: str,
+    first: int,
+    days: int,
+    shortest: int,
+    longest: int,
+) -> JobAdvert:
+    """One advert (id, recruiter, exploitative, language, industry, city in `who`), live from
+    `first` for `shortest` to `longest` days."""
+    live = list(range(first, min(days, first + rng.randint(shortest, longest))))
+    return JobAdvert(*who, title, body, escape(body), employer, phone, first, live)
+
+
 def _honest(
     rng: random.Random, index: int, taken: set[str], cvrs: set[str], days: int
 ) -> list[JobAdvert]:
@@ -200,11 +218,8 @@ def _honest(
         more = " ".join(rng.sample(spec["more"], k=4))
         work = WORK[industry][lang]
         body = f"{company}, CVR {cvr}. {work} – {city}. {wage} {more} {spec['call']}: {contact}"
-        live = list(range(first, min(days, first + rng.randint(4, 10))))
-        adverts.append(
-            JobAdvert(f"h{index}-{n}", f"honest{index}", False, lang, industry, city, title,
-                      body, escape(body), company, phone, first, live)
-        )  # fmt: skip
+        who = (f"h{index}-{n}", f"honest{index}", False, lang, industry, city)
+        adverts.append(_advert(rng, who, title, body, company, phone, first, days, 4, 10))
     return adverts
 
 
@@ -239,11 +254,8 @@ def _recruiter(
         title = f"{WORK[industry][lang]} – {city}"
         body = " ".join([intro, f"{WORK[industry][lang]}, {city}.", wage, *signs,
                          f"{spec['call']}: {contact}"]).strip()  # fmt: skip
-        live = list(range(first, min(days, first + rng.randint(3, 8))))
-        adverts.append(
-            JobAdvert(f"r{index}-{n}", f"recruiter{index}", True, lang, industry, city, title,
-                      body, escape(body), employer, phone, first, live)
-        )  # fmt: skip
+        who = (f"r{index}-{n}", f"recruiter{index}", True, lang, industry, city)
+        adverts.append(_advert(rng, who, title, body, employer, phone, first, days, 3, 8))
     return adverts
 
 

@@ -4,12 +4,12 @@ and companies by the first 8 hex digits of their keyed hashes only."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from pipeline.stages.linking.config import LinkingRules
 from pipeline.stages.linking.facts import AdvertFacts
+from pipeline.stages.linking.indicators import by_contact
 from pipeline.stages.linking.linker import Link
 
 Explanation = dict[str, Any]
@@ -46,12 +46,8 @@ def _explain(rule: JobClusterRule, reason: str, evidence: dict[str, Any]) -> Exp
 
 
 def one_contact_many_employers(members: list[AdvertFacts]) -> Explanation | None:
-    by_contact: dict[str, list[AdvertFacts]] = defaultdict(list)
-    for advert in members:
-        for pseudonym in advert.contacts:
-            by_contact[pseudonym].append(advert)
     best: tuple[int, str, list[AdvertFacts]] | None = None
-    for pseudonym, adverts in sorted(by_contact.items()):
+    for pseudonym, adverts in sorted(by_contact(members).items()):
         employers = {employer(a) or f"none:{a.advert_id}" for a in adverts}
         named = {e for e in employers if not e.startswith("none:")}
         count = len(named) + (len(employers) > len(named))  # unnamed adverts count as one
