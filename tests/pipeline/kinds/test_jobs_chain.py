@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from demo.jobs import JobWorld, build_job_world
-from models import Advert, ClusterMember
+from models import Advert, Cluster, ClusterMember
+from nlp.kinds import rules_dir_of
+from nlp.rules import load_rules
 from pipeline.cli.main import main
 from pipeline.core.db import Database
 from pipeline.reports.outreach.jobs import screening_list
@@ -41,7 +43,11 @@ def test_recruiters_are_linked_and_listed_first(
         ):
             clusters.setdefault(cluster_id, set()).add(ext[advert_id])
         listed = list_targets(session, TargetFilter(min_score=-10.0, kind="job"))
+        stamps = set(session.scalars(select(Cluster.ruleset_version)))
         escort_list = list_targets(session, TargetFilter(min_score=-10.0))
+    # the job rules' version joins the scores' stamp (escort 6 + linking 6 + job 6 hex)
+    job_rules = load_rules(rules_dir_of("job")).version[:6]
+    assert len(stamps) == 1 and next(iter(stamps)).endswith(job_rules)
     stored = {e for members in clusters.values() for e in members}
     by_recruiter: dict[object, set[str]] = {}
     for e in stored:
