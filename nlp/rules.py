@@ -29,13 +29,16 @@ def linking_rule_file(rules_dir: Path | None = None) -> Path:
 
 LANG_CODE = re.compile(r"^(?:[a-z]{2}|xx)$")
 
-Category = Literal[
+EscortCategory = Literal[
     "alarm", "age", "contact", "voice", "persons", "youth", "origin",
     "availability", "movement", "services", "price", "control",
-    # job adverts (nlp/rules/job/): the ILO indicators of forced labour, grouped
+]  # fmt: skip
+# job adverts (nlp/rules/job/): the ILO indicators of forced labour, grouped
+JobCategory = Literal[
     "fees", "deductions", "housing", "documents", "wage", "hours", "recruitment",
     "payment", "identity", "language",
 ]  # fmt: skip
+Category = Literal[EscortCategory, JobCategory]
 EvidenceGrade = Literal[
     "legal_definition", "tested_predictive", "tested_not_predictive",
     "tested_negative", "practitioner", "hypothesis",
