@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from nlp.doctext import doc_text
 from nlp.fields import find_ages
+from nlp.kinds import CHECKS
 from nlp.matchgate import MatcherGate
 from nlp.rules import Rule, RuleSet, load_rules
 
@@ -99,6 +100,7 @@ class IndicatorComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         found = self._text_hits(doc) + self._field_hits(doc) + self._contact_hits(doc)
+        found += self._check_hits(doc)
         doc._.indicators = self._limit(found)
         return doc
 
@@ -118,10 +120,13 @@ class IndicatorComponent:
         return hits
 
     def _field_hits(self, doc: Doc) -> list[IndicatorHit]:
+        rules = self.rules.by_kind("field")
+        if not rules:
+            return []
         fields = doc._.fields
         ages = fields.ages if fields is not None else find_ages(doc_text(doc))
         hits = []
-        for rule in self.rules.by_kind("field"):
+        for rule in rules:
             band = rule.field
             for age in ages:
                 if band and (band.min or 0) <= age.value < (band.max or 200):
@@ -147,6 +152,19 @@ class IndicatorComponent:
                     evidence = f"<{contact.kind}>"
                     hits.append(_hit(rule, contact.start, contact.end, evidence,
                                      self.rules.version, **detail))  # fmt: skip
+        return hits
+
+    def _check_hits(self, doc: Doc) -> list[IndicatorHit]:
+        """`kind: check` rules: a named check on the kind's fields (`Doc._.kind_fields`)."""
+        rules = self.rules.by_kind("check")
+        fields = doc._.kind_fields if Doc.has_extension("kind_fields") else None
+        if not rules or fields is None:
+            return []
+        hits = []
+        for rule in rules:
+            assert rule.check is not None  # the rule model requires it for kind: check
+            for start, end, text, detail in CHECKS[rule.check.name](doc, fields, rule.check):
+                hits.append(_hit(rule, start, end, text, self.rules.version, **detail))
         return hits
 
     def _limit(self, hits: list[IndicatorHit]) -> list[IndicatorHit]:

@@ -10,27 +10,30 @@ from pathlib import Path
 from typing import TypeVar
 
 from nlp.pipeline import AdvertAnalysis, analyse_texts, build_pipeline
+from pipeline.core.kinds import DEFAULT_KIND
 
 T = TypeVar("T")
 BATCH = 500  # texts a task: big enough that pickling and scheduling are a small share
 _rules_dir: Path | None = None  # set in each worker by _start
+_kind = DEFAULT_KIND
 
 
-def _start(rules_dir: Path | None) -> None:
+def _start(rules_dir: Path | None, kind: str = DEFAULT_KIND) -> None:
     """Worker initializer: build the spaCy pipeline (rules, language model) once per worker."""
-    global _rules_dir
-    _rules_dir = rules_dir
-    build_pipeline(rules_dir=rules_dir)
+    global _rules_dir, _kind
+    _rules_dir, _kind = rules_dir, kind
+    build_pipeline(rules_dir=rules_dir, kind=kind)
 
 
 def _analyse(texts: Sequence[str | None]) -> list[AdvertAnalysis]:
-    return list(analyse_texts(texts, rules_dir=_rules_dir))
+    return list(analyse_texts(texts, rules_dir=_rules_dir, kind=_kind))
 
 
 def analyse_batches(
     batches: Iterable[tuple[T, Sequence[str | None]]],
     workers: int = 1,
     rules_dir: Path | None = None,
+    kind: str = DEFAULT_KIND,
 ) -> Iterator[tuple[T, list[AdvertAnalysis]]]:
     """(payload, results) for each (payload, texts) batch, in order; payloads stay here.
 
@@ -40,10 +43,10 @@ def analyse_batches(
     """
     if workers <= 1:
         for payload, texts in batches:
-            yield payload, list(analyse_texts(texts, rules_dir=rules_dir))
+            yield payload, list(analyse_texts(texts, rules_dir=rules_dir, kind=kind))
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding connections
-    with ProcessPoolExecutor(workers, context, _start, (rules_dir,)) as pool:
+    with ProcessPoolExecutor(workers, context, _start, (rules_dir, kind)) as pool:
         pending: deque[tuple[T, Future[list[AdvertAnalysis]]]] = deque()
         for payload, texts in batches:
             pending.append((payload, pool.submit(_analyse, list(texts))))

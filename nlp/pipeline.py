@@ -21,6 +21,8 @@ from nlp.contacts import component  # noqa: F401
 from nlp.doctext import doc_text, with_text
 from nlp.fields import AdvertFields
 from nlp.indicators import IndicatorComponent, IndicatorHit
+from nlp.kinds import field_component, rules_dir_of
+from pipeline.core.kinds import DEFAULT_KIND
 
 # Adverts are short (~600 chars); anything far longer is a broken page or an attack. Capping
 # keeps spaCy under its max_length and bounds the cost of every rule.
@@ -47,6 +49,8 @@ class AdvertAnalysis:
     has_words: bool = True  # False for empty, whitespace-, emoji- or digit-only text
     ruleset_version: str = ""
     components: list[str] = field(default_factory=list)
+    kind: str = DEFAULT_KIND
+    kind_fields: Any = None  # another kind's fields (e.g. nlp.jobs.fields.JobFields)
 
 
 def prepare_text(text: str | None) -> tuple[str, bool]:
@@ -57,22 +61,27 @@ def prepare_text(text: str | None) -> tuple[str, bool]:
 
 
 @cache
-def _build(lang: str, rules_dir: str | None, with_optional: bool) -> Language:
+def _build(lang: str, rules_dir: str | None, with_optional: bool, kind: str) -> Language:
     pipeline = spacy.blank(lang)
     for factory in OPTIONAL_COMPONENTS if with_optional else ():
         pipeline.add_pipe(factory)
-    pipeline.add_pipe("scout_fields")
-    pipeline.add_pipe("scout_indicators", config={"rules_dir": rules_dir})
+    pipeline.add_pipe(field_component(kind))
+    folder = rules_dir_of(kind, Path(rules_dir) if rules_dir else None)
+    pipeline.add_pipe("scout_indicators", config={"rules_dir": str(folder) if folder else None})
     return pipeline
 
 
 def build_pipeline(
-    lang: str = "da", rules_dir: Path | None = None, with_optional: bool = True
+    lang: str = "da",
+    rules_dir: Path | None = None,
+    with_optional: bool = True,
+    kind: str = DEFAULT_KIND,
 ) -> Language:
     """A blank pipeline: scout_contacts and scout_language (unless with_optional is False),
-    scout_fields, scout_indicators. Cached per (lang, rules_dir); callers must not add or
-    remove pipes."""
-    return _build(lang, str(rules_dir) if rules_dir else None, with_optional)
+    the kind's fields component (escort: scout_fields), scout_indicators with the kind's
+    rules (`nlp.kinds.rules_dir_of`). Cached per (lang, rules_dir, kind); callers must not
+    add or remove pipes."""
+    return _build(lang, str(rules_dir) if rules_dir else None, with_optional, kind)
 
 
 def ruleset_version(pipeline: Language) -> str:
@@ -99,9 +108,11 @@ def analyse_texts(
     batch_size: int = 256,
     rules_dir: Path | None = None,
     with_optional: bool = True,
+    kind: str = DEFAULT_KIND,
 ) -> Iterator[AdvertAnalysis]:
-    """Analyse adverts in order, one AdvertAnalysis each; never raises on odd input."""
-    pipeline = build_pipeline(lang, rules_dir, with_optional)
+    """Analyse adverts of one kind in order, one AdvertAnalysis each; never raises on odd
+    input."""
+    pipeline = build_pipeline(lang, rules_dir, with_optional, kind)
     version = ruleset_version(pipeline)
     components = list(pipeline.pipe_names)
     docs = pipeline.pipe(_prepared(pipeline, texts), as_tuples=True, batch_size=batch_size)
@@ -109,7 +120,7 @@ def analyse_texts(
         yield AdvertAnalysis(
             contacts=list(_extension(doc, "contacts") or []),
             language=_extension(doc, "language"),
-            fields=doc._.fields,
+            fields=doc._.fields or AdvertFields(),
             hits=list(doc._.indicators or []),
             truncated=truncated,
             text_length=length,
@@ -117,4 +128,6 @@ def analyse_texts(
             has_words=_WORD.search(doc_text(doc)) is not None,
             ruleset_version=version,
             components=list(components),
+            kind=kind,
+            kind_fields=_extension(doc, "kind_fields"),
         )

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 from spacy.schemas import validate_token_pattern
 
+from nlp.kinds import CHECKS
 from pipeline.core import datafiles
 from pipeline.core.datafiles import DataFileError, StrictModel
 from pipeline.core.saferegex import TextRegex, check_regex
@@ -28,10 +29,16 @@ def linking_rule_file(rules_dir: Path | None = None) -> Path:
 
 LANG_CODE = re.compile(r"^(?:[a-z]{2}|xx)$")
 
-Category = Literal[
+EscortCategory = Literal[
     "alarm", "age", "contact", "voice", "persons", "youth", "origin",
     "availability", "movement", "services", "price", "control",
 ]  # fmt: skip
+# job adverts (nlp/rules/job/): the ILO indicators of forced labour, grouped
+JobCategory = Literal[
+    "fees", "deductions", "housing", "documents", "wage", "hours", "recruitment",
+    "payment", "identity", "language",
+]  # fmt: skip
+Category = Literal[EscortCategory, JobCategory]
 EvidenceGrade = Literal[
     "legal_definition", "tested_predictive", "tested_not_predictive",
     "tested_negative", "practitioner", "hypothesis",
@@ -71,13 +78,27 @@ class FieldCondition(StrictModel):
     max: int | None = None
 
 
+def _known_check(name: str) -> str:
+    if name not in CHECKS:
+        raise ValueError(f"unknown check {name!r}; known: {', '.join(sorted(CHECKS))}")
+    return name
+
+
+class CheckCondition(StrictModel):
+    """A named check on a kind's fields (`nlp/kinds.py` CHECKS), with its parameters."""
+
+    name: Annotated[str, AfterValidator(_known_check)]
+    min: float | None = None
+    ratio: float | None = Field(None, gt=0.0, lt=1.0)
+
+
 class Rule(StrictModel):
     """One indicator: a sign that may warrant an offer of help, never a verdict."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]{2,63}$")
     description: str = Field(min_length=10)
     category: Category
-    kind: Literal["text", "contact", "field", "price_below_median"] = "text"
+    kind: Literal["text", "contact", "field", "price_below_median", "check"] = "text"
     languages: list[str] = Field(min_length=1)
     weight: float = Field(ge=-1.0, le=1.0)
     evidence_grade: EvidenceGrade
@@ -90,6 +111,7 @@ class Rule(StrictModel):
     contact: ContactCondition | None = None
     field: FieldCondition | None = None
     ratio: float | None = Field(None, gt=0.0, lt=1.0)
+    check: CheckCondition | None = None
 
     @model_validator(mode="after")
     def _kind_fits(self) -> Rule:
@@ -104,7 +126,12 @@ class Rule(StrictModel):
                 raise ValueError(f"languages {self.languages} differ from pattern languages")
         elif text_langs:
             raise ValueError(f"a {self.kind} rule takes no phrases, patterns or regex")
-        needs = {"contact": self.contact, "field": self.field, "price_below_median": self.ratio}
+        needs = {
+            "contact": self.contact,
+            "field": self.field,
+            "price_below_median": self.ratio,
+            "check": self.check,
+        }
         if self.kind in needs and needs[self.kind] is None:
             key = {"price_below_median": "ratio"}.get(self.kind, self.kind)
             raise ValueError(f"a {self.kind} rule needs '{key}'")

@@ -21,12 +21,23 @@ class Kind:
     label: str
     # Collect little (PRIVACY rule 1): the only fields a site file may extract for this kind.
     fields: tuple[str, ...]
+    # The kind's indicator rules: a folder under nlp/rules/ ("" = the top folder, the escort
+    # rules, which were there before kinds existed and keep their rule-set version).
+    rules_folder: str = ""
 
 
 ESCORT = Kind(
     name="escort",
     label="Escort and private adverts",
     fields=("title", "text", "city", "stated_age", "price", "contact", "posted_at"),
+)
+# Job adverts (issue 16, forced labour): the wage is read from the text (nlp/jobs/), not
+# stored in `adverts.price`, whose regional medians are the escort market's.
+JOB = Kind(
+    name="job",
+    label="Job adverts (forced labour screening)",
+    fields=("title", "text", "city", "contact", "posted_at"),
+    rules_folder="job",
 )
 
 # A clinic's page or advert: the place (address, opening hours, the name it trades under) and
@@ -39,9 +50,12 @@ CLINIC = Kind(
         "title", "text", "city", "price", "contact", "posted_at",
         "address", "opening_hours", "venue_name", "roster",
     ),
+    # A clinic advert is a sex-work advert: the escort indicator rules read it; the venue's
+    # own screening rules are nlp/rules/clinics/ (docs/clinics.md).
+    rules_folder="",
 )  # fmt: skip
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT, CLINIC)}
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT, CLINIC, JOB)}
 DEFAULT_KIND = ESCORT.name
 
 

@@ -57,6 +57,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "targets show": frozenset({*TEAM, "admin"}),
     # PRIVACY rule 7: a contact point is shown only to the outreach role, one target at a time.
     "targets reveal": frozenset({"outreach"}),
+    # The forced-labour screening list (recruiters in job adverts): as the target list.
+    "jobs": frozenset({"outreach", "analyst", "admin"}),
     # A claim says "I am contacting this one": the people who contact. Handing a claim to
     # someone else overrides a colleague: the team's lead, and admins (audited, with a reason).
     "targets claim": frozenset({"outreach"}),

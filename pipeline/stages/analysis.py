@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, distinct, insert, or_, select, update
 
 from models import Advert, AdvertVersion, IndicatorHit
 from nlp.contacts.mask import mask_contacts
+from nlp.kinds import rules_dir_of
 from nlp.parallel import analyse_batches
 from nlp.pipeline import AdvertAnalysis
 from nlp.rules import load_rules
@@ -24,6 +25,7 @@ from pipeline.core import clock
 from pipeline.core.batches import chunked
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
+from pipeline.core.kinds import DEFAULT_KIND
 
 CHUNK = 500  # versions per transaction: a reader never waits long
 # Below this many pending versions one process is quicker: each worker first spends about
@@ -46,6 +48,9 @@ class AnalysisSummary:
     truncated: int = 0
     hits_by_rule: Counter[str] = field(default_factory=Counter)
     languages: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)  # versions analysed per kind
+    # another kind's rule-set version (the escort one is `ruleset_version`)
+    kind_rulesets: dict[str, str] = field(default_factory=dict)
 
 
 def combined_text(title: str | None, text: str | None) -> str:
@@ -68,7 +73,7 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
     nationalities = sorted(
         {str(h.detail.get("nationality")) for h in result.hits if h.detail.get("nationality")}
     )
-    return {
+    record = {
         "languages": [
             {"lang": code, "share": round(language.probabilities.get(code, 0.0), 3)}
             for code in (language.languages if language else [])
@@ -85,12 +90,26 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
         "cities": sorted({m.city for m in fields.cities}),
         "truncated": result.truncated,
     }
+    if result.kind_fields is not None:  # another kind's fields, under its name
+        record[result.kind] = result.kind_fields.record(
+            lambda purpose, value: keyring.pseudonym(purpose, value)[:16]
+        )
+    return record
 
 
 def _pending(
-    database: Database, ruleset: str, everything: bool, only: Sequence[int] | None = None
+    database: Database,
+    ruleset: str,
+    everything: bool,
+    kind: str,
+    only: Sequence[int] | None = None,
 ) -> list[int]:
-    query = select(AdvertVersion.id).order_by(AdvertVersion.id)
+    query = (
+        select(AdvertVersion.id)
+        .join(Advert, Advert.id == AdvertVersion.advert_id)
+        .where(Advert.kind == kind)
+        .order_by(AdvertVersion.id)
+    )
     if only is not None:
         query = query.where(AdvertVersion.id.in_(list(only)))
     if not everything:
@@ -106,6 +125,7 @@ def _store(
     rows: list[tuple[int, int, str | None]],
     results: Iterable[AdvertAnalysis],
     summary: AnalysisSummary,
+    ruleset: str,
 ) -> None:
     now = clock.now()
     hits: list[dict[str, Any]] = []
@@ -114,6 +134,7 @@ def _store(
     for (version_id, advert_id, title), result in zip(rows, results, strict=True):
         primary = result.language.primary if result.language else "und"
         summary.versions += 1
+        summary.by_kind[result.kind] += 1
         summary.languages[primary] += 1
         summary.undetermined_language += primary == "und"
         summary.truncated += result.truncated
@@ -143,7 +164,7 @@ def _store(
                 "vid": version_id,
                 "language": primary,
                 "analysis": analysis_record(result, database.keyring),
-                "analysed_ruleset": summary.ruleset_version,
+                "analysed_ruleset": ruleset,
                 "analysed_at": now,
             }
         )
@@ -195,24 +216,53 @@ def analyse(
     batch; one already analysed under these rules is skipped, so a batch run twice stores
     nothing twice); returns what was found.
 
-    More than ``POOL_MIN_VERSIONS`` pending versions are analysed in ``workers`` processes
-    (default: the ``analyse_workers`` setting); reading and writing stay in this process.
+    Each kind of advert is analysed with its own fields component and rules
+    (`nlp.kinds`; `rules_dir` is the escort rules' folder, another kind's rules are in its
+    sub-folder there or the bundled one). More than ``POOL_MIN_VERSIONS`` pending versions of
+    a kind are analysed in ``workers`` processes (default: the ``analyse_workers``
+    setting); reading and writing stay in this process.
     """
-    ruleset = load_rules(rules_dir)
-    summary = AnalysisSummary(ruleset.version)
-    pending = _pending(database, ruleset.version, everything, version_ids)
+    kinds = _kinds_and_rules(database, rules_dir)
+    summary = AnalysisSummary(kinds[0][2])
+    summary.kind_rulesets.update({kind: version for kind, _, version in kinds[1:]})
+    todo = [
+        (kind, folder, version, _pending(database, version, everything, kind, version_ids))
+        for kind, folder, version in kinds
+    ]
+    total = sum(len(pending) for *_, pending in todo)
     wanted = database.settings.analyse_workers if workers is None else workers
-    processes = wanted if len(pending) > POOL_MIN_VERSIONS else 1
     done = 0
-    chunks = _chunks(database, pending, summary)
-    for rows, results in analyse_batches(chunks, processes, rules_dir):
-        _store(database, rows, results, summary)
-        done += len(rows)
-        if on_progress:
-            on_progress(done, len(pending))
+    for kind, folder, version, pending in todo:
+        processes = wanted if len(pending) > POOL_MIN_VERSIONS else 1
+        chunks = _chunks(database, pending, summary)
+        for rows, results in analyse_batches(chunks, processes, folder, kind):
+            _store(database, rows, results, summary, version)
+            done += len(rows)
+            if on_progress:
+                on_progress(done, total)
     return summary
 
 
+def _kinds_and_rules(
+    database: Database, rules_dir: Path | None
+) -> list[tuple[str, Path | None, str]]:
+    """(kind, rules folder, rule-set version) of every kind stored, escort first (as before
+    kinds existed), then the others by name, each with its own rules."""
+    with database.session() as session:
+        stored = set(session.scalars(select(distinct(Advert.kind))))
+    escort = load_rules(rules_dir).version
+    found = []
+    for kind in [DEFAULT_KIND, *sorted(stored - {DEFAULT_KIND})]:
+        folder = rules_dir_of(kind, rules_dir)
+        found.append((kind, folder, escort if kind == DEFAULT_KIND else load_rules(folder).version))
+    return found
+
+
 def pending_versions(database: Database, rules_dir: Path | None = None) -> list[int]:
-    """The ids of the advert versions not yet analysed under the current rules, in order."""
-    return _pending(database, load_rules(rules_dir).version, everything=False)
+    """The ids of the advert versions of every kind not yet analysed under their current
+    rules, in order."""
+    return sorted(
+        version_id
+        for kind, _, version in _kinds_and_rules(database, rules_dir)
+        for version_id in _pending(database, version, False, kind)
+    )

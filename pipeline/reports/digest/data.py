@@ -24,6 +24,8 @@ from models import (
     shown_city,
 )
 from pipeline.core.batches import in_batches
+from pipeline.core.kinds import DEFAULT_KIND
+from pipeline.core.kinds import JOB as JOB_KIND
 from pipeline.reports.digest.health import SiteHealth, crawl_health
 from pipeline.reports.digest.targets import TargetSummary, target_summary
 from pipeline.reports.digest.weeks import Week
@@ -65,6 +67,9 @@ class DigestData:
     flows: list[tuple[str, str, int]] = field(default_factory=list)
     timelines: list[tuple[str, list[tuple[datetime, str]]]] = field(default_factory=list)
     health: list[SiteHealth] = field(default_factory=list)
+    # Job adverts live in the week (issue 16): per axis (industry, region, language,
+    # indicator) rows of (value, this week, previous week); empty without job adverts.
+    jobs: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
 
 def _live(week: Week) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -119,7 +124,7 @@ def _new_and_gone(session: Session, week: Week) -> dict[tuple[str, str], list[in
     return counts
 
 
-def _indicators(session: Session, week: Week) -> Counter[tuple[str, str]]:
+def _indicators(session: Session, week: Week, kind: str = DEFAULT_KIND) -> Counter[tuple[str, str]]:
     rows = session.execute(
         select(
             IndicatorHit.rule_id,
@@ -127,15 +132,17 @@ def _indicators(session: Session, week: Week) -> Counter[tuple[str, str]]:
             func.count(func.distinct(IndicatorHit.advert_id)),
         )
         .join(Advert, Advert.id == IndicatorHit.advert_id)
-        .where(*_live(week))
+        .where(*_live(week), Advert.kind == kind)
         .group_by(IndicatorHit.rule_id, IndicatorHit.category)
     )
     return Counter({(rule, category): n for rule, category, n in rows})
 
 
-def _languages(session: Session, week: Week) -> Counter[str]:
+def _languages(session: Session, week: Week, kind: str = DEFAULT_KIND) -> Counter[str]:
     rows = session.execute(
-        select(Advert.language, func.count()).where(*_live(week)).group_by(Advert.language)
+        select(Advert.language, func.count())
+        .where(*_live(week), Advert.kind == kind)
+        .group_by(Advert.language)
     )
     counts: Counter[str] = Counter()
     for language, n in rows:
@@ -179,6 +186,43 @@ def _rotation(
     return flows, [(label, points) for label, points, _ in timelines[:12]]
 
 
+JOB = JOB_KIND.name
+
+
+def _job_fields(session: Session, week: Week) -> dict[str, Counter[str]]:
+    """Live job adverts by industry and by region of the place of work (latest analysis)."""
+    latest: dict[int, dict[str, Any]] = {}
+    rows = session.execute(
+        select(AdvertVersion.advert_id, AdvertVersion.analysis)
+        .join(Advert, Advert.id == AdvertVersion.advert_id)
+        .where(*_live(week), Advert.kind == JOB, AdvertVersion.analysis.is_not(None))
+        .order_by(AdvertVersion.id)
+    )
+    for advert_id, analysis in rows:
+        latest[advert_id] = (analysis or {}).get(JOB) or {}
+    industries: Counter[str] = Counter(r.get("industry") or "unknown" for r in latest.values())
+    regions: Counter[str] = Counter()
+    for record in latest.values():
+        regions.update(record.get("regions") or ["unknown"])
+    return {"industry": industries, "region": regions}
+
+
+def _jobs(session: Session, week: Week, previous: Week) -> dict[str, list[tuple[Any, ...]]]:
+    this, before = _job_fields(session, week), _job_fields(session, previous)
+    if not sum(this["industry"].values()) and not sum(before["industry"].values()):
+        return {}
+    indicators = (
+        {rule: n for (rule, _), n in _indicators(session, week, JOB).items()},
+        {rule: n for (rule, _), n in _indicators(session, previous, JOB).items()},
+    )
+    return {
+        "industry": _pairs(this["industry"], before["industry"]),
+        "region": _pairs(this["region"], before["region"]),
+        "language": _pairs(_languages(session, week, JOB), _languages(session, previous, JOB)),
+        "indicator": _pairs(Counter(indicators[0]), Counter(indicators[1])),
+    }
+
+
 def _pairs(this: Counter[Any], previous: Counter[Any]) -> list[tuple[Any, ...]]:
     keys = sorted(set(this) | set(previous), key=lambda k: (-this[k], str(k)))
     return [(*(k if isinstance(k, tuple) else (k,)), this[k], previous[k]) for k in keys]
@@ -208,6 +252,7 @@ def gather(session: Session, week: Week, threshold: float) -> DigestData:
     flows, data.timelines = _rotation(session, week)
     data.flows = sorted(((a, b, n) for (a, b), n in flows.items()), key=lambda f: (-f[2], f))
     data.health = crawl_health(session, week)
+    data.jobs = _jobs(session, week, previous)
     return data
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Cluster, ContactLogEntry, Score
+from models import Advert, Cluster, ClusterMember, ContactLogEntry, Score
+from pipeline.core.kinds import DEFAULT_KIND, KINDS
 from pipeline.reports.digest.weeks import Span, Week
 
 
@@ -34,11 +35,18 @@ def scores_at(session: Session, week: Span) -> dict[int, float]:
             select(Score.subject_id, Score.score).join(latest, latest.c.sid == Score.id)
         ).all()
     )
+    # The escort target list's clusters (another kind's clusters are on its own list).
+    other_kinds = (
+        select(ClusterMember.cluster_id)
+        .join(Advert, Advert.id == ClusterMember.advert_id)
+        .where(Advert.kind.in_(sorted(set(KINDS) - {DEFAULT_KIND})))
+    )
     clusters = session.execute(
         select(Cluster.id, Cluster.score).where(
             Cluster.first_seen < week.end,
             Cluster.last_seen >= week.start,
             Cluster.merged_into_id.is_(None),
+            Cluster.id.not_in(other_kinds),
         )
     )
     return {cid: scored.get(cid, score) for cid, score in clusters}

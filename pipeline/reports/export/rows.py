@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from models import Advert, AdvertVersion, Cluster, ClusterMember, IndicatorHit
 from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
+from pipeline.core.kinds import DEFAULT_KIND
 from pipeline.reports.export.generalise import age_band, iso_week, nationality_group
 from pipeline.reports.export.schema import CATEGORIES, indicator_column
 
@@ -57,7 +58,8 @@ def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> lis
             Advert.id, Advert.first_seen, Advert.region, Advert.stated_age, ClusterMember.cluster_id
         )
         .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
-        .where(Advert.suppressed.is_(False))
+        # escort adverts only: another kind's fields and indicators have no columns here yet
+        .where(Advert.suppressed.is_(False), Advert.kind == DEFAULT_KIND)
         .order_by(Advert.id)
     )
     for advert_id, first_seen, region, age, cluster_id in session.execute(query):

@@ -238,7 +238,7 @@ def open_follow_ups(session: Session, actor: str | None, today: date) -> list[Co
     due = follow_ups_due(session, actor, today)
     if not due:
         return []
-    listed = {t.target_id for t in list_targets(session, TargetFilter(min_score=0.0))}
+    listed = {t.target_id for t in list_targets(session, TargetFilter(min_score=0.0, kind=None))}
     return [entry for entry in due if entry.target in listed]
 
 

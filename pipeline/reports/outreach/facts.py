@@ -41,6 +41,7 @@ class Member:
     last_seen: datetime
     gone_at: datetime | None
     suppressed: bool
+    kind: str = "escort"  # the advert's kind (pipeline/core/kinds.py)
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,13 @@ def members(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Memb
                 Advert.last_seen,
                 Advert.gone_at,
                 Advert.suppressed,
+                Advert.kind,
             )
             .join(Advert, Advert.id == ClusterMember.advert_id)
             .where(ClusterMember.cluster_id.in_(ids))
         )
         for row in rows:
-            found[row[0]].append(Member(*row))
+            found[row[0]].append(Member(*tuple(row)))
     return found
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from models import Cluster, ContactLogEntry, Score, Suppression
 from pipeline.core import clock
 from pipeline.core.errors import ScoutError
+from pipeline.core.kinds import DEFAULT_KIND
 from pipeline.reports.outreach import facts
 from pipeline.reports.outreach.languages import MIN_SHARE, WriteIn, languages_to_write_in
 from pipeline.reports.outreach.sanitize import clean
@@ -37,6 +38,8 @@ class TargetFilter:
     active_within: timedelta | None = None
     live_now: bool = False
     not_contacted: bool = False
+    # The kind of advert whose clusters are listed (a cluster holds one kind); None: all.
+    kind: str | None = DEFAULT_KIND
 
 
 @dataclass
@@ -206,6 +209,7 @@ def list_targets(
         points = [c for m in group for c in contacts.get(m.advert_id, [])]
         if (
             not group
+            or (wanted.kind is not None and group[0].kind != wanted.kind)
             or any(m.suppressed for m in group)
             or any(c.pseudonym in suppressed for c in points)
         ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -16,12 +17,20 @@ from pipeline.stages.linking.config import LinkingRules
 from pipeline.stages.linking.facts import AdvertFacts
 from pipeline.stages.linking.identity import assign
 from pipeline.stages.linking.indicators import cross_indicators
+from pipeline.stages.linking.jobs import job_cross_indicators
 from pipeline.stages.linking.linker import Link
 from pipeline.stages.linking.scoring import (
     advert_explanations,
     merge_member_explanations,
     total,
 )
+
+# Each kind's cross-advert indicators (escort: those of the linking rule file); a cluster
+# holds one kind of advert (run.py drops links between kinds).
+CROSS_INDICATORS: dict[str, Callable[[LinkingRules, list[AdvertFacts], list[Link]], Any]] = {
+    "escort": cross_indicators,
+    "job": job_cross_indicators,
+}
 
 
 def _events(
@@ -141,7 +150,10 @@ def write_clusters(
         ]
         label_links = links_of.get(label, [])
         explanation = merge_member_explanations([per_advert[a.advert_id] for a in members]) + [
-            {**x, "ruleset_version": version} for x in cross_indicators(rules, members, label_links)
+            {**x, "ruleset_version": version}
+            for x in CROSS_INDICATORS.get(members[0].kind, cross_indicators)(
+                rules, members, label_links
+            )
         ]
         cluster.score, cluster.ruleset_version = total(explanation), version
         scores.append(

@@ -25,3 +25,6 @@ class AdvertFacts:
     region: str | None = None
     # rule_id -> {"weight", "category", "ruleset_version", "evidence"} of the latest version
     hits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    kind: str = "escort"  # pipeline/core/kinds.py
+    # another kind's fields from the latest analysis (`analysis[kind]`, e.g. a job's wages)
+    kind_record: dict[str, Any] = field(default_factory=dict)

@@ -21,17 +21,22 @@ def _explain(rule: IndicatorConfig, reason: str, evidence: dict[str, Any]) -> Ex
     return {"rule_id": rule.id, "weight": rule.weight, "reason": reason, "evidence": evidence}
 
 
+def by_contact(members: list[AdvertFacts]) -> dict[str, list[AdvertFacts]]:
+    """The members' adverts under each contact pseudonym they show."""
+    found: dict[str, list[AdvertFacts]] = defaultdict(list)
+    for advert in members:
+        for pseudonym in advert.contacts:
+            found[pseudonym].append(advert)
+    return found
+
+
 def shared_contact_personas(
     rule: IndicatorConfig, members: list[AdvertFacts]
 ) -> Explanation | None:
     """Several personas on one contact point; one person reposting with her own number is one
     persona (same name, age and nationality) and does not count."""
-    by_contact: dict[str, list[AdvertFacts]] = defaultdict(list)
-    for advert in members:
-        for pseudonym in advert.contacts:
-            by_contact[pseudonym].append(advert)
     best: tuple[int, str, list[AdvertFacts]] | None = None
-    for pseudonym, adverts in sorted(by_contact.items()):
+    for pseudonym, adverts in sorted(by_contact(members).items()):
         names = {a.name_keys for a in adverts if a.name_keys}
         ages = {a.age for a in adverts if a.age is not None}
         nations = {a.nationalities for a in adverts if a.nationalities}

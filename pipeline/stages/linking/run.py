@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy.orm import Session
 
 from models import AdvertLink, Cluster, ClusterEvent
+from nlp.kinds import rules_dir_of
 from nlp.rules import load_rules
 from pipeline.core import audit, clock
 from pipeline.core.batches import in_batches
@@ -41,8 +42,12 @@ def _cluster(
 ) -> None:
     """Rewrite the dirty clusters (all of them in a full run), refresh the others' dates."""
     old = searched.old
+    # Clusters hold one kind of advert: a link between two kinds (a phone in an escort and a
+    # job advert) is kept as a link but joins no cluster.
+    kinds = store.other_kinds(session)
+    links = [x for x in searched.links if kinds.get(x.a) == kinds.get(x.b)]
     groups: dict[int, list[int]] = defaultdict(list)
-    for advert_id, label in components(searched.ids, searched.links).items():
+    for advert_id, label in components(searched.ids, links).items():
         groups[label].append(advert_id)
     if not full:
         held = sorted(set(old.values()))
@@ -65,7 +70,7 @@ def _cluster(
             facts,
             groups,
             old_part,
-            searched.links,
+            links,
             rules,
             ruleset,
             version,
@@ -119,9 +124,13 @@ def link_database(
     """Link, cluster and score; `full` re-searches every advert (same clusters as incremental)."""
     ruleset, rules = load_rules(rules_dir), load_linking(linking_file)
     version = f"{ruleset.version[:6]}{rules.version[:6]}"
-    summary = LinkSummary(version, full)
     progress = on_progress or (lambda stage, done, total: None)
     with _gc_paused(), database.session() as session:
+        # Another kind's rules score its clusters too: their versions join the stamp (an
+        # escort-only database keeps the stamp it had), so an edit to them relinks.
+        for kind in sorted(set(store.other_kinds(session).values())):
+            version += load_rules(rules_dir_of(kind, rules_dir)).version[:6]
+        summary = LinkSummary(version, full)
         last = watermark.last_run(session)
         # Other thresholds or rules make other links and scores: recompute everything.
         changed_rules = last is not None and last.ruleset_version != version

@@ -23,6 +23,7 @@ from models import (
     Site,
 )
 from pipeline.core.batches import chunked, in_batches
+from pipeline.core.kinds import DEFAULT_KIND, KINDS
 from pipeline.stages.linking.facts import AdvertFacts
 from pipeline.stages.linking.linker import Link
 
@@ -67,6 +68,7 @@ def load_facts(
         Advert.price,
         Advert.currency,
         Advert.region,
+        Advert.kind,
     ).order_by(Advert.id)
     rows = [
         row
@@ -85,6 +87,7 @@ def load_facts(
             currency=row.currency,
             region=row.region,
             contacts=contacts.get(row.id, ()),
+            kind=row.kind,
         )
     latest: dict[int, int] = {}
     versions = select(
@@ -110,6 +113,7 @@ def load_facts(
             advert.name_keys = frozenset(analysis.get("name_keys", []))
             advert.nationalities = tuple(analysis.get("nationalities", []))
             advert.languages = tuple(x["lang"] for x in analysis.get("languages", []))
+            advert.kind_record = analysis.get(advert.kind) or {}
     for advert in facts.values():
         if advert.timeline:  # still there at last sight, in its latest city
             advert.timeline.append((advert.last_seen, advert.timeline[-1][1]))
@@ -243,6 +247,14 @@ def count_adverts(session: Session) -> int:
 
 def advert_ids(session: Session) -> list[int]:
     return list(_core(session).scalars(select(Advert.id).order_by(Advert.id)))
+
+
+def other_kinds(session: Session) -> dict[int, str]:
+    """The kind of every advert that is not an escort advert (most are; read from the kind
+    index, so an escort-only database answers at once)."""
+    others = sorted(set(KINDS) - {DEFAULT_KIND})
+    query = select(Advert.id, Advert.kind).where(Advert.kind.in_(others))
+    return {row[0]: row[1] for row in _core(session).execute(query)}
 
 
 def regional_prices(session: Session) -> dict[tuple[str, str], list[float]]:

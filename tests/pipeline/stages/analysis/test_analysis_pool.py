@@ -35,9 +35,9 @@ def pool_sizes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     chosen: list[int] = []
     real = analysis.analyse_batches
 
-    def spy(chunks: Any, workers: int, rules_dir: Any) -> Any:
+    def spy(chunks: Any, workers: int, rules_dir: Any, kind: str = "escort") -> Any:
         chosen.append(workers)
-        return real(chunks, workers, rules_dir)
+        return real(chunks, workers, rules_dir, kind)
 
     monkeypatch.setattr(analysis, "analyse_batches", spy)
     return chosen

@@ -1,0 +1,1 @@
+"""Job adverts (issue 16, forced labour): fields, the spaCy component and field checks."""
