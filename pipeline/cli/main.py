@@ -49,13 +49,31 @@ def _check_role(ctx: click.Context, app: App) -> None:
 
     if ctx.invoked_subcommand is None:
         return
-    roles.guard(cli)  # nested groups check their exact subcommand (once per process)
+    # nested groups check their exact subcommand (once per process)
+    roles.guard(cli, before=audit_before)
     roles.check_top_level(lambda: app.settings, ctx.invoked_subcommand)
+    if not isinstance(cli.commands.get(ctx.invoked_subcommand), click.Group):
+        audit_before(app, ctx.invoked_subcommand)
+
+
+# Commands that remove data, change keys or accounts: an audit entry is committed before they run
+# (`db downgrade` writes its own after its checks, `db upgrade` one when the schema is current).
+AUDITED_BEFORE = ("purge", "keys", "users", "suppress lift")
+
+
+def audit_before(app: App, path: str) -> None:
+    """Commit a `command` audit entry naming the command, when the database has an audit log."""
+    if not any(path == name or path.startswith(name + " ") for name in AUDITED_BEFORE):
+        return
+    from pipeline.operations.auditlog import record_command
+
+    record_command(app.database(require_schema=False), app.settings, path)
 
 
 def _register_commands() -> None:
     from pipeline.cli.commands import (
         analyse,
+        audit,
         config,
         contact,
         crawl,
@@ -97,6 +115,7 @@ def _register_commands() -> None:
         schedule.schedule,
         users.users,
         web.web,
+        audit.audit_group,
     )
     for command in commands:
         cli.add_command(command)

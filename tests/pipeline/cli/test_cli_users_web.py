@@ -12,6 +12,7 @@ from pipeline.cli.main import main
 from pipeline.core.db import Database
 from pipeline.core.net import is_loopback
 from pipeline.operations.accounts.users import token_hash
+from helpers import operators
 
 LINK = re.compile(r"https?://\S+/enrol/start\?token=(\S+)")
 
@@ -24,8 +25,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 @pytest.fixture
 def admin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_ACTOR", "root-admin")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.as_os_user(monkeypatch, "root-admin")
+    operators.set_operator(monkeypatch, default_role="admin")
 
 
 def test_cli_users_add_list_reset_disable(
@@ -67,7 +68,7 @@ def test_cli_users_errors_are_one_line(
 def test_cli_users_admin_only(
     role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, default_role=role)
     code, _, err = _run(capsys, "users", "add", "kim", "--role", "admin")
     assert code == 3 and "needs the role admin" in err
 

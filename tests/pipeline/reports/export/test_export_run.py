@@ -19,7 +19,7 @@ from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export
 from pipeline.reports.export.schema import DOC_END, DOC_START, markdown_fields
 
-from helpers import digest_leaks
+from helpers import digest_leaks, operators
 
 REPO = Path(__file__).resolve().parents[4]
 EXPIRY_DATE = date.today() + timedelta(days=365)  # within export_max_expiry_days
@@ -69,7 +69,7 @@ def test_export_parquet_matches_csv(
 
 @pytest.fixture
 def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     # The demo world holds 32 persons (clusters): k = 10 persons per class cannot be met.
     monkeypatch.setenv("SCOUT_EXPORT_K", "5")
 
@@ -138,7 +138,7 @@ def test_export_refused_when_k_cannot_be_met(
 def test_export_needs_research_role(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     assert _export(tmp_path / "no") == 3
 
 
