@@ -132,6 +132,9 @@ def _usage_line(exc: click.UsageError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `scout` script; returns the exit code instead of raising."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    if any("\x00" in arg for arg in args):  # no file name or value holds one (hostile input)
+        click.echo("error: an argument contains a NUL character", err=True)
+        return 2
     try:
         answered = answer_help(cli, args, "scout")
         if answered is not None:
@@ -159,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    except OSError as exc:  # a file name the system refuses (too long, no permission, ...)
+        name = str(exc.filename or "")
+        where = f": {name[:80]}{'…' if len(name) > 80 else ''}" if name else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        return 1
     return returned if isinstance(returned, int) else 0
 
 

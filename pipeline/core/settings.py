@@ -22,6 +22,7 @@ from sqlalchemy.exc import ArgumentError
 from pipeline.core import operators
 from pipeline.core.errors import ConfigError
 
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
 Role = Literal["outreach", "researcher", "analyst", "admin"]
 ROLES: tuple[str, ...] = ("outreach", "researcher", "analyst", "admin")
 
@@ -208,9 +209,11 @@ class Settings(BaseSettings):
         if value is None:
             return None
         try:
-            make_url(value)
+            backend = make_url(value).get_backend_name()
         except ArgumentError as exc:
             raise ValueError("not a database URL (e.g. postgresql://user@host/db)") from exc
+        if backend not in SUPPORTED_DATABASES:  # C28: mysql:// ended in a ModuleNotFoundError
+            raise ValueError(f"Scout supports sqlite and postgresql databases, not {backend}")
         return value
 
     @cached_property
