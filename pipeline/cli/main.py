@@ -58,7 +58,15 @@ def _check_role(ctx: click.Context, app: App) -> None:
 
 # Commands that remove data, change keys or accounts: an audit entry is committed before they run
 # (`db downgrade` writes its own after its checks, `db upgrade` one when the schema is current).
-AUDITED_BEFORE = ("purge", "keys", "users", "suppress lift")
+AUDITED_BEFORE = (
+    "purge",
+    "keys",
+    "users add",
+    "users disable",
+    "users reset",
+    "users end-sessions",
+    "suppress lift",
+)
 
 
 def audit_before(app: App, path: str) -> None:

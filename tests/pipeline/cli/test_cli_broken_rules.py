@@ -13,6 +13,7 @@ import nlp.rules
 from nlp.rules import RULES_DIR
 from pipeline.cli.main import main
 from pipeline.core.db import Database
+
 from helpers import operators
 
 

@@ -18,10 +18,11 @@ from typing import Any
 import click
 import pytest
 
-from helpers import operators
 from pipeline.cli.main import cli, main
 from pipeline.core import roles
 from pipeline.core.errors import ScoutError
+
+from helpers import operators
 
 HOSTILE = {
     "huge": "99999999999999999999999999",
@@ -69,7 +70,9 @@ def _cases() -> list[Any]:
             if getattr(param, "is_flag", False) or param.name is None:
                 continue
             for label, value in HOSTILE.items():
-                cases.append(pytest.param(path, param.name, value, id=f"{path}-{param.name}-{label}"))
+                cases.append(
+                    pytest.param(path, param.name, value, id=f"{path}-{param.name}-{label}")
+                )
     return cases
 
 

@@ -12,6 +12,7 @@ from pipeline.cli.main import main
 from pipeline.core.db import Database
 from pipeline.core.net import is_loopback
 from pipeline.operations.accounts.users import token_hash
+
 from helpers import operators
 
 LINK = re.compile(r"https?://\S+/enrol/start\?token=(\S+)")
@@ -50,8 +51,12 @@ def test_cli_users_add_list_reset_disable(
     assert code == 0 and "disabled kim" in out
     with database.session() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [e.action for e in entries] == [
-        "user add", "user reset", "sessions end", "user disable",
+    # each change is audited before it runs (audit §4), then with its outcome; a list is not
+    assert [(e.action, e.params.get("command")) for e in entries] == [
+        ("command", "users add"), ("user add", None),
+        ("command", "users reset"), ("user reset", None),
+        ("command", "users end-sessions"), ("sessions end", None),
+        ("command", "users disable"), ("user disable", None),
     ]  # fmt: skip
     assert {e.actor for e in entries} == {"root-admin"}
     assert not any(first in str(e.params) or second in str(e.params) for e in entries)

@@ -16,13 +16,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from helpers import operators
 from models import AuditEntry
 from pipeline.cli.main import main
 from pipeline.core.db import Database
 from pipeline.core.errors import ConfigError
 from pipeline.core.operators import os_user
 from pipeline.core.settings import load_settings
+
+from helpers import operators
 
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

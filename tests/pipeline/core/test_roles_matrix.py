@@ -8,6 +8,7 @@ import pytest
 from pipeline.cli.main import cli, main
 from pipeline.core import roles
 from pipeline.core.settings import ROLES
+
 from helpers import operators
 
 PATHS = roles.all_command_paths(cli)

@@ -8,6 +8,7 @@ import pytest
 
 from pipeline.core.errors import ConfigError
 from pipeline.core.settings import load_settings
+
 from helpers import operators
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import func, select, text
 
 from models import AuditEntry
 from pipeline.operations.scheduling import JOBS_TABLE
+
 from helpers import operators
 
 pytestmark = pytest.mark.subprocess  # the scheduler and the crawls it starts
@@ -54,7 +55,11 @@ def test_scheduler_restart_keeps_jobs_and_runs_missed_once(
     database, settings, tmp_path, monkeypatch
 ) -> None:
     (tmp_path / "sites").mkdir()  # no sites: digest, weekly full link and purge are the jobs
-    env = {**os.environ, "SCOUT_SITES_DIR": str(tmp_path / "sites"), **operators.operator_env(tmp_path, default_role="admin")}
+    env = {
+        **os.environ,
+        "SCOUT_SITES_DIR": str(tmp_path / "sites"),
+        **operators.operator_env(tmp_path, default_role="admin"),
+    }
     first = _start(env)
     try:
         try:

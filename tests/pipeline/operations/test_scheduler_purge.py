@@ -22,6 +22,7 @@ from models import (
 from pipeline.cli.main import main
 from pipeline.operations.retention import purge
 from pipeline.reports.export.manifest import write_manifest
+
 from helpers import operators
 
 NOW = datetime(2026, 11, 29, 3, 30, tzinfo=UTC)

@@ -21,6 +21,7 @@ from pipeline.core.settings import Settings, load_settings
 from pipeline.operations import stages
 from pipeline.operations.stages import Progress
 from pipeline.reports import export
+
 from helpers import operators
 
 

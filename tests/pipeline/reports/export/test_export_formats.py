@@ -20,6 +20,7 @@ from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export, writer
+
 from helpers import operators
 
 EXPIRES = date.today() + timedelta(days=365)  # within export_max_expiry_days

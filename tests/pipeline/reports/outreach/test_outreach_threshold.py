@@ -14,6 +14,7 @@ from pipeline.core.settings import Settings
 from pipeline.reports.digest.data import latest_activity
 from pipeline.reports.digest.weeks import week_of
 from pipeline.stages.linking.config import target_threshold
+
 from helpers import operators
 
 _TILE = re.compile(r'<div class="n">(\d+)</div><div class="d">targets over threshold ([\d.]+)<')

@@ -15,6 +15,7 @@ from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.reports.rules_eval import labelling
+
 from helpers import operators
 
 
