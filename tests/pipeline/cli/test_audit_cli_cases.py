@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import operators
 from pipeline.cli.main import main
 from pipeline.core.db import Database
+
+from helpers import operators
 
 HUGE = "C99999999999999999999999999"
 
