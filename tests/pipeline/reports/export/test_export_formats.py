@@ -61,8 +61,8 @@ def test_export_formats_a_registered_format_is_written_by_run_export(
 ) -> None:
     monkeypatch.setattr(writer, "FORMATS", dict(writer.FORMATS))  # registered for this test
     writer.register_format("tsv", resource={"mediatype": "text/tab-separated-values"})(_write_tsv)
-    operators.set_operator(monkeypatch, default_role="researcher")
-    monkeypatch.setenv("SCOUT_EXPORT_K", "5")  # the demo world holds 32 persons
+    # the demo world holds 32 persons: the operator lowers k to its floor
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
     out = tmp_path / "tsv"
     result = run_export(demo_world_db, load_settings(), "Uni A", "Research", EXPIRES, out, "tsv")
     assert sorted(p.name for p in out.glob("*.tsv")) == [

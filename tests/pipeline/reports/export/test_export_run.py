@@ -69,9 +69,8 @@ def test_export_parquet_matches_csv(
 
 @pytest.fixture
 def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    operators.set_operator(monkeypatch, default_role="researcher")
     # The demo world holds 32 persons (clusters): k = 10 persons per class cannot be met.
-    monkeypatch.setenv("SCOUT_EXPORT_K", "5")
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
 
 
 def test_export_demo_world(
@@ -129,7 +128,7 @@ def test_export_refused_when_k_cannot_be_met(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SCOUT_EXPORT_K", "1000")
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=1000)
     assert _export(tmp_path / "no") == 1
     assert "refused" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
@@ -193,8 +192,10 @@ def test_rule12_settings_refuse_k_below_5_and_l_below_2(
     k: str,
     l_div: str,
 ) -> None:
-    monkeypatch.setenv("SCOUT_EXPORT_K", k)
-    monkeypatch.setenv("SCOUT_EXPORT_L", l_div)
+    # the operator file is held to the floors too (the environment is refused outright)
+    operators.set_operator(
+        monkeypatch, default_role="researcher", export_k=int(k), export_l=int(l_div)
+    )
     assert _export(tmp_path / "low") == 1
     assert "invalid configuration" in capsys.readouterr().err
     assert not (tmp_path / "low").exists()
