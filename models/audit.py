@@ -25,6 +25,9 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     params: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
     counts: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    # HMAC-SHA256 over (previous entry's chain, this entry) under key `key_id`'s audit key
+    key_id: Mapped[str | None] = mapped_column(String(8), default=None)
+    chain: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 @event.listens_for(Session, "before_flush")

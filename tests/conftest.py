@@ -64,6 +64,10 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SCOUT_DATA_DIR", str(tmp_path / "data"))
+    # nor the machine's operator file: without SCOUT_OPERATORS_FILE everyone has the default role
+    monkeypatch.setattr(
+        "pipeline.core.operators.DEFAULT_OPERATOR_FILE", tmp_path / "no-operators.toml"
+    )
 
 
 def _postgres_libpq_url(url: str) -> str:

@@ -49,13 +49,39 @@ def _check_role(ctx: click.Context, app: App) -> None:
 
     if ctx.invoked_subcommand is None:
         return
-    roles.guard(cli)  # nested groups check their exact subcommand (once per process)
+    # nested groups check their exact subcommand (once per process)
+    roles.guard(cli, before=audit_before)
     roles.check_top_level(lambda: app.settings, ctx.invoked_subcommand)
+    if not isinstance(cli.commands.get(ctx.invoked_subcommand), click.Group):
+        audit_before(app, ctx.invoked_subcommand)
+
+
+# Commands that remove data, change keys or accounts: an audit entry is committed before they run
+# (`db downgrade` writes its own after its checks, `db upgrade` one when the schema is current).
+AUDITED_BEFORE = (
+    "purge",
+    "keys",
+    "users add",
+    "users disable",
+    "users reset",
+    "users end-sessions",
+    "suppress lift",
+)
+
+
+def audit_before(app: App, path: str) -> None:
+    """Commit a `command` audit entry naming the command, when the database has an audit log."""
+    if not any(path == name or path.startswith(name + " ") for name in AUDITED_BEFORE):
+        return
+    from pipeline.operations.auditlog import record_command
+
+    record_command(app.database(require_schema=False), app.settings, path)
 
 
 def _register_commands() -> None:
     from pipeline.cli.commands import (
         analyse,
+        audit,
         clinics,
         config,
         contact,
@@ -106,6 +132,7 @@ def _register_commands() -> None:
         web.web,
         worker.worker,
         worker.workers,
+        audit.audit_group,
     )
     for command in commands:
         cli.add_command(command)
@@ -122,6 +149,9 @@ def _usage_line(exc: click.UsageError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `scout` script; returns the exit code instead of raising."""
     args = list(argv) if argv is not None else sys.argv[1:]
+    if any("\x00" in arg for arg in args):  # no file name or value holds one (hostile input)
+        click.echo("error: an argument contains a NUL character", err=True)
+        return 2
     try:
         answered = answer_help(cli, args, "scout")
         if answered is not None:
@@ -149,6 +179,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         return 130
+    except OSError as exc:  # a file name the system refuses (too long, no permission, ...)
+        name = str(exc.filename or "")
+        where = f": {name[:80]}{'…' if len(name) > 80 else ''}" if name else ""
+        click.echo(f"error: {exc.strerror or exc}{where}", err=True)
+        return 1
     return returned if isinstance(returned, int) else 0
 
 

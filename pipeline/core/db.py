@@ -108,7 +108,11 @@ def open_database(settings: Settings, require_schema: bool = True) -> Database:
         engine.dispose()
         raise
     use_sealer(keyring)
-    return Database(settings, engine, keyring, sessionmaker(engine, expire_on_commit=False))
+    database = Database(settings, engine, keyring, sessionmaker(engine, expire_on_commit=False))
+    # the audit log's hash chain signs with the database's current keyring (it changes when a
+    # key rotation finishes)
+    database.sessions.configure(info={"keyring": lambda: database.keyring})
+    return database
 
 
 def changed_rows(result: Result[Any]) -> int:

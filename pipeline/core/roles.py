@@ -33,6 +33,8 @@ MATRIX: dict[str, frozenset[str]] = {
     # `make demo` runs as the OS user with the default role; the demo is synthetic data only.
     "demo": ANY,
     "db": ANALYSTS,
+    # A downgrade drops tables (the audit log's too): schema removal is an admin's audited act.
+    "db downgrade": frozenset({"admin"}),
     "sites": ANALYSTS,
     "crawl": ANALYSTS,
     "analyse": ANALYSTS,
@@ -43,8 +45,9 @@ MATRIX: dict[str, frozenset[str]] = {
     # Queue workers run the scheduler's jobs; the list shows site names and counts only.
     "worker": ANALYSTS,
     "workers": ANALYSTS,
-    # Retention purges run nightly from the scheduler (not through the CLI); by hand: operators.
-    "purge": ANALYSTS,
+    # Retention purges run nightly from the scheduler (not through the CLI); by hand it removes
+    # data: admins, audited before it runs.
+    "purge": frozenset({"admin"}),
     "digest": RESEARCHERS,
     # The effects report is aggregates only (small cells hidden): the people who study and
     # document the work (`scout report effects`; the web's Effects page reads and writes them).
@@ -96,6 +99,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "effects": frozenset({"researcher", "analyst", "admin"}),
     # Labelling shows one cluster's contact-masked text: the analysts who tune the rules.
     "label": frozenset({"analyst"}),
+    # The audit log (web page, `scout audit verify|export`): admins.
     "audit": frozenset({"admin"}),
     # Making an export (same checks as `scout export`) and the list of past ones: admins.
     "exports": frozenset({"admin"}),
@@ -155,13 +159,24 @@ def check_top_level(settings_of: Callable[[], Settings], name: str) -> None:
         )
 
 
-def _guarded(callback: Callable[..., Any] | None) -> Callable[..., Any]:
+Before = Callable[[Any, str], None]
+
+
+def _guarded(callback: Callable[..., Any] | None, before: Before | None) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         ctx = click.get_current_context()
         words = ctx.command_path.split()[1:]
         path = " ".join([*words, ctx.invoked_subcommand] if ctx.invoked_subcommand else words)
         if allowed_roles(path) != ANY:
             require(ctx.find_root().obj.settings, path)
+        group = ctx.command
+        leaf = (
+            group.commands.get(ctx.invoked_subcommand or "")
+            if isinstance(group, click.Group)
+            else None
+        )
+        if before is not None and leaf is not None and not isinstance(leaf, click.Group):
+            before(ctx.find_root().obj, path)
         return callback(*args, **kwargs) if callback is not None else None
 
     if callback is not None:
@@ -169,13 +184,17 @@ def _guarded(callback: Callable[..., Any] | None) -> Callable[..., Any]:
     return run
 
 
-def guard(group: click.Group) -> None:
-    """The second gate: every nested group checks the exact path of the subcommand it runs."""
+def guard(group: click.Group, before: Before | None = None) -> None:
+    """The second gate: every nested group checks the exact path of the subcommand it runs.
+
+    `before(app, path)` is then called for the leaf command about to run (the CLI audits
+    destructive admin commands there, before they start).
+    """
     for command in group.commands.values():
         if isinstance(command, click.Group) and not getattr(command, "scout_guarded", False):
-            command.callback = _guarded(command.callback)
+            command.callback = _guarded(command.callback, before)
             command.scout_guarded = True  # type: ignore[attr-defined]
-            guard(command)
+            guard(command, before)
 
 
 def all_command_paths(group: click.Group, prefix: str = "") -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import tomllib
 from functools import cached_property
@@ -20,8 +19,10 @@ from pydantic_settings import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from pipeline.core import operators
 from pipeline.core.errors import ConfigError
 
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
 # lead: an outreach team lead (hands claims over, sees the team's follow-ups; reveals nothing)
 Role = Literal["outreach", "lead", "researcher", "analyst", "admin"]
 ROLES: tuple[str, ...] = ("outreach", "lead", "researcher", "analyst", "admin")
@@ -92,14 +93,18 @@ class Settings(BaseSettings):
         description="Folder of site files; default the bundled spiders/sites/ (demo sites).",
     )
     actor: str | None = Field(
-        default=None, description="Who is acting, for the audit log; default the OS user."
+        default=None,
+        description="Who is acting, for the audit log: set by the web app per account; on the "
+        "command line always the OS user (never from the environment).",
     )
     roles: dict[str, Role] = Field(
         default_factory=dict,
-        description="Actor → role: outreach, lead, researcher, analyst or admin.",
+        description="OS user → role: outreach, lead, researcher, analyst or admin "
+        "(operator file only).",
     )
     default_role: Role = Field(
-        default="analyst", description="Role of an actor not listed in `roles`."
+        default="analyst",
+        description="Role of an OS user not listed in `roles` (operator file only).",
     )
     digest_weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = Field(
         default="mon", description="Day the weekly digest is written (for the week before)."
@@ -113,7 +118,11 @@ class Settings(BaseSettings):
         default=20,
         ge=1,
         le=500,
-        description="Contact reveals one outreach worker may make in a day.",
+        description="Contact reveals one outreach worker may make in a day (operator file only).",
+    )
+    reveal_caps: dict[str, int] = Field(
+        default_factory=dict,
+        description="OS user → own daily reveal cap, at most 500 (operator file only).",
     )
     claim_hours: int = Field(
         default=48,
@@ -196,10 +205,22 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         path = config_file_path()
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [
+            init_settings,
+            _Refusing(env_settings, "the environment (SCOUT_*)"),
+        ]
         if path is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+            toml = TomlConfigSettingsSource(settings_cls, toml_file=path)
+            sources.append(_Refusing(toml, str(path)))
         return tuple(sources)
+
+    @field_validator("reveal_caps")
+    @classmethod
+    def _caps_in_range(cls, value: dict[str, int]) -> dict[str, int]:
+        for actor, cap in value.items():
+            if not 1 <= cap <= 500:
+                raise ValueError(f"{actor}: a daily reveal cap is between 1 and 500, not {cap}")
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -216,9 +237,11 @@ class Settings(BaseSettings):
         if value is None:
             return None
         try:
-            make_url(value)
+            backend = make_url(value).get_backend_name()
         except ArgumentError as exc:
             raise ValueError("not a database URL (e.g. postgresql://user@host/db)") from exc
+        if backend not in SUPPORTED_DATABASES:  # C28: mysql:// ended in a ModuleNotFoundError
+            raise ValueError(f"Scout supports sqlite and postgresql databases, not {backend}")
         return value
 
     @cached_property
@@ -245,16 +268,16 @@ class Settings(BaseSettings):
 
     @property
     def effective_actor(self) -> str:
-        if self.actor:
-            return self.actor
-        try:
-            return getpass.getuser()
-        except (KeyError, OSError):
-            return f"uid:{os.getuid()}"
+        return self.actor or operators.os_user()
 
     @property
     def role(self) -> Role:
         return self.roles.get(self.effective_actor, self.default_role)
+
+    @property
+    def reveal_cap(self) -> int:
+        """The actor's daily reveal cap: their own in the operator file, else the common one."""
+        return self.reveal_caps.get(self.effective_actor, self.reveal_daily_cap)
 
     def redacted(self) -> dict[str, Any]:
         """Effective configuration for display: secrets and passwords never shown."""
@@ -265,6 +288,7 @@ class Settings(BaseSettings):
         )
         return {
             "config_file": str(config_file_path() or "(none)"),
+            "operator_file": str(operators.operator_file_path()[0]),
             "data_dir": str(self.data_dir),
             "database_url": self.redacted_database_url,
             "timezone": self.timezone,
@@ -280,7 +304,7 @@ class Settings(BaseSettings):
             "digest": f"{self.digest_weekday} {self.digest_hour:02d}:00",
             "purge_hour": self.purge_hour,
             "crawl_time_limit_minutes": self.crawl_time_limit_minutes,
-            "reveal_daily_cap": self.reveal_daily_cap,
+            "reveal_daily_cap": self.reveal_cap,
             "claim_hours": self.claim_hours,
             "export_k": self.export_k,
             "export_l": self.export_l,
@@ -313,10 +337,32 @@ class Settings(BaseSettings):
             )
 
 
+class _Refusing(PydanticBaseSettingsSource):
+    """A settings source that refuses roles, caps and the actor (see pipeline.core.operators)."""
+
+    def __init__(self, inner: PydanticBaseSettingsSource, where: str) -> None:
+        super().__init__(inner.settings_cls)
+        self.inner, self.where = inner, where
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        data = self.inner()
+        operators.refuse_from(self.where, data)
+        return data
+
+
 def load_settings(**overrides: Any) -> Settings:
-    """Read the settings, turning any malformed input into a one-line ConfigError."""
+    """Read the settings, turning any malformed input into a one-line ConfigError.
+
+    Roles and caps come from the operator file (pipeline.core.operators), checked for owner
+    and mode; the environment and scout.toml are refused for them.
+    """
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
+        _, operator = operators.read_operator_file(settings.data_dir)
+        return Settings(**{**operator, **overrides}) if operator else settings
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "settings"

@@ -52,6 +52,7 @@ from pipeline.core.keys import (
     sealed_key_id,
     write_key_file,
 )
+from pipeline.core.private import write_private_text
 from pipeline.core.settings import Settings
 from pipeline.stages.venues.linking import address_key, person_key, photos_key, venue_name_key
 from pipeline.stages.venues.observations import RosterPerson
@@ -335,6 +336,11 @@ def _start(database: Database, settings: Settings, old: Keyring) -> Keyring:
     path = new_key_path(settings)
     write_key_file(path)
     new = read_key_file(path)
+    # the audit chain stays verifiable: keep the old key's audit purpose key (it opens nothing)
+    write_private_text(
+        audit.retired_key_path(settings.effective_secret_key_file, old.key_id),
+        old.derive(audit.CHAIN_PURPOSE).hex() + "\n",
+    )
     with database.session() as session:
         session.execute(
             update(SecretKeyRecord).where(SecretKeyRecord.key_id == old.key_id).values(state="old")

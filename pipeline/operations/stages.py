@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipeline.core import clock
+from pipeline.core import audit, clock
 from pipeline.core.app import Context
 from pipeline.operations import retention
 from pipeline.operations.retention import PurgeReport
@@ -182,6 +182,8 @@ def digest(
     report = _reporter("digest", progress)
     report(0, 1, "writing the weekly digest")
     result = make_digest(context, week, out)
+    with context.database().session() as session:  # who wrote which digest (no content)
+        audit.record(session, context.settings, "digest", params={"week": result.week.label})
     report(1, 1, f"digest of {result.week.label} written")
     return result
 

@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 from rich.table import Table
 
-from pipeline.core import clock, roles
+from pipeline.core import audit, clock, roles
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.outreach.contact_log import (
@@ -93,8 +93,10 @@ def follow_ups_command(app: App, team: bool) -> None:
 def export_command(app: App) -> None:
     """Print the contact log as anonymised JSON lines (target, day, outcome, language)."""
     with app.database().session() as session:
-        for row in anonymised_log(session):
-            click.echo(json.dumps(asdict(row)))
+        rows = list(anonymised_log(session))
+        audit.record(session, app.settings, "contact-export", counts={"rows": len(rows)})
+    for row in rows:
+        click.echo(json.dumps(asdict(row)))
 
 
 class _TargetByDefault(click.Group):

@@ -7,6 +7,7 @@ import click
 from pipeline.core import migrations
 from pipeline.core.app import App
 from pipeline.core.errors import DatabaseError
+from pipeline.operations import auditlog
 
 
 @click.group()
@@ -20,23 +21,39 @@ def db() -> None:
 def upgrade(app: App, revision: str) -> None:
     """Migrate the database up to REVISION (default: head), creating it if needed."""
     database = app.database(require_schema=False)
+    before = migrations.current_revision(database.engine)
     migrations.upgrade(database.engine, app.settings, revision)
     current = migrations.current_revision(database.engine)
+    if current != before:
+        auditlog.record_command(
+            database, app.settings, "db upgrade", revision=f"{before or 'base'} -> {current}"
+        )
     click.echo(f"database {app.settings.redacted_database_url} is at schema {current}")
 
 
-@db.command()
+# "-1" is a revision, not an option (C26): unknown options pass through as the argument
+@db.command(context_settings={"ignore_unknown_options": True})
 @click.argument("revision")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (downgrades drop data).")
+@click.option(
+    "--i-know",
+    is_flag=True,
+    help="Allow a downgrade that removes the audit log or its hash chain "
+    "(also needs a `scout audit export` made after the last entry).",
+)
 @click.pass_obj
-def downgrade(app: App, revision: str, yes: bool) -> None:
-    """Migrate the database down to REVISION (e.g. -1, or base to remove everything)."""
+def downgrade(app: App, revision: str, yes: bool, i_know: bool) -> None:
+    """Migrate the database down to REVISION (e.g. -1, or base to remove everything). Admins."""
+    if revision.startswith("-") and not revision[1:].isdigit():
+        raise click.UsageError(f"No such option: {revision}")
     database = app.database(require_schema=False)
+    auditlog.check_downgrade(database, app.settings, revision, i_know)
     if not yes:
         click.confirm(
             f"Downgrading {app.settings.redacted_database_url} to {revision} drops data. Go on?",
             abort=True,
         )
+    auditlog.record_command(database, app.settings, "db downgrade", revision=revision)
     migrations.downgrade(database.engine, app.settings, revision)
     current = migrations.current_revision(database.engine) or "base (empty)"
     click.echo(f"database {app.settings.redacted_database_url} is at schema {current}")

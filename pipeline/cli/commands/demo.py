@@ -41,7 +41,13 @@ def _reset_demo_data(context: Context) -> None:
     show_default=True,
     help="Simulated days to crawl, one crawl of each site a day.",
 )
-@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the synthetic world.")
+@click.option(
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=7,
+    show_default=True,
+    help="Seed of the synthetic world.",
+)
 @click.pass_context
 def demo(ctx: click.Context, days: int, seed: int) -> None:
     """Run Scout on the synthetic demo sites (127.0.0.1 only) over several simulated days."""

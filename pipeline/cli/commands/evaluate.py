@@ -31,19 +31,29 @@ def _nlp_figures(world: Any) -> list[tuple[str, str]]:
 
 @click.command("evaluate")
 @click.option(
-    "--seed", default=7, show_default=True, help="Seed of the demo world to compare with."
+    "--seed",
+    type=click.IntRange(0, 2**32 - 1),
+    default=7,
+    show_default=True,
+    help="Seed of the demo world to compare with.",
 )
-@click.option("--days", default=14, show_default=True, help="Days of the demo world.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 14),
+    default=14,
+    show_default=True,
+    help="Days of the demo world.",
+)
 @click.option(
     "--controllers",
-    type=int,
+    type=click.IntRange(0, 1000),
     default=lambda: _world_default("n_controllers"),
     show_default="the demo world's default",
     help="Controllers in the demo world (as given to the demo that filled the database).",
 )
 @click.option(
     "--independents",
-    type=int,
+    type=click.IntRange(0, 1000),
     default=lambda: _world_default("n_independent"),
     show_default="the demo world's default",
     help="Independent workers in the demo world.",

@@ -48,7 +48,7 @@ def check(rules_dir: Path | None) -> None:
 )
 @click.option(
     "--demo-seed",
-    type=int,
+    type=click.IntRange(0, 2**32 - 1),
     help="Label by the demo world with this seed: controlled adverts are positive.",
 )
 @click.option(

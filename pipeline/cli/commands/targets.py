@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import click
 from rich.table import Table
 
+from pipeline.core import audit
 from pipeline.core.app import App
 from pipeline.core.console import console
 from pipeline.reports.outreach import claims
@@ -62,6 +65,8 @@ def targets(
     if ctx.invoked_subcommand is not None:
         return
     app: App = ctx.obj
+    if min_score is not None and not math.isfinite(min_score):  # C18: nan matched nothing
+        raise click.BadParameter(f"{min_score} is not a number", param_hint="'--min-score'")
     wanted = TargetFilter(
         min_score=target_threshold() if min_score is None else min_score,
         region=region,
@@ -72,7 +77,16 @@ def targets(
     )
     with app.database().session() as session:
         found = list_targets(session, wanted)
-    print_targets(found[:limit] if limit else found, fmt)
+        shown = found[:limit] if limit else found
+        if fmt != "table":  # a copyable list: who took it, how many (never the rows)
+            audit.record(
+                session,
+                app.settings,
+                "targets-list",
+                params={"format": fmt},
+                counts={"targets": len(shown)},
+            )
+    print_targets(shown, fmt)
 
 
 def _section(title: str, rows: list[dict[str, object]]) -> Table | None:
@@ -111,7 +125,9 @@ def _print_evidence(evidence: TargetEvidence) -> None:
 def show(app: App, target: str, as_json: bool) -> None:
     """Show why TARGET (e.g. C12) is listed: adverts, links, cities over time, indicator hits."""
     with app.database().session() as session:
-        evidence = target_evidence(session, parse_target_id(target))
+        cluster_id = parse_target_id(target)
+        evidence = target_evidence(session, cluster_id)
+        audit.record(session, app.settings, "target-view", params={"target": f"C{cluster_id}"})
     if as_json:
         click.echo(evidence.as_json())
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -142,6 +143,9 @@ def lift_suppression(session: Session, settings: Settings, prefix: str, reason: 
     return suppression.pseudonym[:12]
 
 
+LANGUAGE = re.compile(r"[a-z]{2}")
+
+
 def log_contact(
     session: Session,
     settings: Settings,
@@ -164,6 +168,8 @@ def log_contact(
         raise ScoutError("only a referral goes somewhere: --referred-to needs --outcome referred")
     if outcome == "opted-out" and follow_up is not None:
         raise ScoutError("an opted-out target is never contacted again: no follow-up date")
+    if language is not None and not LANGUAGE.fullmatch(language):  # C22: same on both engines
+        raise ScoutError(f"not a language code: {language[:40]!r} (two letters, e.g. da)")
     find_cluster(session, cluster_id)
     entry = ContactLogEntry(
         target=f"C{cluster_id}",

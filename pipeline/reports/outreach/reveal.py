@@ -20,7 +20,7 @@ MIN_REASON = 5
 
 
 class RevealCapReached(ScoutError):
-    """The actor has used today's reveals (settings.reveal_daily_cap)."""
+    """The actor has used today's reveals (the operator file's reveal_daily_cap or reveal_caps)."""
 
 
 class OptedOut(ScoutError):
@@ -71,10 +71,10 @@ def reveal_target(
         raise ReasonMissing("a reveal needs a reason (--reason), e.g. 'first contact, Danish'")
     find_cluster(session, cluster_id)
     used = reveals_today(session, settings)
-    if used >= settings.reveal_daily_cap:
+    if used >= settings.reveal_cap:
         raise RevealCapReached(
             f"daily reveal cap reached: {settings.effective_actor} has made {used} of "
-            f"{settings.reveal_daily_cap} reveals today (setting reveal_daily_cap)"
+            f"{settings.reveal_cap} reveals today (operator file: reveal_daily_cap)"
         )
     suppressed = facts.suppressed_pseudonyms(session)
     rows = session.execute(

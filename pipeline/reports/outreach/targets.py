@@ -71,12 +71,19 @@ class Target:
         return self.last_outcome is not None
 
 
+MAX_ID = 2**63 - 1
+MAX_DURATION = timedelta(days=3650)
+
+
 def parse_target_id(target: str) -> int:
     """The cluster id in "C12" (or "12"); ScoutError for anything else."""
     text = target.strip().upper().removeprefix("C")
     if not text.isdigit():
         raise ScoutError(f"not a target id: {clean(target, 40)!r} (expected e.g. C12)")
-    return int(text)
+    number = int(text)
+    if number > MAX_ID:  # C3: larger than any database id (SQLite and PostgreSQL: 64 bits)
+        raise ScoutError(f"no target {clean(target, 40)} (ids end at C{MAX_ID})")
+    return number
 
 
 def parse_duration(text: str) -> timedelta:
@@ -85,6 +92,8 @@ def parse_duration(text: str) -> timedelta:
     number, unit = text[:-1], text[-1:].lower()
     if unit not in units or not number.isdigit():
         raise ScoutError(f"not a duration: {text!r} (use e.g. 48h, 2d, 1w)")
+    if len(number) > 6 or timedelta(**{units[unit]: int(number)}) > MAX_DURATION:  # C17
+        raise ScoutError(f"duration {clean(text, 40)!r} is longer than {MAX_DURATION.days} days")
     return timedelta(**{units[unit]: int(number)})
 
 

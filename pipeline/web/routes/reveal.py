@@ -44,7 +44,7 @@ def _form(
         "cluster_id": cluster_id,
         "mine": claim is not None and claim.actor == viewer.settings.effective_actor,
         "used": used,
-        "cap": viewer.settings.reveal_daily_cap,
+        "cap": viewer.settings.reveal_cap,
         "error": error,
     }
     return render(request, "reveal.html", context, status=status)

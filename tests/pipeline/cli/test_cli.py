@@ -14,6 +14,8 @@ from pipeline.cli.main import cli, main
 from pipeline.core.migrations import head_revision
 from pipeline.core.settings import load_settings
 
+from helpers import operators
+
 
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
@@ -41,7 +43,10 @@ def test_cli_every_command_and_option_has_help(path: str, command: click.Command
 
 
 def test_cli_db_upgrade_status_current_check(
-    db_url: str, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
 ) -> None:
     code, out, _ = _run(capsys, "db", "upgrade")
     assert code == 0 and f"is at schema {head_revision(load_settings())}" in out
@@ -51,7 +56,13 @@ def test_cli_db_upgrade_status_current_check(
     assert code == 0 and "no drift" in out
     code, out, _ = _run(capsys, "status")
     assert code == 0 and "adverts (live)" in out
-    code, out, _ = _run(capsys, "db", "downgrade", "base", "--yes")
+    # audit §4: analysts may not downgrade; an admin only with --i-know after an audit export
+    assert _run(capsys, "db", "downgrade", "base", "--yes")[0] == 3
+    operators.set_operator(monkeypatch, default_role="admin")
+    code, _, err = _run(capsys, "db", "downgrade", "base", "--yes")
+    assert code == 1 and "removes the audit log" in err and "--i-know" in err
+    assert _run(capsys, "audit", "export", "--out", str(tmp_path / "audit.jsonl"))[0] == 0
+    code, out, _ = _run(capsys, "db", "downgrade", "base", "--yes", "--i-know")
     assert code == 0 and "base" in out
 
 

@@ -14,6 +14,8 @@ from nlp.rules import RULES_DIR
 from pipeline.cli.main import main
 from pipeline.core.db import Database
 
+from helpers import operators
+
 
 def _replace(path: Path, old: str, new: str) -> Path:
     text = path.read_text(encoding="utf-8")
@@ -34,7 +36,7 @@ BREAK: dict[str, Callable[[Path], Path]] = {
 
 
 def _export(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     expires = (date.today() + timedelta(days=30)).isoformat()
     return ["export", "--recipient", "Test University", "--basis", "research agreement",
             "--expires", expires, "--out", str(tmp_path / "export")]  # fmt: skip

@@ -13,6 +13,8 @@ from pipeline.core.db import Database
 from pipeline.core.net import is_loopback
 from pipeline.operations.accounts.users import token_hash
 
+from helpers import operators
+
 LINK = re.compile(r"https?://\S+/enrol/start\?token=(\S+)")
 
 
@@ -24,8 +26,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 @pytest.fixture
 def admin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_ACTOR", "root-admin")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.as_os_user(monkeypatch, "root-admin")
+    operators.set_operator(monkeypatch, default_role="admin")
 
 
 def test_cli_users_add_list_reset_disable(
@@ -49,8 +51,12 @@ def test_cli_users_add_list_reset_disable(
     assert code == 0 and "disabled kim" in out
     with database.session() as session:
         entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-    assert [e.action for e in entries] == [
-        "user add", "user reset", "sessions end", "user disable",
+    # each change is audited before it runs (audit §4), then with its outcome; a list is not
+    assert [(e.action, e.params.get("command")) for e in entries] == [
+        ("command", "users add"), ("user add", None),
+        ("command", "users reset"), ("user reset", None),
+        ("command", "users end-sessions"), ("sessions end", None),
+        ("command", "users disable"), ("user disable", None),
     ]  # fmt: skip
     assert {e.actor for e in entries} == {"root-admin"}
     assert not any(first in str(e.params) or second in str(e.params) for e in entries)
@@ -67,7 +73,7 @@ def test_cli_users_errors_are_one_line(
 def test_cli_users_admin_only(
     role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, default_role=role)
     code, _, err = _run(capsys, "users", "add", "kim", "--role", "admin")
     assert code == 3 and "needs the role admin" in err
 

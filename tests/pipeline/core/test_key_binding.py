@@ -19,7 +19,7 @@ from pipeline.core.errors import SecretKeyError
 from pipeline.core.keys import Keyring
 from pipeline.core.settings import load_settings
 
-from helpers import keys_world
+from helpers import keys_world, operators
 
 WRONG = "ab" * 32
 NUMBER = "+4520000001"
@@ -154,12 +154,12 @@ def test_k1_k2_f9_f10_opt_out_not_bypassed(
     breaks: Callable[[Path, pytest.MonkeyPatch], None],
 ) -> None:
     """The audit's reproduction: suppress, lose or replace the key, ingest the same number."""
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     _, number = keys_world.suppress_first_target(outreach_db, load_settings())
     before = keys_world.advert_count(outreach_db)
     outreach_db.dispose()
     breaks(tmp_path, monkeypatch)
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     assert main(["crawl", "demo_classic", "--time-limit", "30"]) == 1  # refused before crawling
     assert "restore the key file" in capsys.readouterr().err
     with pytest.raises(SecretKeyError, match="restore the key file"):

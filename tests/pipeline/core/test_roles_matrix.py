@@ -9,6 +9,8 @@ from pipeline.cli.main import cli, main
 from pipeline.core import roles
 from pipeline.core.settings import ROLES
 
+from helpers import operators
+
 PATHS = roles.all_command_paths(cli)
 # What the brief and PRIVACY.md fix; the rest of the matrix follows from these families.
 EXPECTED = {
@@ -81,8 +83,8 @@ def test_roles_every_command_times_role_through_the_cli(
     leaf = _command(path)
     monkeypatch.setattr(leaf, "params", [])
     monkeypatch.setattr(leaf, "callback", lambda: ran.append(path))
-    monkeypatch.setenv("SCOUT_ACTOR", "tester")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.as_os_user(monkeypatch, "tester")
+    operators.set_operator(monkeypatch, default_role=role)
     code = main(path.split())
     err = capsys.readouterr().err.strip()
     if roles.is_allowed(path, role):
@@ -113,7 +115,7 @@ def test_roles_nested_paths_are_checked_exactly(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, default_role=role)
     assert main(args) == 3
     assert f"{named} needs the role" in capsys.readouterr().err
 
@@ -123,7 +125,7 @@ def test_roles_nested_paths_are_checked_exactly(
 def test_roles_every_role_reads_every_help_page(
     path: str, role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, default_role=role)
     assert main([*path.split(), "--help"]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"Usage: scout {path} ") and err == ""
@@ -132,7 +134,7 @@ def test_roles_every_role_reads_every_help_page(
 def test_roles_help_does_not_open_a_refused_command(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     assert not roles.is_allowed("db upgrade", "outreach")
     assert main(["db", "upgrade", "-h"]) == 0
     assert capsys.readouterr().out.startswith("Usage: scout db upgrade ")
@@ -148,17 +150,16 @@ def test_roles_unknown_command_is_admin_only() -> None:
 def test_roles_help_of_allowed_commands(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     assert main(["targets", "reveal", "--help"]) == 0
     assert "--reason" in capsys.readouterr().out
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     assert main(["--help"]) == 0 and main(["version"]) == 0
 
 
 def test_roles_per_actor_from_config(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_ACTOR", "kim")
-    monkeypatch.setenv("SCOUT_ROLES", '{"kim": "researcher"}')
+    operators.set_operator(monkeypatch, actor="kim", roles={"kim": "researcher"})
     assert main(["crawl", "--all"]) == 3
     assert "kim has the role researcher" in capsys.readouterr().err

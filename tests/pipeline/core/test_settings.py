@@ -9,6 +9,8 @@ import pytest
 from pipeline.core.errors import ConfigError
 from pipeline.core.settings import load_settings
 
+from helpers import operators
+
 
 def test_settings_defaults_are_sensible(tmp_path: Path) -> None:
     settings = load_settings()
@@ -22,11 +24,9 @@ def test_settings_defaults_are_sensible(tmp_path: Path) -> None:
 def test_settings_environment_overrides_toml(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    (tmp_path / "scout.toml").write_text(
-        'retention_days = 30\ntimezone = "UTC"\n[roles]\nalice = "outreach"\n'
-    )
+    (tmp_path / "scout.toml").write_text('retention_days = 30\ntimezone = "UTC"\n')
     monkeypatch.setenv("SCOUT_RETENTION_DAYS", "90")
-    monkeypatch.setenv("SCOUT_ACTOR", "alice")
+    operators.set_operator(monkeypatch, actor="alice", roles={"alice": "outreach"})
     settings = load_settings()
     assert settings.retention_days == 90
     assert settings.timezone == "UTC"
@@ -62,6 +62,6 @@ def test_settings_malformed_config_is_one_clear_line(
 
 
 def test_settings_unknown_role_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_ROLES", '{"bob": "superuser"}')
+    operators.set_operator(monkeypatch, roles={"bob": "superuser"})
     with pytest.raises(ConfigError, match="roles"):
         load_settings()

@@ -26,7 +26,7 @@ from pipeline.core.settings import load_settings
 from pipeline.operations import keyrotation
 from pipeline.reports.outreach.reveal import reveal_target
 
-from helpers import keys_world
+from helpers import keys_world, operators
 
 
 class Killed(Exception):
@@ -36,12 +36,12 @@ class Killed(Exception):
 @pytest.fixture
 def suppressed(outreach_db: Database, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
     """The small world with one target on the opt-out list and a sealed contact-log note."""
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     cluster_id, number = keys_world.suppress_first_target(outreach_db, load_settings())
     with outreach_db.session() as session:
         session.add(ContactLogEntry(target="C1", actor="kim", outcome="reached", note="ring fre"))
     outreach_db.dispose()
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.set_operator(monkeypatch, default_role="admin")
     return cluster_id, number
 
 
@@ -109,7 +109,7 @@ def _opt_out_holds(database: Database, cluster_id: int, number: str, monkeypatch
     keys_world.new_advert_with(database, number)
     with database.session() as session:
         assert session.scalar(select(Advert.suppressed).where(Advert.external_id == "optout-new"))
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     with database.session() as session, pytest.raises(ScoutError, match="opt-out list"):
         reveal_target(session, load_settings(), cluster_id, "first contact, Danish")
 
@@ -163,10 +163,10 @@ def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
     assert rotation.phase == ("contact_points" if kill_at == 3 else "adverts")
     with pytest.raises(SecretKeyError, match="run: scout keys rotate"):
         keys_world.new_advert_with(mid, suppressed[1])  # no keyed hash under half a rotation
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     with mid.session() as session, pytest.raises(ScoutError, match="opt-out list"):
         reveal_target(session, load_settings(), suppressed[0], "first contact, Danish")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.set_operator(monkeypatch, default_role="admin")
     mid.dispose()
 
     assert main(["keys", "rotate", "--batch-size", "5"]) == 0
@@ -179,7 +179,7 @@ def test_keys_rotate_killed_mid_way_reads_work_and_resume_finishes(
 def test_keys_rotate_is_admin_only(
     outreach_db: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     assert main(["keys", "rotate"]) == 3
     assert "needs the role admin" in capsys.readouterr().err
 

@@ -20,6 +20,8 @@ from sqlalchemy import func, select, text
 from models import AuditEntry
 from pipeline.operations.scheduling import JOBS_TABLE
 
+from helpers import operators
+
 pytestmark = pytest.mark.subprocess  # the scheduler and the crawls it starts
 
 
@@ -53,7 +55,11 @@ def test_scheduler_restart_keeps_jobs_and_runs_missed_once(
     database, settings, tmp_path, monkeypatch
 ) -> None:
     (tmp_path / "sites").mkdir()  # no sites: digest, weekly full link and purge are the jobs
-    env = {**os.environ, "SCOUT_SITES_DIR": str(tmp_path / "sites"), "SCOUT_DEFAULT_ROLE": "admin"}
+    env = {
+        **os.environ,
+        "SCOUT_SITES_DIR": str(tmp_path / "sites"),
+        **operators.operator_env(tmp_path, default_role="admin"),
+    }
     first = _start(env)
     try:
         try:
@@ -99,7 +105,7 @@ def test_scheduler_restart_keeps_jobs_and_runs_missed_once(
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_scheduler_refuses_out_of_date_database(db_url, tmp_path) -> None:
-    env = {**os.environ, "SCOUT_DEFAULT_ROLE": "admin"}
+    env = {**os.environ, **operators.operator_env(tmp_path, default_role="admin")}
     result = subprocess.run(
         [sys.executable, "-P", "-m", "pipeline.cli.main", "schedule", "run"],
         capture_output=True,

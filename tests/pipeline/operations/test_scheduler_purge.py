@@ -23,6 +23,8 @@ from pipeline.cli.main import main
 from pipeline.operations.retention import purge
 from pipeline.reports.export.manifest import write_manifest
 
+from helpers import operators
+
 NOW = datetime(2026, 11, 29, 3, 30, tzinfo=UTC)
 
 
@@ -149,7 +151,7 @@ def test_purge_removes_old_logs_and_expired_exports(database, settings, tmp_path
 
 
 def test_purge_cli_dry_run(database, settings, capsys, monkeypatch) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.set_operator(monkeypatch, default_role="admin")
     _fill(database, settings.retention_days)
     assert main(["purge", "--dry-run"]) == 0
     out = capsys.readouterr().out

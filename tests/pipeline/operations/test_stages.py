@@ -22,6 +22,8 @@ from pipeline.operations import stages
 from pipeline.operations.stages import Progress
 from pipeline.reports import export
 
+from helpers import operators
+
 
 @pytest.fixture
 def context(settings: Settings) -> Iterator[Context]:
@@ -73,7 +75,7 @@ def test_stages_digest_reports_start_and_end(
 def test_stages_export_reports_start_and_end(
     outreach_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     # This test is about progress reports. The small world is too small for the export's
     # floors (k >= 5 persons, l >= 2), so they are lifted here; test_export_run checks them.
     monkeypatch.setattr(export, "require_floors", lambda k, l_div: None)

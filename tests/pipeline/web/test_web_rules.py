@@ -18,7 +18,7 @@ from pipeline.core.settings import Settings
 from pipeline.reports.rules_eval import labelling
 from pipeline.reports.rules_eval.folders import candidates_dir, labels_dir
 
-from helpers import web_accounts
+from helpers import operators, web_accounts
 
 
 def _top_clusters(database: Database) -> list[int]:
@@ -44,7 +44,7 @@ def test_rules_eval_stored_labels_match_the_cli(
     with outreach_db.session() as session:
         labelling.record_label(session, settings, first, "concern")
         labelling.record_label(session, settings, second, "spam")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     assert main(["rules", "eval", "--stored-labels", "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     web_accounts.signed_in(client, outreach_db, settings, "analyst")
@@ -101,7 +101,7 @@ def test_rules_diff_against_a_candidate_folder(
         for line in text.splitlines()
     ]
     linking.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     assert main(["rules", "diff", str(RULES_DIR), str(candidate), "--json"]) == 0
     cli = json.loads(capsys.readouterr().out)
     assert cli["entering"], "the lower threshold should bring targets onto the list"

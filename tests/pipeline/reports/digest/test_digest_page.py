@@ -13,7 +13,7 @@ from pipeline.core.app import App
 from pipeline.core.db import Database
 from pipeline.reports.digest import write_digest
 
-from helpers import digest_leaks
+from helpers import digest_leaks, operators
 
 HEADINGS = (
     "Clusters: what changed",
@@ -48,7 +48,7 @@ def test_digest_default_week_is_newest_crawl(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     assert main(["digest", "--out", str(tmp_path)]) == 0
     assert "digest-2026-W46.html" in capsys.readouterr().out  # day 13 is 2026-11-15, week 46
     assert (tmp_path / "digest-2026-W46.html").is_file()
@@ -60,7 +60,7 @@ def test_digest_command_refuses_bad_week(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     assert main(["digest", "--week", "2026-W99", "--out", str(tmp_path)]) == 1
     assert capsys.readouterr().err.startswith("error: 2026 has no ISO week 99")
 

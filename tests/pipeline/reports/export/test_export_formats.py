@@ -21,6 +21,8 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export, writer
 
+from helpers import operators
+
 EXPIRES = date.today() + timedelta(days=365)  # within export_max_expiry_days
 
 
@@ -35,7 +37,7 @@ def test_export_formats_registry_lists_csv_and_parquet_as_the_cli_choices() -> N
 def test_export_formats_unknown_name_is_one_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     with pytest.raises(ScoutError, match=r"^unknown export format 'xml'; use one of csv, parquet$"):
         writer.export_format("xml")
     out = tmp_path / "x"
@@ -59,8 +61,8 @@ def test_export_formats_a_registered_format_is_written_by_run_export(
 ) -> None:
     monkeypatch.setattr(writer, "FORMATS", dict(writer.FORMATS))  # registered for this test
     writer.register_format("tsv", resource={"mediatype": "text/tab-separated-values"})(_write_tsv)
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
-    monkeypatch.setenv("SCOUT_EXPORT_K", "5")  # the demo world holds 32 persons
+    # the demo world holds 32 persons: the operator lowers k to its floor
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
     out = tmp_path / "tsv"
     result = run_export(demo_world_db, load_settings(), "Uni A", "Research", EXPIRES, out, "tsv")
     assert sorted(p.name for p in out.glob("*.tsv")) == [

@@ -19,7 +19,7 @@ from pipeline.core.settings import load_settings
 from pipeline.reports.export import run_export
 from pipeline.reports.export.schema import DOC_END, DOC_START, markdown_fields
 
-from helpers import digest_leaks
+from helpers import digest_leaks, operators
 
 REPO = Path(__file__).resolve().parents[4]
 EXPIRY_DATE = date.today() + timedelta(days=365)  # within export_max_expiry_days
@@ -69,9 +69,8 @@ def test_export_parquet_matches_csv(
 
 @pytest.fixture
 def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
     # The demo world holds 32 persons (clusters): k = 10 persons per class cannot be met.
-    monkeypatch.setenv("SCOUT_EXPORT_K", "5")
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
 
 
 def test_export_demo_world(
@@ -129,7 +128,7 @@ def test_export_refused_when_k_cannot_be_met(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SCOUT_EXPORT_K", "1000")
+    operators.set_operator(monkeypatch, default_role="researcher", export_k=1000)
     assert _export(tmp_path / "no") == 1
     assert "refused" in capsys.readouterr().err
     assert not (tmp_path / "no").exists()
@@ -138,7 +137,7 @@ def test_export_refused_when_k_cannot_be_met(
 def test_export_needs_research_role(
     database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     assert _export(tmp_path / "no") == 3
 
 
@@ -193,8 +192,10 @@ def test_rule12_settings_refuse_k_below_5_and_l_below_2(
     k: str,
     l_div: str,
 ) -> None:
-    monkeypatch.setenv("SCOUT_EXPORT_K", k)
-    monkeypatch.setenv("SCOUT_EXPORT_L", l_div)
+    # the operator file is held to the floors too (the environment is refused outright)
+    operators.set_operator(
+        monkeypatch, default_role="researcher", export_k=int(k), export_l=int(l_div)
+    )
     assert _export(tmp_path / "low") == 1
     assert "invalid configuration" in capsys.readouterr().err
     assert not (tmp_path / "low").exists()

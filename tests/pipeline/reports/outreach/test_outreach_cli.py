@@ -15,7 +15,7 @@ from spiders.items import AdvertItem
 from spiders.storage.crawlruns import ensure_site
 from spiders.storage.ingest import store_adverts
 
-from helpers import outreach_world
+from helpers import operators, outreach_world
 
 HOSTILE = "[bold]Ny[/bold] \x1b[31mRØD\x1b[0m <script>alert(1)</script> \u202eevil"
 
@@ -28,8 +28,8 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 @pytest.fixture
 def outreach(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SCOUT_ACTOR", "worker1")
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.as_os_user(monkeypatch, "worker1")
+    operators.set_operator(monkeypatch, default_role="outreach")
 
 
 def _top(capsys: pytest.CaptureFixture[str]) -> str:
@@ -84,7 +84,7 @@ def test_outreach_cli_reveal_audited_capped_and_role_gated(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     target = _top(capsys)
-    monkeypatch.setenv("SCOUT_REVEAL_DAILY_CAP", "2")
+    operators.set_operator(monkeypatch, default_role="outreach", reveal_daily_cap=2)
     code, out, err = _run(capsys, "targets", "reveal", target, "--reason", "first contact")
     assert code == 0, err
     assert "+" in out and "reveal logged" in out
@@ -98,7 +98,7 @@ def test_outreach_cli_reveal_audited_capped_and_role_gated(
         assert entries[0].reason == "first contact" and entries[0].counts["contact_points"] >= 1
     code, _, err = _run(capsys, "targets", "reveal", target)
     assert code == 2 and "--reason" in err
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     code, _, err = _run(capsys, "targets", "reveal", target, "--reason", "curious")
     assert code == 3 and "needs the role outreach" in err
 
@@ -157,7 +157,7 @@ def test_outreach_cli_opt_out_never_listed_or_revealed_even_after_recrawl(
         prefix = session.scalars(select(Suppression.pseudonym)).first()[:10]
     code, _, err = _run(capsys, "suppress", "lift", prefix, "--reason", "mistake")
     assert code == 3 and "admin" in err
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "admin")
+    operators.set_operator(monkeypatch, default_role="admin")
     code, out, err = _run(capsys, "suppress", "lift", prefix, "--reason", "mistake")
     assert code == 0 and "lifted" in out, err
     with outreach_db.session() as session:
@@ -190,11 +190,11 @@ def test_outreach_cli_claim_and_release(
     target = _top(capsys)
     code, out, err = _run(capsys, "targets", "claim", target)
     assert code == 0 and f"{target} is yours until" in out, err
-    monkeypatch.setenv("SCOUT_ACTOR", "worker2")
+    operators.as_os_user(monkeypatch, "worker2")
     code, _, err = _run(capsys, "targets", "claim", target)
     assert code == 1 and f"{target} is claimed by worker1" in err
     assert "You had no claim" in _run(capsys, "targets", "claim", target, "--release")[1]
-    monkeypatch.setenv("SCOUT_ACTOR", "worker1")
+    operators.as_os_user(monkeypatch, "worker1")
     assert f"{target} released." in _run(capsys, "targets", "claim", target, "--release")[1]
     with outreach_db.session() as session:
         actions = session.scalars(

@@ -15,6 +15,8 @@ from pipeline.reports.digest.data import latest_activity
 from pipeline.reports.digest.weeks import week_of
 from pipeline.stages.linking.config import target_threshold
 
+from helpers import operators
+
 _TILE = re.compile(r'<div class="n">(\d+)</div><div class="d">targets over threshold ([\d.]+)<')
 
 
@@ -38,7 +40,7 @@ def test_outreach_digest_counts_the_targets_scout_targets_lists(
     with outreach_db.session() as session:
         week = week_of(latest_activity(session), settings.tz)
     listed = json.loads(_run(capsys, "targets", "--format", "json"))
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "researcher")
+    operators.set_operator(monkeypatch, default_role="researcher")
     _run(capsys, "digest", "--week", week.label, "--out", str(tmp_path))
     page = (tmp_path / f"digest-{week.label}.html").read_text(encoding="utf-8")
     tile = _TILE.search(page)

@@ -16,6 +16,8 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
 from pipeline.reports.rules_eval import labelling
 
+from helpers import operators
+
 
 def _by_score(database: Database) -> list[int]:
     with database.session() as session:
@@ -104,7 +106,7 @@ def test_labelling_rules_eval_stored_labels_equals_the_same_labels_as_a_file(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     first, second = _by_score(outreach_db)[:2]
     with outreach_db.session() as session:
         labelling.record_label(session, settings, first, "concern")

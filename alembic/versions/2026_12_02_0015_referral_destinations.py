@@ -3,8 +3,8 @@
 The effects report counts referrals per destination. An entry with the outcome `referred`
 may name one; older entries and every other outcome have none.
 
-Revision ID: 0019
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 18:00:00.000000
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0019'
-down_revision: str | None = '0012'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
