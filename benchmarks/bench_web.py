@@ -264,11 +264,15 @@ def _measure(engine: str, url: str) -> list[dict]:
     people = _accounts(database, settings)
     reference, targets = _reference(database)
     base = f"http://127.0.0.1:{_free_port()}"
+    # caps come only from the operator file: 15 reveals a worker in a few seconds
+    operator_file = settings.data_dir / "operators.toml"
+    operator_file.write_text("reveal_daily_cap = 500\n", encoding="utf-8")
+    operator_file.chmod(0o600)
     env = {
         **os.environ,
         "SCOUT_WEB_SECURE_COOKIE": "false",
         "SCOUT_WEB_BASE_URL": base,
-        "SCOUT_REVEAL_DAILY_CAP": "500",  # 15 reveals a worker in a few seconds
+        "SCOUT_OPERATORS_FILE": str(operator_file),
     }
     server = _serve(base, env)
     common = {"case": engine, "adverts": ADVERTS, "targets": len(targets)}

@@ -12,6 +12,7 @@ from models import AuditEntry, VenueVisit
 from pipeline.cli.main import main
 from pipeline.core import clock
 
+from helpers import operators
 from helpers.clinics_world import store_and_link
 
 
@@ -23,8 +24,7 @@ def linked(database):
 
 
 def _run(capsys, monkeypatch, role, *args):
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
-    monkeypatch.setenv("SCOUT_ACTOR", "tester")
+    operators.set_operator(monkeypatch, actor="tester", default_role=role)
     code = main(list(args))
     out = capsys.readouterr()
     return code, out.out, out.err

@@ -15,10 +15,11 @@ from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.reports.outreach import claims, contact_log
 
+from helpers import operators
+
 
 def _as(monkeypatch: pytest.MonkeyPatch, name: str, role: str) -> None:
-    monkeypatch.setenv("SCOUT_ACTOR", name)
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, actor=name, default_role=role)
 
 
 def _person(settings: Settings, name: str) -> Settings:

@@ -14,10 +14,12 @@ import re
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import select
 
 from models import AuditEntry
 from pipeline.cli.main import main
+from pipeline.core import migrations
 from pipeline.core.db import Database
 from pipeline.core.errors import ConfigError
 from pipeline.core.operators import os_user
@@ -238,8 +240,10 @@ def test_c26_db_downgrade_minus_one_as_the_docs_say(
     database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     operators.set_operator(monkeypatch, default_role="admin")
+    script = ScriptDirectory.from_config(migrations.alembic_config(database.settings))
+    before_head = script.get_revision(migrations.head_revision(database.settings)).down_revision
     code, out, err = _run(capsys, "db", "downgrade", "-1", "--yes")
-    assert code == 0 and "is at schema 0010" in out, err
+    assert code == 0 and f"is at schema {before_head}" in out, err
     assert _run(capsys, "db", "upgrade")[0] == 0
     code, _, err = _run(capsys, "db", "downgrade", "-x", "--yes")
     assert code == 2 and "No such option" in err
@@ -253,7 +257,9 @@ def test_a4_downgrade_past_the_audit_log_needs_i_know_and_a_fresh_export(
 ) -> None:
     operators.set_operator(monkeypatch, default_role="admin")
     assert _run(capsys, "purge")[0] == 0  # leaves audit entries
-    code, _, err = _run(capsys, "db", "downgrade", "-1", "--yes")
+    script = ScriptDirectory.from_config(migrations.alembic_config(database.settings))
+    before_chain = script.get_revision("0014").down_revision  # the hash chain's migration
+    code, _, err = _run(capsys, "db", "downgrade", str(before_chain), "--yes")
     assert code == 1 and "removes the audit log's hash chain" in err
     code, _, err = _run(capsys, "db", "downgrade", "base", "--yes", "--i-know")
     assert code == 1 and "entries since the last export" in err

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import column, func, inspect, select, table, text
 
 from models import Advert, AuditEntry, LinkState, metadata
-from pipeline.core import migrations
-from pipeline.core.audit import record
+from pipeline.core import clock, migrations
 from pipeline.core.db import open_database
 from pipeline.core.errors import DatabaseError
 from pipeline.core.settings import Settings
@@ -55,9 +54,24 @@ def test_migrations_newer_schema_refused(database, settings: Settings) -> None:
         migrations.upgrade(database.engine, settings)
 
 
+def _old_entry(session, action: str, params: dict) -> None:
+    """An audit entry as Scout wrote it before the hash chain (migration 0014)."""
+    old = table(
+        "audit_log",
+        column("at"), column("actor"), column("role"), column("action"),
+        column("params", AuditEntry.__table__.c.params.type),
+        column("counts", AuditEntry.__table__.c.counts.type),
+    )  # fmt: skip
+    session.execute(
+        old.insert().values(
+            at=clock.now(), actor="ops", role="analyst", action=action, params=params, counts={}
+        )
+    )
+
+
 def _link_entry(session, settings: Settings, version_id: int, image_id: int, rules: str) -> None:
     params = {"full": False, "last_version_id": version_id, "last_image_id": image_id}
-    record(session, settings, "link", params={**params, "ruleset_version": rules})
+    _old_entry(session, "link", {**params, "ruleset_version": rules})
 
 
 def test_migration_0005_carries_the_link_watermark_over_from_the_audit_log(
@@ -69,10 +83,11 @@ def test_migration_0005_carries_the_link_watermark_over_from_the_audit_log(
         _link_entry(session, settings, 7, 3, "aaaaaabbbbbb")
     with db.session() as session:
         _link_entry(session, settings, 41, 12, "ccccccdddddd")
-        record(session, settings, "purge", params={"retention_days": 30})
+        _old_entry(session, "purge", {"retention_days": 30})
     with db.session() as session:
-        latest = session.scalars(select(AuditEntry).where(AuditEntry.action == "link")).all()[-1]
-        latest_at = latest.at
+        latest_at = session.scalars(
+            select(AuditEntry.at).where(AuditEntry.action == "link").order_by(AuditEntry.id)
+        ).all()[-1]
     migrations.upgrade(db.engine, settings)
     with db.session() as session:
         state = session.get(LinkState, 1)

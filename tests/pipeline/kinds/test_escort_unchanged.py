@@ -1,8 +1,9 @@
 """Issue 16: nothing about escort adverts changes when Scout reads more than one kind.
 
 The golden file was written from main's code before kinds had rules of their own
-(`tests/helpers/escort_snapshot.py`); the escort chain on the demo world must still give
-the same indicator hits, clusters, scores and targets.
+(`tests/helpers/escort_snapshot.py`; rewritten from ab6eaa3, main just before the job kind
+was merged, after the demo world gained new contact-point styles); the escort chain on the
+demo world must still give the same indicator hits, clusters, scores and targets.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from pipeline.operations.retention import purge
 from pipeline.reports.clinics.screening import CONCERN_SCORE, screen, screening_list
 from pipeline.reports.clinics.visits import clinic_figures, log_visit
 
+from helpers import operators
 from helpers.clinics_world import store_and_link
 
 
@@ -84,7 +85,7 @@ def test_region_and_municipality_filters(database, linked):
 def test_addresses_only_for_outreach_and_audited(
     database, linked, settings, monkeypatch, role, sees
 ):
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", role)
+    operators.set_operator(monkeypatch, default_role=role)
     acting = load_settings()
     assert acting.role == role
     with database.session() as session:

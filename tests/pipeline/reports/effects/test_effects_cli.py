@@ -19,6 +19,8 @@ from pipeline.reports.effects.privacy import Hidden
 from pipeline.reports.effects.summary import summary
 from pipeline.reports.effects.tables import Column, Table
 
+from helpers import operators
+
 TZ = ZoneInfo("Europe/Copenhagen")
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -72,7 +74,7 @@ def test_cli_errors_are_one_line(
 def test_cli_outreach_may_not(
     database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     assert main(["report", "effects", "--from", "2026-11-01", "--to", "2026-11-30"]) == 3
     assert "needs the role" in capsys.readouterr().err
 
@@ -85,7 +87,7 @@ def test_cli_contact_log_referred_to(
         session.add(cluster)
         session.flush()
         target = f"C{cluster.id}"
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "outreach")
+    operators.set_operator(monkeypatch, default_role="outreach")
     log = ["contact", "log", target, "--referred-to", "shelter"]
     assert main([*log, "--outcome", "reached"]) != 0
     assert "--referred-to needs --outcome referred" in capsys.readouterr().err

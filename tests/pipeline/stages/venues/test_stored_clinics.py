@@ -11,6 +11,8 @@ from models import Advert, AdvertContact, AdvertVersion, ContactPoint, RosterEnt
 from pipeline.cli.main import main
 from pipeline.core import clock
 
+from helpers import operators
+
 
 def _store_week(database, world, week: int) -> None:
     keyring = database.keyring
@@ -62,7 +64,7 @@ def test_link_stored_clinic_adverts(database, capsys, monkeypatch):
     world = build_clinic_world()
     _store_week(database, world, 0)
     clock.set_now(world.adverts[0].seen_at + timedelta(days=1))
-    monkeypatch.setenv("SCOUT_DEFAULT_ROLE", "analyst")
+    operators.set_operator(monkeypatch, default_role="analyst")
     assert main(["clinics", "link"]) == 0
     out = capsys.readouterr().out
     assert "9 clinic adverts, 9 new venues, 0 without an address" in out
