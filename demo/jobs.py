@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import re
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -290,7 +291,10 @@ class JobSite:
     def __init__(self, world: JobWorld, day: int = 0) -> None:
         self.world, self.day = world, day
 
-    def handle(self, method: str, path: str, query: dict[str, str]) -> Response:
+    def handle(
+        self, method: str, path: str, query: dict[str, str],
+        headers: Mapping[str, str] | None = None, body: bytes = b"",
+    ) -> Response:  # fmt: skip
         if method not in ("GET", "HEAD"):
             return text("method not allowed", 405)
         if path == "/robots.txt":

@@ -54,7 +54,8 @@ def test_scale_iter_adverts_count_shape_unique(demo_truth: dict[str, Any]) -> No
         count += 1
     assert count == 20_000 and len(keys) == count
     sample = next(iter_adverts(1))
-    assert set(sample) == set(demo_truth["adverts"][0])
+    # `page` (how the classic site draws an advert) is the demo server's, not the advert's
+    assert set(sample) == set(demo_truth["adverts"][0]) - {"page"}
     assert sum(1 for _ in iter_adverts(0)) == 0
 
 

@@ -46,7 +46,7 @@ def test_users_add_stores_only_a_hash_of_the_token(database: Database, settings:
     ("name", "role", "language", "message"),
     [
         ("Kim Hansen", "outreach", "da", "a user name is"),
-        ("kim", "lead", "da", "unknown role"),
+        ("kim", "boss", "da", "unknown role"),
         ("kim", "outreach", "sv", "unknown language"),
     ],
 )
