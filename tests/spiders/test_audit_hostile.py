@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ import yaml
 from sqlalchemy import func, select
 
 from demo.hostile import OTHER_HOST, SITE_FILES, HostileServer
-from models import Advert, CrawlRun
+from models import Advert, AdvertVersion, CrawlRun
 from pipeline.core.db import Database
 from pipeline.stages import crawling
 from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
@@ -191,3 +192,25 @@ def test_f1_f12_killed_crawl_one_line_then_marked_incomplete(database, crawl) ->
     with database.session() as session:
         statuses = list(session.scalars(select(CrawlRun.status).order_by(CrawlRun.id)))
     assert statuses == ["incomplete", "complete"]
+
+
+def test_d6_f6_two_crawls_of_one_site_at_once_lose_and_duplicate_nothing(
+    database, hostile, tmp_path
+) -> None:
+    hostile.mode = "longid"
+
+    def crawl_once(name: str) -> CrawlOutcome:
+        return run_crawl_process(
+            "hostile", tmp_path / name, hostile.url, 120, env={"SCOUT_SITES_DIR": str(SITE_FILES)}
+        )
+
+    with ThreadPoolExecutor(2) as pool:  # two `scout crawl hostile` at once, one database
+        outcomes = list(pool.map(crawl_once, ["logs-a", "logs-b"]))
+    assert [o.status for o in outcomes] == ["complete", "complete"], [o.error for o in outcomes]
+    with database.session() as session:
+        external_ids = list(session.scalars(select(Advert.external_id)))
+        versions = session.scalar(select(func.count()).select_from(AdvertVersion))
+        runs = list(session.scalars(select(CrawlRun.status)))
+    assert sorted(external_ids) == sorted(NORMAL)  # none lost, none stored twice
+    assert versions == len(NORMAL)  # the same text seen twice is one version
+    assert runs == ["complete", "complete"]
