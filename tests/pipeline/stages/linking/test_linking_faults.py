@@ -44,7 +44,9 @@ def _linked(database: Database) -> dict[str, Any]:
     found = fingerprint(database)
     with database.engine.connect() as connection:
         for table in TABLES:
-            found[f"{table} rows"] = connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar()
+            found[f"{table} rows"] = connection.exec_driver_sql(
+                f"SELECT count(*) FROM {table}"
+            ).scalar()
     return found
 
 
