@@ -58,7 +58,7 @@ def test_every_named_test_exists() -> None:
     problems = []
     for case, line in _rows().items():
         nodes = NODE.findall(line)
-        if not nodes and "not yet a test of its own" not in line:
+        if not nodes:
             problems.append(f"{case}: names no test")
         for path, function, params in nodes:
             source = ROOT / path

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import yaml
 from sqlalchemy import func, select
 
 from demo.hostile import OTHER_HOST, SITE_FILES, HostileServer
-from models import Advert, CrawlRun
+from models import Advert, AdvertVersion, CrawlRun
 from pipeline.core.db import Database
 from pipeline.stages import crawling
 from pipeline.stages.crawling import CrawlOutcome, run_crawl_process
@@ -191,3 +193,115 @@ def test_f1_f12_killed_crawl_one_line_then_marked_incomplete(database, crawl) ->
     with database.session() as session:
         statuses = list(session.scalars(select(CrawlRun.status).order_by(CrawlRun.id)))
     assert statuses == ["incomplete", "complete"]
+
+
+def test_d6_f6_two_crawls_of_one_site_at_once_lose_and_duplicate_nothing(
+    database, hostile, tmp_path
+) -> None:
+    hostile.mode = "longid"
+
+    def crawl_once(name: str) -> CrawlOutcome:
+        return run_crawl_process(
+            "hostile", tmp_path / name, hostile.url, 120, env={"SCOUT_SITES_DIR": str(SITE_FILES)}
+        )
+
+    with ThreadPoolExecutor(2) as pool:  # two `scout crawl hostile` at once, one database
+        outcomes = list(pool.map(crawl_once, ["logs-a", "logs-b"]))
+    assert [o.status for o in outcomes] == ["complete", "complete"], [o.error for o in outcomes]
+    with database.session() as session:
+        external_ids = list(session.scalars(select(Advert.external_id)))
+        versions = session.scalar(select(func.count()).select_from(AdvertVersion))
+        runs = list(session.scalars(select(CrawlRun.status)))
+    assert sorted(external_ids) == sorted(NORMAL)  # none lost, none stored twice
+    assert versions == len(NORMAL)  # the same text seen twice is one version
+    assert runs == ["complete", "complete"]
+
+
+def _processes() -> dict[int, tuple[int, str, str]]:
+    """Every process: pid → (parent pid, start time, state), from /proc."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            found[int(entry.name)] = (int(fields[1]), fields[19], fields[0])
+    return found
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """The processes under `pid`: pid → start time (a reused pid is another process)."""
+    table, found, todo = _processes(), {}, [pid]
+    while todo:
+        parent = todo.pop()
+        for child, (ppid, started, _) in table.items():
+            if ppid == parent and child not in found:
+                found[child] = started
+                todo.append(child)
+    return found
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _alive(processes: dict[int, str]) -> list[int]:
+    table = _processes()
+    return [
+        p for p, started in processes.items()
+        if p in table and table[p][1] == started and table[p][2] != "Z"
+    ]  # fmt: skip
+
+
+def _profiles(temp: Path) -> list[str]:
+    return [p.name for p in temp.iterdir() if "playwright" in p.name]
+
+
+def _kill_when_chromium_runs(temp: Path, seen: dict[str, Any]) -> None:
+    for _ in range(1200):  # the crawl process, once Chromium runs with its profile
+        children = list(crawling._children)
+        if children:
+            below = _descendants(children[0].pid)
+            names = [_name(p) for p in below]
+            profiles = _profiles(temp)
+            if any("chrom" in n or "headless" in n for n in names) and profiles:
+                seen.update(processes=below, profiles=profiles)
+                os.kill(children[0].pid, signal.SIGKILL)
+                return
+        threading.Event().wait(0.1)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_f11_killed_browser_crawl_leaves_no_chromium_profile_or_process(
+    database, hostile, tmp_path
+) -> None:
+    hostile.mode, temp = "all", tmp_path / "tmp"
+    temp.mkdir()
+    seen: dict[str, Any] = {}
+    killer = threading.Thread(target=_kill_when_chromium_runs, args=(temp, seen))
+    killer.start()
+    try:
+        outcome = run_crawl_process(
+            "hostile_browser", tmp_path / "logs", hostile.url, 120,
+            env={"SCOUT_SITES_DIR": str(SITE_FILES), "TMPDIR": str(temp)},
+        )  # fmt: skip
+        killer.join()
+        assert seen["profiles"], "Chromium never ran with a profile in TMPDIR"
+        assert outcome.status == "failed" and "SIGKILL" in (outcome.error or "")
+        for _ in range(300):  # the driver and Chromium notice their parent is gone
+            if not _alive(seen["processes"]) and not _profiles(temp):
+                break
+            threading.Event().wait(0.1)
+        assert _alive(seen["processes"]) == []  # no orphaned Chromium or driver
+        assert _profiles(temp) == []  # Playwright's Chromium profile removed
+        # Chromium's own scoped temporary folder may stay behind, empty: no page content
+        assert [p for p in temp.rglob("*") if not p.is_dir()] == []
+    finally:
+        for pid in _alive(seen.get("processes", {})):  # never leave our own orphans behind
+            os.kill(pid, signal.SIGKILL)
