@@ -83,7 +83,8 @@ def _neighbourhood(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("seed", "new_numbers"), [(11, False), (5, False), (11, True)])
+# seeds whose last 200 adverts link to earlier ones (the generator places personas by seed)
+@pytest.mark.parametrize(("seed", "new_numbers"), [(13, False), (5, False), (13, True)])
 def test_linking_neighbourhood_gives_the_links_of_the_whole_index(
     seed: int, new_numbers: bool
 ) -> None:
