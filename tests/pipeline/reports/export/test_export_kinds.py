@@ -15,6 +15,7 @@ from sqlalchemy import select
 from demo.jobs import JobWorld, build_job_world
 from models import Advert, AdvertVersion, Cluster, ClusterMember, ContactPoint, IndicatorHit
 from nlp.jobs.fields import INDUSTRIES_FILE, find_cvr
+from pipeline.cli.main import main
 from pipeline.core.datafiles import read_yaml
 from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
@@ -175,3 +176,25 @@ def test_export_refuses_an_unknown_kind(database: Database, tmp_path: Path, rese
     with pytest.raises(ScoutError, match="unknown export kind"):
         run_export(database, load_settings(), "Uni A", "R", EXPIRES, tmp_path / "x", kind="car")
     assert not (tmp_path / "x").exists()
+
+
+def test_docs_list_the_job_fields() -> None:
+    doc = (Path(__file__).resolve().parents[4] / "docs" / "export.md").read_text("utf-8")
+    current = doc[doc.index(schema.JOB_DOC_START) : doc.index(schema.JOB_DOC_END)]
+    generated = schema.markdown_fields(
+        schema.datapackage("csv", {}, {}, "job"), schema.JOB_DOC_START, schema.JOB_DOC_END
+    )
+    assert current + schema.JOB_DOC_END == generated
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_cli_export_kind_job(
+    database: Database, tmp_path: Path, researcher: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seed_job_market(database)
+    args = ["export", "--recipient", "Uni A", "--basis", "Research", "--expires"]
+    assert main([*args, EXPIRES.isoformat(), "--out", str(tmp_path / "j"), "--kind", "job"]) == 0
+    assert "job_adverts" in capsys.readouterr().out
+    assert len(_read(tmp_path / "j" / "job_adverts.csv")) == 180
+    assert main(["export", "--help"]) == 0
+    assert "--kind [escort|job]" in capsys.readouterr().out
