@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Advert, AdvertVersion, Cluster, ClusterMember, IndicatorHit
+from nlp.jobs.fields import Wage, hourly_dkk
 from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
-from nlp.jobs.fields import Wage, hourly_dkk
 from pipeline.core.kinds import DEFAULT_KIND
 from pipeline.core.kinds import JOB as JOB_KIND
 from pipeline.reports.export.generalise import age_band, iso_week, nationality_group, wage_band

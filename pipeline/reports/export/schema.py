@@ -147,13 +147,13 @@ HIT_FIELDS: tuple[ExportField, ...] = (
     ),
 )
 SUPPRESSION_FIELDS: tuple[ExportField, ...] = (
-        ExportField("table", "string", "Table rows were suppressed from."),
-        ExportField(
-            "reason",
-            "string",
-            "k-anonymity, l-diversity, or 'advert suppressed' for "
-            "rows that belonged to a suppressed advert.",
-        ),
+    ExportField("table", "string", "Table rows were suppressed from."),
+    ExportField(
+        "reason",
+        "string",
+        "k-anonymity, l-diversity, or 'advert suppressed' for "
+        "rows that belonged to a suppressed advert.",
+    ),
     ExportField("rows", "integer", "How many rows were suppressed for that reason."),
 )
 TABLES: dict[str, tuple[ExportField, ...]] = {
@@ -226,9 +226,7 @@ def datapackage(
     }
 
 
-def markdown_fields(
-    package: dict[str, Any], start: str = DOC_START, end: str = DOC_END
-) -> str:
+def markdown_fields(package: dict[str, Any], start: str = DOC_START, end: str = DOC_END) -> str:
     """The field table of docs/export.md, generated from a datapackage.json."""
     lines = [start]
     for resource in package["resources"]:

@@ -25,8 +25,8 @@ from pipeline.reports.export.anonymity import check
 from spiders.storage.crawlruns import ensure_site
 
 from helpers import operators
-from helpers.jobs_world import load_jobs
 from helpers.export_snapshot import GOLDEN, snapshot
+from helpers.jobs_world import load_jobs
 
 EXPIRES = date.today() + timedelta(days=365)
 
@@ -172,7 +172,9 @@ def test_job_datapackage_documents_the_job_table(job_export: tuple[Path, JobWorl
     assert all(f["description"] for f in resources["job-adverts"]["schema"]["fields"])
 
 
-def test_export_refuses_an_unknown_kind(database: Database, tmp_path: Path, researcher: None) -> None:
+def test_export_refuses_an_unknown_kind(
+    database: Database, tmp_path: Path, researcher: None
+) -> None:
     with pytest.raises(ScoutError, match="unknown export kind"):
         run_export(database, load_settings(), "Uni A", "R", EXPIRES, tmp_path / "x", kind="car")
     assert not (tmp_path / "x").exists()
