@@ -61,20 +61,23 @@ def _categories(session: Session) -> dict[int, set[str]]:
     return categories
 
 
+def _adverts(kind: str, *columns: Any) -> Any:
+    """Exportable adverts of one kind (never suppressed/opted-out ones) with their cluster:
+    (id, first seen, region, *columns, cluster id), in id order."""
+    return (
+        select(Advert.id, Advert.first_seen, Advert.region, *columns, ClusterMember.cluster_id)
+        .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
+        .where(Advert.suppressed.is_(False), Advert.kind == kind)
+        .order_by(Advert.id)
+    )
+
+
 def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> list[Row]:
     """One generalised row per advert (suppressed/opted-out adverts are never exported)."""
     categories = _categories(session)
     nationalities = _nationalities(session)
     rows = []
-    query = (
-        select(
-            Advert.id, Advert.first_seen, Advert.region, Advert.stated_age, ClusterMember.cluster_id
-        )
-        .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
-        # escort adverts only: another kind's fields and indicators have no columns here yet
-        .where(Advert.suppressed.is_(False), Advert.kind == DEFAULT_KIND)
-        .order_by(Advert.id)
-    )
+    query = _adverts(DEFAULT_KIND, Advert.stated_age)  # escort adverts; job: job_advert_rows
     for advert_id, first_seen, region, age, cluster_id in session.execute(query):
         row: Row = {
             "advert": pseudonym("advert", advert_id),
@@ -115,14 +118,7 @@ def job_advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) ->
     categories = _categories(session)
     analyses = _analyses(session)
     rows = []
-    query = (
-        select(
-            Advert.id, Advert.first_seen, Advert.region, Advert.language, ClusterMember.cluster_id
-        )
-        .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
-        .where(Advert.suppressed.is_(False), Advert.kind == JOB)
-        .order_by(Advert.id)
-    )
+    query = _adverts(JOB, Advert.language)
     for advert_id, first_seen, region, language, cluster_id in session.execute(query):
         record = analyses.get(advert_id, {}).get(JOB) or {}
         unit, band = _job_wage(record)

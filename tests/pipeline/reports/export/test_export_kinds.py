@@ -24,16 +24,10 @@ from pipeline.reports.export import cluster_person, run_export, schema
 from pipeline.reports.export.anonymity import check
 from spiders.storage.crawlruns import ensure_site
 
-from helpers import operators
 from helpers.export_snapshot import GOLDEN, snapshot
 from helpers.jobs_world import load_jobs
 
 EXPIRES = date.today() + timedelta(days=365)
-
-
-@pytest.fixture
-def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
 
 
 def test_escort_export_is_unchanged(
