@@ -214,12 +214,15 @@ def export(
     expires: date,
     out: Path,
     fmt: str = "csv",
+    kind: str = "escort",
     progress: ProgressCallback | None = None,
 ) -> ExportResult:
-    """Write an anonymised export for one recipient into the new folder `out`."""
+    """Write an anonymised export of `kind` adverts for one recipient into the new folder `out`."""
     report = _reporter("export", progress)
-    report(0, 1, f"exporting for {recipient.strip()}")
-    result = run_export(context.database(), context.settings, recipient, basis, expires, out, fmt)
+    report(0, 1, f"exporting {kind} adverts for {recipient.strip()}")
+    result = run_export(
+        context.database(), context.settings, recipient, basis, expires, out, fmt, kind
+    )
     report(1, 1, f"export written to {result.path}")
     return result
 

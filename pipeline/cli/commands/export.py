@@ -12,6 +12,7 @@ from pipeline.cli.progress import run_stage
 from pipeline.core.app import Context
 from pipeline.core.console import console
 from pipeline.operations import stages
+from pipeline.reports.export.schema import EXPORT_KINDS
 from pipeline.reports.export.writer import format_names
 
 
@@ -38,11 +39,25 @@ from pipeline.reports.export.writer import format_names
     show_default=True,
     help="Table format.",
 )
+@click.option(
+    "--kind",
+    type=click.Choice(EXPORT_KINDS),
+    default="escort",
+    show_default=True,
+    help="Which adverts: escort, or job (industry, region, language, wage band).",
+)
 @click.pass_obj
 def export_command(
-    context: Context, recipient: str, basis: str, expires: datetime, out: Path, fmt: str
+    context: Context,
+    recipient: str,
+    basis: str,
+    expires: datetime,
+    out: Path,
+    fmt: str,
+    kind: str,
 ) -> None:
-    """Write an anonymised export (adverts, clusters, indicator hits) for one recipient."""
+    """Write an anonymised export (adverts of one kind, clusters, indicator hits) for one
+    recipient."""
     result = run_stage(
         stages.export,
         context,
@@ -51,6 +66,7 @@ def export_command(
         expires=expires.date(),
         out=out,
         fmt=fmt,
+        kind=kind,
     )
     table = Table(title=f"Export for {recipient.strip()}", show_header=True)
     for column in ("table", "rows written", "rows suppressed"):

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from models import ExportRecord
-from nlp.rules import load_rules
+from nlp.rules import RULES_DIR, load_rules
 from pipeline.core import audit, clock, roles
 from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
+from pipeline.core.kinds import get_kind
 from pipeline.core.settings import Settings
 from pipeline.reports.export import rows as export_rows
 from pipeline.reports.export import schema
@@ -41,9 +42,14 @@ class ExportResult:
 
 
 def _check_request(
-    settings: Settings, recipient: str, basis: str, expires: date, out: Path, fmt: str
+    settings: Settings, recipient: str, basis: str, expires: date, out: Path, fmt: str, kind: str
 ) -> None:
     roles.require(settings, "export")  # also when called from Python, not only the CLI
+    if kind not in schema.EXPORT_KINDS:
+        # no code: only the CLI (whose --kind choices stop it first) and Python pass a kind
+        raise ScoutError(
+            f"unknown export kind {kind!r}; use one of {', '.join(schema.EXPORT_KINDS)}"
+        )
     if not recipient.strip() or not basis.strip():
         raise ScoutError(
             "an export needs a named recipient and a legal basis", code="export-recipient"
@@ -70,8 +76,10 @@ def _check_request(
     export_format(fmt)
 
 
-def _report(adverts: Enforced, clusters: Enforced, hits_dropped: int) -> list[dict[str, Any]]:
-    rows = [{"table": "adverts", "reason": r, "rows": n} for r, n in adverts.suppressed.items()]
+def _report(
+    adverts: Enforced, clusters: Enforced, hits_dropped: int, table: str = "adverts"
+) -> list[dict[str, Any]]:
+    rows = [{"table": table, "reason": r, "rows": n} for r, n in adverts.suppressed.items()]
     rows += [{"table": "clusters", "reason": r, "rows": n} for r, n in clusters.suppressed.items()]
     rows.append({"table": "indicator_hits", "reason": "advert suppressed", "rows": hits_dropped})
     return rows
@@ -81,15 +89,22 @@ def build_tables(
     database: Database,
     settings: Settings,
     recipient: str,
+    kind: str = "escort",
 ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, int]]]:
-    """The checked tables of one export, or a ScoutError when k and l cannot be met."""
+    """The checked tables of one export of `kind`, or a ScoutError when k and l cannot be met."""
     k, l_div = settings.export_k, settings.export_l
     require_floors(k, l_div)  # also when the settings were built without validation
+    table = schema.advert_table(kind)
     with database.session() as session:
         pseudonym = export_rows.Pseudonymiser(database.keyring, recipient)
-        every = export_rows.advert_rows(session, settings.tz, pseudonym)
+        every = export_rows.ADVERT_ROWS[kind](session, settings.tz, pseudonym)
         adverts = enforce(
-            every, schema.quasi("adverts"), schema.sensitive("adverts"), k, l_div, advert_person
+            every,
+            schema.quasi(table, kind),
+            schema.sensitive(table, kind),
+            k,
+            l_div,
+            advert_person,
         )
         if not adverts.kept or adverts.suppressed_total > MAX_SUPPRESSED * len(every):
             raise ScoutError(
@@ -114,15 +129,15 @@ def build_tables(
     kept_clusters = {row["cluster"] for row in clusters.kept}
     for row in adverts.kept:  # membership of a suppressed cluster would undo its suppression
         row["cluster"] = row["cluster"] if row["cluster"] in kept_clusters else ""
-    report = _report(adverts, clusters, len(every_hit) - len(hits))
+    report = _report(adverts, clusters, len(every_hit) - len(hits), table)
     tables = {
-        "adverts": adverts.kept,
+        table: adverts.kept,
         "clusters": clusters.kept,
         "indicator_hits": hits,
         "suppression_report": report,
     }
     suppressed = {
-        "adverts": adverts.suppressed,
+        table: adverts.suppressed,
         "clusters": clusters.suppressed,
         "indicator_hits": {"advert suppressed": len(every_hit) - len(hits)},
     }
@@ -142,11 +157,14 @@ def run_export(
     expires: date,
     out: Path,
     fmt: str = "csv",
+    kind: str = "escort",
 ) -> ExportResult:
-    """Check, write and log one export; nothing is written when a check fails."""
-    _check_request(settings, recipient, basis, expires, out, fmt)
-    ruleset = load_rules().version  # a broken rule file is reported before the tables are built
-    tables, suppressed = build_tables(database, settings, recipient)
+    """Check, write and log one export of `kind` (escort or job adverts); nothing is written
+    when a check fails."""
+    _check_request(settings, recipient, basis, expires, out, fmt, kind)
+    folder = get_kind(kind).rules_folder  # a broken rule file is reported before the tables
+    ruleset = load_rules(RULES_DIR / folder if folder else None).version
+    tables, suppressed = build_tables(database, settings, recipient, kind)
     counts = {name: len(rows) for name, rows in tables.items() if name != "suppression_report"}
     now = clock.now()
     meta: dict[str, Any] = {
@@ -161,7 +179,7 @@ def run_export(
         "counts": counts,
     }
     out.mkdir(mode=0o700, parents=True, exist_ok=True)
-    write_tables(out, fmt, tables)
+    write_tables(out, fmt, tables, kind)
     write_json(
         out / "datapackage.json",
         schema.datapackage(
@@ -174,6 +192,7 @@ def run_export(
                 "licenses": [{"name": "restricted", "title": f"For {meta['recipient']} only"}],
                 "scout:anonymity": anonymity_meta(meta),
             },
+            kind,
         ),
     )
     (out / "README.md").write_text(readme_text(meta), encoding="utf-8")
@@ -199,6 +218,7 @@ def run_export(
                 "recipient": meta["recipient"],
                 "expires": meta["expires"],
                 "format": fmt,
+                "kind": kind,
                 "path": str(out.resolve()),
                 "k": meta["k"],
                 "l": meta["l"],

@@ -4,16 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.reports.export.schema import DOC_END, DOC_START, datapackage, markdown_fields
+from pipeline.reports.export.schema import (
+    DOC_END,
+    DOC_START,
+    JOB_DOC_END,
+    JOB_DOC_START,
+    datapackage,
+    markdown_fields,
+)
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "export.md"
 
 
 def regenerate(doc: Path = DOC) -> bool:
     """Rewrite the generated section; True when the file changed."""
-    text = doc.read_text(encoding="utf-8")
-    start, end = text.index(DOC_START), text.index(DOC_END) + len(DOC_END)
-    fresh = text[:start] + markdown_fields(datapackage("csv", {}, {})) + text[end:]
+    text = fresh = doc.read_text(encoding="utf-8")
+    for kind, first, last in (("escort", DOC_START, DOC_END), ("job", JOB_DOC_START, JOB_DOC_END)):
+        start, end = fresh.index(first), fresh.index(last) + len(last)
+        fields = markdown_fields(datapackage("csv", {}, {}, kind), first, last)
+        fresh = fresh[:start] + fields + fresh[end:]
     doc.write_text(fresh, encoding="utf-8")
     return fresh != text
 

@@ -1,4 +1,5 @@
-"""Quasi-identifiers made coarse for exports: ISO week, region, age band, nationality group."""
+"""Quasi-identifiers made coarse for exports: ISO week, region, age band, nationality group,
+wage band."""
 
 from __future__ import annotations
 
@@ -67,6 +68,16 @@ def nationality_group(words: Iterable[str]) -> str:
     if len(named) > 1:
         return SEVERAL
     return named.pop() if named else UNSPECIFIED
+
+
+WAGE_BANDS: tuple[tuple[float, str], ...] = ((100, "under 100"), (150, "100-149"), (200, "150-199"))
+
+
+def wage_band(hourly_dkk: float | None) -> str:
+    """DKK an hour as a band; 'not comparable' for per-piece pay or an unknown unit/currency."""
+    if hourly_dkk is None:
+        return "not comparable"
+    return next((label for top, label in WAGE_BANDS if hourly_dkk < top), "200+")
 
 
 def neutralise(cell: object) -> object:

@@ -10,13 +10,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Advert, AdvertVersion, Cluster, ClusterMember, IndicatorHit
+from nlp.jobs.fields import Wage, hourly_dkk
 from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
 from pipeline.core.kinds import DEFAULT_KIND
-from pipeline.reports.export.generalise import age_band, iso_week, nationality_group
-from pipeline.reports.export.schema import CATEGORIES, indicator_column
+from pipeline.core.kinds import JOB as JOB_KIND
+from pipeline.reports.export.generalise import age_band, iso_week, nationality_group, wage_band
+from pipeline.reports.export.schema import CATEGORIES, JOB_CATEGORIES, indicator_column
 
 Row = dict[str, Any]
+JOB = JOB_KIND.name
 
 
 class Pseudonymiser:
@@ -31,8 +34,8 @@ class Pseudonymiser:
         return self._keyring.recipient_pseudonym(self._recipient, f"{kind}:{internal_id}")
 
 
-def _nationalities(session: Session) -> dict[int, list[str]]:
-    """What the newest analysed version of each advert says about nationality."""
+def _analyses(session: Session) -> dict[int, dict[str, Any]]:
+    """The newest analysed version's analysis of each advert."""
     newest = (
         select(func.max(AdvertVersion.id))
         .where(AdvertVersion.analysis.is_not(None))
@@ -41,27 +44,40 @@ def _nationalities(session: Session) -> dict[int, list[str]]:
     rows = session.execute(
         select(AdvertVersion.advert_id, AdvertVersion.analysis).where(AdvertVersion.id.in_(newest))
     )
-    return {aid: list((analysis or {}).get("nationalities", [])) for aid, analysis in rows}
+    return {aid: analysis or {} for aid, analysis in rows}
 
 
-def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> list[Row]:
-    """One generalised row per advert (suppressed/opted-out adverts are never exported)."""
+def _nationalities(session: Session) -> dict[int, list[str]]:
+    """What the newest analysed version of each advert says about nationality."""
+    return {aid: list(a.get("nationalities", [])) for aid, a in _analyses(session).items()}
+
+
+def _categories(session: Session) -> dict[int, set[str]]:
     categories: dict[int, set[str]] = defaultdict(set)
     for advert_id, category in session.execute(
         select(IndicatorHit.advert_id, IndicatorHit.category).distinct()
     ):
         categories[advert_id].add(category)
-    nationalities = _nationalities(session)
-    rows = []
-    query = (
-        select(
-            Advert.id, Advert.first_seen, Advert.region, Advert.stated_age, ClusterMember.cluster_id
-        )
+    return categories
+
+
+def _adverts(kind: str, *columns: Any) -> Any:
+    """Exportable adverts of one kind (never suppressed/opted-out ones) with their cluster:
+    (id, first seen, region, *columns, cluster id), in id order."""
+    return (
+        select(Advert.id, Advert.first_seen, Advert.region, *columns, ClusterMember.cluster_id)
         .outerjoin(ClusterMember, ClusterMember.advert_id == Advert.id)
-        # escort adverts only: another kind's fields and indicators have no columns here yet
-        .where(Advert.suppressed.is_(False), Advert.kind == DEFAULT_KIND)
+        .where(Advert.suppressed.is_(False), Advert.kind == kind)
         .order_by(Advert.id)
     )
+
+
+def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> list[Row]:
+    """One generalised row per advert (suppressed/opted-out adverts are never exported)."""
+    categories = _categories(session)
+    nationalities = _nationalities(session)
+    rows = []
+    query = _adverts(DEFAULT_KIND, Advert.stated_age)  # escort adverts; job: job_advert_rows
     for advert_id, first_seen, region, age, cluster_id in session.execute(query):
         row: Row = {
             "advert": pseudonym("advert", advert_id),
@@ -76,6 +92,54 @@ def advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> lis
         row.update({indicator_column(c): c in categories[advert_id] for c in CATEGORIES})
         rows.append(row)
     return rows
+
+
+def _job_region(record: dict[str, Any], advert_region: str | None) -> str:
+    regions = set(record.get("regions") or [])
+    if len(regions) > 1:
+        return "several"
+    return regions.pop() if regions else advert_region or "unknown"
+
+
+def _job_wage(record: dict[str, Any]) -> tuple[str, str]:
+    """The first stated wage's unit and its band of DKK an hour: never the wage itself."""
+    wages = record.get("wages") or []
+    if not wages:
+        return "none", "none"
+    first = wages[0]
+    wage = Wage(float(first["amount"]), first["currency"], first["unit"], first["net"], 0, 0, "")
+    hourly = hourly_dkk(wage, record.get("hours_per_day"))
+    return first["unit"] or "not said", wage_band(hourly)
+
+
+def job_advert_rows(session: Session, tz: ZoneInfo, pseudonym: Pseudonymiser) -> list[Row]:
+    """One generalised row per job advert: industry, region, language, wage unit and band,
+    the job rules' indicator categories; no company name, CVR number, place or wage."""
+    categories = _categories(session)
+    analyses = _analyses(session)
+    rows = []
+    query = _adverts(JOB, Advert.language)
+    for advert_id, first_seen, region, language, cluster_id in session.execute(query):
+        record = analyses.get(advert_id, {}).get(JOB) or {}
+        unit, band = _job_wage(record)
+        row: Row = {
+            "advert": pseudonym("advert", advert_id),
+            "cluster": pseudonym("cluster", cluster_id),
+            "week_first_seen": iso_week(first_seen, tz),
+            "region": _job_region(record, region),
+            "industry": record.get("industry") or "unknown",
+            "language": language or "unknown",
+            "wage_unit": unit,
+            "wage_band": band,
+            "_id": advert_id,
+            "_cluster_id": cluster_id,
+        }
+        row.update({indicator_column(c): c in categories[advert_id] for c in JOB_CATEGORIES})
+        rows.append(row)
+    return rows
+
+
+ADVERT_ROWS = {DEFAULT_KIND: advert_rows, JOB: job_advert_rows}
 
 
 def _size_band(size: int) -> str:

@@ -6,12 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from nlp.rules import EscortCategory
+from nlp.rules import EscortCategory, JobCategory
 
-# The export holds escort adverts only (job adverts are not exported yet: issue 16).
+# One export holds one kind of advert (`scout export --kind`): escort (the default) or job.
 CATEGORIES: tuple[str, ...] = tuple(sorted(get_args(EscortCategory)))
+JOB_CATEGORIES: tuple[str, ...] = tuple(sorted(get_args(JobCategory)))
 DOC_START = "<!-- fields:start (generated from the datapackage schema; do not edit) -->"
 DOC_END = "<!-- fields:end -->"
+JOB_DOC_START = "<!-- job-fields:start (generated from the datapackage schema; do not edit) -->"
+JOB_DOC_END = "<!-- job-fields:end -->"
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,20 @@ def indicator_column(category: str) -> str:
     return f"ind_{category}"
 
 
-ADVERT_FIELDS: tuple[ExportField, ...] = (
+def indicator_fields(categories: tuple[str, ...]) -> tuple[ExportField, ...]:
+    return tuple(
+        ExportField(
+            indicator_column(c),
+            "boolean",
+            f"Whether any indicator of category '{c}' "
+            "matched the advert: a reason to offer help, never a verdict.",
+            "sensitive",
+        )
+        for c in categories
+    )
+
+
+ADVERT_KEYS: tuple[ExportField, ...] = (
     ExportField(
         "advert", "string", "Pseudonym of the advert, keyed for this recipient only.", "pseudonym"
     ),
@@ -43,6 +59,9 @@ ADVERT_FIELDS: tuple[ExportField, ...] = (
         "ISO week (e.g. 2026-W45, local time) the advert was first seen.",
         "quasi-identifier",
     ),
+)
+ADVERT_FIELDS: tuple[ExportField, ...] = (
+    *ADVERT_KEYS,
     ExportField(
         "region", "string", "Danish region of the advert's city, or 'unknown'.", "quasi-identifier"
     ),
@@ -60,16 +79,42 @@ ADVERT_FIELDS: tuple[ExportField, ...] = (
         "groups, not stated).",
         "quasi-identifier",
     ),
-    *(
-        ExportField(
-            indicator_column(c),
-            "boolean",
-            f"Whether any indicator of category '{c}' "
-            "matched the advert: a reason to offer help, never a verdict.",
-            "sensitive",
-        )
-        for c in CATEGORIES
+    *indicator_fields(CATEGORIES),
+)
+JOB_ADVERT_FIELDS: tuple[ExportField, ...] = (
+    *ADVERT_KEYS,
+    ExportField(
+        "region",
+        "string",
+        "Danish region of the place of work (of the advert's city when the text names "
+        "none; 'several' for more than one region), or 'unknown'. Never finer.",
+        "quasi-identifier",
     ),
+    ExportField(
+        "industry",
+        "string",
+        "Industry classified from the text (cleaning, agriculture, construction, "
+        "hotels_restaurants, transport, car_wash) or 'unknown'.",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "language", "string", "Language of the advert (ISO 639-1) or 'unknown'.", "quasi-identifier"
+    ),
+    ExportField(
+        "wage_unit",
+        "string",
+        "Unit of the first stated wage: hour, day, week, month, piece, 'not said' or 'none' "
+        "(no wage stated).",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "wage_band",
+        "string",
+        "The first stated wage as DKK an hour, in a band (under 100, 100-149, 150-199, 200+), "
+        "or 'not comparable' (per piece, unknown unit or currency) or 'none'; never the wage.",
+        "quasi-identifier",
+    ),
+    *indicator_fields(JOB_CATEGORIES),
 )
 CLUSTER_FIELDS: tuple[ExportField, ...] = (
     ExportField(
@@ -101,42 +146,62 @@ HIT_FIELDS: tuple[ExportField, ...] = (
         "ruleset_version", "string", "Version of the rule set that produced the hit.", "attribute"
     ),
 )
+SUPPRESSION_FIELDS: tuple[ExportField, ...] = (
+    ExportField("table", "string", "Table rows were suppressed from."),
+    ExportField(
+        "reason",
+        "string",
+        "k-anonymity, l-diversity, or 'advert suppressed' for "
+        "rows that belonged to a suppressed advert.",
+    ),
+    ExportField("rows", "integer", "How many rows were suppressed for that reason."),
+)
 TABLES: dict[str, tuple[ExportField, ...]] = {
     "adverts": ADVERT_FIELDS,
     "clusters": CLUSTER_FIELDS,
     "indicator_hits": HIT_FIELDS,
-    "suppression_report": (
-        ExportField("table", "string", "Table rows were suppressed from."),
-        ExportField(
-            "reason",
-            "string",
-            "k-anonymity, l-diversity, or 'advert suppressed' for "
-            "rows that belonged to a suppressed advert.",
-        ),
-        ExportField("rows", "integer", "How many rows were suppressed for that reason."),
-    ),
+    "suppression_report": SUPPRESSION_FIELDS,
 }
+JOB_TABLES: dict[str, tuple[ExportField, ...]] = {
+    "job_adverts": JOB_ADVERT_FIELDS,
+    "clusters": CLUSTER_FIELDS,
+    "indicator_hits": HIT_FIELDS,
+    "suppression_report": SUPPRESSION_FIELDS,
+}
+KIND_TABLES: dict[str, dict[str, tuple[ExportField, ...]]] = {
+    "escort": TABLES,
+    "job": JOB_TABLES,
+}
+EXPORT_KINDS: tuple[str, ...] = tuple(KIND_TABLES)
 TABLE_DESCRIPTIONS = {
     "adverts": "One row per advert that passed k-anonymity and l-diversity.",
+    "job_adverts": "One row per job advert that passed k-anonymity and l-diversity.",
     "clusters": "One row per cluster with at least one exported advert and passing k-anonymity.",
     "indicator_hits": "Indicator rules that matched exported adverts (no text, no offsets).",
     "suppression_report": "How many rows were left out, per table and reason.",
 }
 
 
-def quasi(table: str) -> list[str]:
-    return [f.name for f in TABLES[table] if f.role == "quasi-identifier"]
+def advert_table(kind: str) -> str:
+    """The name of the advert table in an export of `kind` (its first table)."""
+    return next(iter(KIND_TABLES[kind]))
 
 
-def sensitive(table: str) -> list[str]:
-    return [f.name for f in TABLES[table] if f.role == "sensitive"]
+def quasi(table: str, kind: str = "escort") -> list[str]:
+    return [f.name for f in KIND_TABLES[kind][table] if f.role == "quasi-identifier"]
 
 
-def datapackage(fmt: str, resource: Mapping[str, str], meta: dict[str, Any]) -> dict[str, Any]:
+def sensitive(table: str, kind: str = "escort") -> list[str]:
+    return [f.name for f in KIND_TABLES[kind][table] if f.role == "sensitive"]
+
+
+def datapackage(
+    fmt: str, resource: Mapping[str, str], meta: dict[str, Any], kind: str = "escort"
+) -> dict[str, Any]:
     """A Frictionless tabular data package describing every file and field; `resource` holds
     the format's own resource keys (e.g. CSV's media type and encoding)."""
     resources = []
-    for table, fields in TABLES.items():
+    for table, fields in KIND_TABLES[kind].items():
         resources.append(
             {
                 "name": table.replace("_", "-"),
@@ -161,9 +226,9 @@ def datapackage(fmt: str, resource: Mapping[str, str], meta: dict[str, Any]) -> 
     }
 
 
-def markdown_fields(package: dict[str, Any]) -> str:
+def markdown_fields(package: dict[str, Any], start: str = DOC_START, end: str = DOC_END) -> str:
     """The field table of docs/export.md, generated from a datapackage.json."""
-    lines = [DOC_START]
+    lines = [start]
     for resource in package["resources"]:
         lines += [
             "",
@@ -178,4 +243,4 @@ def markdown_fields(package: dict[str, Any]) -> str:
             f"| `{f['name']}` | {f['type']} | {f['description']} |"
             for f in resource["schema"]["fields"]
         ]
-    return "\n".join([*lines, "", DOC_END])
+    return "\n".join([*lines, "", end])

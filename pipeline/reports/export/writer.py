@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline.core.errors import ScoutError
 from pipeline.reports.export.generalise import neutralise
-from pipeline.reports.export.schema import TABLES
+from pipeline.reports.export.schema import KIND_TABLES
 
 TableWriter = Callable[[Path, Sequence[str], Sequence[dict[str, Any]]], None]
 
@@ -84,11 +84,13 @@ def write_parquet(path: Path, fields: Sequence[str], rows: Sequence[dict[str, An
     pq.write_table(pa.table(columns), path)
 
 
-def write_tables(folder: Path, fmt: str, tables: dict[str, list[dict[str, Any]]]) -> None:
+def write_tables(
+    folder: Path, fmt: str, tables: dict[str, list[dict[str, Any]]], kind: str = "escort"
+) -> None:
     """Write each table as `<table>.<fmt>` with the fields the schema lists, in its order."""
     write = export_format(fmt).write
     for table, rows in tables.items():
-        write(folder / f"{table}.{fmt}", [f.name for f in TABLES[table]], rows)
+        write(folder / f"{table}.{fmt}", [f.name for f in KIND_TABLES[kind][table]], rows)
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

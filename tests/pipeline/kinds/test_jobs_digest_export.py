@@ -1,5 +1,6 @@
 """Issue 16: the weekly digest gains a job-advert section (counts by industry, region,
-language, indicator); the escort sections and the export hold escort adverts only."""
+language, indicator); the escort sections and the escort export hold escort adverts only
+(the job export: tests/pipeline/reports/export/test_export_kinds.py)."""
 
 from __future__ import annotations
 
@@ -44,5 +45,5 @@ def test_export_holds_escort_adverts_only(database: Database) -> None:
     load_jobs(database, build_job_world(seed=16), up_to_day=3)
     with database.session() as session:
         rows = advert_rows(session, database.settings.tz, Pseudonymiser(database.keyring, "r"))
-    assert rows == []  # job adverts have no export columns yet (issue 16 leaves it open)
+    assert rows == []  # job adverts go into the job export (`--kind job`), not this one
     assert "has_fees" not in str(CATEGORIES) and "fees" not in CATEGORIES

@@ -67,12 +67,6 @@ def test_export_parquet_matches_csv(
     }
 
 
-@pytest.fixture
-def researcher(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The demo world holds 32 persons (clusters): k = 10 persons per class cannot be met.
-    operators.set_operator(monkeypatch, default_role="researcher", export_k=5)
-
-
 def test_export_demo_world(
     demo_world_db: Database, demo_truth: dict[str, Any], tmp_path: Path, researcher: None
 ) -> None:
