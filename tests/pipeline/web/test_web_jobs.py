@@ -4,21 +4,24 @@ identifying (contact value, company name, CVR number) in the HTML."""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from demo.jobs import JobWorld, build_job_world
-from pipeline.core import roles
+from pipeline.core import clock, roles
 from pipeline.core.db import Database
 from pipeline.core.settings import ROLES, Settings
 from pipeline.reports.outreach.jobs import screening_list
 from pipeline.stages.linking.config import target_threshold
 
-from helpers import web_accounts
+from helpers import web_accounts, web_browser
 from helpers.jobs_world import load_jobs
 
 
@@ -80,6 +83,7 @@ def test_jobs_page_filters_by_industry_and_region(
     assert by_industry == [j.target_id for j in listed if industry in j.industries][:20]
     by_region = _shown(client.get("/jobs", params={"region": region}).text)
     assert by_region == [j.target_id for j in listed if region in j.regions][:20]
+    assert len(by_industry) < len(listed) or len(by_region) < len(listed)
     both = client.get("/jobs", params={"industry": industry, "region": region}).text
     assert listed[-1].target_id in _shown(both)
     assert f'<option value="{industry}" selected>' in both
@@ -98,3 +102,44 @@ def test_jobs_page_roles(app: FastAPI, database: Database, settings: Settings, r
     assert ('href="/jobs"' in client.get("/").text) is allowed
     if allowed:
         assert "No recruiter matches these filters." in page.text or "Ingen rekrutterer" in page.text
+
+
+@pytest.mark.browser
+@pytest.mark.subprocess
+def test_browser_jobs_page_filters_without_script_axe_and_phone(
+    browser: Any,
+    serve: Callable[..., str],
+    database: Database,
+    settings: Settings,
+    job_world: JobWorld,
+) -> None:
+    load_jobs(database, job_world, up_to_day=5)
+    clock.set_now(None)  # `scout web serve` and the TOTP codes run on the real clock
+    with database.session() as session:
+        listed = screening_list(session, min_score=target_threshold())
+    industry = listed[-1].industries[0]
+    url = serve()
+    problems: dict[str, Any] = {}
+    cookies: list[dict] = []
+    for size in web_browser.SIZES:
+        account = web_accounts.enrolled(database, settings, f"jo-{size}", "outreach")
+        # the desktop page with scripts switched off: the list and its filter need none
+        scripts = {"java_script_enabled": size != "desktop"}
+        with web_browser.page(browser, size, **scripts) as page:
+            web_browser.sign_in(page, url, account.name, account.secret)
+            page.goto(url + "/jobs")
+            assert _shown(page.content()) == [j.target_id for j in listed][:20]
+            web_browser.screenshot(page, f"jobs-{size}")
+            # the filter is a plain GET form
+            page.select_option("#industry", industry)
+            page.click("form.filters button.primary")
+            page.wait_for_url(re.compile(rf"/jobs\?industry={industry}&region=$"))
+            wanted = [j.target_id for j in listed if industry in j.industries][:20]
+            assert _shown(page.content()) == wanted
+            page.click(f"#j-{listed[-1].target_id} a")
+            page.wait_for_url(f"{url}/targets/{listed[-1].target_id}")
+            if scripts["java_script_enabled"]:
+                problems[f"csp {size}"] = web_browser.csp_violations(page)
+            cookies = page.context.cookies()
+    problems["axe jobs"] = web_browser.axe(browser, url, cookies, "/jobs")
+    assert all(not found for found in problems.values()), json.dumps(problems, indent=1)
