@@ -60,8 +60,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "targets show": frozenset({*TEAM, "admin"}),
     # PRIVACY rule 7: a contact point is shown only to the outreach role, one target at a time.
     "targets reveal": frozenset({"outreach"}),
-    # The forced-labour screening list (recruiters in job adverts): as the target list.
-    "jobs": frozenset({"outreach", "analyst", "admin"}),
+    # The forced-labour screening list (recruiters in job adverts; the web's Job adverts page):
+    # as the target list.
+    "jobs": frozenset({*TEAM, "analyst", "admin"}),
     # A claim says "I am contacting this one": the people who contact. Handing a claim to
     # someone else overrides a colleague: the team's lead, and admins (audited, with a reason).
     "targets claim": frozenset({"outreach"}),

@@ -22,6 +22,7 @@ from pipeline.web.routes import (
     enrol,
     exports,
     home,
+    jobs,
     label,
     reveal,
     rules,
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
     app.state.target_list = TargetListCache()
-    pages = (targets, reveal, contacts, digests, effects, rules, label, sites, auditlog, exports)
+    outreach = (targets, jobs, reveal, contacts)
+    pages = (*outreach, digests, effects, rules, label, sites, auditlog, exports)
     for module in (auth, enrol, home, account, users, system, *pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
