@@ -64,6 +64,9 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
     "spiders.progress.ProgressReporter": 500,
+    # the memory guard on the current size, not a parent's peak (spiders/memusage.py)
+    "scrapy.extensions.memusage.MemoryUsage": None,
+    "spiders.memusage.CurrentMemoryUsage": 0,
 }
 
 # Scout's own settings, read by its components in from_crawler.
