@@ -21,7 +21,7 @@ from pipeline.reports.clinics.visits import clinic_figures
 from pipeline.reports.digest.health import crawl_health
 from pipeline.reports.digest.targets import scores_at
 from pipeline.reports.digest.weeks import week_of
-from pipeline.reports.effects.kinds import KINDS, advert_kind, kind_of, target_kinds
+from pipeline.reports.effects.kinds import KINDS, kind_of, target_kinds
 from pipeline.reports.effects.period import Period, Slice
 from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share, split
 from pipeline.reports.effects.tables import Column, Table
@@ -437,7 +437,7 @@ def _adverts_weekly(session: Session, period: Period, kinds: list[str], minimum:
     for kind in kinds:
         for week in weeks:
             start, end = max(week.start, period.start), min(week.end, period.end)
-            mine = advert_kind() == kind
+            mine = Advert.kind == kind
             new = session.scalar(
                 select(func.count(Advert.id)).where(
                     mine, Advert.first_seen >= start, Advert.first_seen < end
@@ -465,7 +465,7 @@ def _languages_seen(session: Session, period: Period, kinds: list[str], minimum:
         for language, n in session.execute(
             select(Advert.language, func.count(Advert.id))
             .where(
-                advert_kind() == kind,
+                Advert.kind == kind,
                 Advert.first_seen < period.end,
                 Advert.last_seen >= period.start,
             )
@@ -538,7 +538,7 @@ def gather(
     counter = _Counter(slices, shown, minimum)
     contacts = _contacts(session, period.start, period.end)
     claims = _claims(session, period.start, period.end)
-    of_kind = set(session.scalars(select(Advert.id).where(advert_kind().in_(shown))))
+    of_kind = set(session.scalars(select(Advert.id).where(Advert.kind.in_(shown))))
     return EffectsData(
         period=period,
         kinds=shown,

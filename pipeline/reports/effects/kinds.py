@@ -6,7 +6,7 @@ An advert's kind is `adverts.kind` (from its site file); a target's kind is its 
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from models import Advert, ClusterMember
 from pipeline.core.kinds import DEFAULT_KIND
@@ -15,15 +15,10 @@ from pipeline.core.kinds import KINDS as _KINDS
 KINDS = tuple(_KINDS)
 
 
-def advert_kind() -> InstrumentedAttribute[str]:
-    """The kind of an advert row as a SQL expression."""
-    return Advert.kind
-
-
 def target_kinds(session: Session) -> dict[int, str]:
     """Each cluster's kind: the kind of its adverts (the lowest name if they differ)."""
     rows = session.execute(
-        select(ClusterMember.cluster_id, advert_kind()).join(
+        select(ClusterMember.cluster_id, Advert.kind).join(
             Advert, Advert.id == ClusterMember.advert_id
         )
     )

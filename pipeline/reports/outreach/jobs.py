@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from pipeline.core.kinds import JOB as JOB_KIND
 from pipeline.reports.outreach import facts
 from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets
 
-JOB = "job"
+JOB = JOB_KIND.name  # also the key of the job fields in an advert's analysis
 
 
 @dataclass
