@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, distinct, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 
 from models import Advert, AdvertVersion, IndicatorHit
 from nlp.contacts.mask import mask_contacts
@@ -249,7 +249,7 @@ def _kinds_and_rules(
     """(kind, rules folder, rule-set version) of every kind stored, escort first (as before
     kinds existed), then the others by name, each with its own rules."""
     with database.session() as session:
-        stored = set(session.scalars(select(distinct(Advert.kind))))
+        stored = set(session.scalars(select(Advert.kind).distinct()))
     escort = load_rules(rules_dir).version
     found = []
     for kind in [DEFAULT_KIND, *sorted(stored - {DEFAULT_KIND})]:

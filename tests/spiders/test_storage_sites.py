@@ -53,5 +53,5 @@ def test_storage_advert_carries_the_site_files_kind(database: Database) -> None:
         stored = ensure_site(session, "jobs", "http://127.0.0.1:8809")
         store_adverts(session, database.keyring, stored.id, None, [item])
     with database.session() as session:
-        kinds = dict(session.execute(select(Advert.external_id, Advert.kind)).tuples().all())
+        kinds = dict(session.execute(select(Advert.external_id, Advert.kind)).all())
     assert kinds == {"a1": "escort", "j1": "job"}
