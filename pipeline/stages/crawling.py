@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -92,7 +94,13 @@ def run_crawl_process(
     if as_of is not None:
         command += ["--as-of", as_of.isoformat()]
     log_path = _log_path(log_dir, site)
-    child_env = {**os.environ, **(env or {}), protocol.PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1"}
+    # The crawl's own temporary folder (Playwright's and Chromium's profiles and artefacts):
+    # removed below however the crawl ends, so a killed browser crawl leaves nothing behind.
+    temp = tempfile.mkdtemp(prefix=f"scout-crawl-{site}-")
+    child_env = {
+        **os.environ, **(env or {}), protocol.PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1",
+        "TMPDIR": temp,
+    }  # fmt: skip
     started = time.monotonic()
     result: dict[str, Any] = {}
     last: dict[str, Any] = {}  # the last progress line: what a killed crawl had stored
@@ -121,6 +129,7 @@ def run_crawl_process(
             _children.discard(child)
         if killer is not None:
             killer.cancel()
+        _remove_temp(temp)
     seconds = time.monotonic() - started
     if not result:
         timed_out = time_limit is not None and seconds >= time_limit + GRACE_SECONDS
@@ -134,6 +143,16 @@ def run_crawl_process(
         site, result["status"], returncode, seconds, log_path, result.get("run_id"), warnings,
         error,
     )  # fmt: skip
+
+
+def _remove_temp(folder: str) -> None:
+    """Remove a crawl's temporary folder. A killed crawl's browser may still be closing and
+    writing there for a moment, so a folder that is not gone yet is tried again."""
+    for _ in range(20):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder):
+            return
+        time.sleep(0.25)
 
 
 def _die_with_parent() -> None:
