@@ -89,6 +89,15 @@ def _reasons(
     return sorted(found, key=lambda r: -r.weight)
 
 
+def venue_reasons(
+    session: Session, venues: list[Venue], now: datetime, rules: list[ClinicRule]
+) -> dict[int, list[Reason]]:
+    """The rules that fire on each venue given, as the screening measures them at `now`
+    (also for vanished venues: rule evaluation against visits reads those too)."""
+    signals = venue_signals(session, venues, now)
+    return {v.id: _reasons(rules, signals[v.id], v.signs or []) for v in venues}
+
+
 def screen(
     session: Session,
     now: datetime,
@@ -106,11 +115,11 @@ def screen(
     if municipality:
         query = query.where(Venue.municipality == municipality)
     venues = session.scalars(query.order_by(Venue.id)).all()
-    signals = venue_signals(session, list(venues), now)
+    fired = venue_reasons(session, list(venues), now, rules)
     visits = last_visits(session, [v.id for v in venues])
     listed = []
     for venue in venues:
-        reasons = _reasons(rules, signals[venue.id], venue.signs or [])
+        reasons = fired[venue.id]
         score = max(0.0, sum(r.weight for r in reasons))
         visit = visits.get(venue.id)
         recent = (
@@ -231,8 +240,7 @@ def _gone(session: Session, venue: Venue, now: datetime, with_address: bool) -> 
     """A vanished venue is not on the list but can still be shown (score of its last state)."""
     if venue.gone_at is None:
         return []
-    signals = venue_signals(session, [venue], now)[venue.id]
-    reasons = _reasons(load_clinic_rules(), signals, venue.signs or [])
+    reasons = venue_reasons(session, [venue], now, load_clinic_rules())[venue.id]
     hours = OpeningHours.from_json(venue.opening_hours)
     return [
         ScreenedVenue(

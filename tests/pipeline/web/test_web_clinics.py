@@ -193,12 +193,12 @@ def test_browser_clinics_pages_axe_phone_and_visit(
     settings: Settings,
     linked: StoredWorld,
 ) -> None:
-    with database.session() as session:
-        listed = screen(session, linked.end + timedelta(days=1))
-        address = session.scalar(select(Venue.address).where(Venue.id == listed[0].venue_id))
     clock.set_now(None)  # `scout web serve` and the TOTP codes run on the real clock
     url = serve()
-    venue = listed[0].stable_id
+    with database.session() as session:  # the list on the real clock: its first venue
+        listed = screen(session, clock.now())
+        venue = listed[0].stable_id
+        address = session.scalar(select(Venue.address).where(Venue.id == listed[0].venue_id))
     problems: dict[str, Any] = {}
     cookies: list[dict] = []
     for size in web_browser.SIZES:
@@ -206,7 +206,8 @@ def test_browser_clinics_pages_axe_phone_and_visit(
         with web_browser.page(browser, size) as page:
             web_browser.sign_in(page, url, account.name, account.secret)
             page.goto(url + "/clinics?all=1")
-            assert _shown(page.content())[0] == venue
+            # (the first size's visit halves the venue's score: the order may change)
+            assert sorted(_shown(page.content())) == sorted(v.stable_id for v in listed)
             web_browser.screenshot(page, f"clinics-{size}")
             page.click(f"#v-{venue} a")
             page.wait_for_url(f"{url}/clinics/{venue}")
