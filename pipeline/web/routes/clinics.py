@@ -26,7 +26,7 @@ from pipeline.web.access import Viewer, needs, require_recent_second_factor
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
-from pipeline.web.routes.contacts import LANGUAGES
+from pipeline.web.routes.contacts import LANGUAGES, parse_day
 
 router = APIRouter()
 
@@ -173,16 +173,6 @@ def clinic_visit_form(
     return _visit_form(request, _venue_id(request, venue), values)
 
 
-def _day(text: str, required: bool) -> date | str | None:
-    """A date from the form: None when empty (and allowed), the error message when not."""
-    if not text:
-        return N_("Give the day of the visit.") if required else None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return N_("Give the dates as dates.")
-
-
 @router.post("/clinics/{venue}/visit", name="clinic_visit")
 def clinic_visit(
     request: Request,
@@ -203,7 +193,9 @@ def clinic_visit(
         "visited_on": visited_on, "team": team, "outcome": outcome, "persons_met": persons_met,
         "languages": chosen, "materials": materials, "note": note, "follow_up": follow_up,
     }  # fmt: skip
-    day, later = _day(visited_on, True), _day(follow_up, False)
+    malformed = N_("Give the dates as dates.")
+    day = parse_day(visited_on, malformed) or N_("Give the day of the visit.")
+    later = parse_day(follow_up, malformed)
     error = next((d for d in (day, later) if isinstance(d, str)), None)
     if outcome not in VISIT_OUTCOMES:
         error = N_("Choose what happened.")
@@ -211,12 +203,12 @@ def clinic_visit(
         error = N_("Name the team that visited.")
     elif not persons_met.isdigit():
         error = N_("Give the number of persons met as a whole number.")
-    if error is not None:
+    if error is not None or not isinstance(day, date):
         return _visit_form(request, stable_id, {**values, "error": error}, status=400)
     database: Database = request.app.state.database
     with database.session() as session:
         log_visit(
-            session, viewer.settings, stable_id, visited_on=day, team=team, outcome=outcome,  # type: ignore[arg-type]
+            session, viewer.settings, stable_id, visited_on=day, team=team, outcome=outcome,
             persons_met=int(persons_met), languages=chosen,
             materials=[m for m in materials.split(",") if m.strip()],
             note=note.strip() or None, follow_up=later if isinstance(later, date) else None,

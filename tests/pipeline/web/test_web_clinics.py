@@ -37,7 +37,7 @@ def linked(database: Database, now) -> StoredWorld:
 
 def _client(app: FastAPI, database: Database, settings: Settings, role: str) -> TestClient:
     client = web_accounts.client_for(app)
-    web_accounts.sign_in(client, database, web_accounts.enrolled(database, settings, role, role))
+    web_accounts.signed_in(client, database, settings, role)
     return client
 
 
@@ -120,7 +120,7 @@ def test_venue_page_address_on_request_and_audited(
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.action == "clinic-address-viewed")
         ).all()
-    assert [(e.actor, e.params) for e in entries] == [("outreach", {"venue": top.stable_id})]
+    assert [(e.actor, e.params) for e in entries] == [("u-outreach", {"venue": top.stable_id})]
     assert client.get("/clinics/V99999").status_code == 404
     assert client.get("/clinics/nonsense").status_code == 404
 
