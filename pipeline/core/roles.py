@@ -69,8 +69,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "targets reassign": frozenset({"lead", "admin"}),
     "contact": frozenset({"outreach"}),
     # Clinics of concern: the list shows areas, reasons and languages (analysts tune the rules
-    # against it); a clinic's address (it can be a home) only to outreach, audited.
-    "clinics": frozenset({"outreach", "analyst", "admin"}),
+    # against it; the team's lead plans the visits); a clinic's address (it can be a home) only
+    # to outreach, audited.
+    "clinics": frozenset({*TEAM, "analyst", "admin"}),
     "clinics show": frozenset({"outreach"}),
     "clinics link": ANALYSTS,
     "clinics visit": frozenset({"outreach"}),

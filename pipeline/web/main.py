@@ -16,6 +16,7 @@ from pipeline.web.routes import (
     account,
     auditlog,
     auth,
+    clinics,
     contacts,
     digests,
     effects,
@@ -51,7 +52,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database or open_database(settings)
     app.state.environments = environments(settings.tz)
     app.state.target_list = TargetListCache()
-    outreach = (targets, jobs, reveal, contacts)
+    outreach = (targets, jobs, clinics, reveal, contacts)
     pages = (*outreach, digests, effects, rules, label, sites, auditlog, exports)
     for module in (auth, enrol, home, account, users, system, *pages):
         app.include_router(module.router)

@@ -19,6 +19,7 @@ PAGES: tuple[Page, ...] = (
     Page("home", "/", N_("Home")),
     Page("targets", "/targets", N_("Today")),
     Page("jobs", "/jobs", N_("Job adverts")),
+    Page("clinics", "/clinics", N_("Clinics")),
     Page("follow-ups", "/follow-ups", N_("Follow-ups")),
     Page("digests", "/digests", N_("Digests")),
     Page("effects", "/effects", N_("Effects")),

@@ -14,6 +14,7 @@ from pipeline.core.errors import ScoutError
 from pipeline.reports.rules_eval.check import check_rules
 from pipeline.reports.rules_eval.evaluate import RuleDiff, diff_rules, evaluate
 from pipeline.reports.rules_eval.labels import choose_labels
+from pipeline.reports.rules_eval.visits import evaluate_visits
 
 _FOLDER = click.Path(file_okay=False, exists=True, path_type=Path)
 
@@ -64,6 +65,12 @@ def check(rules_dir: Path | None) -> None:
     help="Label by the newest label analysts gave each cluster on the web's Label page "
     "(concern positive; independent, spam not; unsure left out).",
 )
+@click.option(
+    "--visits",
+    is_flag=True,
+    help="The clinic rules against visit outcomes: venues where the team talked with the "
+    "persons are positive; not let in or closed not (--rules: default nlp/rules/clinics/).",
+)
 @click.option("--rules", "rules_dir", type=_FOLDER, help="Rule folder (default: nlp/rules/).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.pass_obj
@@ -73,31 +80,35 @@ def eval_command(
     demo_seed: int | None,
     from_log: bool,
     stored: bool,
+    visits: bool,
     rules_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Precision, recall and F1 per indicator and for the target list (scores in memory)."""
-    if sum((labels_path is not None, demo_seed is not None, from_log, stored)) != 1:
+    if sum((labels_path is not None, demo_seed is not None, from_log, stored, visits)) != 1:
         raise click.UsageError(
-            "give exactly one of --labels, --demo-seed, --contact-log, --stored-labels"
+            "give exactly one of --labels, --demo-seed, --contact-log, --stored-labels, --visits"
         )
     with app.database().session() as session:
-        labels = choose_labels(
-            session, path=labels_path, demo_seed=demo_seed, contact_log=from_log, stored=stored
-        )
-        result = evaluate(session, labels, rules_dir)
+        if visits:
+            result = evaluate_visits(session, rules_dir)
+        else:
+            labels = choose_labels(
+                session, path=labels_path, demo_seed=demo_seed, contact_log=from_log, stored=stored
+            )
+            result = evaluate(session, labels, rules_dir)
         session.rollback()  # evaluation reads only; nothing it touched is kept
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
         return
     table = Table(
         title=f"Rule set {result.ruleset_version} against {result.labelled} labelled "
-        f"adverts ({result.positives} positive)"
+        f"{result.unit} ({result.positives} positive)"
     )
     for column in ("indicator", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column, justify="left" if column == "indicator" else "right")
     rows = [
-        (f"target list (score ≥ {result.threshold:g})", result.targets),
+        (f"{result.listing} (score ≥ {result.threshold:g})", result.targets),
         *sorted(result.indicators.items()),
     ]
     for name, metrics in rows:

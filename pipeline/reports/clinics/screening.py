@@ -21,7 +21,7 @@ from nlp.clinics.rules import ClinicRule, load_clinic_rules
 from pipeline.core.audit import record
 from pipeline.core.roles import is_allowed
 from pipeline.core.settings import Settings
-from pipeline.reports.clinics.signals import venue_signals
+from pipeline.reports.clinics.signals import WINDOW, rosters, venue_signals
 from pipeline.reports.clinics.visits import OUTCOME_WORDS, find_venue, last_visits
 
 # A venue at or above this score is "of concern" (listed by default).
@@ -54,7 +54,8 @@ class ScreenedVenue:
     hours: str | None
     last_seen: datetime
     last_visit: date | None = None
-    last_outcome: str | None = None
+    last_outcome: str | None = None  # in words (OUTCOME_WORDS)
+    last_outcome_code: str | None = None  # one of VISIT_OUTCOMES (the web translates it)
     visited_recently: bool = False
     address: str | None = field(default=None, repr=False)
 
@@ -88,6 +89,15 @@ def _reasons(
     return sorted(found, key=lambda r: -r.weight)
 
 
+def venue_reasons(
+    session: Session, venues: list[Venue], now: datetime, rules: list[ClinicRule]
+) -> dict[int, list[Reason]]:
+    """The rules that fire on each venue given, as the screening measures them at `now`
+    (also for vanished venues: rule evaluation against visits reads those too)."""
+    signals = venue_signals(session, venues, now)
+    return {v.id: _reasons(rules, signals[v.id], v.signs or []) for v in venues}
+
+
 def screen(
     session: Session,
     now: datetime,
@@ -105,11 +115,11 @@ def screen(
     if municipality:
         query = query.where(Venue.municipality == municipality)
     venues = session.scalars(query.order_by(Venue.id)).all()
-    signals = venue_signals(session, list(venues), now)
+    fired = venue_reasons(session, list(venues), now, rules)
     visits = last_visits(session, [v.id for v in venues])
     listed = []
     for venue in venues:
-        reasons = _reasons(rules, signals[venue.id], venue.signs or [])
+        reasons = fired[venue.id]
         score = max(0.0, sum(r.weight for r in reasons))
         visit = visits.get(venue.id)
         recent = (
@@ -129,6 +139,7 @@ def screen(
                 hours=hours.describe() if hours else None, last_seen=venue.last_seen,
                 last_visit=visit.visited_on if visit else None,
                 last_outcome=OUTCOME_WORDS[visit.outcome] if visit else None,
+                last_outcome_code=visit.outcome if visit else None,
                 visited_recently=recent,
                 address=venue.address if with_addresses else None,
             )
@@ -164,33 +175,72 @@ def screening_list(
     return listed
 
 
-def show_venue(
-    session: Session, settings: Settings, stable_id: str, now: datetime
-) -> tuple[ScreenedVenue, list[VenueEvent], list[VenueVisit]]:
-    """One venue with its address (outreach role: the CLI gate), history and visits; audited."""
+@dataclass(frozen=True)
+class RosterWeek:
+    """One ISO week of a venue's roster, as counts only (never a name)."""
+
+    week: str  # "2026-W48"
+    persons: int
+    new: int
+    left: int
+
+
+@dataclass
+class VenueDetail:
+    venue: ScreenedVenue
+    events: list[VenueEvent]
+    visits: list[VenueVisit]
+    roster: list[RosterWeek]
+
+
+def roster_weeks(session: Session, venue_id: int, now: datetime) -> list[RosterWeek]:
+    """The venue's roster per week over the signals' window: persons, new and left."""
+    weeks = rosters(session, (now - WINDOW).date(), venue_id).get(venue_id, {})
+    found, before = [], None
+    for (year, week), persons in sorted(weeks.items()):
+        new = len(persons - before) if before is not None else len(persons)
+        left = len(before - persons) if before is not None else 0
+        found.append(RosterWeek(f"{year}-W{week:02d}", len(persons), new, left))
+        before = persons
+    return found
+
+
+def venue_detail(
+    session: Session, stable_id: str, now: datetime, *, with_address: bool = False
+) -> VenueDetail:
+    """One venue: why it is listed, its events, visits and roster counts; the address only
+    when asked (callers gate and audit that: `show_venue`)."""
     venue = find_venue(session, stable_id)
     screened = next(
         v
-        for v in screen(session, now, region=venue.region, with_addresses=True)
-        + _gone(session, venue, now)
+        for v in screen(session, now, region=venue.region, with_addresses=with_address)
+        + _gone(session, venue, now, with_address)
         if v.venue_id == venue.id
     )
-    record(session, settings, "clinic-address-viewed", params={"venue": venue.stable_id})
     events = session.scalars(
         select(VenueEvent).where(VenueEvent.venue_id == venue.id).order_by(VenueEvent.at)
     ).all()
     visits = session.scalars(
         select(VenueVisit).where(VenueVisit.venue_id == venue.id).order_by(VenueVisit.visited_on)
     ).all()
-    return screened, list(events), list(visits)
+    return VenueDetail(screened, list(events), list(visits), roster_weeks(session, venue.id, now))
 
 
-def _gone(session: Session, venue: Venue, now: datetime) -> list[ScreenedVenue]:
+def show_venue(
+    session: Session, settings: Settings, stable_id: str, now: datetime
+) -> tuple[ScreenedVenue, list[VenueEvent], list[VenueVisit]]:
+    """One venue with its address (outreach role: the CLI's and the web's gate), history and
+    visits; audited."""
+    detail = venue_detail(session, stable_id, now, with_address=True)
+    record(session, settings, "clinic-address-viewed", params={"venue": detail.venue.stable_id})
+    return detail.venue, detail.events, detail.visits
+
+
+def _gone(session: Session, venue: Venue, now: datetime, with_address: bool) -> list[ScreenedVenue]:
     """A vanished venue is not on the list but can still be shown (score of its last state)."""
     if venue.gone_at is None:
         return []
-    signals = venue_signals(session, [venue], now)[venue.id]
-    reasons = _reasons(load_clinic_rules(), signals, venue.signs or [])
+    reasons = venue_reasons(session, [venue], now, load_clinic_rules())[venue.id]
     hours = OpeningHours.from_json(venue.opening_hours)
     return [
         ScreenedVenue(
@@ -198,6 +248,6 @@ def _gone(session: Session, venue: Venue, now: datetime) -> list[ScreenedVenue]:
             municipality=venue.municipality, names=list(venue.names or []),
             score=round(max(0.0, sum(r.weight for r in reasons)), 3), reasons=reasons,
             languages=list(venue.languages or []), hours=hours.describe() if hours else None,
-            last_seen=venue.last_seen, address=venue.address,
+            last_seen=venue.last_seen, address=venue.address if with_address else None,
         )
     ]  # fmt: skip

@@ -25,14 +25,17 @@ def _week(day: date) -> tuple[int, int]:
     return year, week
 
 
-def _rosters(session: Session, since: date) -> dict[int, dict[tuple[int, int], set[str]]]:
-    """venue id → ISO week → person keys advertised there that week."""
+def rosters(
+    session: Session, since: date, venue_id: int | None = None
+) -> dict[int, dict[tuple[int, int], set[str]]]:
+    """venue id → ISO week → person keys advertised there that week (one venue's if given)."""
     weeks: dict[int, dict[tuple[int, int], set[str]]] = defaultdict(lambda: defaultdict(set))
-    rows = session.execute(
-        select(RosterEntry.venue_id, RosterEntry.person_key, RosterEntry.seen_on).where(
-            RosterEntry.seen_on >= since
-        )
+    query = select(RosterEntry.venue_id, RosterEntry.person_key, RosterEntry.seen_on).where(
+        RosterEntry.seen_on >= since
     )
+    if venue_id is not None:
+        query = query.where(RosterEntry.venue_id == venue_id)
+    rows = session.execute(query)
     for venue_id, key, seen_on in rows:
         weeks[venue_id][_week(seen_on)].add(key)
     return weeks
@@ -115,10 +118,10 @@ def _price_medians(venues: list[Venue]) -> tuple[dict[str | None, float], float 
 def venue_signals(session: Session, venues: list[Venue], now: datetime) -> dict[int, Signals]:
     """Every signal for every venue given (medians and sharing are over all active venues)."""
     since = (now - WINDOW).date()
-    rosters = _rosters(session, since)
+    weekly = rosters(session, since)
     everyone = {v.id: v for v in session.scalars(select(Venue).where(Venue.gone_at.is_(None)))}
     everyone.update({v.id: v for v in venues})
-    elsewhere, rotating = _persons_elsewhere(rosters, everyone)
+    elsewhere, rotating = _persons_elsewhere(weekly, everyone)
     latest = _latest_roster(session, since)
     medians, national = _price_medians(list(everyone.values()))
     phone_use: dict[str, set[int]] = defaultdict(set)
@@ -128,7 +131,7 @@ def venue_signals(session: Session, venues: list[Venue], now: datetime) -> dict[
     escort = _escort_phones(session, set(phone_use))
     found: dict[int, Signals] = {}
     for venue in venues:
-        turnover, unchanged = _turnover(rosters.get(venue.id, {}))
+        turnover, unchanged = _turnover(weekly.get(venue.id, {}))
         people = latest.get(venue.id, [])
         stated = [p.nationality for p in people if p.nationality]
         ages = [p.stated_age for p in people if p.stated_age is not None]

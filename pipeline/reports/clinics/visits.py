@@ -3,13 +3,15 @@ materials, a sealed note, a follow-up date), audit-logged, and visit figures per
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import VISIT_OUTCOMES, Venue, VenueEvent, VenueVisit
+from models import VISIT_OUTCOMES, RosterEntry, Venue, VenueEvent, VenueVisit
 from pipeline.core.audit import record
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import Settings
@@ -130,3 +132,58 @@ def clinic_figures(session: Session, start: datetime, end: datetime) -> ClinicFi
         visits_by_outcome=by_outcome,
         persons_met=sum(int(met) for _, _, met in rows),
     )
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """One region's clinic counts in a period, unsuppressed (the digest hides small cells)."""
+
+    active: int = 0
+    new: int = 0
+    vanished: int = 0
+    visits: int = 0
+    roster: int = 0  # persons on the rosters of the region's venues in the period
+    roster_new: int = 0  # of those, not on the same venue's roster in the period before
+
+
+def clinic_figures_by_region(
+    session: Session, start: datetime, end: datetime
+) -> dict[str, RegionFigures]:
+    """Per region (None → "unknown"): venues active, opened and vanished, visits made and the
+    roster turnover (persons new at a venue since the period of the same length before)."""
+    regions = {vid: region for vid, region in session.execute(select(Venue.id, Venue.region))}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def add(name: str, venue_ids: Iterable[int]) -> None:
+        for venue_id in venue_ids:
+            counts[regions.get(venue_id) or "unknown"][name] += 1
+
+    add("active", session.scalars(
+        select(Venue.id).where(Venue.last_seen >= start, Venue.first_seen < end)
+    ))  # fmt: skip
+    for kind, name in (("opened", "new"), ("vanished", "vanished")):
+        add(name, session.scalars(
+            select(VenueEvent.venue_id)
+            .where(VenueEvent.kind == kind, VenueEvent.at >= start, VenueEvent.at < end)
+        ))  # fmt: skip
+    add("visits", session.scalars(
+        select(VenueVisit.venue_id)
+        .where(VenueVisit.visited_on >= start.date(), VenueVisit.visited_on < end.date())
+    ))  # fmt: skip
+    before = start - (end - start)
+    persons: dict[tuple[int, bool], set[str]] = defaultdict(set)
+    for venue_id, key, seen_on in session.execute(
+        select(RosterEntry.venue_id, RosterEntry.person_key, RosterEntry.seen_on).where(
+            RosterEntry.seen_on >= before.date(), RosterEntry.seen_on < end.date()
+        )
+    ):
+        persons[(venue_id, seen_on >= start.date())].add(key)
+    for (venue_id, now), keys in persons.items():
+        if now:
+            region = counts[regions.get(venue_id) or "unknown"]
+            region["roster"] += len(keys)
+            region["roster_new"] += len(keys - persons.get((venue_id, False), set()))
+    return {
+        region: RegionFigures(**{name: found[name] for name in RegionFigures.__dataclass_fields__})
+        for region, found in sorted(counts.items())
+    }

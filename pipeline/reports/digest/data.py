@@ -26,9 +26,11 @@ from models import (
 from pipeline.core.batches import in_batches
 from pipeline.core.kinds import DEFAULT_KIND
 from pipeline.core.kinds import JOB as JOB_KIND
+from pipeline.reports.clinics.visits import clinic_figures_by_region
 from pipeline.reports.digest.health import SiteHealth, crawl_health
 from pipeline.reports.digest.targets import TargetSummary, target_summary
 from pipeline.reports.digest.weeks import Week
+from pipeline.reports.privacy import Value, count, protect, share
 
 EVENT_KINDS = (
     "created",
@@ -70,6 +72,15 @@ class DigestData:
     # Job adverts live in the week (issue 16): per axis (industry, region, language,
     # indicator) rows of (value, this week, previous week); empty without job adverts.
     jobs: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
+    # Clinics (issue 15): per region [region, venues active, new, vanished, roster turnover,
+    # visits], then the row of all regions; counts under CLINIC_MIN_COUNT hidden. Empty
+    # without venues in the week.
+    clinics: list[list[Value]] = field(default_factory=list)
+
+
+# The effects report's floor for a shown count: the clinics section hides smaller ones.
+CLINIC_MIN_COUNT = 5
+_CLINIC_COUNTS = ("active", "new", "vanished", "visits")
 
 
 def _live(week: Week) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
@@ -223,6 +234,31 @@ def _jobs(session: Session, week: Week, previous: Week) -> dict[str, list[tuple[
     }
 
 
+def _clinics(session: Session, week: Week) -> list[list[Value]]:
+    """Venues active, new and vanished, roster turnover and visits per region in the week;
+    small counts hidden, and a second one in the column when one alone is (no subtraction:
+    also for the persons behind the turnover share)."""
+    found = clinic_figures_by_region(session, week.start, week.end)
+    if not any(f.active or f.visits for f in found.values()):
+        return []
+    low = CLINIC_MIN_COUNT
+    columns = (*_CLINIC_COUNTS, "roster_new", "roster")
+
+    def row(name: str, *figures: Any) -> list[Value]:
+        return [name, *(count(sum(getattr(f, c) for f in figures), low) for c in columns)]
+
+    rows = [row(region, figures) for region, figures in found.items()]
+    for column in range(1, len(columns) + 1):
+        protect(rows, column, low)
+    return [
+        [name, active, new, vanished, share(roster_new, roster), visits]  # type: ignore[arg-type]
+        for name, active, new, vanished, visits, roster_new, roster in [
+            *rows,
+            row("all regions", *found.values()),
+        ]
+    ]
+
+
 def _pairs(this: Counter[Any], previous: Counter[Any]) -> list[tuple[Any, ...]]:
     keys = sorted(set(this) | set(previous), key=lambda k: (-this[k], str(k)))
     return [(*(k if isinstance(k, tuple) else (k,)), this[k], previous[k]) for k in keys]
@@ -253,6 +289,7 @@ def gather(session: Session, week: Week, threshold: float) -> DigestData:
     data.flows = sorted(((a, b, n) for (a, b), n in flows.items()), key=lambda f: (-f[2], f))
     data.health = crawl_health(session, week)
     data.jobs = _jobs(session, week, previous)
+    data.clinics = _clinics(session, week)
     return data
 
 

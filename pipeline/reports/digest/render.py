@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from pipeline.reports.digest import charts
-from pipeline.reports.digest.data import EVENT_KINDS, DigestData
+from pipeline.reports.digest.data import CLINIC_MIN_COUNT, EVENT_KINDS, DigestData
 
 TEMPLATES = Path(__file__).parent / "templates"
 EVENT_TITLES = {
@@ -41,6 +41,7 @@ def report_environment(*folders: Path) -> Environment:
 def _environment() -> Environment:
     env = report_environment()
     env.filters["delta"] = delta
+    env.filters["percent"] = percent
     return env
 
 
@@ -48,6 +49,13 @@ def delta(this: int, previous: int) -> str:
     """A change as people read it: +3, −2 (a real minus sign) or ±0."""
     change = this - previous
     return f"+{change}" if change > 0 else (f"\u2212{-change}" if change < 0 else "\u00b10")
+
+
+def percent(value: object) -> str:
+    """A share as a whole percentage; a hidden cell as it is marked (<5); none as a dash."""
+    if isinstance(value, float):
+        return f"{round(value * 100)} %"
+    return "\u2013" if value is None else str(value)
 
 
 def data_uri(png: bytes) -> str:
@@ -115,6 +123,7 @@ def render_digest(data: DigestData) -> str:
         "charts": _charts(data),
         "event_titles": EVENT_TITLES,
         "event_kinds": EVENT_KINDS,
+        "clinic_min": CLINIC_MIN_COUNT,
         "first_day": data.week.days()[0].isoformat(),
         "last_day": data.week.days()[-1].isoformat(),
     }

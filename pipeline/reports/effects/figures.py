@@ -23,10 +23,10 @@ from pipeline.reports.digest.targets import scores_at
 from pipeline.reports.digest.weeks import week_of
 from pipeline.reports.effects.kinds import KINDS, kind_of, target_kinds
 from pipeline.reports.effects.period import Period, Slice
-from pipeline.reports.effects.privacy import Hidden, Value, count, protect, share, split
 from pipeline.reports.effects.tables import Column, Table
 from pipeline.reports.outreach.claims import CLAIM_ACTION
 from pipeline.reports.outreach.contact_log import REFERRALS
+from pipeline.reports.privacy import Hidden, Value, count, protect, share, split
 from pipeline.reports.rules_eval.evaluate import evaluate
 from pipeline.reports.rules_eval.outcomes import labels_from_contact_log
 

@@ -11,9 +11,9 @@ from jinja2 import Environment
 from pipeline.reports.digest import charts
 from pipeline.reports.digest.render import data_uri, report_environment
 from pipeline.reports.effects.figures import STAGE_TITLES, STAGES, EffectsData
-from pipeline.reports.effects.privacy import Hidden, plain
 from pipeline.reports.effects.summary import LANGUAGES, summary
 from pipeline.reports.effects.tables import text
+from pipeline.reports.privacy import Hidden, plain
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_AS_ZERO = " (a hidden count, under the minimum, is drawn as 0)"

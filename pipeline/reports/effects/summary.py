@@ -7,8 +7,8 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from pipeline.reports.effects.figures import EffectsData
-from pipeline.reports.effects.privacy import Hidden, Value
 from pipeline.reports.outreach.contact_log import REFERRALS
+from pipeline.reports.privacy import Hidden, Value
 
 LANGUAGES = ("da", "en")
 

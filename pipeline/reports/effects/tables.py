@@ -9,7 +9,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.reports.effects.privacy import Hidden, Value
+from pipeline.reports.privacy import Hidden, Value
 
 
 @dataclass(frozen=True)

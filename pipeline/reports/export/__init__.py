@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from models import ExportRecord
+from nlp.clinics.rules import clinic_ruleset_version
 from nlp.rules import RULES_DIR, load_rules
 from pipeline.core import audit, clock, roles
 from pipeline.core.db import Database
@@ -20,6 +21,7 @@ from pipeline.reports.export.anonymity import Enforced, Row, enforce, require_fl
 from pipeline.reports.export.generalise import iso_week
 from pipeline.reports.export.manifest import write_manifest
 from pipeline.reports.export.readme import readme_text
+from pipeline.reports.export.venues import venue_rows
 from pipeline.reports.export.writer import export_format, write_json, write_tables
 
 MAX_SUPPRESSED = 0.5
@@ -106,16 +108,7 @@ def build_tables(
             l_div,
             advert_person,
         )
-        if not adverts.kept or adverts.suppressed_total > MAX_SUPPRESSED * len(every):
-            raise ScoutError(
-                f"refused: only {len(adverts.kept)} of {len(every)} adverts meet k={k} and "
-                f"l={l_div}; the data are too few or too varied to anonymise (nothing written)",
-                code="export-too-few",
-                kept=len(adverts.kept),
-                total=len(every),
-                k=k,
-                l=l_div,
-            )
+        _refuse_too_few(adverts, len(every), k, l_div)
         clusters = enforce(
             export_rows.cluster_rows(session, settings.tz, pseudonym, adverts.kept),
             schema.quasi("clusters"),
@@ -144,6 +137,44 @@ def build_tables(
     return tables, suppressed
 
 
+def _refuse_too_few(rows: Enforced, total: int, k: int, l_div: int, what: str = "adverts") -> None:
+    if not rows.kept or rows.suppressed_total > MAX_SUPPRESSED * total:
+        raise ScoutError(
+            f"refused: only {len(rows.kept)} of {total} {what} meet k={k} and "
+            f"l={l_div}; the data are too few or too varied to anonymise (nothing written)",
+            code="export-too-few",
+            kept=len(rows.kept),
+            total=total,
+            k=k,
+            l=l_div,
+        )
+
+
+def build_venue_tables(
+    database: Database, settings: Settings, recipient: str, kind: str = "clinic"
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, dict[str, int]]]:
+    """The clinic export: venues at municipality level, k venues a class and l-diverse in the
+    concern flag, or a ScoutError when too few pass."""
+    k, l_div = settings.export_k, settings.export_l
+    require_floors(k, l_div)
+    with database.session() as session:
+        pseudonym = export_rows.Pseudonymiser(database.keyring, recipient)
+        every = venue_rows(session, pseudonym, clock.now())
+    venues = enforce(
+        every, schema.quasi("venues", kind), schema.sensitive("venues", kind), k, l_div
+    )
+    _refuse_too_few(venues, len(every), k, l_div, "venues")
+    report = [{"table": "venues", "reason": r, "rows": n} for r, n in venues.suppressed.items()]
+    return (
+        {"venues": venues.kept, "suppression_report": report},
+        {"venues": venues.suppressed},
+    )
+
+
+# What builds an export of each kind (schema.KIND_TABLES names their tables).
+BUILDERS = {"escort": build_tables, "job": build_tables, "clinic": build_venue_tables}
+
+
 def anonymity_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """What the datapackage says about the anonymity the export was checked for."""
     return {"k": meta["k"], "l": meta["l"], "k_counts": "distinct clusters (persons)"}
@@ -163,8 +194,12 @@ def run_export(
     when a check fails."""
     _check_request(settings, recipient, basis, expires, out, fmt, kind)
     folder = get_kind(kind).rules_folder  # a broken rule file is reported before the tables
-    ruleset = load_rules(RULES_DIR / folder if folder else None).version
-    tables, suppressed = build_tables(database, settings, recipient, kind)
+    ruleset = (
+        clinic_ruleset_version()
+        if kind == "clinic"
+        else load_rules(RULES_DIR / folder if folder else None).version
+    )
+    tables, suppressed = BUILDERS[kind](database, settings, recipient, kind)
     counts = {name: len(rows) for name, rows in tables.items() if name != "suppression_report"}
     now = clock.now()
     meta: dict[str, Any] = {
@@ -195,7 +230,7 @@ def run_export(
             kind,
         ),
     )
-    (out / "README.md").write_text(readme_text(meta), encoding="utf-8")
+    (out / "README.md").write_text(readme_text(meta, kind), encoding="utf-8")
     write_manifest(out)  # last: it lists what was written, for the purge after expiry
     expires_at = datetime.combine(expires, time(0), settings.tz)
     with database.session() as session:

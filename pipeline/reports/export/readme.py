@@ -46,6 +46,26 @@ band. Fields are described in `datapackage.json`.
 """
 
 
-def readme_text(meta: dict[str, Any]) -> str:
+# The method of a clinic export (`--kind clinic`), in place of the adverts' paragraphs.
+_ADVERT_METHOD = README[README.index("Scout collects") : README.index("## Limits")]
+_VENUE_METHOD = """Scout screens clinics (massage and sex-work venues) so that outreach teams
+know which places to visit and offer help. This export holds one row per venue
+and no direct identifier: no address, postcode, venue name, phone number,
+person, roster or exact date. Venues carry pseudonyms made with a key derived
+for this recipient alone. A venue named by an advert of someone who opted out
+is left out.
+
+Places are generalised to municipality and region. Before anything was
+written, every equivalence class of venues (same region and municipality) was
+checked for k-anonymity (k = {k} venues) and l-diversity (l = {l}) of the
+concern flag: a class whose venues are all of concern fails. Rows of failing
+classes were suppressed; `suppression_report.csv` says how many, and why.
+Fields are described in `datapackage.json`.
+
+"""
+
+
+def readme_text(meta: dict[str, Any], kind: str = "escort") -> str:
     counts = ", ".join(f"{table} {n}" for table, n in meta["counts"].items())
-    return README.format(counts=counts, **{k: v for k, v in meta.items() if k != "counts"})
+    text = README.replace(_ADVERT_METHOD, _VENUE_METHOD) if kind == "clinic" else README
+    return text.format(counts=counts, **{k: v for k, v in meta.items() if k != "counts"})

@@ -8,13 +8,18 @@ from typing import Any, get_args
 
 from nlp.rules import EscortCategory, JobCategory
 
-# One export holds one kind of advert (`scout export --kind`): escort (the default) or job.
+# One export holds one kind (`scout export --kind`): escort adverts (the default), job adverts
+# or clinic venues.
 CATEGORIES: tuple[str, ...] = tuple(sorted(get_args(EscortCategory)))
 JOB_CATEGORIES: tuple[str, ...] = tuple(sorted(get_args(JobCategory)))
 DOC_START = "<!-- fields:start (generated from the datapackage schema; do not edit) -->"
 DOC_END = "<!-- fields:end -->"
 JOB_DOC_START = "<!-- job-fields:start (generated from the datapackage schema; do not edit) -->"
 JOB_DOC_END = "<!-- job-fields:end -->"
+CLINIC_DOC_START = (
+    "<!-- clinic-fields:start (generated from the datapackage schema; do not edit) -->"
+)
+CLINIC_DOC_END = "<!-- clinic-fields:end -->"
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,38 @@ JOB_ADVERT_FIELDS: tuple[ExportField, ...] = (
     ),
     *indicator_fields(JOB_CATEGORIES),
 )
+# Clinics (issue 15): one row per venue, at municipality level; never an address, postcode,
+# name, phone or roster. k counts venues (a class of k places), l the concern flag.
+VENUE_FIELDS: tuple[ExportField, ...] = (
+    ExportField(
+        "venue", "string", "Pseudonym of the venue, keyed for this recipient only.", "pseudonym"
+    ),
+    ExportField(
+        "region", "string", "Danish region of the venue, or 'unknown'.", "quasi-identifier"
+    ),
+    ExportField(
+        "municipality",
+        "string",
+        "Municipality of the venue (from its postcode), or 'unknown'. Never finer.",
+        "quasi-identifier",
+    ),
+    ExportField(
+        "of_concern",
+        "boolean",
+        "Whether the clinic rules (nlp/rules/clinics) gave the venue a score of concern when "
+        "exported: a reason to visit and offer help, never a verdict.",
+        "sensitive",
+    ),
+    ExportField(
+        "active", "boolean", "Whether the venue was still advertised when exported.", "attribute"
+    ),
+    ExportField(
+        "visited",
+        "boolean",
+        "Whether an outreach team has logged a visit to the venue (any outcome).",
+        "attribute",
+    ),
+)
 CLUSTER_FIELDS: tuple[ExportField, ...] = (
     ExportField(
         "cluster", "string", "Pseudonym of the cluster, keyed for this recipient.", "pseudonym"
@@ -168,14 +205,20 @@ JOB_TABLES: dict[str, tuple[ExportField, ...]] = {
     "indicator_hits": HIT_FIELDS,
     "suppression_report": SUPPRESSION_FIELDS,
 }
+CLINIC_TABLES: dict[str, tuple[ExportField, ...]] = {
+    "venues": VENUE_FIELDS,
+    "suppression_report": SUPPRESSION_FIELDS,
+}
 KIND_TABLES: dict[str, dict[str, tuple[ExportField, ...]]] = {
     "escort": TABLES,
     "job": JOB_TABLES,
+    "clinic": CLINIC_TABLES,
 }
 EXPORT_KINDS: tuple[str, ...] = tuple(KIND_TABLES)
 TABLE_DESCRIPTIONS = {
     "adverts": "One row per advert that passed k-anonymity and l-diversity.",
     "job_adverts": "One row per job advert that passed k-anonymity and l-diversity.",
+    "venues": "One row per clinic venue that passed k-anonymity and l-diversity.",
     "clusters": "One row per cluster with at least one exported advert and passing k-anonymity.",
     "indicator_hits": "Indicator rules that matched exported adverts (no text, no offsets).",
     "suppression_report": "How many rows were left out, per table and reason.",

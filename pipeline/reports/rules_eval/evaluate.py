@@ -22,14 +22,16 @@ class Evaluation:
     positives: int
     indicators: dict[str, Metrics]
     targets: Metrics
+    unit: str = "adverts"  # what is labelled: adverts, or venues (`--visits`)
+    listing: str = "target list"  # what `targets` measures: the list the rules make
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "ruleset_version": self.ruleset_version,
             "threshold": self.threshold,
-            "labelled_adverts": self.labelled,
-            "positive_adverts": self.positives,
-            "target_list": self.targets.as_dict(),
+            f"labelled_{self.unit}": self.labelled,
+            f"positive_{self.unit}": self.positives,
+            self.listing.replace(" ", "_"): self.targets.as_dict(),
             "indicators": {rule: m.as_dict() for rule, m in sorted(self.indicators.items())},
         }
 

@@ -25,14 +25,16 @@ router = APIRouter()
 LANGUAGES = sorted(load_table().language_names)
 
 
-def _parse_day(text: str) -> date | str | None:
-    """A follow-up date from the form: None when empty, the error message when malformed."""
+def parse_day(
+    text: str, malformed: str = N_("Give the follow-up date as a date.")
+) -> date | str | None:
+    """A date from a form: None when empty, the error message `malformed` when malformed."""
     if not text:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        return N_("Give the follow-up date as a date.")
+        return malformed
 
 
 def _form(request: Request, cluster_id: int, values: dict[str, Any], status: int = 200) -> Response:
@@ -74,7 +76,7 @@ def contact_submit(
         "note": note,
         "referred_to": referred_to,
     }
-    day = _parse_day(follow_up)
+    day = parse_day(follow_up)
     error = day if isinstance(day, str) else None
     if outcome not in OUTCOMES:
         error = N_("Choose what happened.")

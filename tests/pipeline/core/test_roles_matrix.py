@@ -33,6 +33,11 @@ EXPECTED = {
     ("contact follow-ups", "outreach"): True, ("follow-ups team", "lead"): True,
     ("follow-ups team", "outreach"): False, ("follow-ups", "lead"): True,
     ("users", "lead"): False, ("audit", "lead"): False, ("suppress lift", "lead"): False,
+    # clinics: the lead plans visits from the list; a clinic's address and the visit log are
+    # outreach's alone (PRIVACY: an address can be a home)
+    ("clinics", "lead"): True, ("clinics show", "lead"): False, ("clinics visit", "lead"): False,
+    ("clinics show", "analyst"): False, ("clinics show", "outreach"): True,
+    ("clinics", "researcher"): False,
 }  # fmt: skip
 
 

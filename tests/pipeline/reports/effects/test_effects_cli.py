@@ -15,9 +15,9 @@ from pipeline.cli.main import main
 from pipeline.core.db import Database
 from pipeline.reports.effects.figures import STAGES, EffectsData
 from pipeline.reports.effects.period import make_period
-from pipeline.reports.effects.privacy import Hidden
 from pipeline.reports.effects.summary import summary
 from pipeline.reports.effects.tables import Column, Table
+from pipeline.reports.privacy import Hidden
 
 from helpers import operators
 

@@ -9,7 +9,7 @@ from models import Venue, VenueVisit
 from pipeline.core.db import Database
 from pipeline.reports.effects.figures import clinic_tables
 from pipeline.reports.effects.period import make_period
-from pipeline.reports.effects.privacy import Hidden
+from pipeline.reports.privacy import Hidden
 
 SEEN = datetime(2026, 10, 3, 12, tzinfo=UTC)
 

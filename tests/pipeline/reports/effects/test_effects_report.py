@@ -19,8 +19,8 @@ from models import AuditEntry, Cluster, ContactPoint, Suppression
 from pipeline.core.app import App
 from pipeline.reports.effects import make_effects
 from pipeline.reports.effects.figures import ENDED, REACHED
-from pipeline.reports.effects.privacy import Hidden
 from pipeline.reports.outreach.contact_log import REFERRALS
+from pipeline.reports.privacy import Hidden
 
 from helpers.effects_world import TeamWorld
 

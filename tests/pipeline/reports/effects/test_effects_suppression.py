@@ -12,7 +12,7 @@ from models import Cluster, ContactLogEntry
 from pipeline.core.app import App
 from pipeline.core.db import Database
 from pipeline.reports.effects import make_effects
-from pipeline.reports.effects.privacy import Hidden, count, protect, share, split
+from pipeline.reports.privacy import Hidden, count, protect, share, split
 
 H = Hidden(5)
 OCTOBER = [("reached", 3), ("referred", 2), ("no-answer", 1)]

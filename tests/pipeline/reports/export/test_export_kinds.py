@@ -193,4 +193,4 @@ def test_cli_export_kind_job(
     assert "job_adverts" in capsys.readouterr().out
     assert len(_read(tmp_path / "j" / "job_adverts.csv")) == 180
     assert main(["export", "--help"]) == 0
-    assert "--kind [escort|job]" in capsys.readouterr().out
+    assert "--kind [escort|job|clinic]" in capsys.readouterr().out

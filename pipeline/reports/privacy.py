@@ -1,4 +1,5 @@
-"""Small-cell suppression: a count under the minimum is hidden and marked, never printed.
+"""Small-cell suppression (the effects report and the digest's clinics section): a count under
+the minimum is hidden and marked, never printed.
 
 A hidden cell is a `Hidden`; tables, CSV and charts all see the same object. A share is
 hidden when its numerator or denominator is. A whole split in two (referred or not) hides both
