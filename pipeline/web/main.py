@@ -16,6 +16,7 @@ from pipeline.web.routes import (
     account,
     auditlog,
     auth,
+    authenticator,
     contacts,
     digests,
     effects,
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.target_list = TargetListCache()
     outreach = (targets, jobs, reveal, contacts)
     pages = (*outreach, digests, effects, rules, label, sites, auditlog, exports)
-    for module in (auth, enrol, home, account, users, system, *pages):
+    for module in (auth, enrol, home, account, authenticator, users, system, *pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

@@ -37,8 +37,8 @@ def account(request: Request, viewer: Annotated[Viewer, needs("account")]) -> Re
     database: Database = request.app.state.database
     with database.session() as session:
         left = recovery.remaining(session, viewer.user)
-    changed = request.query_params.get("changed") == "password"
-    return render(request, "account.html", {"codes_left": left, "password_changed": changed})
+    changed = request.query_params.get("changed")
+    return render(request, "account.html", {"codes_left": left, "changed": changed})
 
 
 @router.post("/account/language", name="account_language")
