@@ -41,6 +41,7 @@ SCOUT_ERRORS: dict[str, str] = {
         "k=%(k)s, l=%(l)s is below the floor k≥%(k_floor)s, l≥%(l_floor)s. Nothing was written."
     ),
     "export-format": N_("Unknown export format: use one of %(formats)s."),
+    "export-kind": N_("Unknown kind of advert for an export: use one of %(kinds)s."),
     "labels-none": N_("No labelled advert was found in the database."),
 }
 
