@@ -13,12 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from models import User
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.operations.accounts import authenticator, sessions, totp
-from pipeline.web.access import Viewer, needs
+from pipeline.web.access import Viewer, needs, own_account
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
@@ -75,8 +74,7 @@ def authenticator_start(
     settings: Settings = request.app.state.settings
     now = clock.now()
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         problem = authenticator.start(
             session, settings, user, password, code, client_address(request), now
         )
@@ -125,8 +123,7 @@ def authenticator_confirm(
     settings: Settings = request.app.state.settings
     now = clock.now()
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         ended = authenticator.finish(session, settings, user, secret, code, viewer.session.id, now)
         raw = (
             None
