@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.orm import Session
 
-from models import User
+from models import User, WebSession
 from pipeline.core import audit
 from pipeline.core.keys import Keyring
 from pipeline.core.settings import Settings
@@ -36,19 +36,23 @@ def _aead(keyring: Keyring) -> AESGCM:
     return AESGCM(keyring.derive(_PURPOSE))
 
 
-def seal_pending(
-    keyring: Keyring, user_id: int, session_id: int, secret: str, now: datetime
-) -> str:
+def session_ref(row: WebSession) -> str:
+    """A session as a token names it: its number and when it began (SQLite may give a later
+    session the number of an ended one)."""
+    return f"{row.id}@{row.created_at.isoformat()}"
+
+
+def seal_pending(keyring: Keyring, user_id: int, session: str, secret: str, now: datetime) -> str:
     """The new secret sealed (AES-GCM) with whose it is, for which session, and until when."""
     until = (now + timedelta(minutes=SETUP_MINUTES)).timestamp()
-    body = json.dumps({"user": user_id, "session": session_id, "secret": secret, "until": until})
+    body = json.dumps({"user": user_id, "session": session, "secret": secret, "until": until})
     nonce = os.urandom(_NONCE_BYTES)
     sealed = _aead(keyring).encrypt(nonce, body.encode(), _PURPOSE.encode())
     return base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def open_pending(
-    keyring: Keyring, token: str, user_id: int, session_id: int, now: datetime
+    keyring: Keyring, token: str, user_id: int, session: str, now: datetime
 ) -> str | None:
     """The secret in a token sealed for this person and session, unless it has expired."""
     try:
@@ -57,7 +61,7 @@ def open_pending(
         body = json.loads(plain)
     except (ValueError, InvalidTag):  # also binascii.Error and JSONDecodeError
         return None
-    if body.get("user") != user_id or body.get("session") != session_id:
+    if body.get("user") != user_id or body.get("session") != session:
         return None
     if float(body.get("until", 0)) <= now.timestamp():
         return None

@@ -53,7 +53,11 @@ def _pending(request: Request, viewer: Viewer) -> str | None:
     database: Database = request.app.state.database
     token = request.cookies.get(cookie_name(settings, PENDING), "")
     return authenticator.open_pending(
-        database.keyring, token, viewer.user.id, viewer.session.id, clock.now()
+        database.keyring,
+        token,
+        viewer.user.id,
+        authenticator.session_ref(viewer.session),
+        clock.now(),
     )
 
 
@@ -82,7 +86,11 @@ def authenticator_start(
     if problem is not None or raw is None:
         return _start_form(request, problem or "expired", 400)
     token = authenticator.seal_pending(
-        database.keyring, viewer.user.id, viewer.session.id, totp.new_secret(), now
+        database.keyring,
+        viewer.user.id,
+        authenticator.session_ref(viewer.session),
+        totp.new_secret(),
+        now,
     )
     response = redirect(NEW)
     set_cookie(response, settings, SESSION, raw)  # a new session id after a second factor

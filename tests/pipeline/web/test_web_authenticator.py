@@ -186,13 +186,20 @@ def test_authenticator_pending_token_is_bound_to_person_session_and_time(
     database: Database, now
 ) -> None:
     keyring = database.keyring
-    token = authenticator.seal_pending(keyring, 7, 3, "JBSWY3DPEHPK3PXP", now)
-    assert authenticator.open_pending(keyring, token, 7, 3, now) == "JBSWY3DPEHPK3PXP"
+    token = authenticator.seal_pending(keyring, 7, "3@2026-12-02T09:00", "JBSWY3DPEHPK3PXP", now)
+    assert (
+        authenticator.open_pending(keyring, token, 7, "3@2026-12-02T09:00", now)
+        == "JBSWY3DPEHPK3PXP"
+    )
     assert "JBSWY3DPEHPK3PXP" not in token
-    assert authenticator.open_pending(keyring, token, 8, 3, now) is None  # another person
-    assert authenticator.open_pending(keyring, token, 7, 4, now) is None  # another session
+    assert (
+        authenticator.open_pending(keyring, token, 8, "3@2026-12-02T09:00", now) is None
+    )  # another person
+    assert (
+        authenticator.open_pending(keyring, token, 7, "3@2026-12-02T09:05", now) is None
+    )  # a later one, same number
     later = now + timedelta(minutes=authenticator.SETUP_MINUTES)
-    assert authenticator.open_pending(keyring, token, 7, 3, later) is None
+    assert authenticator.open_pending(keyring, token, 7, "3@2026-12-02T09:00", later) is None
     tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
-    assert authenticator.open_pending(keyring, tampered, 7, 3, now) is None
-    assert authenticator.open_pending(keyring, "not base64 !", 7, 3, now) is None
+    assert authenticator.open_pending(keyring, tampered, 7, "3@2026-12-02T09:00", now) is None
+    assert authenticator.open_pending(keyring, "not base64 !", 7, "3@2026-12-02T09:00", now) is None

@@ -165,7 +165,11 @@ def _fixed_pending_secret(page: Any, url: str, database: Database) -> None:
         ).first()
         assert row is not None
         token = authenticator.seal_pending(
-            database.keyring, user.id, row.id, SCREENSHOT_SECRET, datetime.now(UTC)
+            database.keyring,
+            user.id,
+            authenticator.session_ref(row),
+            SCREENSHOT_SECRET,
+            datetime.now(UTC),
         )
     cookie = next(c for c in page.context.cookies() if c["name"] == "__Host-scout_totp_setup")
     page.context.add_cookies([{**cookie, "value": token}])
