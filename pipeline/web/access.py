@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 from starlette.routing import BaseRoute, Mount
 
 from models import User, WebSession
@@ -93,6 +94,14 @@ class Access:
             raise Refused(self.key)
         settings = as_actor(request.app.state.settings, visit.user)
         return Viewer(visit.user, visit.row, visit.csrf, settings)
+
+
+def own_account(session: Session, viewer: Viewer) -> User:
+    """The signed-in person's account row in `session`, to change it (the session's user
+    is alive: `find_live` checked it moments ago)."""
+    user = session.get(User, viewer.user.id)
+    assert user is not None
+    return user
 
 
 def needs(key: str) -> Any:

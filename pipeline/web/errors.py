@@ -41,7 +41,18 @@ SCOUT_ERRORS: dict[str, str] = {
         "k=%(k)s, l=%(l)s is below the floor k≥%(k_floor)s, l≥%(l_floor)s. Nothing was written."
     ),
     "export-format": N_("Unknown export format: use one of %(formats)s."),
+    "export-kind": N_("Unknown kind of advert for an export: use one of %(kinds)s."),
     "labels-none": N_("No labelled advert was found in the database."),
+    "labels-what": N_(
+        "%(where)s: a line needs 'target', 'advert', or 'site' and 'external_id' to say what "
+        "it labels."
+    ),
+    "labels-json": N_("%(where)s: the line is not JSON."),
+    "labels-label": N_("%(where)s: the line needs a 'label'."),
+    "date-form": N_("%(text)s is not a date of the form 2026-11-30."),
+    "date-real": N_("%(text)s is not a date in the calendar."),
+    "period-backwards": N_("The period ends (%(last)s) before it starts (%(first)s)."),
+    "period-long": N_("A report period is at most ten years."),
 }
 
 

@@ -6,6 +6,7 @@ milliseconds), so no compiled .mo can go stale and a clean clone needs no build 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -18,6 +19,9 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 from jinja2 import Environment, PackageLoader, select_autoescape
+
+from nlp.reasons import Reason, load_reasons
+from pipeline.web.reasons import install as install_reasons
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
@@ -46,7 +50,7 @@ def pick_language(wanted: str | None) -> str:
     return wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _environment(language: str, tz: ZoneInfo) -> Environment:
+def _environment(language: str, tz: ZoneInfo, reasons: Mapping[str, Reason]) -> Environment:
     env = Environment(
         loader=PackageLoader("pipeline.web", "templates"),
         autoescape=select_autoescape(default=True),
@@ -76,9 +80,11 @@ def _environment(language: str, tz: ZoneInfo) -> Environment:
     env.filters["language_name"] = lambda code: names.get(code, code) if code else ""
     env.filters["number"] = lambda value: format_decimal(value, locale=language)
     env.globals["language"] = language
+    install_reasons(env, language, reasons)
     return env
 
 
 def environments(tz: ZoneInfo) -> dict[str, Environment]:
     """One template environment per language (gettext is bound per environment)."""
-    return {language: _environment(language, tz) for language in LANGUAGES}
+    reasons = load_reasons()
+    return {language: _environment(language, tz, reasons) for language in LANGUAGES}

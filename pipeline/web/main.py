@@ -16,6 +16,7 @@ from pipeline.web.routes import (
     account,
     auditlog,
     auth,
+    authenticator,
     clinics,
     contacts,
     digests,
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.target_list = TargetListCache()
     outreach = (targets, jobs, clinics, reveal, contacts)
     pages = (*outreach, digests, effects, rules, label, sites, auditlog, exports)
-    for module in (auth, enrol, home, account, users, system, *pages):
+    for module in (auth, enrol, home, account, authenticator, users, system, *pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

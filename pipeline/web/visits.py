@@ -30,10 +30,13 @@ def cookie_name(settings: Settings, base: str) -> str:
     return f"__Host-{base}" if settings.web_secure_cookie else base
 
 
-def set_cookie(response: Response, settings: Settings, base: str, value: str) -> None:
+def set_cookie(
+    response: Response, settings: Settings, base: str, value: str, max_age: int | None = None
+) -> None:
     response.set_cookie(
         cookie_name(settings, base),
         value,
+        max_age=max_age,
         secure=settings.web_secure_cookie,
         httponly=True,
         samesite="strict",

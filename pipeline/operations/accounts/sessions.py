@@ -103,6 +103,12 @@ def end_all(session: Session, user_id: int) -> int:
     return changed_rows(session.execute(delete(WebSession).where(WebSession.user_id == user_id)))
 
 
+def end_others(session: Session, user_id: int, keep: int) -> int:
+    """End every session of the user but `keep` (the one making a change to the account)."""
+    query = delete(WebSession).where(WebSession.user_id == user_id, WebSession.id != keep)
+    return changed_rows(session.execute(query))
+
+
 def live_sessions(
     session: Session, settings: Settings, user_id: int, now: datetime
 ) -> list[WebSession]:

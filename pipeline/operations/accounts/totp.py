@@ -61,15 +61,24 @@ def accept_code(session: Session, user: User, code: str, now: datetime) -> bool:
     if user.totp_secret is None:
         return False
     step = matching_step(user.totp_secret, code, now, user.totp_last_step)
-    if step is None:
-        return False
+    return step is not None and claim_step(session, user, step)
+
+
+def claim_step(session: Session, user: User, step: int, secret: str | None = None) -> bool:
+    """Record `step` as the last used one (and a new secret with it), unless this step or a
+    later one was used meanwhile: of two concurrent uses of one code only one wins."""
+    values: dict[str, object] = {"totp_last_step": step}
+    if secret is not None:
+        values["totp_secret"] = secret
     claimed = session.execute(
         update(User)
         .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
-        .values(totp_last_step=step)
+        .values(**values)
         .execution_options(synchronize_session=False)
     )
     if changed_rows(claimed) != 1:
-        return False  # a concurrent sign-in used this step first
+        return False  # a concurrent use of this step came first
     user.totp_last_step = step
+    if secret is not None:
+        user.totp_secret = secret
     return True

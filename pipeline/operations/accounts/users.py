@@ -15,9 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import RecoveryCode, User, WebSession
+from models import RecoveryCode, User
 from pipeline.core import audit
-from pipeline.core.db import changed_rows
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import ROLES, Settings
 from pipeline.operations.accounts import recovery, sessions, throttle
@@ -155,6 +154,18 @@ def complete_enrolment(
     return Enrolled(user, codes)
 
 
+def check_current_password(session: Session, user: User, current: str, now: datetime) -> str | None:
+    """None when `current` is the person's password, else "throttled" or "wrong"; a wrong one
+    counts against the account's sign-in throttle like a failed sign-in."""
+    keys = [throttle.account_key(user.id)]
+    if throttle.locked_until(session, keys, now) is not None:
+        return "throttled"
+    if not verify_password(user.password_hash, current)[0]:
+        throttle.record_failure(session, keys, now)
+        return "wrong"
+    return None
+
+
 def change_password(
     session: Session,
     settings: Settings,
@@ -173,14 +184,8 @@ def change_password(
     is audit-logged, refusals too, never a password.
     """
     actor = as_actor(settings, user)
-    keys = [throttle.account_key(user.id)]
-    problem: str | None = None
-    if throttle.locked_until(session, keys, now) is not None:
-        problem = "throttled"
-    elif not verify_password(user.password_hash, current)[0]:
-        throttle.record_failure(session, keys, now)
-        problem = "wrong"
-    else:
+    problem = check_current_password(session, user, current, now)
+    if problem is None:
         problem = weakness(new, [user.name, user.display_name])
         if problem is None and new == current:
             problem = "same"
@@ -188,11 +193,7 @@ def change_password(
         audit.record(session, actor, "password change", params={"outcome": problem})
         return problem
     user.password_hash = hash_password(new)
-    ended = changed_rows(
-        session.execute(
-            delete(WebSession).where(WebSession.user_id == user.id, WebSession.id != keep_session)
-        )
-    )
+    ended = sessions.end_others(session, user.id, keep_session)
     audit.record(
         session, actor, "password change", params={"outcome": "ok"}, counts={"sessions": ended}
     )

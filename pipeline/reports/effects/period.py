@@ -67,11 +67,15 @@ class Period:
 
 def parse_day(text: str, what: str) -> date:
     if not _DAY.match(text.strip()):
-        raise ScoutError(f"{what} {text!r} is not a date of the form 2026-11-30")
+        raise ScoutError(
+            f"{what} {text!r} is not a date of the form 2026-11-30", code="date-form", text=text
+        )
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ScoutError(f"{what} {text!r} is not a real date") from None
+        raise ScoutError(
+            f"{what} {text!r} is not a real date", code="date-real", text=text
+        ) from None
 
 
 def make_period(first: date | str, last: date | str, tz: ZoneInfo) -> Period:
@@ -79,7 +83,14 @@ def make_period(first: date | str, last: date | str, tz: ZoneInfo) -> Period:
     first = parse_day(first, "--from") if isinstance(first, str) else first
     last = parse_day(last, "--to") if isinstance(last, str) else last
     if last < first:
-        raise ScoutError(f"the period ends ({last}) before it starts ({first})")
+        raise ScoutError(
+            f"the period ends ({last}) before it starts ({first})",
+            code="period-backwards",
+            first=first,
+            last=last,
+        )
     if (last - first).days > 3660:
-        raise ScoutError("a period of more than ten years is not a report period")
+        raise ScoutError(
+            "a period of more than ten years is not a report period", code="period-long"
+        )
     return Period(first, last, tz)

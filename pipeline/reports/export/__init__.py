@@ -48,9 +48,10 @@ def _check_request(
 ) -> None:
     roles.require(settings, "export")  # also when called from Python, not only the CLI
     if kind not in schema.EXPORT_KINDS:
-        # no code: only the CLI (whose --kind choices stop it first) and Python pass a kind
         raise ScoutError(
-            f"unknown export kind {kind!r}; use one of {', '.join(schema.EXPORT_KINDS)}"
+            f"unknown export kind {kind!r}; use one of {', '.join(schema.EXPORT_KINDS)}",
+            code="export-kind",
+            kinds=", ".join(schema.EXPORT_KINDS),
         )
     if not recipient.strip() or not basis.strip():
         raise ScoutError(

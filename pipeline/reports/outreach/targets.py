@@ -97,12 +97,16 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{units[unit]: int(number)})
 
 
-def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
+def top_reasons(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The strongest explanation entries that raise the score: the list's "why"."""
     ranked = sorted(explanation, key=lambda item: -float(item.get("weight") or 0))
+    return [item for item in ranked[:TOP_REASONS] if float(item.get("weight") or 0) > 0]
+
+
+def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
     return [
         clean(str(item.get("reason") or item.get("rule_id") or ""), 90)
-        for item in ranked[:TOP_REASONS]
-        if float(item.get("weight") or 0) > 0
+        for item in top_reasons(explanation)
     ]
 
 

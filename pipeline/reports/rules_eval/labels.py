@@ -53,7 +53,11 @@ def _resolve(
     if "site" in entry and "external_id" in entry:
         found = ids.get((str(entry["site"]), str(entry["external_id"])))
         return [found] if found is not None else []
-    raise ScoutError(f"{where}: needs 'target', 'advert' or 'site' + 'external_id'")
+    raise ScoutError(
+        f"{where}: needs 'target', 'advert' or 'site' + 'external_id'",
+        code="labels-what",
+        where=where,
+    )
 
 
 def labels_from_jsonl(session: Session, path: Path) -> Labels:
@@ -66,9 +70,13 @@ def labels_from_jsonl(session: Session, path: Path) -> Labels:
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ScoutError(f"{where}: not JSON: {exc.msg}") from exc
+            raise ScoutError(
+                f"{where}: not JSON: {exc.msg}", code="labels-json", where=where
+            ) from exc
         if not isinstance(entry, dict) or "label" not in entry:
-            raise ScoutError(f"{where}: expected an object with a 'label'")
+            raise ScoutError(
+                f"{where}: expected an object with a 'label'", code="labels-label", where=where
+            )
         for advert_id in _resolve(session, entry, ids, where):
             labels[advert_id] = bool(entry["label"])
     return labels

@@ -34,6 +34,8 @@ ONE_TEMPLATE_MANY_EMPLOYERS = JobClusterRule(
     "Danish practice (the same advert text posted for several 'employers')",
 )
 
+CLUSTER_RULES = (ONE_CONTACT_MANY_EMPLOYERS, ONE_TEMPLATE_MANY_EMPLOYERS)
+
 
 def employer(advert: AdvertFacts) -> str | None:
     """Who the advert says employs (keyed hash of the CVR number, else of the company name)."""

@@ -7,13 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
-from models import User
 from pipeline.core import audit, clock
 from pipeline.core.db import Database
 from pipeline.operations.accounts import recovery, sessions
 from pipeline.operations.accounts.passwords import MIN_LENGTH
 from pipeline.operations.accounts.users import change_password
-from pipeline.web.access import Viewer, needs, require_recent_second_factor
+from pipeline.web.access import Viewer, needs, own_account, require_recent_second_factor
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_, pick_language
 from pipeline.web.render import render
@@ -37,8 +36,8 @@ def account(request: Request, viewer: Annotated[Viewer, needs("account")]) -> Re
     database: Database = request.app.state.database
     with database.session() as session:
         left = recovery.remaining(session, viewer.user)
-    changed = request.query_params.get("changed") == "password"
-    return render(request, "account.html", {"codes_left": left, "password_changed": changed})
+    changed = request.query_params.get("changed")
+    return render(request, "account.html", {"codes_left": left, "changed": changed})
 
 
 @router.post("/account/language", name="account_language")
@@ -49,8 +48,7 @@ def account_language(
 ) -> Response:
     database: Database = request.app.state.database
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         user.language = pick_language(language)
     return redirect("/account")
 
@@ -106,8 +104,7 @@ def password_submit(
         return _password_form(request, "different", 400)
     database: Database = request.app.state.database
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         problem = change_password(
             session, viewer.settings, user, current, password, clock.now(), viewer.session.id
         )
@@ -122,8 +119,7 @@ def recovery_codes_new(request: Request, viewer: Annotated[Viewer, needs("accoun
     require_recent_second_factor(viewer, next_path="/account")
     database: Database = request.app.state.database
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         codes = recovery.issue_codes(session, user)
         audit.record(session, viewer.settings, "recovery codes new", counts={"codes": len(codes)})
     return render(request, "recovery_codes.html", {"codes": codes, "back": "/account"})

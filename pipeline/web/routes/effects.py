@@ -20,7 +20,7 @@ from pipeline.core.errors import ScoutError
 from pipeline.operations import stages
 from pipeline.reports.effects import KINDS, PAGE, written_report, written_reports
 from pipeline.web.access import Viewer, needs
-from pipeline.web.errors import redirect
+from pipeline.web.errors import redirect, said
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
 from pipeline.web.routes.digests import framed_report
@@ -66,8 +66,8 @@ def effects_write(
             result = stages.effects(
                 context, first=first, last=last, kind=kind or None, midway=midway
             )
-    except ScoutError as exc:  # the CLI's own one-line message (a bad date, a backwards period)
-        return _page(request, viewer, 400, form=form, failed=str(exc))
+    except ScoutError as exc:  # a bad date, a backwards period: said in the reader's language
+        return _page(request, viewer, 400, form=form, failed=said(exc))
     return redirect(f"/effects?written={result.label}")
 
 

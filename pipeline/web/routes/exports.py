@@ -16,6 +16,7 @@ from models import ExportRecord
 from pipeline.core.app import Context
 from pipeline.core.errors import ScoutError
 from pipeline.operations import stages
+from pipeline.reports.export.schema import EXPORT_KINDS
 from pipeline.reports.export.writer import format_names
 from pipeline.web.access import Viewer, needs
 from pipeline.web.errors import redirect, said
@@ -27,6 +28,8 @@ router = APIRouter()
 _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 BAD_FOLDER = N_("The folder name may hold letters, digits, dots, dashes and underscores only.")
 BAD_DATE = N_("Give the expiry date as a date.")
+# the kinds `scout export --kind` takes, as the form names them
+KIND_LABELS = {"escort": N_("Escort adverts"), "job": N_("Job adverts")}
 
 
 def _page(request: Request, viewer: Viewer, status: int = 200, **extra: object) -> Response:
@@ -35,6 +38,7 @@ def _page(request: Request, viewer: Viewer, status: int = 200, **extra: object) 
     context = {
         "past": past,
         "formats": format_names(),
+        "kinds": {kind: KIND_LABELS.get(kind, kind) for kind in EXPORT_KINDS},
         "folder": str(viewer.settings.data_dir / "exports"),
         "form": {},
         **extra,
@@ -56,8 +60,16 @@ def exports_make(
     expires: Annotated[str, Form(max_length=10)] = "",
     name: Annotated[str, Form(max_length=64)] = "",
     fmt: Annotated[str, Form(alias="format", max_length=16)] = "csv",
+    kind: Annotated[str, Form(max_length=16)] = "escort",
 ) -> Response:
-    form = {"recipient": recipient, "basis": basis, "expires": expires, "name": name, "fmt": fmt}
+    form = {
+        "recipient": recipient,
+        "basis": basis,
+        "expires": expires,
+        "name": name,
+        "fmt": fmt,
+        "kind": kind,
+    }
     if not _FOLDER.match(name):
         return _page(request, viewer, 400, form=form, problem=BAD_FOLDER)
     try:
@@ -68,7 +80,13 @@ def exports_make(
     try:
         with Context(viewer.settings) as context:
             stages.export(
-                context, recipient=recipient, basis=basis, expires=until, out=out, fmt=fmt
+                context,
+                recipient=recipient,
+                basis=basis,
+                expires=until,
+                out=out,
+                fmt=fmt,
+                kind=kind,
             )
     except ScoutError as exc:  # the CLI's own message: what was refused and why
         return _page(request, viewer, 400, form=form, failed=said(exc))

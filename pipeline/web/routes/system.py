@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from models import User
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.operations.accounts import login, sessions
-from pipeline.web.access import Viewer, needs
+from pipeline.web.access import Viewer, needs, own_account
 from pipeline.web.errors import redirect
 from pipeline.web.i18n import N_
 from pipeline.web.render import render
@@ -46,8 +45,7 @@ def step_up(
     database: Database = request.app.state.database
     now = clock.now()
     with database.session() as session:
-        user = session.get(User, viewer.user.id)
-        assert user is not None
+        user = own_account(session, viewer)
         result = login.check_second_factor(
             session, viewer.settings, user, code, client_address(request), now
         )

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pyotp
 import pytest
 from sqlalchemy import select
 
-from models import User
+from models import User, WebSession
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
+from pipeline.operations.accounts import authenticator
 from pipeline.operations.accounts.users import add_user, enrolment_link
 
 from helpers import web_accounts, web_browser
@@ -141,3 +143,76 @@ def test_browser_accessibility_csp_and_screenshots(
     problems["axe home"] = web_browser.axe(browser, url, home_cookies, "/")
     problems["axe account"] = web_browser.axe(browser, url, home_cookies, "/account")
     assert all(not found for found in problems.values()), json.dumps(problems, indent=1)
+
+
+def _sign_in_with_recovery_code(page: Any, url: str, code: str) -> None:
+    page.goto(url + "/login")
+    page.fill("#user_name", "kim")
+    page.fill("#password", web_accounts.PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(url + "/login/code")
+    page.fill("#code", code)
+    page.click("button.primary")
+    page.wait_for_url(url + "/")
+
+
+def _fixed_pending_secret(page: Any, url: str, database: Database) -> None:
+    """The docs' picture: the setup cookie sealed anew around the fixed test secret."""
+    with database.session() as session:
+        user = session.scalars(select(User).where(User.name == "kim")).one()
+        row = session.scalars(
+            select(WebSession).where(WebSession.user_id == user.id).order_by(WebSession.id.desc())
+        ).first()
+        assert row is not None
+        token = authenticator.seal_pending(
+            database.keyring,
+            user.id,
+            authenticator.session_ref(row),
+            SCREENSHOT_SECRET,
+            datetime.now(UTC),
+        )
+    cookie = next(c for c in page.context.cookies() if c["name"] == "__Host-scout_totp_setup")
+    page.context.add_cookies([{**cookie, "value": token}])
+    page.reload()
+    assert page.inner_text("#totp-secret").replace(" ", "") == SCREENSHOT_SECRET
+
+
+def test_browser_new_authenticator(
+    browser: Any, serve: Callable[..., str], database: Database, kim
+) -> None:
+    """A lost phone: sign in and start with recovery codes, scan the new app's QR code,
+    confirm with its code; the stored secret is the new one. Axe, CSP and screenshots."""
+    url = serve()
+    codes = iter(kim.recovery_codes)
+    problems: dict[str, Any] = {}
+    for size in ("phone", "desktop"):
+        with web_browser.page(browser, size) as page:
+            _sign_in_with_recovery_code(page, url, next(codes))
+            page.goto(url + "/account")
+            page.click("a[href='/account/authenticator']")
+            page.wait_for_url(url + "/account/authenticator")
+            page.fill("#password", web_accounts.PASSWORD)
+            page.fill("#code", next(codes))
+            page.click("button.primary")
+            page.wait_for_url(url + "/account/authenticator/new")
+            assert page.inner_text("#totp-secret").replace(" ", "") != kim.secret.upper()
+            _fixed_pending_secret(page, url, database)
+            web_browser.screenshot(page, f"authenticator-{size}")
+            problems[f"csp {size}"] = web_browser.csp_violations(page)
+            cookies = page.context.cookies()
+            problems[f"axe start {size}"] = web_browser.axe(
+                browser, url, cookies, "/account/authenticator"
+            )
+            problems[f"axe new {size}"] = web_browser.axe(
+                browser, url, cookies, "/account/authenticator/new"
+            )
+            if size == "desktop":  # once: each confirmation spends a time step
+                page.fill("#code", web_browser.next_code(SCREENSHOT_SECRET))
+                page.click("button.primary")
+                page.wait_for_url(url + "/account?changed=authenticator")
+                assert "den gamle virker ikke længere" in page.inner_text("main")
+                problems["csp done"] = web_browser.csp_violations(page)
+    assert all(not found for found in problems.values()), json.dumps(problems, indent=1)
+    with database.session() as session:  # the old app's secret is gone (unit tests sign in)
+        stored = session.scalars(select(User.totp_secret).where(User.name == "kim")).one()
+    assert stored == SCREENSHOT_SECRET

@@ -57,7 +57,13 @@ def test_effects_midway_and_refusals(
         client, "/effects", {"from": "2026-11-30", "to": "2026-11-01"}
     )
     assert backwards.status_code == 400 and 'id="effects-failed"' in backwards.text
-    assert "ends (2026-11-01) before it starts" in backwards.text
+    # the CLI's refusal, said in Danish (a ScoutError code), not in the CLI's English
+    assert "Perioden slutter (2026-11-01), før den begynder (2026-11-30)" in backwards.text
+    assert "before it starts" not in backwards.text
+    not_a_day = web_accounts.post_form(client, "/effects", {"from": "2026-02-30", "to": "x"})
+    assert (
+        not_a_day.status_code == 400 and "2026-02-30 er ikke en dato i kalenderen" in not_a_day.text
+    )
     bad_kind = web_accounts.post_form(
         client, "/effects", {"from": "2026-11-01", "to": "2026-11-30", "kind": "spa"}
     )

@@ -13,12 +13,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from demo.jobs import JobWorld, build_job_world
+from nlp.reasons import load_reasons
 from pipeline.core import clock, roles
 from pipeline.core.db import Database
 from pipeline.core.settings import ROLES, Settings
 from pipeline.reports.outreach.jobs import screening_list
+from pipeline.reports.outreach.targets import top_reasons
 from pipeline.stages.linking.config import target_threshold
 
 from helpers import web_accounts, web_browser
@@ -60,7 +63,9 @@ def test_jobs_page_lists_recruiters_best_first_without_identities(
     first = listed[0]
     assert f'<a href="/targets/{first.target_id}">' in page.text
     assert client.get(f"/targets/{first.target_id}").status_code == 200
-    assert all(reason in page.text for reason in first.target.reasons)
+    reasons = load_reasons()  # in plain Danish words, not "category: rule id"
+    shown = [reasons[item["rule_id"]].da for item in top_reasons(first.target.explanation)]
+    assert shown and all(str(escape(reason)) in page.text for reason in shown)
     assert f'lang="{first.workers_languages[0]}"' in page.text
     assert 'href="/jobs"' in page.text  # in the navigation
     # nothing identifying: no phone, company name or CVR-like number from the adverts

@@ -15,6 +15,7 @@ from pipeline.core.settings import Settings
 from spiders.storage.crawlruns import ensure_site
 
 from helpers import web_accounts
+from helpers.jobs_world import seed_job_market
 
 
 def _runs(database: Database) -> None:
@@ -135,6 +136,23 @@ def test_exports_made_with_the_cli_rules(
     assert entry.actor == "u-admin" and entry.params["path"] == str(folder.resolve())
 
 
+def test_exports_of_job_adverts_as_scout_export_kind_job(
+    client: TestClient, database: Database, settings: Settings
+) -> None:
+    seed_job_market(database)  # alike enough for the default k and l
+    web_accounts.signed_in(client, database, settings, "admin")
+    assert '<option value="job">Jobannoncer</option>' in client.get("/exports").text
+    made = web_accounts.post_form(
+        client, "/exports", {**EXPORT, "name": "jobs-a", "kind": "job"}, "/exports"
+    )
+    assert made.status_code == 303, made.text
+    folder = settings.data_dir / "exports" / "jobs-a"
+    assert (folder / "job_adverts.csv").is_file() and not (folder / "adverts.csv").exists()
+    with database.session() as session:
+        record = session.scalars(select(ExportRecord)).one()
+    assert record.counts["job_adverts"] == 180  # as `scout export --kind job` writes
+
+
 @pytest.mark.parametrize(
     ("form", "message"),
     [
@@ -146,6 +164,7 @@ def test_exports_made_with_the_cli_rules(
         ({**EXPORT, "expires": "2099-01-01", "name": "x"}, "mere end 730 dage ude i fremtiden"),
         ({**EXPORT, "basis": " ", "name": "x"}, "kræver en navngiven modtager og et retsgrundlag"),
         ({**EXPORT, "name": "x", "format": "xlsx"}, "Ukendt eksportformat: brug et af csv"),
+        ({**EXPORT, "name": "x", "kind": "clinic"}, "Ukendt annoncetype til en eksport"),
     ],
 )
 def test_exports_refused_like_the_cli(

@@ -9,13 +9,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from markupsafe import escape
 from sqlalchemy import select
 
 from models import AuditEntry, ContactLogEntry, Suppression, TargetClaim
+from nlp.reasons import load_reasons
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
-from pipeline.reports.outreach.targets import TargetFilter, list_targets
+from pipeline.reports.outreach.targets import TargetFilter, list_targets, top_reasons
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.routes import targets as targets_route
 
@@ -274,6 +276,30 @@ def test_outreach_pages_in_english(
         web_accounts.post_form(kim, "/account/language", {"language": "en"}, page="/account")
         page = kim.get("/targets").text
     assert "<h1>Today</h1>" in page and "Not contacted yet" in page
+
+
+def test_outreach_reasons_in_plain_words_in_the_readers_language(
+    app: FastAPI, kim: TestClient, outreach_db: Database, people: dict[str, Any]
+) -> None:
+    reasons = load_reasons()
+    with outreach_db.session() as session:
+        first = list_targets(session, TargetFilter(min_score=target_threshold()))[0]
+    items = [i for i in top_reasons(first.explanation) if i["rule_id"] in reasons]
+    assert items, "the small world's first target should show a rule's reason"
+    today, target = kim.get("/targets").text, kim.get(f"/targets/{first.target_id}").text
+    for item in items:
+        danish = str(escape(reasons[item["rule_id"]].da))
+        assert danish in today and danish in target
+    assert "indicator " not in today  # the stored English stand-in of a rule with a reason
+    # the test world's own cluster indicator has no reason: its English text, marked so
+    shared = next(i for i in first.explanation if i["rule_id"] == "shared_contact")
+    assert f'<span lang="en">{escape(shared["reason"])}</span>' in target
+    with web_accounts.client_for(app) as lee:
+        web_accounts.sign_in(lee, outreach_db, people["lee"])
+        web_accounts.post_form(lee, "/account/language", {"language": "en"}, page="/account")
+        english = lee.get("/targets").text
+    assert all(str(escape(reasons[item["rule_id"]].en)) in english for item in items)
+    assert str(escape(reasons[items[0]["rule_id"]].da)) not in english
 
 
 def test_outreach_contact_log_says_where_a_referral_went(

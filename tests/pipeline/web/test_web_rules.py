@@ -76,6 +76,25 @@ def test_rules_eval_label_files_only_from_the_list(
         assert 'id="rules-eval"' not in html and "Vælg en kilde til mærker" in html, crafted
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("not json at all", "week50.jsonl:1: linjen er ikke JSON."),
+        ('{"target": "C1"}', "week50.jsonl:1: linjen mangler et 'label'."),
+        ('{"label": 1}', "week50.jsonl:1: en linje skal have 'target', 'advert' eller"),
+    ],
+)
+def test_rules_eval_a_broken_label_file_is_said_in_danish(
+    outreach_db: Database, client: TestClient, settings: Settings, line: str, said: str
+) -> None:
+    labels_dir(settings).mkdir(parents=True)
+    (labels_dir(settings) / "week50.jsonl").write_text(line + "\n")
+    web_accounts.signed_in(client, outreach_db, settings, "analyst")
+    html = client.get("/rules/eval?source=file:week50.jsonl").text
+    assert 'id="rules-failed"' in html and said in html  # the catalogue's text as it is
+    assert 'lang="en"' not in html.split('id="rules-failed"')[1].split("</p>")[0]
+
+
 def test_rules_eval_without_labels_says_so(
     outreach_db: Database, client: TestClient, settings: Settings
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from demo.jobs import JobWorld, build_job_world
-from models import Advert, AdvertVersion, Cluster, ClusterMember, ContactPoint, IndicatorHit
+from models import Advert, AdvertVersion, ContactPoint
 from nlp.jobs.fields import INDUSTRIES_FILE, find_cvr
 from pipeline.cli.main import main
 from pipeline.core.datafiles import read_yaml
@@ -22,10 +22,9 @@ from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
 from pipeline.reports.export import cluster_person, run_export, schema
 from pipeline.reports.export.anonymity import check
-from spiders.storage.crawlruns import ensure_site
 
 from helpers.export_snapshot import GOLDEN, snapshot
-from helpers.jobs_world import load_jobs
+from helpers.jobs_world import load_jobs, seed_job_market
 
 EXPIRES = date.today() + timedelta(days=365)
 
@@ -65,44 +64,6 @@ def _secrets(database: Database, world: JobWorld) -> set[str]:
             found |= {record.get("company_key") or "", record.get("cvr_key") or ""}
             found |= set((analysis or {}).get("name_keys") or [])
     return {value for value in found if len(value) >= 6}
-
-
-def seed_job_market(database: Database, recruiters: int = 60, per_recruiter: int = 3) -> None:
-    """A synthetic job market alike enough to be k-anonymous: recruiters (clusters) of Polish
-    cleaning adverts in two regions, an hourly wage in one band, a fee indicator on half.
-    The demo job world (36 recruiters, many industries and languages) is too varied for k=5
-    on its own: its export is refused, as it should be."""
-    when = datetime(2026, 11, 3, 12, tzinfo=UTC)
-    with database.session() as session:
-        site_id = ensure_site(session, "synthetic_jobs", "http://127.0.0.1").id
-        for r in range(recruiters):
-            cluster = Cluster(first_seen=when, last_seen=when)
-            session.add(cluster)
-            session.flush()
-            for n in range(per_recruiter):
-                advert = Advert(
-                    site_id=site_id, external_id=f"s{r}-{n}", url=f"http://127.0.0.1/s{r}-{n}",
-                    kind="job", first_seen=when, last_seen=when, content_hash=f"{r:04d}{n:04d}",
-                    region=("Hovedstaden", "Midtjylland")[r % 2], language="pl",
-                )  # fmt: skip
-                session.add(advert)
-                session.flush()
-                wage = {"amount": 120, "currency": "DKK", "unit": "hour", "net": False}
-                job = {"industry": "cleaning", "regions": [], "wages": [wage]}
-                session.add(
-                    AdvertVersion(
-                        advert_id=advert.id, seen_at=when, content_hash=advert.content_hash,
-                        analysis={"job": job},
-                    )
-                )  # fmt: skip
-                session.add(ClusterMember(cluster_id=cluster.id, advert_id=advert.id))
-                if (r // 2) % 2:
-                    session.add(
-                        IndicatorHit(
-                            advert_id=advert.id, rule_id="recruitment_fee", category="fees",
-                            ruleset_version="synthetic", weight=0.6,
-                        )
-                    )  # fmt: skip
 
 
 @pytest.fixture
