@@ -84,9 +84,13 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
     raise AssertionError(f"timed out after {seconds:.0f}s waiting for {what}")
 
 
-def write_sites(folder: Path, names: Iterable[str], base_url: str, **politeness: Any) -> list[str]:
-    """Copies of the demo_classic site file under other names, all served from `base_url`."""
-    template = yaml.safe_load((SITES_DIR / "demo_classic.yaml").read_text())
+def write_sites(
+    folder: Path, names: Iterable[str], base_url: str, template_site: str = "demo_classic",
+    **politeness: Any,
+) -> list[str]:  # fmt: skip
+    """Copies of a demo site file (demo_classic; demo_spa for a browser site) under other
+    names, all served from `base_url`."""
+    template = yaml.safe_load((SITES_DIR / f"{template_site}.yaml").read_text())
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name in names:

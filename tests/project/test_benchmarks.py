@@ -59,3 +59,56 @@ def test_benchmarks_language_speed_has_its_reference() -> None:
     bench = _load("bench_language")
     row = bench.speed("py3langid", bench.adverts(5))
     assert row["raw_docs_per_cpu_s"] > 0 and row["scout x raw"] > 0
+
+
+@pytest.mark.slow  # stores, analyses and links ten adverts
+def test_benchmarks_fill_copies_the_base_with_contact_points_of_each_copys_own(
+    database, db_url: str
+) -> None:
+    from sqlalchemy import text
+
+    from pipeline.core import clock
+    from pipeline.core.settings import load_settings
+    from pipeline.stages.linking.run import link_database
+
+    fill = _load("fill")
+    if database.engine.dialect.name == "sqlite":
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            fill.fill(database, load_settings(), 30, base=10)
+        return
+    try:
+        filled = fill.fill(database, load_settings(), 30, base=10)
+        assert (filled.adverts, filled.base, filled.copies) == (30, 10, 2)
+        with database.engine.connect() as connection:
+
+            def count(sql: str) -> int:
+                return connection.execute(text(sql)).scalar_one()
+
+            points = connection.execute(
+                text("SELECT id, kind, value, pseudonym FROM contact_points")
+            ).all()
+            # each copy's own: adverts of two copies never share a contact point
+            shared = count(
+                "SELECT count(*) FROM advert_contacts x JOIN advert_contacts y "
+                "ON x.contact_point_id = y.contact_point_id JOIN adverts a ON a.id = x.advert_id "
+                "JOIN adverts b ON b.id = y.advert_id WHERE "
+                "split_part(a.external_id, '~', 2) <> split_part(b.external_id, '~', 2)"
+            )
+            per_copy = [
+                count(f"SELECT count(*) FROM {table}")
+                for table in ("clusters", "indicator_hits", "advert_versions", "image_hashes")
+            ]
+            watermark = count("SELECT last_version_id FROM link_state")
+            newest = count("SELECT max(id) FROM advert_versions")
+        values = [
+            (kind, database.keyring.unseal(bytes(value)).decode()) for _, kind, value, _ in points
+        ]
+        assert len(set(values)) == len(points) > 10  # fmt: skip
+        assert [row[3] for row in points] == [database.keyring.pseudonym(*v) for v in values]
+        assert shared == 0
+        assert all(number and number % 3 == 0 for number in per_copy), per_copy
+        assert watermark == newest  # the copies count as linked
+        again = link_database(database, load_settings())  # incremental: nothing new
+        assert (again.full, again.searched, again.signed) == (False, 0, 0), again
+    finally:
+        clock.set_now(None)
