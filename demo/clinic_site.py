@@ -19,12 +19,11 @@ from html import escape
 from demo.clinics import ClinicAdvert, ClinicWorld, Person
 from demo.images import image_bytes
 from demo.server import SiteServer
-from demo.web import Response, html, text
+from demo.web import Response, before_routing, html, text
 
 PATHS = {"demo_clinics": "klinikker", "demo_massage": "massage"}
 _PAGE = re.compile(r"^/(klinikker|massage)/([\w-]+)$")
 _IMG = re.compile(r"^/img/(i\d+)\.jpg$")
-ROBOTS = "User-agent: *\nDisallow: /private/\n"
 # A person's photos are drawn from these image numbers on (two a person).
 _PHOTO_BASE = 9000
 
@@ -59,10 +58,8 @@ class ClinicSite:
         self, method: str, path: str, query: dict[str, str],
         headers: Mapping[str, str] | None = None, body: bytes = b"",
     ) -> Response:  # fmt: skip
-        if method not in ("GET", "HEAD"):
-            return text("method not allowed", 405)
-        if path == "/robots.txt":
-            return text(ROBOTS)
+        if (answer := before_routing(method, path)) is not None:
+            return answer
         if m := _IMG.match(path):
             return Response(200, image_bytes(m.group(1)), "image/jpeg")
         site = next((s for s, p in PATHS.items() if path in (f"/{p}", f"/{p}/")), None)

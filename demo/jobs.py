@@ -18,7 +18,7 @@ from typing import Any
 
 from demo.phones import make_number, render_phone
 from demo.server import SiteServer
-from demo.web import Response, html, text
+from demo.web import Response, before_routing, html, text
 
 CITIES = ("København", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Vejle", "Randers", "Kolding")
 INDUSTRIES = ("cleaning", "agriculture", "construction", "hotels_restaurants", "transport",
@@ -277,7 +277,6 @@ def build_job_world(
 
 _AD = re.compile(r"^/jobs/ad/([\w-]+)$")
 PAGE_SIZE = 20
-ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
 class JobSite:
@@ -293,10 +292,8 @@ class JobSite:
         self, method: str, path: str, query: dict[str, str],
         headers: Mapping[str, str] | None = None, body: bytes = b"",
     ) -> Response:  # fmt: skip
-        if method not in ("GET", "HEAD"):
-            return text("method not allowed", 405)
-        if path == "/robots.txt":
-            return text(ROBOTS)
+        if (answer := before_routing(method, path)) is not None:
+            return answer
         if path in ("/", "/jobs", "/jobs/"):
             wanted = query.get("page", "1")
             page = int(wanted) if wanted.isdigit() else 1
