@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+from demo.clinic_site import ClinicServer
+from demo.clinics import build_clinic_world
 from demo.clock import SimClock
 from demo.server import DemoServer
 from demo.world import build_world
@@ -23,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--classic-port", type=int, default=8801, help="classic site port")
     serve.add_argument("--spa-port", type=int, default=8802, help="SPA site port")
     serve.add_argument("--market-port", type=int, default=8803, help="market site port")
+    serve.add_argument(
+        "--clinics-port", type=int, default=8805, help="clinic sites' port (both on one)"
+    )
     serve.add_argument("--day", type=int, default=0, help="simulated day to start on")
     for p in (truth, serve):
         p.add_argument("--seed", type=int, default=7, help="world seed")
@@ -37,10 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     clock = SimClock(world.start, args.day)
     ports = {"classic_port": args.classic_port, "spa_port": args.spa_port}
-    with DemoServer(world, clock, market_port=args.market_port, **ports) as srv:
+    clinic_server = ClinicServer(build_clinic_world(), args.day, port=args.clinics_port)
+    with (
+        DemoServer(world, clock, market_port=args.market_port, **ports) as srv,
+        clinic_server as clinics,
+    ):
         print(
             f"classic: {srv.classic_url}  spa: {srv.spa_url}  market: {srv.market_url}  "
-            f"day {clock.day}",
+            f"clinics: {clinics.url}/klinikker/ and /massage/  day {clock.day}",
             flush=True,
         )
         print("set the day: curl -X POST '<url>/__demo/day?value=N'; Ctrl-C stops", flush=True)

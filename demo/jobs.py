@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import random
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
 from demo.phones import make_number, render_phone
-from demo.server import _handler, _QuietServer
-from demo.web import Response, html, json_response, text
-from pipeline.core.net import is_loopback
+from demo.server import SiteServer
+from demo.web import Response, before_routing, html, text
 
 CITIES = ("København", "Aarhus", "Odense", "Aalborg", "Esbjerg", "Vejle", "Randers", "Kolding")
 INDUSTRIES = ("cleaning", "agriculture", "construction", "hotels_restaurants", "transport",
@@ -279,7 +277,6 @@ def build_job_world(
 
 _AD = re.compile(r"^/jobs/ad/([\w-]+)$")
 PAGE_SIZE = 20
-ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
 class JobSite:
@@ -295,10 +292,8 @@ class JobSite:
         self, method: str, path: str, query: dict[str, str],
         headers: Mapping[str, str] | None = None, body: bytes = b"",
     ) -> Response:  # fmt: skip
-        if method not in ("GET", "HEAD"):
-            return text("method not allowed", 405)
-        if path == "/robots.txt":
-            return text(ROBOTS)
+        if (answer := before_routing(method, path)) is not None:
+            return answer
         if path in ("/", "/jobs", "/jobs/"):
             wanted = query.get("page", "1")
             page = int(wanted) if wanted.isdigit() else 1
@@ -339,41 +334,8 @@ class JobSite:
         )
 
 
-class JobServer:
-    """The job board on loopback in a background thread (a context manager), with the same
-    request handler and request log as the other demo sites."""
+class JobServer(SiteServer):
+    """The job board on loopback in a background thread (a context manager)."""
 
     def __init__(self, world: JobWorld, day: int = 0, host: str = "127.0.0.1", port: int = 0):
-        if not is_loopback(host):
-            raise ValueError(f"demo sites serve on loopback only, not {host!r}")
-        self.site = JobSite(world, day)
-        self.requests: list[dict[str, Any]] = []
-        self._lock = threading.Lock()
-        self._httpd = _QuietServer((host, port), _handler(self, self.site))  # type: ignore[arg-type]
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, args=(0.05,), name="demo-jobs", daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def record(self, entry: dict[str, Any]) -> None:
-        with self._lock:
-            self.requests.append(entry)
-
-    def control(self, method: str, query: dict[str, str]) -> Response:
-        """GET reads the day; POST ?value=N sets it (as the other demo sites' control)."""
-        if method == "POST" and query.get("value", "").isdigit():
-            self.site.day = int(query["value"])
-        return json_response({"day": self.site.day})
-
-    def __enter__(self) -> JobServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(JobSite(world, day), host, port)

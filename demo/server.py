@@ -1,5 +1,5 @@
 """Serve the classic, SPA and market demo sites on loopback in background threads, logging every
-request."""
+request; `SiteServer` serves one stand-alone demo site (the job board, the clinic sites)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from demo.classic import ClassicSite
@@ -106,6 +106,59 @@ class DemoServer:
             httpd.server_close()
         for thread in self._threads:
             thread.join(timeout=5)
+
+
+class DaySite(Protocol):
+    """A stand-alone demo site: answers requests as on its simulated `day`."""
+
+    name: str
+    day: int
+
+    def handle(
+        self, method: str, path: str, query: dict[str, str],
+        headers: dict[str, str] | None = None, body: bytes = b"",
+    ) -> Response: ...  # fmt: skip
+
+
+class SiteServer:
+    """One stand-alone demo site on loopback in a background thread (a context manager), with
+    the same request handler and request log as the other demo sites; its control reads and
+    sets the site's day."""
+
+    def __init__(self, site: DaySite, host: str = "127.0.0.1", port: int = 0) -> None:
+        if not is_loopback(host):
+            raise ValueError(f"demo sites serve on loopback only, not {host!r}")
+        self.site = site
+        self.requests: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._httpd = _QuietServer((host, port), _handler(self, site))  # type: ignore[arg-type]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name=f"demo-{site.name}", daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def record(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self.requests.append(entry)
+
+    def control(self, method: str, query: dict[str, str]) -> Response:
+        """GET reads the day; POST ?value=N sets it (as the other demo sites' control)."""
+        if method == "POST" and query.get("value", "").isdigit():
+            self.site.day = int(query["value"])
+        return json_response({"day": self.site.day})
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
 
 
 class _QuietServer(ThreadingHTTPServer):

@@ -51,6 +51,16 @@ def text(body: str, status: int = 200) -> Response:
     return Response(status, body.encode("utf-8"), "text/plain; charset=utf-8")
 
 
+def before_routing(method: str, path: str) -> Response | None:
+    """What a stand-alone demo site answers before its own pages: only GET and HEAD, and the
+    demo robots.txt; None when the site's routing should answer."""
+    if method not in ("GET", "HEAD"):
+        return text("method not allowed", 405)
+    if path == "/robots.txt":
+        return text(ROBOTS_TXT)
+    return None
+
+
 class Site:
     """Base of a demo site: routing lives in subclasses, failure switches live here."""
 

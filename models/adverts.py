@@ -60,6 +60,10 @@ class Advert(Base):
     content_hash: Mapped[hmac_hex]
     contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A clinic advert's own fields as the page gave them (address, opening_hours,
+    # venue_name, roster), one sealed JSON document: an address may be someone's home and
+    # the roster names persons (docs/clinics.md). None for other kinds.
+    clinic: Mapped[sealed_text | None] = mapped_column(default=None)
 
 
 class AdvertVersion(Base):
@@ -87,6 +91,8 @@ class AdvertVersion(Base):
     analysed_ruleset: Mapped[str | None] = mapped_column(String(32), default=None)
     analysed_at: Mapped[datetime | None] = mapped_column(default=None)
     language: Mapped[str | None] = mapped_column(String(8), default=None)
+    # The clinic fields as this version of the page gave them (sealed JSON, see Advert).
+    clinic: Mapped[sealed_text | None] = mapped_column(default=None)
     # What the NLP stage read besides contacts and indicators; names only as keyed hashes.
     # {"languages": [{"lang", "share"}], "name_keys": [...], "ages": [...], "nationalities":
     #  [...], "prices": [{"amount", "currency", "euphemism"}], "cities": [...], "truncated"}

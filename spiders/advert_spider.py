@@ -27,11 +27,19 @@ from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
 from spiders import browser, pagereq
 from spiders.crawl_session import CrawlSession
-from spiders.extract import Locale, external_id, extract_fields, json_path, raw_values
+from spiders.extract import (
+    Locale,
+    external_id,
+    extract_fields,
+    json_path,
+    raw_values,
+    roster_person,
+    roster_sources,
+)
 from spiders.images import perceptual_hash
-from spiders.items import AdvertItem, GoneItem
+from spiders.items import AdvertItem, GoneItem, RosterMember
 from spiders.ocr import read_contact_image
-from spiders.sitefile import BrowserStep, PagingSpec, SiteFile, load_site
+from spiders.sitefile import BrowserStep, FieldSpec, PagingSpec, SiteFile, load_site
 
 MAX_IMAGES = 6
 MAX_CONTACT_IMAGES = 3  # OCR costs about a second an image
@@ -341,7 +349,8 @@ class AdvertSpider(scrapy.Spider):
                 contacts.append(revealed)
         contacts += await self._contact_images(source, url, advert_id, refused)
         price, currency = values.get("price") or (None, None)
-        image_hashes = await self._image_hashes(source, url, advert_id, refused)
+        image_hashes = await self._image_hashes(source, detail.images, url, advert_id, refused)
+        roster = await self._roster(source, url, advert_id, refused)
         return AdvertItem(
             site=self.site.name,
             external_id=advert_id,
@@ -358,7 +367,36 @@ class AdvertSpider(scrapy.Spider):
             contacts=contacts,
             image_hashes=image_hashes,
             refused=refused,
+            address=values.get("address"),
+            opening_hours=values.get("opening_hours"),
+            venue_name=values.get("venue_name"),
+            roster=roster,
         )
+
+    async def _roster(
+        self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
+    ) -> list[RosterMember]:
+        """The persons a clinic page lists today; their photos only as perceptual hashes."""
+        spec = self.site.detail.roster
+        if spec is None:
+            return []
+        roster = []
+        for person in roster_sources(source, spec):
+            values = roster_person(person, spec, self.locale)
+            photos = await self._image_hashes(person, spec.images, page_url, advert_id, refused)
+            if not values["name"] and not photos:
+                self.misses["roster_person"] += 1
+                continue
+            roster.append(
+                RosterMember(
+                    name=values["name"],
+                    stated_age=values["stated_age"],
+                    nationality=values["nationality"],
+                    languages=tuple(values["languages"] or ()),
+                    image_hashes=tuple(photos),
+                )
+            )
+        return roster
 
     async def _reveal(
         self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
@@ -412,9 +450,13 @@ class AdvertSpider(scrapy.Spider):
         return found
 
     async def _image_hashes(
-        self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
+        self,
+        source: Selector | dict[str, Any],
+        spec: FieldSpec | None,
+        page_url: str,
+        advert_id: str,
+        refused: list[str],
     ) -> list[str]:
-        spec = self.site.detail.images
         if spec is None:
             return []
         hashes = []

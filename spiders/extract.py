@@ -14,10 +14,12 @@ from parsel import Selector
 from nlp.fields import parse_price as read_price
 from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
-from spiders.sitefile import DetailSpec, FieldSpec
+from spiders.sitefile import DetailSpec, FieldSpec, RosterSpec
 
 # Field regexes see at most this much of a value (URLs are capped by URLLENGTH_LIMIT).
 MAX_REGEX_INPUT = 1000
+# A clinic page lists a handful of persons; a hostile page cannot make the crawl read more.
+MAX_ROSTER = 40
 _INT = re.compile(r"\d{1,4}")
 _CURRENCIES = (
     ("€", "EUR"),
@@ -319,3 +321,28 @@ def external_id(source: Selector | dict[str, Any], url: str, detail: DetailSpec)
         if match:
             return match.group(1)
     return None
+
+
+def roster_sources(source: Selector | dict[str, Any], spec: RosterSpec) -> list[Any]:
+    """Each listed person's element (or JSON record), at most MAX_ROSTER."""
+    persons = spec.persons
+    if persons.json_path is not None:
+        found = json_path(source, persons.json_path) if isinstance(source, dict) else None
+        records = found if isinstance(found, list) else []
+        return [record for record in records if isinstance(record, dict)][:MAX_ROSTER]
+    if not isinstance(source, Selector):
+        return []
+    nodes = source.css(persons.css) if persons.css else source.xpath(persons.xpath or "")
+    return list(nodes[:MAX_ROSTER])
+
+
+def roster_person(
+    source: Selector | dict[str, Any], spec: RosterSpec, locale: Locale | None = None
+) -> dict[str, Any]:
+    """One listed person's name, stated age, nationality and languages, typed."""
+    values: dict[str, Any] = {}
+    for name in ("name", "stated_age", "nationality", "languages"):
+        field: FieldSpec | None = getattr(spec, name)
+        raw = raw_values(source, field) if field is not None else []
+        values[name] = _typed(raw, field, locale or Locale(), None) if field else None
+    return values

@@ -102,6 +102,35 @@ class FieldSpec(StrictModel):
         return self
 
 
+class RosterSpec(StrictModel):
+    """Who a clinic page lists "today": one element (or JSON record) a person, and where in
+    it the person's name, stated age, nationality, languages and photos are. Each part's
+    selector is relative to the person's element (record); photos are hashed, never kept."""
+
+    persons: FieldSpec = Field(
+        description="The persons' elements (`css` without `::`, or `xpath`) or, in API mode, "
+        "the `json` path of the list of person records."
+    )
+    name: FieldSpec = Field(description="The name as written.")
+    stated_age: FieldSpec | None = Field(None, description="The stated age (type int).")
+    nationality: FieldSpec | None = Field(None, description="The stated nationality.")
+    languages: FieldSpec | None = Field(
+        None, description="Languages the page says the person speaks (type list)."
+    )
+    images: FieldSpec | None = Field(
+        None, description="The person's photo URLs (hashed in memory, never kept)."
+    )
+
+    @model_validator(mode="after")
+    def _person_elements(self) -> RosterSpec:
+        persons = self.persons
+        if persons.jsonld is not None or persons.microdata is not None or persons.regex:
+            raise ValueError("roster.persons: give css, xpath or json, without regex")
+        if persons.css is not None and "::" in persons.css:
+            raise ValueError("roster.persons: select the persons' elements, not their text")
+        return self
+
+
 class BrowserStep(StrictModel):
     """One browser action, run in order before the page is parsed (needs `browser.needed`)."""
 
@@ -323,6 +352,9 @@ class DetailSpec(StrictModel):
         f"(escort: {', '.join(ADVERT_FIELDS)})."
     )
     images: FieldSpec | None = Field(None, description="Image URLs (hashed in memory, never kept).")
+    roster: RosterSpec | None = Field(
+        None, description="Clinic adverts: the persons the page lists today (kind clinic)."
+    )
     contact_images: FieldSpec | None = Field(
         None,
         description="URLs of contact points drawn as images (e.g. `img.phone::attr(src)`): "
@@ -480,6 +512,16 @@ class SiteFile(StrictModel):
     @model_validator(mode="after")
     def _kind_fields(self) -> SiteFile:
         allowed = KINDS[self.kind].fields
+        if "roster" in self.detail.fields:
+            raise ValueError(
+                "detail.fields: the roster is read with detail.roster (persons and their "
+                "name, age, nationality, languages, photos), not as a field"
+            )
+        if self.detail.roster is not None and "roster" not in allowed:
+            raise ValueError(
+                f"detail.roster: {self.kind} adverts have no roster; Scout stores only "
+                f"{', '.join(allowed)} (collect little)"
+            )
         unknown = sorted(set(self.detail.fields) - set(allowed))
         if unknown:
             raise ValueError(

@@ -180,7 +180,10 @@ def _advert_contacts(connection: Connection, keys: _Pair, ids: list[int]) -> dic
 
 
 def _adverts(connection: Connection, keys: _Pair, after: int, size: int) -> list[int]:
-    columns = [_raw(_ADVERTS.c.title), _raw(_ADVERTS.c.text), _ADVERTS.c.contacts_hash]
+    columns = [
+        _raw(_ADVERTS.c.title), _raw(_ADVERTS.c.text), _raw(_ADVERTS.c.clinic),
+        _ADVERTS.c.contacts_hash,
+    ]  # fmt: skip
     rows = _rows(connection, _ADVERTS, columns, after, size)
     ids = [row.id for row in rows]
     contacts = _advert_contacts(connection, keys, ids)
@@ -202,6 +205,7 @@ def _resealed_content(keys: _Pair, row: Any) -> dict[str, Any]:
     return {
         "title": type_coerce(keys.reseal(row.title), LargeBinary),
         "text": type_coerce(keys.reseal(row.text), LargeBinary),
+        "clinic": type_coerce(keys.reseal(row.clinic), LargeBinary),
         "content_hash": keys.new.content_hash(content_text(title, text)),
     }
 
@@ -209,7 +213,10 @@ def _resealed_content(keys: _Pair, row: Any) -> dict[str, Any]:
 def _versions(
     connection: Connection, keys: _Pair, ids: list[int], moved: dict[str | None, str | None]
 ) -> None:
-    columns = [_raw(_VERSIONS.c.title), _raw(_VERSIONS.c.text), _VERSIONS.c.contacts_hash]
+    columns = [
+        _raw(_VERSIONS.c.title), _raw(_VERSIONS.c.text), _raw(_VERSIONS.c.clinic),
+        _VERSIONS.c.contacts_hash,
+    ]  # fmt: skip
     query = select(_VERSIONS.c.id, *columns, _VERSIONS.c.analysis).where(
         _VERSIONS.c.advert_id.in_(ids)
     )

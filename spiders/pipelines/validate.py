@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from scrapy.exceptions import DropItem
@@ -39,6 +40,12 @@ class ValidatePipeline:
             self.crawler.stats.inc_value("scout/truncated")
         if item.stated_age is not None and item.stated_age not in AGE_RANGE:
             item.stated_age = None
+        item.roster = [
+            replace(person, stated_age=None)
+            if person.stated_age is not None and person.stated_age not in AGE_RANGE
+            else person
+            for person in item.roster
+        ]
         spider = self.crawler.spider
         required = [name for name, spec in spider.site.detail.fields.items() if spec.required]
         item.empty_fields = [

@@ -25,7 +25,7 @@ from models import (
 from nlp.contacts import ContactMatch
 from nlp.fields import find_cities
 from pipeline.core.keys import Keyring
-from spiders.items import AdvertItem
+from spiders.items import AdvertItem, clinic_document
 
 ContactFinder = Callable[[str], list[ContactMatch]]
 # Messenger links carry a phone number: stored as that phone, the messenger kept as source.
@@ -77,6 +77,7 @@ class _Prepared:
     content_hash: str
     contacts_hash: str
     contacts: list[FoundContact] = field(default_factory=list)
+    clinic: str | None = None  # the clinic fields' JSON document (sealed by the column)
 
 
 def default_contact_finder() -> ContactFinder:
@@ -145,6 +146,7 @@ def prepare(item: AdvertItem, keyring: Keyring, finder: ContactFinder) -> _Prepa
         keyring.content_hash(content_text(item.title, item.text)),
         keyring.content_hash(contacts_text((c.kind, c.value) for c in contacts)),
         contacts,
+        clinic_document(item),
     )
 
 
@@ -156,6 +158,7 @@ def _apply_content(advert: Advert, prepared: _Prepared) -> None:
     advert.country = "DK" if prepared.region else advert.country
     advert.stated_age, advert.price, advert.currency = item.stated_age, item.price, item.currency
     advert.content_hash, advert.contacts_hash = prepared.content_hash, prepared.contacts_hash
+    advert.clinic = prepared.clinic
 
 
 def _new_version(advert: Advert, prepared: _Prepared, seen_at: datetime) -> AdvertVersion:
@@ -173,16 +176,16 @@ def _new_version(advert: Advert, prepared: _Prepared, seen_at: datetime) -> Adve
         currency=item.currency,
         content_hash=prepared.content_hash,
         contacts_hash=prepared.contacts_hash,
+        clinic=prepared.clinic,
     )
 
 
 def _changed(advert: Advert, prepared: _Prepared) -> bool:
-    return (advert.content_hash, advert.city, advert.unknown_city, advert.contacts_hash) != (
-        prepared.content_hash,
-        prepared.city,
-        prepared.unknown_city,
-        prepared.contacts_hash,
-    )
+    """A new version when the text, city or contacts change, or a clinic's own fields (a
+    new roster, an address, hours or a name; compared unsealed, in memory)."""
+    old = (advert.content_hash, advert.city, advert.unknown_city, advert.contacts_hash)
+    new = (prepared.content_hash, prepared.city, prepared.unknown_city, prepared.contacts_hash)
+    return old != new or advert.clinic != prepared.clinic
 
 
 def _contact_points(

@@ -20,6 +20,7 @@ from pipeline.reports.clinics.screening import (
 )
 from pipeline.reports.clinics.visits import OUTCOME_WORDS, log_visit
 from pipeline.reports.outreach.sanitize import clean
+from pipeline.stages.venues import VenueRun
 
 
 def _row(venue: ScreenedVenue) -> dict[str, object]:
@@ -149,7 +150,10 @@ def visit_command(
 @click.pass_obj
 def link_command(app: App) -> None:
     """Link the stored clinic adverts into venues (rosters, events); mark quiet ones vanished."""
-    run = stages.link_clinics(app)
+    print_venue_run(stages.link_clinics(app))
+
+
+def print_venue_run(run: VenueRun) -> None:
     events = ", ".join(f"{kind} {count}" for kind, count in sorted(run.events.items())) or "none"
     click.echo(
         f"{run.observations} clinic adverts, {run.venues_new} new venues, "

@@ -7,6 +7,7 @@ from datetime import timedelta
 import click
 
 from pipeline.cli.commands.analyse import print_analysis
+from pipeline.cli.commands.clinics import print_venue_run
 from pipeline.cli.commands.crawl import print_summary
 from pipeline.cli.commands.link import print_link_summary
 from pipeline.cli.commands.status import status
@@ -19,18 +20,37 @@ from pipeline.operations import stages
 from spiders.storage.sites import delete_sites, site_names
 
 DEMO_SITES = ("demo_classic", "demo_spa")
+# The clinic sites (issue 15): one server, crawled once a week of the clinic world.
+CLINIC_SITES = ("demo_clinics", "demo_massage")
 
 
 def _reset_demo_data(context: Context) -> None:
     """Start the demo world afresh; refuse a database that holds anything but demo sites."""
     with context.database().session() as session:
-        foreign = sorted(site_names(session) - set(DEMO_SITES))
+        foreign = sorted(site_names(session) - {*DEMO_SITES, *CLINIC_SITES})
         if foreign:
             raise ScoutError(
                 f"the database holds real sites ({', '.join(foreign)}); run the demo "
                 "with its own SCOUT_DATA_DIR, e.g. make demo"
             )
-        delete_sites(session, DEMO_SITES)
+        delete_sites(session, (*DEMO_SITES, *CLINIC_SITES))
+
+
+def _crawl_clinics(context: Context) -> None:
+    """Crawl the clinic sites once for each week of the clinic world (its own dates)."""
+    from demo.clinic_site import ClinicServer
+    from demo.clinics import START, WEEKS, build_clinic_world
+
+    with ClinicServer(build_clinic_world()) as server:
+        urls = dict.fromkeys(CLINIC_SITES, server.url)
+        for week in range(WEEKS):
+            server.site.day = week * 7
+            click.echo(f"clinic week {week + 1} of {WEEKS}: crawling {', '.join(CLINIC_SITES)}")
+            crawled = run_stage(
+                stages.crawl, context, sites=CLINIC_SITES, base_urls=urls, time_limit=900,
+                as_of=START + timedelta(weeks=week),
+            )  # fmt: skip
+            print_summary(crawled)
 
 
 @click.command()
@@ -81,6 +101,7 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
                 as_of=demo_clock.now(),
             )
             print_summary(crawled)
+    _crawl_clinics(context)
     # The rest runs "on" the last simulated day, so clusters seen that day count as active.
     clock.set_now(demo_clock.now() + timedelta(hours=6))
     try:
@@ -88,6 +109,8 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
         print_analysis(run_stage(stages.analyse, context))
         click.echo("linking adverts into clusters and scoring them")
         print_link_summary(run_stage(stages.link, context))
+        click.echo("linking clinic adverts into venues (`scout clinics` lists those of concern)")
+        print_venue_run(stages.link_clinics(context))
         digest = run_stage(stages.digest, context)
         click.echo(f"weekly digest written: {digest.path}")
         last_day = world.start + timedelta(days=days - 1)

@@ -1,8 +1,12 @@
 """Clinic observations from stored clinic adverts (kind `clinic`), for `scout clinics link`.
 
-What a stored advert gives: its text and title (address and opening hours found in free
-text), its phone numbers' pseudonyms, its price, and from the NLP stage's analysis of the
-newest version the keyed hashes of the names it lists (the roster; the same keys escort
+An observation is what an advert said at one crawl that saw it (a sighting), read from the
+version then in effect. What a stored advert gives: the clinic fields its site file read
+(address, opening hours, venue name, the roster with names, ages, nationalities, languages
+and photo hashes; one sealed document, `spiders.items.read_clinic_document`), its text and
+title (address and opening hours also found in free text), its phone numbers' pseudonyms,
+its price, and, without a roster from the page, from the NLP stage's analysis of the
+version the keyed hashes of the names it lists (the roster; the same keys escort
 adverts carry, so a person is linked across both). The analysis keeps names, ages and
 nationalities as separate sets, so a stated age and nationality go with a person only when
 the advert names one person. The advert's photos go with a one-person roster too.
@@ -14,15 +18,24 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models import Advert, AdvertContact, AdvertVersion, ContactPoint, ImageHash
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertVersion,
+    ContactPoint,
+    ImageHash,
+    Sighting,
+    VenueAdvert,
+)
 from nlp.clinics.rules import text_sign_rules
 from pipeline.core.batches import in_batches
 from pipeline.core.db import Database
 from pipeline.stages.venues.linking import VenueRun, link_venues, mark_vanished
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
+from spiders.items import RosterMember, read_clinic_document
 
 
 def _by_advert(session: Session, statement, ids: list[int]) -> dict[int, list]:
@@ -54,10 +67,70 @@ def _price(price: Decimal | None, currency: str | None) -> int | None:
     return int(price) if price is not None and (currency or "DKK").upper() == "DKK" else None
 
 
+def _held_until(session: Session, ids: list[int]) -> dict[int, datetime]:
+    """The newest sighting venue linking has taken from each advert (a watermark)."""
+    statement = select(VenueAdvert.advert_id, VenueAdvert.last_seen)
+    return {
+        advert_id: max(times) for advert_id, times in _by_advert(session, statement, ids).items()
+    }
+
+
+def _person(member: RosterMember) -> RosterPerson:
+    return RosterPerson(
+        member.name, member.stated_age, member.nationality, member.image_hashes, member.languages
+    )
+
+
+def _observation(
+    advert: Advert, seen_at: datetime, version: AdvertVersion | None, phones: list[str],
+    photos: list[str],
+) -> ClinicObservation:  # fmt: skip
+    """What the advert said at `seen_at`: the version then in effect (else the advert; a
+    version stored without its text, as some tests store them, reads the advert's)."""
+    shown = version if version is not None else advert
+    fields, members = read_clinic_document(shown.clinic)
+    worded = shown if shown.title or shown.text else advert
+    priced = shown if shown.price is not None else advert
+    return ClinicObservation(
+        advert_id=advert.id,
+        seen_at=seen_at,
+        text=" ".join(part for part in (worded.title, worded.text) if part),
+        address=fields["address"],
+        opening_hours=fields["opening_hours"],
+        venue_name=fields["venue_name"],
+        phone_keys=tuple(sorted(set(phones))),
+        price=_price(priced.price, priced.currency),
+        language=advert.language,
+        # The page's own roster when the site file reads one; else the analysis's name keys.
+        roster=tuple(_person(m) for m in members)
+        if members
+        else _roster(version.analysis if version is not None else None, photos),
+    )
+
+
 def stored_observations(session: Session) -> list[ClinicObservation]:
-    """One observation per live clinic advert, as last seen."""
+    """What every live clinic advert said at each crawl that saw it since venue linking last
+    took it (its sightings), and as last seen: so one run after several crawls still sees
+    each week's roster, address and name in turn. A gone advert gives the sightings not
+    yet taken."""
+    linked_until = (
+        select(VenueAdvert.advert_id, func.max(VenueAdvert.last_seen).label("until"))
+        .group_by(VenueAdvert.advert_id)
+        .subquery()
+    )
+    # Live adverts, and gone ones with sightings venue linking has not taken yet (an advert
+    # that closed between two runs still tells its last weeks).
     adverts = session.scalars(
-        select(Advert).where(Advert.kind == "clinic", Advert.gone_at.is_(None))
+        select(Advert)
+        .outerjoin(linked_until, linked_until.c.advert_id == Advert.id)
+        .where(
+            Advert.kind == "clinic",
+            or_(
+                Advert.gone_at.is_(None),
+                linked_until.c.until.is_(None),
+                linked_until.c.until < Advert.last_seen,
+            ),
+        )
     ).all()
     ids = [a.id for a in adverts]
     phones = _by_advert(
@@ -68,28 +141,29 @@ def stored_observations(session: Session) -> list[ClinicObservation]:
         ids,
     )
     photos = _by_advert(session, select(ImageHash.advert_id, ImageHash.phash), ids)
-    newest: dict[int, dict | None] = {}
-    versions = select(AdvertVersion.advert_id, AdvertVersion.analysis).order_by(
-        AdvertVersion.seen_at
+    sightings = _by_advert(session, select(Sighting.advert_id, Sighting.seen_at), ids)
+    held = _held_until(session, ids)
+    versions = _by_advert(
+        session,
+        select(AdvertVersion.advert_id, AdvertVersion).order_by(AdvertVersion.seen_at),
+        ids,
     )
-    for advert_id, analysis in (
-        row
-        for batch in in_batches(versions, AdvertVersion.advert_id, ids)
-        for row in session.execute(batch)
-    ):
-        newest[advert_id] = analysis  # the last one wins: the newest version
-    return [
-        ClinicObservation(
-            advert_id=advert.id,
-            seen_at=advert.last_seen,
-            text=" ".join(part for part in (advert.title, advert.text) if part),
-            phone_keys=tuple(sorted(set(phones.get(advert.id, [])))),
-            price=_price(advert.price, advert.currency),
-            language=advert.language,
-            roster=_roster(newest.get(advert.id), photos.get(advert.id, [])),
-        )
-        for advert in adverts
-    ]
+    observations = []
+    for advert in adverts:
+        since = held.get(advert.id)
+        times = {t for t in sightings.get(advert.id, []) if since is None or t > since}
+        times.add(advert.last_seen)
+        own = versions.get(advert.id, [])
+        for seen_at in sorted(times):
+            # the newest version seen by then (a sighting before the first version: the first)
+            first = own[0] if own else None
+            version = next((v for v in reversed(own) if v.seen_at <= seen_at), first)
+            observations.append(
+                _observation(
+                    advert, seen_at, version, phones.get(advert.id, []), photos.get(advert.id, [])
+                )
+            )
+    return observations
 
 
 def link_stored(database: Database, now: datetime) -> VenueRun:

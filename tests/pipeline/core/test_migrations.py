@@ -145,25 +145,30 @@ def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> No
     db.dispose()
 
 
+def _old_advert(connection) -> None:
+    """A site and one advert, in the columns every schema since 0001 has (no kind)."""
+    connection.execute(
+        text(
+            "INSERT INTO sites (id, name, base_url, created_at) "
+            "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
+            "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
+        ),
+        {"hash": "0" * 64},
+    )
+
+
 def test_migration_0011_marks_stored_adverts_escort(settings: Settings) -> None:
     """Adverts stored before kinds existed are escort adverts after 0011, on both engines."""
     db = open_database(settings, require_schema=False)
     migrations.upgrade(db.engine, settings, "0010")
     with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (id, name, base_url, created_at) "
-                "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
-                "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
-            ),
-            {"hash": "0" * 64},
-        )
+        _old_advert(connection)
     migrations.upgrade(db.engine, settings)
     with db.engine.connect() as connection:
         assert connection.execute(select(Advert.kind)).scalars().all() == ["escort"]
@@ -171,4 +176,31 @@ def test_migration_0011_marks_stored_adverts_escort(settings: Settings) -> None:
     assert "kind" not in {c["name"] for c in inspect(db.engine).get_columns("adverts")}
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM adverts")).scalar() == 1
+    db.dispose()
+
+
+def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Settings) -> None:
+    """0017 adds the sealed clinic document to adverts and versions; going down drops it in
+    place, keeping the adverts and their versions (no table rebuild cascading), both engines."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0015")
+    with db.engine.begin() as connection:
+        _old_advert(connection)
+        connection.execute(
+            text(
+                "INSERT INTO advert_versions (id, advert_id, seen_at, content_hash) "
+                "VALUES (1, 1, CURRENT_TIMESTAMP, :hash)"
+            ),
+            {"hash": "0" * 64},
+        )
+    migrations.upgrade(db.engine, settings)
+    for name in ("adverts", "advert_versions"):
+        assert "clinic" in {c["name"] for c in inspect(db.engine).get_columns(name)}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT clinic FROM adverts")).scalars().all() == [None]
+    migrations.downgrade(db.engine, settings, "0015")
+    for name in ("adverts", "advert_versions"):
+        assert "clinic" not in {c["name"] for c in inspect(db.engine).get_columns(name)}
+        with db.engine.connect() as connection:
+            assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
     db.dispose()
