@@ -138,6 +138,9 @@ def link_database(
         summary.adverts = store.count_adverts(session)
         progress("linking", 0, 3)
         previous = None if last is None or full else Mark(last.last_version_id, last.last_image_id)
+        # The next run starts from what this one could see when it started: versions a crawl
+        # stores while this run searches lie above the mark, so the next run searches them.
+        seen = Mark(store.max_version_id(session), store.max_image_id(session))
         searched = search_links(session, rules, previous, summary)
         stored = select(AdvertLink.kind, func.count()).group_by(AdvertLink.kind)
         summary.links_by_kind = {
@@ -148,13 +151,12 @@ def link_database(
         progress("clustering", 1, 3)
         _cluster(session, searched, previous is None, rules, ruleset, version, summary)
         progress("scoring", 3, 3)
-        _remember(session, settings, summary)
+        _remember(session, settings, summary, seen)
     return summary
 
 
-def _remember(session: Session, settings: Settings, summary: LinkSummary) -> None:
+def _remember(session: Session, settings: Settings, summary: LinkSummary, mark: Mark) -> None:
     """Save the watermark the next run starts from; audit-log who ran what (never read back)."""
-    mark = Mark(store.max_version_id(session), store.max_image_id(session))
     watermark.save_run(
         session, clock.now(), summary.full, summary.ruleset_version, mark.version_id, mark.image_id
     )

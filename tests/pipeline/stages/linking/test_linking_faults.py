@@ -30,7 +30,7 @@ import os, signal, sys
 from pipeline.cli.main import main
 from pipeline.stages.linking import run
 
-def killed(session, settings, summary):
+def killed(session, settings, summary, mark):
     session.flush()  # everything of the run is in the open transaction
     os.kill(os.getpid(), signal.SIGKILL)
 

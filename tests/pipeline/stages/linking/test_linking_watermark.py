@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import delete, func, inspect, select
 
-from models import AdvertVersion, AuditEntry, ImageHash, LinkState
+from models import AdvertVersion, AuditEntry, ClusterMember, ImageHash, LinkState
 from pipeline.core import clock, migrations
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
+from pipeline.stages.linking import run
 from pipeline.stages.linking.run import link_database
 
 from helpers.linking_world import load_world
@@ -63,3 +65,46 @@ def test_linking_stays_incremental_across_the_watermark_migration(
     assert before is not None and _watermark(database) == before
     after = link_database(database, settings)
     assert after.searched == 0 and not after.full
+
+
+def test_versions_stored_while_linking_runs_are_searched_by_the_next_run(
+    database: Database,
+    settings: Settings,
+    demo_truth: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A crawl (another worker) storing versions while a link run searches: the run's
+    watermark is what it saw when it started, so the next run searches the new versions."""
+    clock.set_now(NOW)
+    load_world(database, demo_truth, up_to_day=3)
+    link_database(database, settings)
+    with database.session() as session:
+        seen = session.scalar(select(func.max(AdvertVersion.id)))
+    search = run.search_links
+
+    def crawl_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        found = search(*args, **kwargs)
+        load_world(database, demo_truth, up_to_day=6)  # committed by other sessions
+        return found
+
+    monkeypatch.setattr(run, "search_links", crawl_meanwhile)
+    link_database(database, settings)
+    monkeypatch.undo()
+    state = _watermark(database)
+    with database.session() as session:
+        newest = session.scalar(select(func.max(AdvertVersion.id)))
+    assert state is not None and state[2] == seen < newest
+    caught_up = link_database(database, settings)
+    assert caught_up.searched > 0
+    incremental = _memberships(database)
+    link_database(database, settings, full=True)
+    assert _memberships(database) == incremental
+
+
+def _memberships(database: Database) -> set[frozenset[int]]:
+    with database.session() as session:
+        rows = session.execute(select(ClusterMember.cluster_id, ClusterMember.advert_id)).all()
+    groups: dict[int, set[int]] = {}
+    for cluster_id, advert_id in rows:
+        groups.setdefault(cluster_id, set()).add(advert_id)
+    return {frozenset(members) for members in groups.values()}
