@@ -6,7 +6,9 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
   (`has_more`; also `?offset=N` with `total`, and `/api/scroll?cursor=…` with `next_cursor`);
 - server-rendered advert pages whose "show number" button POSTs a form to `/api/reveal`
   with `X-Requested-With: XMLHttpRequest`, and the endpoint answers 403 without that header;
-- a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts.
+- a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts;
+- numbers drawn as images (`/phone/<id>.png`, Pillow, a few fonts, some with noise) instead
+  of the button on every third advert that hides its number (`drawn_number`).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
+import phonenumbers
+
 from demo.cities import CITY_BY_SLUG
 from demo.classic_markup import page
-from demo.model import Advert
+from demo.drawn import FONTS, draw_number
+from demo.model import Advert, Contact
 from demo.phones import partial_phone
 from demo.web import Response, Site, html, json_response, text
 
@@ -32,6 +37,8 @@ PREFIX = "mk"
 _AD = re.compile(r"^/ad/(mk[\w-]+)$")
 _AD_API = re.compile(r"^/api/ad/(mk[\w-]+)$")
 _SITEMAP = re.compile(r"^/sitemaps/ads-([12])\.xml$")
+_PHONE_IMAGE = re.compile(r"^/phone/(mk[\w-]+)\.png$")
+DRAWN_EVERY = 3  # every third advert that hides its number draws it as an image instead
 
 AGE_GATE = page(
     "Market demo - alderskontrol",
@@ -80,6 +87,20 @@ def market_id(classic_id: str) -> str:
     return PREFIX + classic_id
 
 
+def draws_number(advert: Advert) -> bool:
+    """Whether the market draws this advert's hidden number as an image (ground truth)."""
+    return int(advert.external_id) % DRAWN_EVERY == 0
+
+
+def drawn_image(advert: Advert, number: str) -> bytes:
+    """The PNG of a number (E.164) as the market draws it: font and noise vary by advert."""
+    parsed = phonenumbers.parse(number)
+    text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    seed = int(advert.external_id)
+    noise = 0.03 if seed % 2 else 0.0
+    return draw_number(text, FONTS[seed % len(FONTS)], size=26, noise=noise, seed=seed)
+
+
 class MarketSite(Site):
     """Routes of the market site."""
 
@@ -114,6 +135,8 @@ class MarketSite(Site):
             return _xml(self._sitemap(base, int(m.group(1))))
         if path == "/feed.xml":
             return _xml(self._feed(base), "application/rss+xml")
+        if m := _PHONE_IMAGE.match(path):
+            return self._phone_image(m.group(1))
         if path == "/" or _AD.match(path):
             if AGE_COOKIE not in headers.get("cookie", "").replace(" ", "").split(";"):
                 return html(AGE_GATE)
@@ -183,12 +206,28 @@ class MarketSite(Site):
         )
 
     # -- adverts ------------------------------------------------------------------------
-    def _hidden_phone(self, advert: Advert) -> str | None:
+    def _hidden_contact(self, advert: Advert) -> Contact | None:
         version = advert.version_on(self.clock.day)
         return next(
-            (c.shown for c in version.contacts if c.kind == "phone" and c.reveal == "button"),
-            None,
+            (c for c in version.contacts if c.kind == "phone" and c.reveal == "button"), None
         )
+
+    def _hidden_phone(self, advert: Advert) -> str | None:
+        """The number behind the "show number" button (None when drawn as an image)."""
+        contact = self._hidden_contact(advert)
+        return None if contact is None or draws_number(advert) else contact.shown
+
+    def drawn_number(self, advert: Advert) -> str | None:
+        """The number (E.164) the advert's page draws as an image today, if any."""
+        contact = self._hidden_contact(advert)
+        return contact.value if contact is not None and draws_number(advert) else None
+
+    def _phone_image(self, external_id: str) -> Response:
+        advert, status = self.lookup(external_id)
+        number = self.drawn_number(advert) if advert is not None else None
+        if advert is None or number is None:
+            return text("no such image", 404 if advert is not None else status)
+        return Response(200, drawn_image(advert, number), "image/png")
 
     def _detail(self, external_id: str) -> Response:
         advert, status = self.lookup(external_id)
@@ -204,6 +243,11 @@ class MarketSite(Site):
             if hidden
             else ""
         )
+        if self.drawn_number(advert):
+            reveal = (
+                f'<div class="phone"><img class="phone-number" src="/phone/{external_id}.png"'
+                ' alt="Telefonnummer"></div>'
+            )
         images = "".join(f'<li><img src="/img/{i}.jpg" alt=""></li>' for i in advert.image_ids)
         body = (
             f'<nav><a href="/">Market</a></nav><article class="listing" data-ad="{external_id}">'
@@ -231,6 +275,7 @@ class MarketSite(Site):
             "age": advert.age,
             "price": f"{advert.price} {advert.currency}",
             "reveal": "/api/reveal" if self._hidden_phone(advert) else None,
+            "phone_image": f"/phone/{external_id}.png" if self.drawn_number(advert) else None,
         }
         return json_response(record)
 

@@ -17,8 +17,10 @@ from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
 from w3lib.url import add_or_replace_parameter
@@ -404,7 +406,11 @@ class AdvertSpider(scrapy.Spider):
                 advert_id=advert_id,
                 refused=refused,
             )
-            digits = read_contact_image(response.body) if response is not None else None
+            digits = None
+            if response is not None:  # Tesseract off the reactor thread: pages go on meanwhile
+                digits = await maybe_deferred_to_future(
+                    deferToThread(read_contact_image, response.body)
+                )
             if digits is None:
                 self.misses["contact_image"] += 1
             else:

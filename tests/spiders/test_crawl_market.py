@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from demo.cities import CITY_BY_SLUG
-from demo.market import market_id
+from demo.market import draws_number, market_id
 from demo.world import World
 from pipeline.core.db import Database
 from spiders.sitefile import SITES_DIR
@@ -39,17 +39,18 @@ def _check_against_truth(database: Database, world: World, day: int, site: str) 
     stored = live_adverts(database, site)
     truth = {market_id(a.external_id): a for a in world.live("classic", day)}
     assert set(stored) == set(truth)
-    hidden_total = 0
+    hidden_by = {"button": 0, "image": 0}
     for external_id, advert in stored.items():
         version = truth[external_id].version_on(day)
         assert advert.title == version.title
         assert advert.city == CITY_BY_SLUG[version.city].name
         assert advert.stated_age == truth[external_id].age
-        # the number behind the button, revealed as the button's own request does
+        # the number behind the button, revealed as the button's own request does, or
+        # drawn as an image in its place and read with OCR
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
-        hidden_total += len(hidden)
+        hidden_by["image" if draws_number(truth[external_id]) else "button"] += len(hidden)
         assert hidden <= field_contacts(database, advert.id), external_id
-    assert hidden_total, "some market adverts hide their number behind the button"
+    assert all(hidden_by.values()), f"market adverts hide numbers both ways: {hidden_by}"
 
 
 @pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
@@ -71,6 +72,32 @@ def test_crawl_market_site_file_captures_every_live_advert(
     ]
     assert reveals and {r["method"] for r in reveals} == {"POST"}
     assert {r["status"] for r in reveals} == {200}
+    drawn = [r for r in demo_sites.server.requests if r["path"].startswith("/phone/")]
+    assert drawn and {r["status"] for r in drawn} == {200}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_crawl_market_numbers_drawn_as_images_read_and_never_stored(
+    database, demo_world, demo_sites, crawl, tmp_path: Path
+) -> None:
+    """Every number the market draws as an image is found by OCR; no image byte is kept."""
+    outcome = crawl(SITE)
+    assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
+    stored = live_adverts(database, SITE)
+    drawn = {
+        market_id(a.external_id): number
+        for a in demo_world.live("classic", 0)
+        if (number := demo_sites.server.market.drawn_number(a)) is not None
+    }
+    assert len(drawn) >= 3
+    for external_id, number in drawn.items():
+        assert number in field_contacts(database, stored[external_id].id), external_id
+    assert last_run(database).health["side_requests"]["image"] >= len(drawn)
+    # the PNGs went through memory only: not in the database, the logs or anywhere else
+    png = b"\x89PNG\r\n\x1a\n"
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.name == "scout.db" for p in written)
+    assert not [p for p in written if png in p.read_bytes()]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -129,6 +156,7 @@ def _api_site(paging: dict[str, Any], start: str, items: str = "items") -> dict[
         "price": {"json": "price", "type": "price"},
     }
     detail.pop("images")
+    detail["contact_images"] = {"json": "phone_image"}
     detail["external_id_from_url"] = "/ad/(mk[0-9]+)$"
     detail["reveal"]["url"] = {"json": "reveal"}
     return site
