@@ -7,6 +7,8 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
 - server-rendered advert pages whose "show number" button POSTs a form to `/api/reveal`
   with `X-Requested-With: XMLHttpRequest`, and the endpoint answers 403 without that header;
 - a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts;
+- posting dates only as Danish visitors read them (`02.12.2026 kl. 09:15`, `2. dec. 2026 kl. 09:15`,
+  `i går kl. 09:15`: `posted_text`), no machine-readable stamp;
 - numbers drawn as images (`/phone/<id>.png`, Pillow, a few fonts, some with noise) instead
   of the button on every third advert that hides its number (`drawn_number`).
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
@@ -27,6 +29,7 @@ from demo.cities import CITY_BY_SLUG
 from demo.classic_markup import page
 from demo.drawn import FONTS, draw_number
 from demo.model import Advert, Contact
+from demo.pagestyle import LOCAL, MONTHS, posted_at
 from demo.phones import partial_phone
 from demo.web import Response, Site, html, json_response, text
 
@@ -85,6 +88,21 @@ document.querySelectorAll('button.reveal').forEach(function (b) {
 def market_id(classic_id: str) -> str:
     """The market's id of a cross-posted classic advert."""
     return PREFIX + classic_id
+
+
+def posted_text(advert: Advert, start: date, day: int) -> str:
+    """The posting time as the market writes it, local time, seen on simulated ``day``.
+
+    The time is `demo.pagestyle.posted_at` (the ground truth); the style varies by advert.
+    """
+    local = posted_at(advert, start).astimezone(LOCAL)
+    style = int(advert.external_id) % 3
+    age = (start + timedelta(days=day) - local.date()).days
+    if style == 0 and age in (0, 1):
+        return f"{'i dag' if age == 0 else 'i går'} kl. {local:%H:%M}"
+    if style == 1:
+        return f"{local.day}. {MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+    return f"{local:%d.%m.%Y} kl. {local:%H:%M}"
 
 
 def draws_number(advert: Advert) -> bool:
@@ -234,7 +252,6 @@ class MarketSite(Site):
         if advert is None:
             return html(page("Annoncen findes ikke", "<h1>Annoncen findes ikke</h1>"), status)
         v = advert.version_on(self.clock.day)
-        posted = self.world.start + timedelta(days=advert.first_day)
         hidden = self._hidden_phone(advert)
         reveal = (
             f'<div class="phone"><span class="teaser">{escape(partial_phone(hidden))}</span>'
@@ -255,8 +272,7 @@ class MarketSite(Site):
             f'<p class="where">{escape(CITY_BY_SLUG[v.city].name)}</p>'
             f'<p class="years">{advert.age} år</p>'
             f'<p class="rate">{advert.price} {advert.currency}</p>'
-            f'<time class="posted" datetime="{posted.isoformat()}T12:00:00+00:00">'
-            f"{posted.day}/{posted.month}</time>"
+            f'<time class="posted">{posted_text(advert, self.world.start, self.clock.day)}</time>'
             f'<div class="body">{v.html}</div>{reveal}<ul class="gallery">{images}</ul>'
             f"</article>{REVEAL_JS}"
         )

@@ -60,6 +60,10 @@ class Advert(Base):
     content_hash: Mapped[hmac_hex]
     contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     suppressed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the site says the advert was posted, as last read (the page's own date, in UTC).
+    posted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Side requests refused at the latest fetch, e.g. ["reveal: HTTP 403"]; None: none.
+    side_refused: Mapped[list[str] | None] = mapped_column(Json, default=None)
 
 
 class AdvertVersion(Base):
@@ -82,6 +86,7 @@ class AdvertVersion(Base):
     stated_age: Mapped[int | None] = mapped_column(Integer, default=None)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
     currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    posted_at: Mapped[datetime | None] = mapped_column(default=None)  # the site's posting date
     content_hash: Mapped[hmac_hex]
     contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     analysed_ruleset: Mapped[str | None] = mapped_column(String(32), default=None)

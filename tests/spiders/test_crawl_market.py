@@ -14,6 +14,7 @@ import yaml
 
 from demo.cities import CITY_BY_SLUG
 from demo.market import draws_number, market_id
+from demo.pagestyle import posted_at
 from demo.world import World
 from pipeline.core.db import Database
 from spiders.sitefile import SITES_DIR
@@ -45,6 +46,8 @@ def _check_against_truth(database: Database, world: World, day: int, site: str) 
         assert advert.title == version.title
         assert advert.city == CITY_BY_SLUG[version.city].name
         assert advert.stated_age == truth[external_id].age
+        if site == SITE:  # the page's local date ("i går kl. 09:15") stored as UTC
+            assert advert.posted_at == posted_at(truth[external_id], world.start), external_id
         # the number behind the button, revealed as the button's own request does, or
         # drawn as an image in its place and read with OCR
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
@@ -119,6 +122,11 @@ def test_crawl_market_refused_reveal_is_recorded_not_a_block(
     refused = [e for e in run.errors if e["page_type"] == "reveal"]
     assert refused and all(e["error"] == "HTTP 403" and e["advert"] for e in refused)
     assert run.health["side_refused"]["reveal"] == len(refused)
+    # … and on the advert itself: exactly the adverts whose reveal was refused say so
+    stored = live_adverts(database, SITE)
+    marked = {i for i, a in stored.items() if a.side_refused == ["reveal: HTTP 403"]}
+    assert marked == {e["advert"] for e in refused}
+    assert all(a.side_refused is None for i, a in stored.items() if i not in marked)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
