@@ -32,6 +32,18 @@ def field_contacts(database: Database, advert_id: int) -> set[str]:
         )
 
 
+def all_contacts(database: Database, advert_id: int) -> set[str]:
+    """Every contact point stored for the advert: from its text, title and fields."""
+    with database.session() as session:
+        return set(
+            session.scalars(
+                select(ContactPoint.value)
+                .join(AdvertContact)
+                .where(AdvertContact.advert_id == advert_id)
+            )
+        )
+
+
 def last_run(database: Database) -> CrawlRun:
     """The newest crawl run, detached from its session."""
     with database.session() as session:

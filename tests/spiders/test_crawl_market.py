@@ -19,7 +19,7 @@ from demo.world import World
 from pipeline.core.db import Database
 from spiders.sitefile import SITES_DIR
 
-from helpers.crawled import field_contacts, last_run, live_adverts
+from helpers.crawled import all_contacts, field_contacts, last_run, live_adverts
 
 SITE = "demo_market"
 
@@ -53,6 +53,8 @@ def _check_against_truth(database: Database, world: World, day: int, site: str) 
         hidden = {c.value for c in version.contacts if c.reveal == "button"}
         hidden_by["image" if draws_number(truth[external_id]) else "button"] += len(hidden)
         assert hidden <= field_contacts(database, advert.id), external_id
+        if site == SITE:  # issue 13's bar: every live advert with all its contact points
+            assert {c.value for c in version.contacts} <= all_contacts(database, advert.id)
     assert all(hidden_by.values()), f"market adverts hide numbers both ways: {hidden_by}"
 
 
