@@ -9,6 +9,7 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
 - a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts;
 - posting dates only as Danish visitors read them (`02.12.2026 kl. 09:15`, `2. dec. 2026 kl. 09:15`,
   `i går kl. 09:15`: `posted_text`), no machine-readable stamp;
+- schema.org JSON-LD on advert pages (a Product with its offer), for `scout sites new`;
 - numbers drawn as images (`/phone/<id>.png`, Pillow, a few fonts, some with noise) instead
   of the button on every third advert that hides its number (`drawn_number`).
 """
@@ -16,6 +17,7 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Mapping
 from datetime import date, timedelta
@@ -274,7 +276,7 @@ class MarketSite(Site):
             f'<p class="rate">{advert.price} {advert.currency}</p>'
             f'<time class="posted">{posted_text(advert, self.world.start, self.clock.day)}</time>'
             f'<div class="body">{v.html}</div>{reveal}<ul class="gallery">{images}</ul>'
-            f"</article>{REVEAL_JS}"
+            f"</article>{_jsonld(advert, v.title, v.text)}{REVEAL_JS}"
         )
         return html(page(f"{v.title} - Market demo", body, advert.languages[0]))
 
@@ -307,6 +309,17 @@ class MarketSite(Site):
         if hidden is None:
             return json_response({"error": "this advert shows its number in the text"}, 404)
         return json_response({"number": hidden})
+
+
+def _jsonld(advert: Advert, title: str, text: str) -> str:
+    """The advert as a schema.org Product (name, description, offer), as marketplaces add."""
+    data = {
+        "@context": "https://schema.org", "@type": "Product", "name": title,
+        "description": text,
+        "offers": {"@type": "Offer", "price": str(advert.price), "priceCurrency": advert.currency},
+    }  # fmt: skip
+    body = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # "</" never closes it
+    return f'<script type="application/ld+json">{body}</script>'
 
 
 def _front() -> str:

@@ -26,7 +26,7 @@ from protego import Protego
 from pipeline.core.saferegex import check_regex
 from spiders import browser, pagereq
 from spiders import settings as crawl_settings
-from spiders.extract import external_id, json_path, raw_values
+from spiders.extract import Structured, external_id, json_path, raw_values, structured_path
 from spiders.pagereq import SideRequest
 from spiders.sitefile import ADVERT_FIELDS, SiteFile
 
@@ -380,23 +380,44 @@ def _id_pattern(url: str) -> str | None:
     return f"{re.escape(prefix)}([A-Za-z0-9_-]+)"
 
 
-def _field_guesses(html: str, notes: list[str]) -> dict[str, Any]:
-    """Fields the advert page's JSON-LD offers, as comments-to-be: noted, not guessed."""
-    page = Selector(text=html)
-    found = []
-    for block in page.css('script[type="application/ld+json"]::text').getall():
-        try:
-            data = json.loads(block)
-        except ValueError:
+# schema.org properties an advert page's JSON-LD commonly has, as Scout's fields
+_JSONLD_FIELDS = (
+    ("title", "name", {}),
+    ("text", "description", {}),
+    ("price", "offers", {"type": "price"}),
+    ("posted_at", "datePosted", {"type": "date"}),
+    ("city", "address.addressLocality", {"type": "city"}),
+)
+
+
+def _jsonld_fields(page: Selector) -> dict[str, Any]:
+    """Field sources from the page's JSON-LD (read as the spider reads it, with extruct)."""
+    items = Structured(page).items("jsonld")
+    fields: dict[str, Any] = {}
+    for name, path, extra in _JSONLD_FIELDS:
+        item = next((i for i in items if structured_path([i], path, "jsonld") is not None), None)
+        if item is None:
             continue
-        for key in ("name", "description", "offers", "datePosted", "address"):
-            if isinstance(data, dict) and key in data:
-                found.append(key)
-    if found:
-        notes.append(f"JSON-LD on the advert page has {', '.join(found)}: see docs/sites.md")
+        kind = item.get("@type")
+        fields[name] = {"jsonld": f"{kind}:{path}" if isinstance(kind, str) else path, **extra}
+    return fields
+
+
+def _field_guesses(html: str, notes: list[str]) -> dict[str, Any]:
+    """Fields from the advert page: its JSON-LD as field sources, a few CSS guesses."""
+    page = Selector(text=html)
     guesses: dict[str, Any] = {}
     if page.css("time[datetime]"):
         guesses["posted_at"] = {"css": "time::attr(datetime)", "type": "datetime"}
     if page.css("a[href^='tel:']"):
         guesses["contact"] = {"css": "a[href^='tel:']::attr(href)", "type": "list"}
+    structured = _jsonld_fields(page)
+    if structured:
+        notes.append(
+            f"JSON-LD on the advert page gives {', '.join(structured)}: written as jsonld "
+            "fields (docs/site-fields.md); check them on a few adverts with `scout sites try`"
+        )
+        if "title" in structured:  # the page's heading when an advert lacks the JSON-LD
+            structured["title"] |= {"required": True, "fallback": {"css": "h1"}}
+    guesses |= structured
     return {k: v for k, v in guesses.items() if k in ADVERT_FIELDS}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -107,4 +108,13 @@ def test_sites_new_cli_finds_sitemap_and_feed_behind_an_age_gate(
     assert (site.listing.sitemaps, site.listing.feeds) == (["/sitemap.xml"], ["/feed.xml"])
     assert site.detail.external_id_from_url == "/ad/([A-Za-z0-9_-]+)"
     assert "sitemap.xml is an index of 2 sitemaps" in capsys.readouterr().err
+    # the advert page's JSON-LD became field sources, and they read the advert as it is
+    fields = site.detail.fields
+    assert (fields["title"].jsonld, fields["price"].jsonld) == ("Product:name", "Product:offers")
+    assert fields["text"].jsonld == "Product:description"
+    advert = demo_sites.server.market.live()[0]
+    result = try_page(site, f"{url}ad/{market_id(advert.external_id)}", UA)
+    values = {f.name: f.value for f in result.fields}
+    assert values["title"] == advert.version_on(0).title
+    assert values["price"] == (Decimal(advert.price), advert.currency)
     assert main(["sites", "new", url, "--cookie", "novalue"]) == 2
