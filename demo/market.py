@@ -6,7 +6,7 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
   (`has_more`; also `?offset=N` with `total`, and `/api/scroll?cursor=…` with `next_cursor`);
 - server-rendered advert pages whose "show number" button POSTs a form to `/api/reveal`
   with `X-Requested-With: XMLHttpRequest`, and the endpoint answers 403 without that header;
-- a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts;
+- a sitemap index (`/sitemap.xml`, gzipped too: `/sitemap.xml.gz`) over two sitemaps, and an RSS feed of the newest adverts;
 - posting dates only as Danish visitors read them (`02.12.2026 kl. 09:15`, `2. dec. 2026 kl. 09:15`,
   `i går kl. 09:15`: `posted_text`), no machine-readable stamp;
 - schema.org JSON-LD on advert pages (a Product with its offer), for `scout sites new`;
@@ -17,6 +17,7 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import re
 from collections.abc import Mapping
@@ -151,6 +152,9 @@ class MarketSite(Site):
             return self._advert_json(m.group(1))
         if path == "/sitemap.xml":
             return _xml(_sitemap_index(base))
+        if path == "/sitemap.xml.gz":  # the same index, gzipped as big sites serve it
+            body = gzip.compress(_sitemap_index(base).encode("utf-8"), mtime=0)
+            return Response(200, body, "application/gzip")
         if m := _SITEMAP.match(path):
             return _xml(self._sitemap(base, int(m.group(1))))
         if path == "/feed.xml":

@@ -212,6 +212,23 @@ def test_crawl_market_json_api_max_pages_makes_the_crawl_incomplete(
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_crawl_market_gzipped_sitemap_index(
+    database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = _market_file()
+    site["listing"] = {"sitemaps": ["/sitemap.xml.gz"]}
+    site["detail"].pop("contact_images")  # OCR is not what this test is about
+    _variant(tmp_path, monkeypatch, site)
+    outcome = crawl(SITE)
+    assert outcome.status == "complete", outcome
+    paths = [r["path"] for r in demo_sites.server.requests if r["site"] == "market"]
+    assert "/sitemap.xml.gz" in paths and "/sitemap.xml" not in paths
+    assert set(live_adverts(database, SITE)) == {
+        market_id(a.external_id) for a in demo_world.live("classic", 0)
+    }
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_crawl_market_rss_feed_as_a_source(
     database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
