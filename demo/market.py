@@ -6,9 +6,11 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
   (`has_more`; also `?offset=N` with `total`, and `/api/scroll?cursor=…` with `next_cursor`);
 - server-rendered advert pages whose "show number" button POSTs a form to `/api/reveal`
   with `X-Requested-With: XMLHttpRequest`, and the endpoint answers 403 without that header;
-- a sitemap index (`/sitemap.xml`, gzipped too: `/sitemap.xml.gz`) over two sitemaps, and an RSS feed of the newest adverts;
+- a sitemap index (`/sitemap.xml`, gzipped too: `/sitemap.xml.gz`) over two sitemaps,
+  and an RSS feed of the newest adverts;
 - posting dates only as Danish visitors read them (`02.12.2026 kl. 09:15`, `2. dec. 2026 kl. 09:15`,
   `i går kl. 09:15`: `posted_text`), no machine-readable stamp;
+- a "more about me" XHR (`GET /api/details?ad=<id>`, 403 without `X-Requested-With`);
 - schema.org JSON-LD on advert pages (a Product with its offer), for `scout sites new`;
 - numbers drawn as images (`/phone/<id>.png`, Pillow, a few fonts, some with noise) instead
   of the button on every third advert that hides its number (`drawn_number`).
@@ -148,6 +150,8 @@ class MarketSite(Site):
             return self._list(query)
         if path == "/api/scroll":
             return self._scroll(query.get("cursor", ""))
+        if path == "/api/details":
+            return self._details(query.get("ad", ""), headers)
         if m := _AD_API.match(path):
             return self._advert_json(m.group(1))
         if path == "/sitemap.xml":
@@ -280,9 +284,19 @@ class MarketSite(Site):
             f'<p class="rate">{advert.price} {advert.currency}</p>'
             f'<time class="posted">{posted_text(advert, self.world.start, self.clock.day)}</time>'
             f'<div class="body">{v.html}</div>{reveal}<ul class="gallery">{images}</ul>'
+            f'<section class="more" data-endpoint="/api/details?ad={external_id}"></section>'
             f"</article>{_jsonld(advert, v.title, v.text)}{REVEAL_JS}"
         )
         return html(page(f"{v.title} - Market demo", body, advert.languages[0]))
+
+    def _details(self, external_id: str, headers: Mapping[str, str]) -> Response:
+        """The "more about me" XHR the page's script makes: only with its header."""
+        if headers.get("x-requested-with") != "XMLHttpRequest":
+            return json_response({"error": "forbidden"}, 403)
+        advert, status = self.lookup(external_id)
+        if advert is None:
+            return json_response({"error": "no such live advert"}, status)
+        return json_response({"profile": {"age": advert.age, "languages": advert.languages}})
 
     def _advert_json(self, external_id: str) -> Response:
         advert, status = self.lookup(external_id)

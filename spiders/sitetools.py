@@ -381,7 +381,7 @@ def _id_pattern(url: str) -> str | None:
 
 
 # schema.org properties an advert page's JSON-LD commonly has, as Scout's fields
-_JSONLD_FIELDS = (
+_JSONLD_FIELDS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("title", "name", {}),
     ("text", "description", {}),
     ("price", "offers", {"type": "price"}),

@@ -131,6 +131,46 @@ def test_crawl_market_refused_reveal_is_recorded_not_a_block(
     assert all(a.side_refused is None for i, a in stored.items() if i not in marked)
 
 
+DETAILS = {
+    "name": "details",
+    "url": {"css": "section.more::attr(data-endpoint)"},
+    "headers": {"X-Requested-With": "XMLHttpRequest", "Referer": "{page_url}"},
+    "fields": {"stated_age": {"json": "profile.age", "type": "int"}},
+}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+@pytest.mark.parametrize("header", [True, False], ids=["with_header", "without_header"])
+def test_crawl_market_declared_side_request_fills_its_fields(
+    header, database, demo_world, demo_sites, crawl, tmp_path, monkeypatch
+) -> None:
+    """A declared XHR (not the reveal) fills the field the page lacks; refused without the
+    page's header: recorded on each advert, degraded with the reason, never a block."""
+    site = _market_file()
+    site["detail"]["fields"].pop("stated_age")  # the age only from the page's XHR
+    site["detail"].pop("contact_images")  # OCR is not what this test is about
+    site["detail"]["side_requests"] = [copy.deepcopy(DETAILS)]
+    if not header:
+        site["detail"]["side_requests"][0]["headers"].pop("X-Requested-With")
+    _variant(tmp_path, monkeypatch, site)
+    outcome = crawl(SITE)
+    truth = {market_id(a.external_id): a for a in demo_world.live("classic", 0)}
+    stored = live_adverts(database, SITE)
+    assert set(stored) == set(truth)
+    calls = [r for r in demo_sites.server.requests if r["path"].startswith("/api/details")]
+    assert len(calls) == len(truth) and {r["method"] for r in calls} == {"GET"}
+    if header:
+        assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
+        assert {i: a.stated_age for i, a in stored.items()} == {i: a.age for i, a in truth.items()}
+        assert all(a.side_refused is None for a in stored.values())
+    else:
+        assert (outcome.status, outcome.returncode) == ("degraded", 4), outcome
+        assert any("details requests were refused" in w for w in outcome.warnings)
+        assert all(a.stated_age is None for a in stored.values())
+        assert all(a.side_refused == ["details: HTTP 403"] for a in stored.values())
+        assert last_run(database).health["side_refused"]["details"] == len(truth)
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_crawl_market_without_the_age_cookie_finds_only_the_gate(
     database, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
