@@ -419,8 +419,8 @@ class Health(StrictModel):
         0.2,
         ge=0,
         le=1,
-        description="Degraded when more than this share of side requests (reveal, images) "
-        "of one kind is refused (at least 3 refusals).",
+        description="Degraded when more than this share of side requests (reveal, images, "
+        "declared side_requests) of one kind is refused (at least 3 refusals).",
     )
 
 
