@@ -28,7 +28,7 @@ from spiders import browser, pagereq
 from spiders import settings as crawl_settings
 from spiders.extract import Structured, external_id, json_path, raw_values, structured_path
 from spiders.pagereq import SideRequest
-from spiders.sitefile import ADVERT_FIELDS, SiteFile
+from spiders.sitefile import ADVERT_FIELDS, RequestSpec, SideRequestSpec, SiteFile
 
 MAX_BYTES = 12 * 1024 * 1024  # as the crawl's DOWNLOAD_MAXSIZE
 TIMEOUT = 30
@@ -111,6 +111,7 @@ class TryResult:
     fields: list[FieldResult] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     reveal: dict[str, Any] | None = None
+    side: list[dict[str, Any]] = field(default_factory=list)  # declared side requests
     links: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -169,18 +170,22 @@ def _read_advert(
         )
     contact = values.get("contact")
     result.contacts = [contact] if isinstance(contact, str) else list(contact or [])
+    for request in detail.side_requests:
+        info, answer = _send(site, request, source, url, user_agent, robots, result)
+        if answer is not None:
+            try:
+                data = json.loads(answer.text)
+                read: Selector | dict[str, Any] = data if isinstance(data, dict) else {}
+            except ValueError:
+                read = Selector(text=answer.text)
+            found, _ = extract_fields(read, request)
+            info["fields"] = {k: v for k, v in found.items() if v not in (None, "", [])}
+        result.side.append({"name": request.name, **info})
     if detail.reveal is None:
         return
-    endpoints = raw_values(source, detail.reveal.url)
-    if not endpoints:
-        result.reveal = {"error": "the page names no reveal endpoint (no button)"}
-        return
-    side = pagereq.reveal_request(detail.reveal, endpoints[0], url, result.external_id or "", site)
-    robots.check(side.url)
-    answer = fetch(side, user_agent)
-    result.reveal = {"url": side.url, "method": side.method, "status": answer.status}
-    if answer.status >= 400:
-        result.reveal["error"] = f"refused: HTTP {answer.status}"
+    info, answer = _send(site, detail.reveal, source, url, user_agent, robots, result)
+    result.reveal = info
+    if answer is None:
         return
     try:
         value = json_path(json.loads(answer.text), detail.reveal.json_field)
@@ -190,6 +195,25 @@ def _read_advert(
     result.reveal["value"] = value
     if value:
         result.contacts.append(str(value))
+
+
+def _send(
+    site: SiteFile, spec: RequestSpec, source: Selector | dict[str, Any], url: str,
+    user_agent: str, robots: Robots, result: TryResult,
+) -> tuple[dict[str, Any], Fetched | None]:  # fmt: skip
+    """A side request as the spider sends it: what was sent, and the answer unless refused."""
+    endpoints = raw_values(source, spec.url)
+    if not endpoints:
+        what = spec.name if isinstance(spec, SideRequestSpec) else "reveal"
+        return {"error": f"the page names no {what} endpoint (no button)"}, None
+    side = pagereq.reveal_request(spec, endpoints[0], url, result.external_id or "", site)
+    robots.check(side.url)
+    answer = fetch(side, user_agent)
+    info: dict[str, Any] = {"url": side.url, "method": side.method, "status": answer.status}
+    if answer.status >= 400:
+        info["error"] = f"refused: HTTP {answer.status}"
+        return info, None
+    return info, answer
 
 
 def _read_links(
