@@ -251,34 +251,28 @@ def test_crawl_market_json_api_max_pages_makes_the_crawl_incomplete(
     assert sorted(pages) == ["/api/list?page=1", "/api/list?page=2"]
 
 
+SOURCES = {  # listing source → (its first request, how many of the newest adverts it lists)
+    "gzipped_sitemap_index": ({"sitemaps": ["/sitemap.xml.gz"]}, "/sitemap.xml.gz", None),
+    "rss_feed": ({"feeds": ["/feed.xml"]}, "/feed.xml", 20),
+}
+
+
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_crawl_market_gzipped_sitemap_index(
-    database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_crawl_market_other_sources(
+    source, database, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    listing, path, newest = SOURCES[source]
     site = _market_file()
-    site["listing"] = {"sitemaps": ["/sitemap.xml.gz"]}
+    site["listing"] = listing
     site["detail"].pop("contact_images")  # OCR is not what this test is about
     _variant(tmp_path, monkeypatch, site)
     outcome = crawl(SITE)
     assert outcome.status == "complete", outcome
     paths = [r["path"] for r in demo_sites.server.requests if r["site"] == "market"]
-    assert "/sitemap.xml.gz" in paths and "/sitemap.xml" not in paths
-    assert set(live_adverts(database, SITE)) == {
-        market_id(a.external_id) for a in demo_world.live("classic", 0)
-    }
-
-
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_crawl_market_rss_feed_as_a_source(
-    database, demo_world, demo_sites, crawl, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    site = _market_file()
-    site["listing"] = {"feeds": ["/feed.xml"]}
-    _variant(tmp_path, monkeypatch, site)
-    outcome = crawl(SITE)
-    assert outcome.status == "complete", outcome
-    newest = demo_sites.server.market.live()[:20]
-    assert set(live_adverts(database, SITE)) == {market_id(a.external_id) for a in newest}
+    assert path in paths and "/sitemap.xml" not in paths
+    live = demo_sites.server.market.live()[:newest]
+    assert set(live_adverts(database, SITE)) == {market_id(a.external_id) for a in live}
 
 
 @pytest.mark.browser

@@ -147,25 +147,30 @@ def test_migration_0010_seals_stored_unknown_cities_h3(settings: Settings) -> No
     db.dispose()
 
 
+def _old_advert(connection) -> None:
+    """One site with one advert, written with only the columns every revision has."""
+    connection.execute(
+        text(
+            "INSERT INTO sites (id, name, base_url, created_at) "
+            "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
+        )
+    )
+    connection.execute(
+        text(
+            "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
+            "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
+        ),
+        {"hash": "0" * 64},
+    )
+
+
 def test_migration_0011_marks_stored_adverts_escort(settings: Settings) -> None:
     """Adverts stored before kinds existed are escort adverts after 0011, on both engines."""
     db = open_database(settings, require_schema=False)
     migrations.upgrade(db.engine, settings, "0010")
     with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (id, name, base_url, created_at) "
-                "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
-                "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
-            ),
-            {"hash": "0" * 64},
-        )
+        _old_advert(connection)
     migrations.upgrade(db.engine, settings)
     with db.engine.connect() as connection:
         assert connection.execute(select(Advert.kind)).scalars().all() == ["escort"]
@@ -183,20 +188,7 @@ def test_migration_0016_adds_posted_at_and_side_refused_and_takes_them_back(
     db = open_database(settings, require_schema=False)
     migrations.upgrade(db.engine, settings, "0015")
     with db.engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO sites (id, name, base_url, created_at) "
-                "VALUES (1, 'old_site', 'http://127.0.0.1:1', CURRENT_TIMESTAMP)"
-            )
-        )
-        connection.execute(
-            text(
-                "INSERT INTO adverts (id, site_id, external_id, url, first_seen, last_seen, "
-                "content_hash, suppressed) VALUES (1, 1, 'a1', 'http://127.0.0.1:1/a1', "
-                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :hash, false)"
-            ),
-            {"hash": "0" * 64},
-        )
+        _old_advert(connection)
         connection.execute(
             text(
                 "INSERT INTO advert_versions (id, advert_id, seen_at, content_hash) "
