@@ -1,5 +1,7 @@
 """Advert sources on the market demo site: what a sitemap, JSON-API paging and a header-
-checked reveal cost in pages/s, against the classic site's HTML listings in the same run.
+checked reveal cost in pages/s, against the classic site's HTML listings in the same run;
+and what the numbers the market draws as images (read with OCR) cost, against the same
+crawl with `contact_images` left out of the site file.
 
 The market site cross-posts the classic site's adverts, so every row crawls the same live
 adverts; only how they are found (and how the hidden number is fetched) differs. World size:
@@ -21,7 +23,10 @@ from demo.server import DemoServer
 from demo.world import build_world
 from spiders.sitefile import SITES_DIR
 
-TITLE = "Advert sources: sitemap, JSON-API paging, reveal by POST (market demo) vs HTML listings"
+TITLE = (
+    "Advert sources: sitemap, JSON-API paging, reveal by POST, contact images by OCR "
+    "(market demo) vs HTML listings"
+)
 SIZE = {
     "n_independent": int(os.environ.get("BENCH_SOURCES_INDEPENDENT", "300")),
     "n_controllers": int(os.environ.get("BENCH_SOURCES_CONTROLLERS", "60")),
@@ -33,6 +38,9 @@ def _variants(folder: Path) -> None:
     for name in ("demo_market", "demo_classic"):
         (folder / f"{name}.yaml").write_text((SITES_DIR / f"{name}.yaml").read_text())
     market = yaml.safe_load((SITES_DIR / "demo_market.yaml").read_text())
+    no_ocr = {**market, "name": "demo_market_no_ocr"}
+    no_ocr["detail"] = {k: v for k, v in market["detail"].items() if k != "contact_images"}
+    (folder / "demo_market_no_ocr.yaml").write_text(yaml.safe_dump(no_ocr))
     api = {**market, "name": "demo_market_api"}
     api.pop("listing")
     api.pop("cookies")
@@ -53,6 +61,7 @@ def _variants(folder: Path) -> None:
             "city": {"json": "city", "required": True},
         },
         "reveal": {**market["detail"]["reveal"], "url": {"json": "reveal"}},
+        "contact_images": {"json": "phone_image"},
     }
     (folder / "demo_market_api.yaml").write_text(yaml.safe_dump(api))
 
@@ -82,8 +91,9 @@ def run() -> list[dict]:
             reference["case"] = "classic: HTML listings (reference)"
             rows.append(reference)
             for site, case in (
-                ("demo_market", "market: sitemap index, reveal by POST + header"),
-                ("demo_market_api", "market: JSON API, page + has_more, reveal by POST"),
+                ("demo_market", "market: sitemap index, reveal by POST + header, OCR"),
+                ("demo_market_api", "market: JSON API, page + has_more, reveal by POST, OCR"),
+                ("demo_market_no_ocr", "market: sitemap index, reveal, no contact_images"),
             ):
                 row = _full(site, server.market_url, "sqlite", tmp, as_of)
                 row["case"] = case
@@ -92,4 +102,8 @@ def run() -> list[dict]:
     for row in rows[1:]:
         row["pages/s vs HTML listings"] = round(row["pages/s"] / rows[0]["pages/s"], 2)
         row["adverts/s vs HTML listings"] = round(row["adverts/s"] / rows[0]["adverts/s"], 2)
+    with_ocr, without = rows[1], rows[3]  # the same sitemap crawl, with and without OCR
+    with_ocr["adverts/s vs no contact_images"] = round(
+        with_ocr["adverts/s"] / without["adverts/s"], 2
+    )
     return rows

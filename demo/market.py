@@ -6,22 +6,35 @@ It cross-posts the classic site's live adverts (ids `mk<classic id>`) behind:
   (`has_more`; also `?offset=N` with `total`, and `/api/scroll?cursor=…` with `next_cursor`);
 - server-rendered advert pages whose "show number" button POSTs a form to `/api/reveal`
   with `X-Requested-With: XMLHttpRequest`, and the endpoint answers 403 without that header;
-- a sitemap index (`/sitemap.xml`) over two sitemaps, and an RSS feed of the newest adverts.
+- a sitemap index (`/sitemap.xml`, gzipped too: `/sitemap.xml.gz`) over two sitemaps,
+  and an RSS feed of the newest adverts;
+- posting dates only as Danish visitors read them (`02.12.2026 kl. 09:15`, `2. dec. 2026 kl. 09:15`,
+  `i går kl. 09:15`: `posted_text`), no machine-readable stamp;
+- a "more about me" XHR (`GET /api/details?ad=<id>`, 403 without `X-Requested-With`);
+- schema.org JSON-LD on advert pages (a Product with its offer), for `scout sites new`;
+- numbers drawn as images (`/phone/<id>.png`, Pillow, a few fonts, some with noise) instead
+  of the button on every third advert that hides its number (`drawn_number`).
 """
 
 from __future__ import annotations
 
 import base64
+import gzip
+import json
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from html import escape
 from typing import Any
 from urllib.parse import parse_qsl
 
+import phonenumbers
+
 from demo.cities import CITY_BY_SLUG
 from demo.classic_markup import page
-from demo.model import Advert
+from demo.drawn import FONTS, draw_number
+from demo.model import Advert, Contact
+from demo.pagestyle import LOCAL, MONTHS, posted_at
 from demo.phones import partial_phone
 from demo.web import Response, Site, html, json_response, text
 
@@ -32,6 +45,8 @@ PREFIX = "mk"
 _AD = re.compile(r"^/ad/(mk[\w-]+)$")
 _AD_API = re.compile(r"^/api/ad/(mk[\w-]+)$")
 _SITEMAP = re.compile(r"^/sitemaps/ads-([12])\.xml$")
+_PHONE_IMAGE = re.compile(r"^/phone/(mk[\w-]+)\.png$")
+DRAWN_EVERY = 3  # every third advert that hides its number draws it as an image instead
 
 AGE_GATE = page(
     "Market demo - alderskontrol",
@@ -80,6 +95,35 @@ def market_id(classic_id: str) -> str:
     return PREFIX + classic_id
 
 
+def posted_text(advert: Advert, start: date, day: int) -> str:
+    """The posting time as the market writes it, local time, seen on simulated ``day``.
+
+    The time is `demo.pagestyle.posted_at` (the ground truth); the style varies by advert.
+    """
+    local = posted_at(advert, start).astimezone(LOCAL)
+    style = int(advert.external_id) % 3
+    age = (start + timedelta(days=day) - local.date()).days
+    if style == 0 and age in (0, 1):
+        return f"{'i dag' if age == 0 else 'i går'} kl. {local:%H:%M}"
+    if style == 1:
+        return f"{local.day}. {MONTHS[local.month - 1]} {local.year} kl. {local:%H:%M}"
+    return f"{local:%d.%m.%Y} kl. {local:%H:%M}"
+
+
+def draws_number(advert: Advert) -> bool:
+    """Whether the market draws this advert's hidden number as an image (ground truth)."""
+    return int(advert.external_id) % DRAWN_EVERY == 0
+
+
+def drawn_image(advert: Advert, number: str) -> bytes:
+    """The PNG of a number (E.164) as the market draws it: font and noise vary by advert."""
+    parsed = phonenumbers.parse(number)
+    text = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    seed = int(advert.external_id)
+    noise = 0.03 if seed % 2 else 0.0
+    return draw_number(text, FONTS[seed % len(FONTS)], size=26, noise=noise, seed=seed)
+
+
 class MarketSite(Site):
     """Routes of the market site."""
 
@@ -106,14 +150,21 @@ class MarketSite(Site):
             return self._list(query)
         if path == "/api/scroll":
             return self._scroll(query.get("cursor", ""))
+        if path == "/api/details":
+            return self._details(query.get("ad", ""), headers)
         if m := _AD_API.match(path):
             return self._advert_json(m.group(1))
         if path == "/sitemap.xml":
             return _xml(_sitemap_index(base))
+        if path == "/sitemap.xml.gz":  # the same index, gzipped as big sites serve it
+            body = gzip.compress(_sitemap_index(base).encode("utf-8"), mtime=0)
+            return Response(200, body, "application/gzip")
         if m := _SITEMAP.match(path):
             return _xml(self._sitemap(base, int(m.group(1))))
         if path == "/feed.xml":
             return _xml(self._feed(base), "application/rss+xml")
+        if m := _PHONE_IMAGE.match(path):
+            return self._phone_image(m.group(1))
         if path == "/" or _AD.match(path):
             if AGE_COOKIE not in headers.get("cookie", "").replace(" ", "").split(";"):
                 return html(AGE_GATE)
@@ -183,19 +234,34 @@ class MarketSite(Site):
         )
 
     # -- adverts ------------------------------------------------------------------------
-    def _hidden_phone(self, advert: Advert) -> str | None:
+    def _hidden_contact(self, advert: Advert) -> Contact | None:
         version = advert.version_on(self.clock.day)
         return next(
-            (c.shown for c in version.contacts if c.kind == "phone" and c.reveal == "button"),
-            None,
+            (c for c in version.contacts if c.kind == "phone" and c.reveal == "button"), None
         )
+
+    def _hidden_phone(self, advert: Advert) -> str | None:
+        """The number behind the "show number" button (None when drawn as an image)."""
+        contact = self._hidden_contact(advert)
+        return None if contact is None or draws_number(advert) else contact.shown
+
+    def drawn_number(self, advert: Advert) -> str | None:
+        """The number (E.164) the advert's page draws as an image today, if any."""
+        contact = self._hidden_contact(advert)
+        return contact.value if contact is not None and draws_number(advert) else None
+
+    def _phone_image(self, external_id: str) -> Response:
+        advert, status = self.lookup(external_id)
+        number = self.drawn_number(advert) if advert is not None else None
+        if advert is None or number is None:
+            return text("no such image", 404 if advert is not None else status)
+        return Response(200, drawn_image(advert, number), "image/png")
 
     def _detail(self, external_id: str) -> Response:
         advert, status = self.lookup(external_id)
         if advert is None:
             return html(page("Annoncen findes ikke", "<h1>Annoncen findes ikke</h1>"), status)
         v = advert.version_on(self.clock.day)
-        posted = self.world.start + timedelta(days=advert.first_day)
         hidden = self._hidden_phone(advert)
         reveal = (
             f'<div class="phone"><span class="teaser">{escape(partial_phone(hidden))}</span>'
@@ -204,6 +270,11 @@ class MarketSite(Site):
             if hidden
             else ""
         )
+        if self.drawn_number(advert):
+            reveal = (
+                f'<div class="phone"><img class="phone-number" src="/phone/{external_id}.png"'
+                ' alt="Telefonnummer"></div>'
+            )
         images = "".join(f'<li><img src="/img/{i}.jpg" alt=""></li>' for i in advert.image_ids)
         body = (
             f'<nav><a href="/">Market</a></nav><article class="listing" data-ad="{external_id}">'
@@ -211,12 +282,21 @@ class MarketSite(Site):
             f'<p class="where">{escape(CITY_BY_SLUG[v.city].name)}</p>'
             f'<p class="years">{advert.age} år</p>'
             f'<p class="rate">{advert.price} {advert.currency}</p>'
-            f'<time class="posted" datetime="{posted.isoformat()}T12:00:00+00:00">'
-            f"{posted.day}/{posted.month}</time>"
+            f'<time class="posted">{posted_text(advert, self.world.start, self.clock.day)}</time>'
             f'<div class="body">{v.html}</div>{reveal}<ul class="gallery">{images}</ul>'
-            f"</article>{REVEAL_JS}"
+            f'<section class="more" data-endpoint="/api/details?ad={external_id}"></section>'
+            f"</article>{_jsonld(advert, v.title, v.text)}{REVEAL_JS}"
         )
         return html(page(f"{v.title} - Market demo", body, advert.languages[0]))
+
+    def _details(self, external_id: str, headers: Mapping[str, str]) -> Response:
+        """The "more about me" XHR the page's script makes: only with its header."""
+        if headers.get("x-requested-with") != "XMLHttpRequest":
+            return json_response({"error": "forbidden"}, 403)
+        advert, status = self.lookup(external_id)
+        if advert is None:
+            return json_response({"error": "no such live advert"}, status)
+        return json_response({"profile": {"age": advert.age, "languages": advert.languages}})
 
     def _advert_json(self, external_id: str) -> Response:
         advert, status = self.lookup(external_id)
@@ -231,6 +311,7 @@ class MarketSite(Site):
             "age": advert.age,
             "price": f"{advert.price} {advert.currency}",
             "reveal": "/api/reveal" if self._hidden_phone(advert) else None,
+            "phone_image": f"/phone/{external_id}.png" if self.drawn_number(advert) else None,
         }
         return json_response(record)
 
@@ -246,6 +327,17 @@ class MarketSite(Site):
         if hidden is None:
             return json_response({"error": "this advert shows its number in the text"}, 404)
         return json_response({"number": hidden})
+
+
+def _jsonld(advert: Advert, title: str, text: str) -> str:
+    """The advert as a schema.org Product (name, description, offer), as marketplaces add."""
+    data = {
+        "@context": "https://schema.org", "@type": "Product", "name": title,
+        "description": text,
+        "offers": {"@type": "Offer", "price": str(advert.price), "priceCurrency": advert.currency},
+    }  # fmt: skip
+    body = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")  # "</" never closes it
+    return f'<script type="application/ld+json">{body}</script>'
 
 
 def _front() -> str:

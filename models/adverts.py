@@ -64,6 +64,10 @@ class Advert(Base):
     # venue_name, roster), one sealed JSON document: an address may be someone's home and
     # the roster names persons (docs/clinics.md). None for other kinds.
     clinic: Mapped[sealed_text | None] = mapped_column(default=None)
+    # When the site says the advert was posted, as last read (the page's own date, in UTC).
+    posted_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Side requests refused at the latest fetch, e.g. ["reveal: HTTP 403"]; None: none.
+    side_refused: Mapped[list[str] | None] = mapped_column(Json, default=None)
 
 
 class AdvertVersion(Base):
@@ -86,6 +90,7 @@ class AdvertVersion(Base):
     stated_age: Mapped[int | None] = mapped_column(Integer, default=None)
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2), default=None)
     currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    posted_at: Mapped[datetime | None] = mapped_column(default=None)  # the site's posting date
     content_hash: Mapped[hmac_hex]
     contacts_hash: Mapped[hmac_hex | None] = mapped_column(default=None)
     analysed_ruleset: Mapped[str | None] = mapped_column(String(32), default=None)

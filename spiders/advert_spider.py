@@ -17,8 +17,10 @@ from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import Request, Response, TextResponse
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 from w3lib.encoding import html_to_unicode
 from w3lib.url import add_or_replace_parameter
@@ -39,7 +41,14 @@ from spiders.extract import (
 from spiders.images import perceptual_hash
 from spiders.items import AdvertItem, GoneItem, RosterMember
 from spiders.ocr import read_contact_image
-from spiders.sitefile import BrowserStep, FieldSpec, PagingSpec, SiteFile, load_site
+from spiders.sitefile import (
+    BrowserStep,
+    FieldSpec,
+    PagingSpec,
+    SideRequestSpec,
+    SiteFile,
+    load_site,
+)
 
 MAX_IMAGES = 6
 MAX_CONTACT_IMAGES = 3  # OCR costs about a second an image
@@ -343,6 +352,13 @@ class AdvertSpider(scrapy.Spider):
         if isinstance(values.get("contact"), str):
             contacts = [values["contact"]]
         refused: list[str] = []
+        for spec in detail.side_requests:
+            answered = await self._side_request(spec, source, url, advert_id, refused)
+            for name, value in answered.items():
+                if name == "contact":
+                    contacts += value if isinstance(value, list) else [value]
+                elif values.get(name) in (None, "", []):  # the page's own value comes first
+                    values[name] = value
         if detail.reveal is not None:
             revealed = await self._reveal(source, url, advert_id, refused)
             if revealed:
@@ -426,6 +442,35 @@ class AdvertSpider(scrapy.Spider):
             return None
         return str(value) if value else None
 
+    async def _side_request(
+        self,
+        spec: SideRequestSpec,
+        source: Selector | dict[str, Any],
+        page_url: str,
+        advert_id: str,
+        refused: list[str],
+    ) -> dict[str, Any]:
+        """A declared XHR of the page, sent as its script sends it; the fields its answer
+        gives (JSON paths of a JSON answer, CSS/XPath of HTML). Refusals as for reveal."""
+        endpoints = raw_values(source, spec.url)
+        if not endpoints:
+            return {}
+        side = pagereq.reveal_request(spec, endpoints[0], page_url, advert_id, self.site)
+        response = await self._fetch(
+            side.url, spec.name, method=side.method, headers=side.headers, body=side.body,
+            advert_id=advert_id, refused=refused,
+        )  # fmt: skip
+        if not isinstance(response, TextResponse):
+            return {}
+        answer: Selector | dict[str, Any]
+        try:
+            data = json.loads(response.text)
+            answer = data if isinstance(data, dict) else {"": data}
+        except ValueError:
+            answer = Selector(text=self._page_text(response))
+        found, _ = extract_fields(answer, spec, self.locale)
+        return {name: value for name, value in found.items() if value not in (None, "", [])}
+
     async def _contact_images(
         self, source: Selector | dict[str, Any], page_url: str, advert_id: str, refused: list[str]
     ) -> list[str]:
@@ -442,7 +487,11 @@ class AdvertSpider(scrapy.Spider):
                 advert_id=advert_id,
                 refused=refused,
             )
-            digits = read_contact_image(response.body) if response is not None else None
+            digits = None
+            if response is not None:  # Tesseract off the reactor thread: pages go on meanwhile
+                digits = await maybe_deferred_to_future(
+                    deferToThread(read_contact_image, response.body)
+                )
             if digits is None:
                 self.misses["contact_image"] += 1
             else:
@@ -502,7 +551,7 @@ class AdvertSpider(scrapy.Spider):
             self.crawler.stats.inc_value("scout/offsite_side_requests")
             self.record_failure(url, "not fetched: outside allowed_domains", page_type)
             return None
-        meta: dict[str, Any] = {"page_type": page_type}
+        meta: dict[str, Any] = {"page_type": page_type, "side_request": True}
         if maxsize:
             meta["download_maxsize"] = maxsize
         headers = headers if headers is not None else pagereq.cookie_header(self.site)

@@ -14,7 +14,7 @@ from parsel import Selector
 from nlp.fields import parse_price as read_price
 from pipeline.core import clock
 from pipeline.core.saferegex import check_regex
-from spiders.sitefile import DetailSpec, FieldSpec, RosterSpec
+from spiders.sitefile import DetailSpec, FieldSpec, RosterSpec, SideRequestSpec
 
 # Field regexes see at most this much of a value (URLs are capped by URLLENGTH_LIMIT).
 MAX_REGEX_INPUT = 1000
@@ -288,7 +288,7 @@ def _typed(values: list[str], spec: FieldSpec, locale: Locale, now: datetime | N
 
 def extract_fields(
     source: Selector | dict[str, Any],
-    detail: DetailSpec,
+    detail: DetailSpec | SideRequestSpec,
     locale: Locale | None = None,
     now: datetime | None = None,
 ) -> tuple[dict, list[str]]:

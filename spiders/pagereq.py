@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 from parsel import Selector
 
-from spiders.sitefile import RevealSpec, SiteFile
+from spiders.sitefile import RequestSpec, SiteFile
 
 
 def links(page: Selector, page_url: str, selector: str | None) -> list[str]:
@@ -39,9 +39,10 @@ class SideRequest:
 
 
 def reveal_request(
-    reveal: RevealSpec, endpoint: str, page_url: str, advert_id: str, site: SiteFile
+    reveal: RequestSpec, endpoint: str, page_url: str, advert_id: str, site: SiteFile
 ) -> SideRequest:
-    """The "show number" request: `{external_id}` and `{page_url}` filled in."""
+    """A side request ("show number", or another declared XHR): `{external_id}` and
+    `{page_url}` filled in."""
     values = {"external_id": advert_id, "page_url": page_url}
     headers = {
         **cookie_header(site),

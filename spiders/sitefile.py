@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from string import Formatter
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cssselect import SelectorSyntaxError
 from parsel import Selector
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from pipeline.core import datafiles
 from pipeline.core.datafiles import DataFileError, StrictModel
@@ -302,24 +302,23 @@ def _templates(values: dict[str, str]) -> dict[str, str]:
 Templates = Annotated[dict[str, str], AfterValidator(_templates)]
 
 
-class RevealSpec(StrictModel):
-    """A contact hidden behind a 'show number' button, fetched as the button fetches it.
+class RequestSpec(StrictModel):
+    """A side request (an XHR of the page), sent as the page's own script sends it.
 
     Method, headers and body are what the site's own script sends from every visitor's
     browser; `{external_id}` and `{page_url}` in their values are the advert's.
     """
 
-    url: FieldSpec = Field(description="Where the page names the endpoint the button fetches.")
-    json_field: str = Field("phone", description="Dotted path of the value in the JSON answer.")
-    method: Literal["GET", "POST"] = Field("GET", description="HTTP method the button uses.")
+    url: FieldSpec = Field(description="Where the page names the endpoint its script fetches.")
+    method: Literal["GET", "POST"] = Field("GET", description="HTTP method the script uses.")
     headers: Templates = Field(
         default_factory=dict,
-        description="Headers the button's request carries (X-Requested-With, Accept, "
+        description="Headers the script's request carries (X-Requested-With, Accept, "
         "Referer…). Authorization, Cookie, User-Agent and forwarding headers are refused.",
     )
-    form: Templates | None = Field(None, description="Form body (POST), as the button sends.")
+    form: Templates | None = Field(None, description="Form body (POST), as the script sends.")
     json_body: Templates | None = Field(
-        None, alias="json", description="JSON body (POST), as the button sends."
+        None, alias="json", description="JSON body (POST), as the script sends."
     )
 
     @field_validator("headers")
@@ -334,12 +333,42 @@ class RevealSpec(StrictModel):
         return value
 
     @model_validator(mode="after")
-    def _one_body(self) -> RevealSpec:
+    def _one_body(self) -> Self:
         if self.form is not None and self.json_body is not None:
             raise ValueError("give form or json, not both")
         if (self.form is not None or self.json_body is not None) and self.method != "POST":
             raise ValueError("a form or json body needs method: POST")
         return self
+
+
+class RevealSpec(RequestSpec):
+    """A contact hidden behind a 'show number' button, fetched as the button fetches it."""
+
+    json_field: str = Field("phone", description="Dotted path of the value in the JSON answer.")
+
+
+# Page types of the crawl itself: a declared side request may not take one of these names.
+BUILT_IN_PAGE_TYPES = frozenset({"listing", "detail", "sitemap", "feed", "reveal", "image"})
+
+
+class SideRequestSpec(RequestSpec):
+    """Another XHR the advert page makes (details, a messenger button): the fields it fills."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,29}$")] = Field(
+        description="Short name, counted in crawl health like `reveal` (side_requests.<name>)."
+    )
+    fields: dict[str, FieldSpec] = Field(
+        description="Advert fields read from the answer: `json:` paths of a JSON answer, "
+        "`css:`/`xpath:` of an HTML one. They fill fields the page left empty; `contact` "
+        "values are added to the advert's contacts."
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _own_name(cls, value: str) -> str:
+        if value in BUILT_IN_PAGE_TYPES:
+            raise ValueError(f"{value!r} names one of the crawl's own requests; choose another")
+        return value
 
 
 class DetailSpec(StrictModel):
@@ -361,11 +390,25 @@ class DetailSpec(StrictModel):
         "fetched, read with OCR in memory, the bytes discarded; photos are refused unread.",
     )
     reveal: RevealSpec | None = Field(None, description="Hidden contact fetched like the button.")
+    side_requests: list[SideRequestSpec] = Field(
+        default_factory=list,
+        max_length=5,
+        description="Other XHRs of the advert page, each with the fields it fills (the "
+        "same header rules and refusal handling as reveal).",
+    )
     gone_marker: str | None = Field(
         None,
         description="CSS selector present only on an advert page that says the advert is "
         "gone (for sites that answer 200 instead of 404/410).",
     )
+
+    @field_validator("side_requests")
+    @classmethod
+    def _distinct_names(cls, value: list[SideRequestSpec]) -> list[SideRequestSpec]:
+        names = [r.name for r in value]
+        if len(names) != len(set(names)):
+            raise ValueError(f"side request names must differ: {names}")
+        return value
 
     @model_validator(mode="after")
     def _id_source(self) -> DetailSpec:
@@ -408,8 +451,8 @@ class Health(StrictModel):
         0.2,
         ge=0,
         le=1,
-        description="Degraded when more than this share of side requests (reveal, images) "
-        "of one kind is refused (at least 3 refusals).",
+        description="Degraded when more than this share of side requests (reveal, images, "
+        "declared side_requests) of one kind is refused (at least 3 refusals).",
     )
 
 
@@ -522,7 +565,8 @@ class SiteFile(StrictModel):
                 f"detail.roster: {self.kind} adverts have no roster; Scout stores only "
                 f"{', '.join(allowed)} (collect little)"
             )
-        unknown = sorted(set(self.detail.fields) - set(allowed))
+        named = set(self.detail.fields).union(*(r.fields for r in self.detail.side_requests))
+        unknown = sorted(named - set(allowed))
         if unknown:
             raise ValueError(
                 f"detail.fields: unknown advert field(s) {unknown}; for {self.kind} adverts "

@@ -26,9 +26,9 @@ from protego import Protego
 from pipeline.core.saferegex import check_regex
 from spiders import browser, pagereq
 from spiders import settings as crawl_settings
-from spiders.extract import external_id, json_path, raw_values
+from spiders.extract import Structured, external_id, json_path, raw_values, structured_path
 from spiders.pagereq import SideRequest
-from spiders.sitefile import ADVERT_FIELDS, SiteFile
+from spiders.sitefile import ADVERT_FIELDS, RequestSpec, SideRequestSpec, SiteFile
 
 MAX_BYTES = 12 * 1024 * 1024  # as the crawl's DOWNLOAD_MAXSIZE
 TIMEOUT = 30
@@ -111,6 +111,7 @@ class TryResult:
     fields: list[FieldResult] = field(default_factory=list)
     contacts: list[str] = field(default_factory=list)
     reveal: dict[str, Any] | None = None
+    side: list[dict[str, Any]] = field(default_factory=list)  # declared side requests
     links: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -169,18 +170,22 @@ def _read_advert(
         )
     contact = values.get("contact")
     result.contacts = [contact] if isinstance(contact, str) else list(contact or [])
+    for request in detail.side_requests:
+        info, answer = _send(site, request, source, url, user_agent, robots, result)
+        if answer is not None:
+            try:
+                data = json.loads(answer.text)
+                read: Selector | dict[str, Any] = data if isinstance(data, dict) else {}
+            except ValueError:
+                read = Selector(text=answer.text)
+            found, _ = extract_fields(read, request)
+            info["fields"] = {k: v for k, v in found.items() if v not in (None, "", [])}
+        result.side.append({"name": request.name, **info})
     if detail.reveal is None:
         return
-    endpoints = raw_values(source, detail.reveal.url)
-    if not endpoints:
-        result.reveal = {"error": "the page names no reveal endpoint (no button)"}
-        return
-    side = pagereq.reveal_request(detail.reveal, endpoints[0], url, result.external_id or "", site)
-    robots.check(side.url)
-    answer = fetch(side, user_agent)
-    result.reveal = {"url": side.url, "method": side.method, "status": answer.status}
-    if answer.status >= 400:
-        result.reveal["error"] = f"refused: HTTP {answer.status}"
+    info, answer = _send(site, detail.reveal, source, url, user_agent, robots, result)
+    result.reveal = info
+    if answer is None:
         return
     try:
         value = json_path(json.loads(answer.text), detail.reveal.json_field)
@@ -190,6 +195,25 @@ def _read_advert(
     result.reveal["value"] = value
     if value:
         result.contacts.append(str(value))
+
+
+def _send(
+    site: SiteFile, spec: RequestSpec, source: Selector | dict[str, Any], url: str,
+    user_agent: str, robots: Robots, result: TryResult,
+) -> tuple[dict[str, Any], Fetched | None]:  # fmt: skip
+    """A side request as the spider sends it: what was sent, and the answer unless refused."""
+    endpoints = raw_values(source, spec.url)
+    if not endpoints:
+        what = spec.name if isinstance(spec, SideRequestSpec) else "reveal"
+        return {"error": f"the page names no {what} endpoint (no button)"}, None
+    side = pagereq.reveal_request(spec, endpoints[0], url, result.external_id or "", site)
+    robots.check(side.url)
+    answer = fetch(side, user_agent)
+    info: dict[str, Any] = {"url": side.url, "method": side.method, "status": answer.status}
+    if answer.status >= 400:
+        info["error"] = f"refused: HTTP {answer.status}"
+        return info, None
+    return info, answer
 
 
 def _read_links(
@@ -380,23 +404,44 @@ def _id_pattern(url: str) -> str | None:
     return f"{re.escape(prefix)}([A-Za-z0-9_-]+)"
 
 
-def _field_guesses(html: str, notes: list[str]) -> dict[str, Any]:
-    """Fields the advert page's JSON-LD offers, as comments-to-be: noted, not guessed."""
-    page = Selector(text=html)
-    found = []
-    for block in page.css('script[type="application/ld+json"]::text').getall():
-        try:
-            data = json.loads(block)
-        except ValueError:
+# schema.org properties an advert page's JSON-LD commonly has, as Scout's fields
+_JSONLD_FIELDS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("title", "name", {}),
+    ("text", "description", {}),
+    ("price", "offers", {"type": "price"}),
+    ("posted_at", "datePosted", {"type": "date"}),
+    ("city", "address.addressLocality", {"type": "city"}),
+)
+
+
+def _jsonld_fields(page: Selector) -> dict[str, Any]:
+    """Field sources from the page's JSON-LD (read as the spider reads it, with extruct)."""
+    items = Structured(page).items("jsonld")
+    fields: dict[str, Any] = {}
+    for name, path, extra in _JSONLD_FIELDS:
+        item = next((i for i in items if structured_path([i], path, "jsonld") is not None), None)
+        if item is None:
             continue
-        for key in ("name", "description", "offers", "datePosted", "address"):
-            if isinstance(data, dict) and key in data:
-                found.append(key)
-    if found:
-        notes.append(f"JSON-LD on the advert page has {', '.join(found)}: see docs/sites.md")
+        kind = item.get("@type")
+        fields[name] = {"jsonld": f"{kind}:{path}" if isinstance(kind, str) else path, **extra}
+    return fields
+
+
+def _field_guesses(html: str, notes: list[str]) -> dict[str, Any]:
+    """Fields from the advert page: its JSON-LD as field sources, a few CSS guesses."""
+    page = Selector(text=html)
     guesses: dict[str, Any] = {}
     if page.css("time[datetime]"):
         guesses["posted_at"] = {"css": "time::attr(datetime)", "type": "datetime"}
     if page.css("a[href^='tel:']"):
         guesses["contact"] = {"css": "a[href^='tel:']::attr(href)", "type": "list"}
+    structured = _jsonld_fields(page)
+    if structured:
+        notes.append(
+            f"JSON-LD on the advert page gives {', '.join(structured)}: written as jsonld "
+            "fields (docs/site-fields.md); check them on a few adverts with `scout sites try`"
+        )
+        if "title" in structured:  # the page's heading when an advert lacks the JSON-LD
+            structured["title"] |= {"required": True, "fallback": {"css": "h1"}}
+    guesses |= structured
     return {k: v for k, v in guesses.items() if k in ADVERT_FIELDS}

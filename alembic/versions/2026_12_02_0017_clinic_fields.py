@@ -4,7 +4,7 @@ One sealed JSON document on the advert (as last seen) and on each version (as th
 was seen); None for escort and job adverts.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02 22:00:00.000000
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from models.types import Sealed
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

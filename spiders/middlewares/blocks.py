@@ -2,7 +2,8 @@
 
 A block page is recognised by its status, its <title> or a CAPTCHA element, never by
 words in the page's body: an advert that says "captcha" must not stop a site's crawl (H6).
-A refused side request (a 403 on a reveal or an image) is not a block: the spider records
+A refused side request (a 403 on a reveal, an image or another XHR the site file declares)
+is not a block: the spider records
 it on that advert and counts it in crawl health; only refused listing or advert pages, or
 a block page anywhere, stop the crawl.
 """
@@ -45,7 +46,8 @@ class BlockDetectionMiddleware:
         if request.meta.get("page_type") == "image" or request.url.endswith("/robots.txt"):
             return response
         reason = None
-        if response.status == 403 and request.meta.get("page_type") not in SIDE_REQUESTS:
+        side = request.meta.get("side_request") or request.meta.get("page_type") in SIDE_REQUESTS
+        if response.status == 403 and not side:
             reason = f"HTTP 403 on {request.url}"
         elif isinstance(response, TextResponse) and response.status in (200, 429, 503):
             found = self._block_page(response) if _is_html(response) else None

@@ -15,9 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from models import Advert, CrawlRun, Sighting, Site
+from pipeline.core import clock
 from pipeline.core.db import changed_rows
 
 STALE_AFTER = timedelta(minutes=5)
@@ -25,12 +28,18 @@ FINAL_STATUSES = ("complete", "incomplete", "degraded", "blocked", "failed")
 
 
 def ensure_site(session: Session, name: str, base_url: str) -> Site:
+    """The site's row, made if new: two crawls starting at once make it once (D6)."""
     site = session.scalar(select(Site).where(Site.name == name))
     if site is None:
-        site = Site(name=name, base_url=base_url)
-        session.add(site)
-        session.flush()
-    elif site.base_url != base_url:
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(Site)
+            .values(name=name, base_url=base_url, created_at=clock.now())
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        site = session.scalars(select(Site).where(Site.name == name)).one()
+    if site.base_url != base_url:
         site.base_url = base_url
     return site
 

@@ -174,6 +174,7 @@ def _new_version(advert: Advert, prepared: _Prepared, seen_at: datetime) -> Adve
         stated_age=item.stated_age,
         price=item.price,
         currency=item.currency,
+        posted_at=item.posted_at,
         content_hash=prepared.content_hash,
         contacts_hash=prepared.contacts_hash,
         clinic=prepared.clinic,
@@ -329,6 +330,8 @@ def store_adverts(
                 counts.unchanged += 1
             advert.url = item.url
             advert.gone_at = None
+        advert.posted_at = item.posted_at or advert.posted_at  # a page that lost it keeps it
+        advert.side_refused = list(item.refused) or None  # as of this fetch
         is_listed = listed(item.external_id)
         if is_listed:
             advert.last_seen = max(advert.last_seen, item.fetched_at)

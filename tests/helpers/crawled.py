@@ -20,16 +20,19 @@ def live_adverts(database: Database, site: str) -> dict[str, Advert]:
         }
 
 
+def all_contacts(database: Database, advert_id: int, source: str | None = None) -> set[str]:
+    """Every contact point stored for the advert (text, title, fields), or from one source."""
+    query = select(ContactPoint.value).join(AdvertContact)
+    query = query.where(AdvertContact.advert_id == advert_id)
+    if source is not None:
+        query = query.where(AdvertContact.source == source)
+    with database.session() as session:
+        return set(session.scalars(query))
+
+
 def field_contacts(database: Database, advert_id: int) -> set[str]:
     """Contact points the crawl read from the advert's fields (the revealed number too)."""
-    with database.session() as session:
-        return set(
-            session.scalars(
-                select(ContactPoint.value)
-                .join(AdvertContact)
-                .where(AdvertContact.advert_id == advert_id, AdvertContact.source == "field")
-            )
-        )
+    return all_contacts(database, advert_id, "field")
 
 
 def last_run(database: Database) -> CrawlRun:

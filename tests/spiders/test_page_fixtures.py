@@ -9,13 +9,15 @@ same way: save a page, write what it says, and its site file is checked offline.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from parsel import Selector
 
-from spiders.extract import external_id, extract_fields, raw_values
+from spiders.extract import Locale, external_id, extract_fields, raw_values
 from spiders.sitefile import load_site
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
@@ -32,16 +34,22 @@ def test_page_fixture_extracts_the_expected_fields(page: Path) -> None:
     record = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     expected = record["expected"]
     source = Selector(text=page.read_text(encoding="utf-8"))
-    values, misses = extract_fields(source, site.detail)
+    fetched = record.get("fetched_at")  # anchors relative dates ("i dag kl. 10:15")
+    locale = Locale(site.language, site.timezone)
+    now = datetime.fromisoformat(fetched) if fetched else None
+    values, misses = extract_fields(source, site.detail, locale, now)
     assert external_id(source, record["url"], site.detail) == expected["external_id"]
     assert values["title"] == expected["title"]
     assert values["city"] == expected["city"]
     assert values["stated_age"] == expected["stated_age"]
     amount, currency = expected["price"]
     assert values["price"] == (Decimal(amount), currency)
-    assert values["posted_at"].date().isoformat() == expected["posted_on"]
+    local = values["posted_at"].astimezone(ZoneInfo(site.timezone))  # "01.11.2026": local midnight
+    assert local.date().isoformat() == expected["posted_on"]
     required = {name for name, spec in site.detail.fields.items() if spec.required}
     assert not required & set(misses)
     reveal = site.detail.reveal
     assert reveal is not None
     assert bool(raw_values(source, reveal.url)) == expected["has_reveal_button"]
+    drawn = site.detail.contact_images  # a number drawn as an image (read by OCR when crawled)
+    assert len(raw_values(source, drawn) if drawn else []) == expected["contact_images"]

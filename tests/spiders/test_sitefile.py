@@ -25,6 +25,15 @@ def _reveal(change: dict) -> dict:
     return _with({"detail": {**VALID["detail"], "reveal": reveal}})
 
 
+def _side(change: dict, more: tuple[dict, ...] = ()) -> dict:
+    spec = {
+        "name": "details",
+        "url": {"css": "a::attr(href)"},
+        "fields": {"stated_age": {"json": "age"}},
+    }
+    return _with({"detail": {**VALID["detail"], "side_requests": [{**spec, **change}, *more]}})
+
+
 def _api(paging: dict, **api: str) -> dict:
     spec = {"start_urls": ["/api"], "items": "items", "item_id": "id", "detail_url": "/a/{id}"}
     return _with({"api": {**spec, **api, "paging": paging}}, drop=("listing",))
@@ -89,6 +98,21 @@ BROKEN = [
     ),
     ("reveal unknown placeholder", _reveal({"headers": {"Referer": "{url}"}}), "placeholder"),
     ("login cookie", _with({"cookies": {"PHPSESSID": "abc"}}), "login session"),
+    # declared side requests: the reveal's rules, their own names, the kind's fields only
+    ("side request cookie header", _side({"headers": {"Cookie": "a=1"}}), "may not be set"),
+    ("side request json on GET", _side({"json": {"ad": "1"}}), "needs method: POST"),
+    ("side request named reveal", _side({"name": "reveal"}), "crawl's own requests"),
+    ("side request bad name", _side({"name": "Details!"}), "pattern"),
+    (
+        "side requests same name",
+        _side({}, ({"name": "details", "url": {"css": "a"}, "fields": {}},)),
+        "names must differ",
+    ),
+    (
+        "side request unknown field",
+        _side({"fields": {"phone_owner": {"json": "x"}}}),
+        "unknown advert field",
+    ),
     ("listing without a source", _with({"listing": {"detail_links": "a"}}), "sitemaps or feeds"),
     ("start urls without links", _with({"listing": {"start_urls": ["/"]}}), "detail_links"),
     ("sitemap as file URL", _with({"listing": {"sitemaps": ["file:///etc/x"]}}), "neither a path"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -107,4 +108,55 @@ def test_sites_new_cli_finds_sitemap_and_feed_behind_an_age_gate(
     assert (site.listing.sitemaps, site.listing.feeds) == (["/sitemap.xml"], ["/feed.xml"])
     assert site.detail.external_id_from_url == "/ad/([A-Za-z0-9_-]+)"
     assert "sitemap.xml is an index of 2 sitemaps" in capsys.readouterr().err
+    # the advert page's JSON-LD became field sources, and they read the advert as it is
+    fields = site.detail.fields
+    assert (fields["title"].jsonld, fields["price"].jsonld) == ("Product:name", "Product:offers")
+    assert fields["text"].jsonld == "Product:description"
+    advert = demo_sites.server.market.live()[0]
+    result = try_page(site, f"{url}ad/{market_id(advert.external_id)}", UA)
+    values = {f.name: f.value for f in result.fields}
+    assert values["title"] == advert.version_on(0).title
+    assert values["price"] == (Decimal(advert.price), advert.currency)
     assert main(["sites", "new", url, "--cookie", "novalue"]) == 2
+
+
+def test_sites_try_sends_declared_side_requests(demo_sites) -> None:
+    """`sites try` sends each declared side request and shows the fields it fills, or the
+    refusal when the page's header is missing."""
+    server = demo_sites.server
+    site = load_site("demo_market").with_base_url(server.market_url)
+    advert = server.market.live()[0]
+    url = f"{server.market_url}/ad/{market_id(advert.external_id)}"
+    spec = {
+        "name": "details",
+        "url": {"css": "section.more::attr(data-endpoint)"},
+        "headers": {"X-Requested-With": "XMLHttpRequest"},
+        "fields": {"stated_age": {"json": "profile.age", "type": "int"}},
+    }
+    detail = site.detail.model_validate(
+        {**site.detail.model_dump(by_alias=True, exclude_unset=True), "side_requests": [spec]}
+    )
+    result = try_page(site.model_copy(update={"detail": detail}), url, UA)
+    assert result.side == [
+        {
+            "name": "details",
+            "url": f"{server.market_url}/api/details?ad={market_id(advert.external_id)}",
+            "method": "GET",
+            "status": 200,
+            "fields": {"stated_age": advert.age},
+        }
+    ]
+    spec["headers"] = {}
+    detail = site.detail.model_validate(
+        {**site.detail.model_dump(by_alias=True, exclude_unset=True), "side_requests": [spec]}
+    )
+    result = try_page(site.model_copy(update={"detail": detail}), url, UA)
+    assert result.side[0]["error"] == "refused: HTTP 403" and "fields" not in result.side[0]
+
+
+def test_sites_try_cli_prints_the_reveal(demo_sites, capsys) -> None:
+    url = demo_sites.server.market_url
+    advert_id = _button_advert(demo_sites.server)
+    assert main(["sites", "try", "demo_market", f"/ad/{advert_id}", "--base-url", url]) == 0
+    out = capsys.readouterr().out
+    assert f"reveal: POST {url}/api/reveal: value '" in out

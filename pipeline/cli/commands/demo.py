@@ -19,7 +19,8 @@ from pipeline.core.errors import ScoutError
 from pipeline.operations import stages
 from spiders.storage.sites import delete_sites, site_names
 
-DEMO_SITES = ("demo_classic", "demo_spa")
+# the market cross-posts the classic site's adverts (sitemap, reveal by POST, numbers as images)
+DEMO_SITES = ("demo_classic", "demo_spa", "demo_market")
 # The clinic sites (issue 15): one server, crawled once a week of the clinic world.
 CLINIC_SITES = ("demo_clinics", "demo_massage")
 
@@ -85,7 +86,11 @@ def demo(ctx: click.Context, days: int, seed: int) -> None:
     world = build_world(seed=seed, days=14)
     demo_clock = SimClock(world.start)
     with DemoServer(world, demo_clock) as server:
-        urls = {"demo_classic": server.classic_url, "demo_spa": server.spa_url}
+        urls = {
+            "demo_classic": server.classic_url,
+            "demo_spa": server.spa_url,
+            "demo_market": server.market_url,
+        }
         for day in range(days):
             demo_clock.day = day
             click.echo(

@@ -61,12 +61,15 @@ def print_try(result: TryResult) -> None:
             )
         out.print(table)
         out.print(f"contact points: {', '.join(result.contacts) or 'none'}", markup=False)
-        if result.reveal is not None:
-            reveal = result.reveal
-            said = reveal.get("error") or f"value {reveal.get('value')!r}"
-            where = f"{reveal['method']} {reveal['url']}: " if "url" in reveal else ""
-            refused = "error" in reveal and "url" in reveal
-            out.print(f"reveal: {where}{said}", markup=False, style="red" if refused else None)
+        sent = [(side["name"], side) for side in result.side]
+        for name, info in [*sent, *([("reveal", result.reveal)] if result.reveal else [])]:
+            said = info.get("error") or (
+                f"fields {info.get('fields')!r}" if name != "reveal" or "fields" in info
+                else f"value {info.get('value')!r}"
+            )  # fmt: skip
+            where = f"{info['method']} {info['url']}: " if "url" in info else ""
+            refused = "error" in info and "url" in info
+            out.print(f"{name}: {where}{said}", markup=False, style="red" if refused else None)
     for name, urls in result.links.items():
         shown = ", ".join(urls[:SHOWN_LINKS]) + (" …" if len(urls) > SHOWN_LINKS else "")
         if urls:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import column, func, inspect, select, table, text
 
-from models import Advert, AuditEntry, LinkState, metadata
+from models import Advert, AdvertVersion, AuditEntry, LinkState, metadata
 from pipeline.core import clock, migrations
 from pipeline.core.db import open_database
 from pipeline.core.errors import DatabaseError
@@ -179,26 +181,64 @@ def test_migration_0011_marks_stored_adverts_escort(settings: Settings) -> None:
     db.dispose()
 
 
-def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Settings) -> None:
-    """0017 adds the sealed clinic document to adverts and versions; going down drops it in
-    place, keeping the adverts and their versions (no table rebuild cascading), both engines."""
+def _old_version(connection) -> None:
+    """A version of the advert `_old_advert` wrote, in the columns every schema has."""
+    connection.execute(
+        text(
+            "INSERT INTO advert_versions (id, advert_id, seen_at, content_hash) "
+            "VALUES (1, 1, CURRENT_TIMESTAMP, :hash)"
+        ),
+        {"hash": "0" * 64},
+    )
+
+
+def test_migration_0016_adds_posted_at_and_side_refused_and_takes_them_back(
+    settings: Settings,
+) -> None:
+    """Adverts stored before 0016 have no posting date or refusals; a downgrade keeps them."""
     db = open_database(settings, require_schema=False)
     migrations.upgrade(db.engine, settings, "0015")
     with db.engine.begin() as connection:
         _old_advert(connection)
-        connection.execute(
-            text(
-                "INSERT INTO advert_versions (id, advert_id, seen_at, content_hash) "
-                "VALUES (1, 1, CURRENT_TIMESTAMP, :hash)"
-            ),
-            {"hash": "0" * 64},
-        )
+        _old_version(connection)
+    migrations.upgrade(db.engine, settings)
+    posted = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    with db.session() as session:
+        advert = session.get(Advert, 1)
+        version = session.get(AdvertVersion, 1)
+        assert advert is not None and version is not None
+        assert (advert.posted_at, advert.side_refused, version.posted_at) == (None, None, None)
+        advert.posted_at, version.posted_at = posted, posted
+        advert.side_refused = ["reveal: HTTP 403"]
+    with db.session() as session:
+        advert = session.get(Advert, 1)
+        assert advert is not None
+        assert (advert.posted_at, advert.side_refused) == (posted, ["reveal: HTTP 403"])
+    migrations.downgrade(db.engine, settings, "0015")
+    for name, gone in (
+        ("adverts", {"posted_at", "side_refused"}),
+        ("advert_versions", {"posted_at"}),
+    ):
+        assert not gone & {c["name"] for c in inspect(db.engine).get_columns(name)}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM advert_versions")).scalar() == 1
+    db.dispose()
+
+
+def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Settings) -> None:
+    """0017 adds the sealed clinic document to adverts and versions; going down drops it in
+    place, keeping the adverts and their versions (no table rebuild cascading), both engines."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0016")
+    with db.engine.begin() as connection:
+        _old_advert(connection)
+        _old_version(connection)
     migrations.upgrade(db.engine, settings)
     for name in ("adverts", "advert_versions"):
         assert "clinic" in {c["name"] for c in inspect(db.engine).get_columns(name)}
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT clinic FROM adverts")).scalars().all() == [None]
-    migrations.downgrade(db.engine, settings, "0015")
+    migrations.downgrade(db.engine, settings, "0016")
     for name in ("adverts", "advert_versions"):
         assert "clinic" not in {c["name"] for c in inspect(db.engine).get_columns(name)}
         with db.engine.connect() as connection:
