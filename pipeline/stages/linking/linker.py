@@ -178,7 +178,9 @@ class Linker:
                 waiting.append((a, b, kind))
         self._known = waiting
 
-    def _link(self, i: int, j: int, kind: str, strength: float, labels: tuple[str, ...] = ()) -> Link:
+    def _link(
+        self, i: int, j: int, kind: str, strength: float, labels: tuple[str, ...] = ()
+    ) -> Link:
         a, b = sorted((self.ids[i], self.ids[j]))
         return Link(a, b, kind, strength, labels)
 
