@@ -55,6 +55,13 @@ def test_benchmarks_linking_minhash_reference_runs() -> None:
     assert reference["adverts"] == 20 and reference["ms_per_advert"] > 0
 
 
+def test_benchmarks_linking_row_counts_links_and_clusters() -> None:
+    row = _load("bench_linking").measure(400)
+    assert row["adverts"] == 400 and row["links"] > 0
+    assert 0 < row["clusters"] < 404  # 1 % more adverts come as the day's new ones
+    assert 0 < row["precision"] <= 1 and 0 < row["recall"] <= 1
+
+
 def test_benchmarks_language_speed_has_its_reference() -> None:
     bench = _load("bench_language")
     row = bench.speed("py3langid", bench.adverts(5))

@@ -7,6 +7,7 @@ adverts alone, and gives the same pairs a full run gives.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
@@ -32,13 +33,23 @@ class LinkRecord(NamedTuple):
 
 
 class Link(NamedTuple):
-    """Why two adverts belong together (a tuple: a run builds one per stored link)."""
+    """Why two adverts belong together (a tuple: a run builds one per link, millions at 10⁶
+    adverts, so the evidence is made from the strength when asked for, not held)."""
 
     a: int  # advert ids, a < b
     b: int
     kind: str
-    strength: float
-    evidence: dict[str, Any] = {}  # noqa: RUF012 - never mutated; empty for stored links
+    strength: float  # template: estimated Jaccard similarity; image: 1 - Hamming distance / 64
+    labels: tuple[str, ...] = ()  # contact links: the shared contact points' 8-hex labels
+
+    @property
+    def evidence(self) -> dict[str, Any]:
+        """What the link rests on, as stored with it."""
+        if self.kind == "contact":
+            return {"contacts": list(self.labels)}
+        if self.kind == "image":
+            return {"hamming": round((1 - self.strength) * 64)}
+        return {"similarity": self.strength}
 
 
 class Linker:
@@ -52,7 +63,7 @@ class Linker:
 
     def __init__(self, config: LinkingConfig) -> None:
         self.enabled = set(config.links.enabled)
-        self.ids: list[int] = []
+        self.ids = array("q")  # advert id per record index (8 bytes each)
         self._contact_first: dict[str, int] = {}
         self._template = TemplateIndex(config.links.template)
         self._images = ImageIndex(config.links.image)
@@ -102,7 +113,7 @@ class Linker:
         self._apply_known()
         contacts = self._forests["contact"]
         links += [
-            self._link(a, b, "contact", 1.0, {"contacts": labels})
+            self._link(a, b, "contact", 1.0, tuple(labels))
             for a, b, labels in contact_pairs
             if contacts.union(a, b)
         ]
@@ -115,19 +126,13 @@ class Linker:
                 np.array(groups, dtype=np.int64),
             )
             links += [
-                self._link(
-                    int(a),
-                    int(b),
-                    "template",
-                    round(float(j), 3),
-                    {"similarity": round(float(j), 3)},
-                )
+                self._link(int(a), int(b), "template", round(float(j), 3))
                 for a, b, j in self._spanning("template", pairs)
             ]
         if "image" in self.enabled and phashes:
             pairs = self._images.add(first, phashes, search)
             links += [
-                self._link(int(a), int(b), "image", round(1 - int(d) / 64, 3), {"hamming": int(d)})
+                self._link(int(a), int(b), "image", round(1 - int(d) / 64, 3))
                 for a, b, d in self._spanning("image", pairs)
             ]
         return links
@@ -173,18 +178,39 @@ class Linker:
                 waiting.append((a, b, kind))
         self._known = waiting
 
-    def _link(self, i: int, j: int, kind: str, strength: float, evidence: dict[str, Any]) -> Link:
+    def _link(
+        self, i: int, j: int, kind: str, strength: float, labels: tuple[str, ...] = ()
+    ) -> Link:
         a, b = sorted((self.ids[i], self.ids[j]))
-        return Link(a, b, kind, strength, evidence)
+        return Link(a, b, kind, strength, labels)
 
 
 def components(advert_ids: Iterable[int], links: Iterable[Link]) -> dict[int, int]:
     """Advert id -> the smallest advert id of its cluster (every advert in exactly one)."""
-    ids = sorted(set(advert_ids))
-    position = {advert_id: i for i, advert_id in enumerate(ids)}
-    union = UnionFind(len(ids))
-    for link in links:
-        if link.a in position and link.b in position:
-            union.union(position[link.a], position[link.b])
-    labels = union.labels()
-    return {advert_id: ids[int(labels[i])] for i, advert_id in enumerate(ids)}
+    ids = np.unique(np.fromiter(advert_ids, dtype=np.int64))
+    ends = np.array([(x.a, x.b) for x in links], dtype=np.int64).reshape(-1, 2)
+    at = np.minimum(np.searchsorted(ids, ends), max(len(ids) - 1, 0))
+    held = (ids[at] == ends).all(axis=1) if len(ids) else np.zeros(len(ends), dtype=bool)
+    labels = smallest_in_component(len(ids), at[held])
+    return dict(zip(ids.tolist(), ids[labels].tolist(), strict=True))
+
+
+def smallest_in_component(n: int, edges: np.ndarray) -> np.ndarray:
+    """Per element 0..n-1, the smallest element of its connected component under `edges`
+    (m x 2): roots hook onto the smaller root across each edge, then paths are halved until
+    every element points at its root (no Python loop over the edges)."""
+    parent = np.arange(n, dtype=np.int64)
+    while len(edges):
+        low = np.minimum(parent[edges[:, 0]], parent[edges[:, 1]])
+        high = np.maximum(parent[edges[:, 0]], parent[edges[:, 1]])
+        apart = low != high
+        if not apart.any():
+            break
+        edges = edges[apart]  # an edge inside one component stays inside it
+        np.minimum.at(parent, high[apart], low[apart])
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
+    return parent

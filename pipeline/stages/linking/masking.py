@@ -54,9 +54,15 @@ def batch_shingles(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray
     if len(codes) < k:
         empty = np.empty(0, dtype=np.uint64)
         return empty, np.empty(0, dtype=np.int64), np.zeros(len(masked), dtype=np.int64)
-    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
+    # The window sums one shifted slice at a time (wrapping uint64, so the order of the terms
+    # does not matter): no (windows x k) temporary, which was most of a chunk's peak memory.
+    count = len(codes) - k + 1
+    mixed = codes[:count] * _powers(k)[0]
     with np.errstate(over="ignore"):
-        mixed = ((windows * _powers(k)).sum(axis=1, dtype=np.uint64) * _MIX) >> np.uint64(32)
+        for j, power in enumerate(_powers(k)[1:], start=1):
+            mixed += codes[j : j + count] * power
+        mixed *= _MIX
+    mixed >>= np.uint64(32)
     owner = np.repeat(np.arange(len(masked)), lengths)[: len(mixed)]
     ends = np.cumsum(lengths)
     # A window belongs to a text only when it ends inside that text.

@@ -45,8 +45,10 @@ class TemplateIndex:
         rows = config.num_perm // config.bands
         self._mix = rng.integers(1, 2**63, size=(config.bands, rows), dtype=np.uint64) | 1
         self._tables = [BucketTable() for _ in range(config.bands)]
-        self._signatures: list[np.ndarray] = []
-        self._joined: np.ndarray | None = None
+        # Signatures in the blocks they were added in (never joined: joining copied every
+        # signature held, twice the largest array of a run at its last add).
+        self._blocks: list[np.ndarray] = []
+        self._starts = np.zeros(1, dtype=np.int64)  # first record of each block, then the end
 
     def signatures(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(n x num_perm uint32 signatures, n booleans: long enough to link on)."""
@@ -80,8 +82,8 @@ class TemplateIndex:
         than max_bucket_contacts contact points is boilerplate many people copy, not one
         controller's template, and links nothing."""
         config = self.config
-        self._signatures.append(matrix)
-        self._joined = None
+        self._blocks.append(matrix)
+        self._starts = np.append(self._starts, self._starts[-1] + len(matrix))
         index = np.arange(first, first + len(matrix), dtype=np.int64)[valid]
         found = []
         for keys, table in zip(self.band_keys(matrix[valid]), self._tables, strict=True):
@@ -124,11 +126,16 @@ class TemplateIndex:
 
     def similarity(self, pairs: np.ndarray) -> np.ndarray:
         """Estimated Jaccard similarity of record pairs (share of equal signature slots)."""
-        if self._joined is None:
-            self._joined = np.concatenate(self._signatures)
-            self._signatures = [self._joined]
-        sigs = self._joined
-        return (sigs[pairs[:, 0]] == sigs[pairs[:, 1]]).mean(axis=1)
+        return (self._rows(pairs[:, 0]) == self._rows(pairs[:, 1])).mean(axis=1)
+
+    def _rows(self, records: np.ndarray) -> np.ndarray:
+        """The signatures of records (indices into every record added), from their blocks."""
+        out = np.empty((len(records), self.config.num_perm), dtype=np.uint32)
+        block = np.searchsorted(self._starts, records, side="right") - 1
+        for b in np.unique(block).tolist():
+            here = block == b
+            out[here] = self._blocks[b][records[here] - self._starts[b]]
+        return out
 
     def _accept(self, pairs: np.ndarray) -> np.ndarray:
         return self.similarity(pairs) >= self.config.threshold

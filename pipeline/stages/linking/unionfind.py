@@ -1,19 +1,27 @@
-"""Union-find over record indices, with arrays (path halving, union by size)."""
+"""Union-find over record indices, in flat arrays (path halving, union by size).
+
+Parents and sizes are `array("q")`s: 8 bytes an element instead of a list's pointer to an
+int object (up to 36 bytes), which mattered with a forest per link kind at 10⁶ adverts.
+"""
 
 from __future__ import annotations
+
+from array import array
 
 import numpy as np
 
 
 class UnionFind:
     def __init__(self, size: int = 0) -> None:
-        self.parent = list(range(size))
-        self.size = [1] * size
+        self.parent = array("q")
+        self.size = array("q")
+        self.grow(size)
 
     def grow(self, size: int) -> None:
         start = len(self.parent)
-        self.parent.extend(range(start, size))
-        self.size.extend([1] * (size - start))
+        if size > start:
+            self.parent.extend(range(start, size))
+            self.size.extend(array("q", [1]) * (size - start))
 
     def find(self, x: int) -> int:
         parent = self.parent
