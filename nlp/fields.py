@@ -111,9 +111,12 @@ class AdvertFields:
     cities: list[CityMention] = field(default_factory=list)
 
 
+_NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f\u2009'’]")
+
+
 def to_amount(number: str, decimal_separator: str | None = None) -> float | None:
     """Read "1.500", "1 298,00", "53,20", "34.992001" as a number (European or English style)."""
-    digits = re.sub(r"[\s\u00a0\u202f\u2009'’]", "", number).rstrip(".,")
+    digits = _NUMBER_SPACES.sub("", number).rstrip(".,")
     if not digits:
         return None
     if decimal_separator is None:
@@ -174,7 +177,7 @@ def find_ages(text: str) -> list[AgeMention]:
     """Stated ages ("23 år", "age 24", "24 yo", "24-årig", "I'm 19"); durations are skipped."""
     found = []
     for match in _AGE.finditer(lower_view(text)):
-        group = next(name for name in "abc" if match.group(name))
+        group = match.lastgroup or "a"  # the one named group (a, b or c) that matched
         start, end = match.span()
         before = text[max(0, start - 12) : start].split()
         if group == "a" and before and before[-1].lower() in _DURATION_WORDS:

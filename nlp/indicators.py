@@ -92,6 +92,10 @@ class IndicatorComponent:
             for lang, regexes in rule.regex.items():
                 self.regexes.append((rule, lang, re.compile("|".join(regexes))))
         self.gate = MatcherGate(token_patterns)
+        # the rules of each other kind, picked out once (not once an advert)
+        self.field_rules = rules.by_kind("field")
+        self.contact_rules = rules.by_kind("contact")
+        self.check_rules = rules.by_kind("check")
 
     def _key(self, nlp: Language, rule: Rule, lang: str) -> str:
         key = f"{rule.id}|{lang}"
@@ -99,14 +103,21 @@ class IndicatorComponent:
         return key
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self._text_hits(doc) + self._field_hits(doc) + self._contact_hits(doc)
-        found += self._check_hits(doc)
-        doc._.indicators = self._limit(found)
+        text = doc_text(doc)
+        found = self._text_hits(doc, text)
+        if self.field_rules or self.contact_rules or self.check_rules:
+            extensions = doc._  # one accessor for the three reads (each `doc._` is a new object)
+            found += self._field_hits(extensions.fields, text)
+            if self.contact_rules and Doc.has_extension("contacts"):
+                found += self._contact_hits(extensions.contacts)
+            if self.check_rules and Doc.has_extension("kind_fields"):
+                found += self._check_hits(doc, extensions.kind_fields)
+        doc._.indicators = self._limit(found) if found else []
         return doc
 
-    def _text_hits(self, doc: Doc) -> list[IndicatorHit]:
+    def _text_hits(self, doc: Doc, text: str) -> list[IndicatorHit]:
         version, hits = self.rules.version, []
-        patterns = self.patterns(doc) if self.gate.open(doc_text(doc)) else []
+        patterns = self.patterns(doc) if self.gate.open(text) else []
         for match_id, start, end in [*self.phrases(doc), *patterns]:
             rule, lang = self.keys[match_id]
             span = doc[start:end]
@@ -115,18 +126,16 @@ class IndicatorComponent:
                 detail[rule.detail_key] = span[0].lower_
             hits.append(_hit(rule, span.start_char, span.end_char, span.text, version, **detail))
         for rule, lang, pattern in self.regexes:
-            for m in pattern.finditer(doc_text(doc)):
+            for m in pattern.finditer(text):
                 hits.append(_hit(rule, m.start(), m.end(), m.group(0), version, lang=lang))
         return hits
 
-    def _field_hits(self, doc: Doc) -> list[IndicatorHit]:
-        rules = self.rules.by_kind("field")
-        if not rules:
+    def _field_hits(self, fields: Any, text: str) -> list[IndicatorHit]:
+        if not self.field_rules:
             return []
-        fields = doc._.fields
-        ages = fields.ages if fields is not None else find_ages(doc_text(doc))
+        ages = fields.ages if fields is not None else find_ages(text)
         hits = []
-        for rule in rules:
+        for rule in self.field_rules:
             band = rule.field
             for age in ages:
                 if band and (band.min or 0) <= age.value < (band.max or 200):
@@ -135,10 +144,9 @@ class IndicatorComponent:
                     )
         return hits
 
-    def _contact_hits(self, doc: Doc) -> list[IndicatorHit]:
-        contacts = doc._.contacts if Doc.has_extension("contacts") else None
+    def _contact_hits(self, contacts: Any) -> list[IndicatorHit]:
         hits = []
-        for rule in self.rules.by_kind("contact"):
+        for rule in self.contact_rules:
             wanted = rule.contact
             for contact in contacts or []:
                 country = (getattr(contact, "country", None) or "").upper()
@@ -154,14 +162,12 @@ class IndicatorComponent:
                                      self.rules.version, **detail))  # fmt: skip
         return hits
 
-    def _check_hits(self, doc: Doc) -> list[IndicatorHit]:
+    def _check_hits(self, doc: Doc, fields: Any) -> list[IndicatorHit]:
         """`kind: check` rules: a named check on the kind's fields (`Doc._.kind_fields`)."""
-        rules = self.rules.by_kind("check")
-        fields = doc._.kind_fields if Doc.has_extension("kind_fields") else None
-        if not rules or fields is None:
+        if fields is None:
             return []
         hits = []
-        for rule in rules:
+        for rule in self.check_rules:
             assert rule.check is not None  # the rule model requires it for kind: check
             for start, end, text, detail in CHECKS[rule.check.name](doc, fields, rule.check):
                 hits.append(_hit(rule, start, end, text, self.rules.version, **detail))

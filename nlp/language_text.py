@@ -36,6 +36,7 @@ _NOISE_NO_AT = re.compile(r"https?://\S+|www\.\S+|[\d_]+|[^\w\s'’.,!?-]+")
 # Only these alternatives of _NOISE can remove letters; each needs its marker in the token.
 _LETTER_NOISE_MARKERS = ("://", "www.", "@")
 SENTENCE = re.compile(r"[^.!?…\n]+[.!?…]*")
+_TOKEN = re.compile(r"\S+")  # what str.split() splits out (both use Unicode whitespace)
 
 Answer = tuple[str, float, dict[str, float]]  # (language or "und", probability, probabilities)
 
@@ -79,7 +80,8 @@ def _plainly_worded(text: str) -> bool:
     if not unicodedata.is_normalized("NFC", text) or _ANY_SCRIPT.search(text):
         return False
     words = 0
-    for token in text.split():
+    for found in _TOKEN.finditer(text):  # text.split() lazily: the first few tokens decide
+        token = found.group()
         if not any(marker in token for marker in _LETTER_NOISE_MARKERS):
             words += len(_WORD.findall(token))
             if words >= MIN_WORDS:

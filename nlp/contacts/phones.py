@@ -101,9 +101,11 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
         )
         if before and before.group(1)[::-1].lower() in words.not_phone_before:
             chunks = chunks[1:]  # "kl 18 34 56": the time goes, the rest may be a piece
+        # the blocked spans this run touches (most runs touch none), checked chunk by chunk
+        near = [(s, e) for s, e in blocked if s < run.end() and run.start() < e]
         piece: list[Chunk] = []
         for chunk in chunks:
-            if any(s < chunk.end and chunk.start < e for s, e in blocked):
+            if near and any(s < chunk.end and chunk.start < e for s, e in near):
                 if piece:
                     pieces.append(piece)
                 piece = []
