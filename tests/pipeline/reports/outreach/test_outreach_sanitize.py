@@ -41,7 +41,19 @@ def test_outreach_sanitize_clean_equals_character_walk() -> None:
     """Every kind of character — controls, bidi and zero-width marks, surrogates, Unicode
     spaces and line separators, letters of other scripts — is treated as the walk did."""
     awkward = [chr(c) for c in (*range(0, 160), 0x2028, 0x2029, 0x3000, 0xFEFF, 0xD800)]
-    awkward += ["\u200b", "\u200e", "\u202e", "\u2066", "\u00ad", "\u1680", "æøå", "ł", "Щ", "中", "🙂"]
+    awkward += [
+        "\u200b",
+        "\u200e",
+        "\u202e",
+        "\u2066",
+        "\u00ad",
+        "\u1680",
+        "æøå",
+        "ł",
+        "Щ",
+        "中",
+        "🙂",
+    ]
     rng = random.Random(7)
     for _ in range(2000):
         text = "".join(rng.choice(awkward) for _ in range(rng.randint(0, 30)))
