@@ -1,7 +1,8 @@
 """The target list kept between requests while the data behind it stay the same.
 
-Building the list reads every listed cluster's adverts (for the filters' choices and the
-per-row facts); at 10⁴–10⁵ adverts that costs far more than a page may. The Today page
+Building the list aggregates every listed cluster's adverts in the database (for the
+filters' choices and the per-row facts); at 10⁵ adverts that still costs seconds, far more
+than a page may. The Today page
 asks this cache, which rebuilds the list when `list_version` changes (linking, scores, a
 contact logged, an opt-out added or lifted: so an opted-out target leaves at once) or
 when the entry is older than `MAX_AGE` seconds (crawls change last-seen and gone dates

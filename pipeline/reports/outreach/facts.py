@@ -267,42 +267,40 @@ def cluster_contacts(session: Session, listed: Select[tuple[int]]) -> dict[int, 
     return found
 
 
-# The latest analysed version of each listed advert (by seen_at, then id), with its cluster.
+# The latest analysed version of each listed advert (by seen_at, then id), with its cluster:
+# no newer analysed version exists (an index probe each; a window over them sorted them all).
+# Materialised: both halves of the query below read it.
 _LATEST = """
-WITH latest AS (
-  SELECT cluster_id, advert_id, analysis FROM (
-    SELECT m.cluster_id, v.advert_id, v.analysis, row_number() OVER (
-      PARTITION BY v.advert_id ORDER BY v.seen_at DESC, v.id DESC) AS n
-    FROM advert_versions v JOIN cluster_members m ON m.advert_id = v.advert_id
-    WHERE m.cluster_id IN ({listed}) AND v.analysis IS NOT NULL
-  ) AS ranked WHERE n = 1
+WITH latest AS MATERIALIZED (
+  SELECT m.cluster_id, v.advert_id, v.analysis
+  FROM advert_versions v JOIN cluster_members m ON m.advert_id = v.advert_id
+  WHERE m.cluster_id IN ({listed}) AND v.analysis IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM advert_versions w
+    WHERE w.advert_id = v.advert_id AND w.analysis IS NOT NULL
+      AND (w.seen_at > v.seen_at OR (w.seen_at = v.seen_at AND w.id > v.id)))
 )
 """
-# Per engine: (cluster, language, adverts with at least min_share of it) and
-# (cluster, nationality) from that version's analysis JSON.
+# Per engine, from that version's analysis JSON: (cluster, 0, language, adverts written at
+# least min_share in it) and (cluster, 1, a nationality stated, 0).
 _LANGUAGE_SQL = {
     "sqlite": """
-SELECT latest.cluster_id, json_extract(e.value, '$.lang'), count(DISTINCT latest.advert_id)
+SELECT latest.cluster_id, 0, json_extract(e.value, '$.lang'), count(DISTINCT latest.advert_id)
 FROM latest, json_each(latest.analysis, '$.languages') AS e
 WHERE coalesce(json_extract(e.value, '$.share'), 0) >= :min_share
 GROUP BY latest.cluster_id, json_extract(e.value, '$.lang')
+UNION ALL
+SELECT DISTINCT latest.cluster_id, 1, e.value, 0
+FROM latest, json_each(latest.analysis, '$.nationalities') AS e
 """,
     "postgresql": """
-SELECT latest.cluster_id, e.value ->> 'lang', count(DISTINCT latest.advert_id)
+SELECT latest.cluster_id, 0, e.value ->> 'lang', count(DISTINCT latest.advert_id)
 FROM latest CROSS JOIN LATERAL jsonb_array_elements(CASE
   WHEN jsonb_typeof(latest.analysis -> 'languages') = 'array'
   THEN latest.analysis -> 'languages' ELSE '[]'::jsonb END) AS e
 WHERE coalesce((e.value ->> 'share')::float, 0) >= :min_share
 GROUP BY latest.cluster_id, e.value ->> 'lang'
-""",
-}
-_NATIONALITY_SQL = {
-    "sqlite": """
-SELECT DISTINCT latest.cluster_id, e.value
-FROM latest, json_each(latest.analysis, '$.nationalities') AS e
-""",
-    "postgresql": """
-SELECT DISTINCT latest.cluster_id, e.value
+UNION ALL
+SELECT DISTINCT latest.cluster_id, 1, e.value, 0
 FROM latest CROSS JOIN LATERAL jsonb_array_elements_text(CASE
   WHEN jsonb_typeof(latest.analysis -> 'nationalities') = 'array'
   THEN latest.analysis -> 'nationalities' ELSE '[]'::jsonb END) AS e
@@ -318,13 +316,12 @@ def languages(
     inside the database (JSON functions of each engine), not decoded here."""
     dialect = session.get_bind().dialect
     compiled = listed.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-    head = _LATEST.format(listed=compiled)
+    query = text(_LATEST.format(listed=compiled) + _LANGUAGE_SQL[dialect.name])
     counts: dict[int, Counter[str]] = defaultdict(Counter)
-    for cluster_id, lang, adverts in session.execute(
-        text(head + _LANGUAGE_SQL[dialect.name]), {"min_share": min_share}
-    ):
-        counts[cluster_id][str(lang)] = adverts
     nationalities: dict[int, set[str]] = defaultdict(set)
-    for cluster_id, nationality in session.execute(text(head + _NATIONALITY_SQL[dialect.name])):
-        nationalities[cluster_id].add(str(nationality))
+    for cluster_id, part, value, adverts in session.execute(query, {"min_share": min_share}):
+        if part == 0:
+            counts[cluster_id][str(value)] = adverts
+        else:
+            nationalities[cluster_id].add(str(value))
     return counts, nationalities
