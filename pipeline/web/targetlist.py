@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, list_version
 
 MAX_AGE = 60.0  # seconds
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,8 @@ class _Entry:
     key: tuple[Any, ...]
     made: float
     targets: list[Target]
+    # what pages derive from the whole list (the filters' choices), made once per build
+    derived: dict[Callable[[list[Target]], Any], Any] = field(default_factory=dict)
 
 
 class TargetListCache:
@@ -56,6 +60,17 @@ class TargetListCache:
                 self._entry = _Entry(key, time.monotonic(), targets)
                 self.builds += 1
         return targets
+
+    def derive(self, targets: list[Target], make: Callable[[list[Target]], T]) -> T:
+        """`make(targets)`, kept with the cached list `targets` came from: computed once
+        per build, not per request (`targets` not the cached list: computed here)."""
+        with self._lock:
+            entry = self._entry
+        if entry is None or entry.targets is not targets:
+            return make(targets)
+        if make not in entry.derived:
+            entry.derived[make] = make(targets)
+        return entry.derived[make]  # type: ignore[no-any-return]
 
     def _current(self, key: tuple[Any, ...]) -> list[Target] | None:
         with self._lock:
