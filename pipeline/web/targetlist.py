@@ -70,7 +70,7 @@ class TargetListCache:
             return make(targets)
         if make not in entry.derived:
             entry.derived[make] = make(targets)
-        return entry.derived[make]  # type: ignore[no-any-return]
+        return entry.derived[make]
 
     def _current(self, key: tuple[Any, ...]) -> list[Target] | None:
         with self._lock:

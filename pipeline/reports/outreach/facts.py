@@ -171,14 +171,14 @@ class Summary:
     suppressed: int  # adverts on the opt-out list
 
 
-def listed_clusters(min_score: float) -> Select[tuple[int]]:
+def listed_clusters(min_score: float) -> Select[int]:
     """The ids of active, unmerged clusters scoring at least `min_score` (a subquery)."""
     return select(Cluster.id).where(
         Cluster.active.is_(True), Cluster.merged_into_id.is_(None), Cluster.score >= min_score
     )
 
 
-def summaries(session: Session, listed: Select[tuple[int]]) -> dict[int, Summary]:
+def summaries(session: Session, listed: Select[int]) -> dict[int, Summary]:
     """One `Summary` per listed cluster that has adverts."""
     rows = session.execute(
         select(
@@ -198,7 +198,7 @@ def summaries(session: Session, listed: Select[tuple[int]]) -> dict[int, Summary
     return {row[0]: Summary(*row) for row in rows}
 
 
-def cities_by_recency(session: Session, listed: Select[tuple[int]]) -> dict[int, list[str]]:
+def cities_by_recency(session: Session, listed: Select[int]) -> dict[int, list[str]]:
     """Each listed cluster's distinct shown cities, the most recently seen first (of two
     seen at the same time, the one of the newer advert)."""
     city = shown_city(Advert)
@@ -230,7 +230,7 @@ def cities_by_recency(session: Session, listed: Select[tuple[int]]) -> dict[int,
     return found
 
 
-def regions(session: Session, listed: Select[tuple[int]]) -> dict[int, set[str]]:
+def regions(session: Session, listed: Select[int]) -> dict[int, set[str]]:
     rows = session.execute(
         select(ClusterMember.cluster_id, Advert.region)
         .join(Advert, Advert.id == ClusterMember.advert_id)
@@ -239,11 +239,12 @@ def regions(session: Session, listed: Select[tuple[int]]) -> dict[int, set[str]]
     )
     found: dict[int, set[str]] = defaultdict(set)
     for cluster_id, region in rows:
-        found[cluster_id].add(region)
+        if region is not None:  # (the query leaves none out; for the type checker)
+            found[cluster_id].add(region)
     return found
 
 
-def cluster_contacts(session: Session, listed: Select[tuple[int]]) -> dict[int, list[Contact]]:
+def cluster_contacts(session: Session, listed: Select[int]) -> dict[int, list[Contact]]:
     """The distinct contact points (with how each advert gave them) of each listed cluster;
     a `Contact`'s advert_id is 0 here (the list needs the points, not which advert)."""
     rows = session.execute(
@@ -262,8 +263,10 @@ def cluster_contacts(session: Session, listed: Select[tuple[int]]) -> dict[int, 
         .distinct()
     )
     found: dict[int, list[Contact]] = defaultdict(list)
-    for cluster_id, *values in rows:
-        found[cluster_id].append(Contact(0, *values))
+    for cluster_id, point_id, kind, pseudonym, country, number_type, source in rows:
+        found[cluster_id].append(
+            Contact(0, point_id, kind, pseudonym, country, number_type, source)
+        )
     return found
 
 
@@ -309,7 +312,7 @@ FROM latest CROSS JOIN LATERAL jsonb_array_elements_text(CASE
 
 
 def languages(
-    session: Session, listed: Select[tuple[int]], min_share: float
+    session: Session, listed: Select[int], min_share: float
 ) -> tuple[dict[int, Counter[str]], dict[int, set[str]]]:
     """Per listed cluster: how many adverts are written (at least `min_share`) in each
     language, and the nationalities they state — from each advert's latest analysis, read
