@@ -16,12 +16,11 @@ from pipeline.reports.outreach import facts
 from pipeline.reports.outreach.languages import MIN_SHARE, languages_to_write_in
 from pipeline.reports.outreach.sanitize import clean
 from pipeline.reports.outreach.targets import (
-    MESSENGER_SOURCES,
-    MOBILE_TYPES,
     Target,
     TargetFilter,
     _reasons,
     matches,
+    reachability,
 )
 
 
@@ -47,7 +46,6 @@ def _target(
     countries = {c.country for c in contacts if c.kind == "phone" and c.country}
     # (the old build took ties in last_seen in the database's row order: by advert id)
     ordered = sorted(members, key=lambda m: (m.last_seen, m.advert_id))
-    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
     explanation = list(score.explanation) if score is not None else []
     return Target(
         target_id=f"C{cluster.id}",
@@ -64,11 +62,9 @@ def _target(
         last_seen=ordered[-1].last_seen,
         adverts=len(members),
         sites=len({m.site_id for m in members}),
-        valid_numbers=sum(1 for c in phones.values() if c.number_type),
-        mobile_numbers=sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
-        messenger=any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
         live_now=any(m.gone_at is None for m in members),
         explanation=explanation,
+        **reachability(contacts),  # unchanged: from each contact point, however often read
     )
 
 

@@ -88,23 +88,28 @@ def contacts(session: Session, cluster_ids: Sequence[int]) -> dict[int, list[Con
     """The contact points of the clusters' adverts, by advert id."""
     found: dict[int, list[Contact]] = defaultdict(list)
     for ids in chunked(cluster_ids):
-        rows = session.execute(
-            select(
-                AdvertContact.advert_id,
-                ContactPoint.id,
-                ContactPoint.kind,
-                ContactPoint.pseudonym,
-                ContactPoint.country,
-                ContactPoint.number_type,
-                AdvertContact.source,
-            )
-            .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)
-            .join(ClusterMember, ClusterMember.advert_id == AdvertContact.advert_id)
-            .where(ClusterMember.cluster_id.in_(ids))
-        )
-        for row in rows:
+        for row in session.execute(_contact_rows(AdvertContact.advert_id, ids)):
             found[row[0]].append(Contact(*row))
     return found
+
+
+def _contact_rows(key: Any, cluster_ids: Select[int] | Sequence[int]) -> Select[Any]:
+    """(key, point id, kind, pseudonym, country, number type, how the advert gave it) of the
+    contact points of the clusters' adverts."""
+    return (
+        select(
+            key,
+            ContactPoint.id,
+            ContactPoint.kind,
+            ContactPoint.pseudonym,
+            ContactPoint.country,
+            ContactPoint.number_type,
+            AdvertContact.source,
+        )
+        .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)
+        .join(ClusterMember, ClusterMember.advert_id == AdvertContact.advert_id)
+        .where(ClusterMember.cluster_id.in_(cluster_ids))
+    )
 
 
 def suppressed_pseudonyms(session: Session) -> set[str]:
@@ -247,26 +252,9 @@ def regions(session: Session, listed: Select[int]) -> dict[int, set[str]]:
 def cluster_contacts(session: Session, listed: Select[int]) -> dict[int, list[Contact]]:
     """The distinct contact points (with how each advert gave them) of each listed cluster;
     a `Contact`'s advert_id is 0 here (the list needs the points, not which advert)."""
-    rows = session.execute(
-        select(
-            ClusterMember.cluster_id,
-            ContactPoint.id,
-            ContactPoint.kind,
-            ContactPoint.pseudonym,
-            ContactPoint.country,
-            ContactPoint.number_type,
-            AdvertContact.source,
-        )
-        .join(AdvertContact, AdvertContact.advert_id == ClusterMember.advert_id)
-        .join(ContactPoint, ContactPoint.id == AdvertContact.contact_point_id)
-        .where(ClusterMember.cluster_id.in_(listed))
-        .distinct()
-    )
     found: dict[int, list[Contact]] = defaultdict(list)
-    for cluster_id, point_id, kind, pseudonym, country, number_type, source in rows:
-        found[cluster_id].append(
-            Contact(0, point_id, kind, pseudonym, country, number_type, source)
-        )
+    for row in session.execute(_contact_rows(ClusterMember.cluster_id, listed).distinct()):
+        found[row[0]].append(Contact(0, *row[1:]))
     return found
 
 

@@ -106,6 +106,16 @@ def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def reachability(contacts: list[facts.Contact]) -> dict[str, Any]:
+    """How a target can be reached, from its contact points (counted once each)."""
+    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
+    return {
+        "valid_numbers": sum(1 for c in phones.values() if c.number_type),
+        "mobile_numbers": sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
+        "messenger": any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
+    }
+
+
 def _build(
     cluster: Cluster,
     summary: facts.Summary,
@@ -115,10 +125,9 @@ def _build(
     languages: tuple[Counter[str], set[str]],
     score: Any,
 ) -> Target:
-    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
     explanation = list(score.explanation) if score is not None else []
     counts, nationalities = languages
-    countries = {c.country for c in phones.values() if c.country}
+    countries = {c.country for c in contacts if c.kind == "phone" and c.country}
     return Target(
         target_id=f"C{cluster.id}",
         cluster_id=cluster.id,
@@ -135,11 +144,9 @@ def _build(
         last_seen=summary.last_seen,
         adverts=summary.adverts,
         sites=summary.sites,
-        valid_numbers=sum(1 for c in phones.values() if c.number_type),
-        mobile_numbers=sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
-        messenger=any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
         live_now=summary.live > 0,
         explanation=explanation,
+        **reachability(contacts),
     )
 
 
