@@ -51,7 +51,7 @@ ADVERTS = int(os.environ.get("BENCH_WEB_ADVERTS", "100000"))
 BASE = int(os.environ.get("BENCH_WEB_BASE", "2000"))
 CLIENTS = 20
 REQUESTS = int(os.environ.get("BENCH_WEB_REQUESTS", "15"))  # per client and page
-REFERENCE_RUNS = 5  # uncached list builds: tens of seconds each at 10⁵
+REFERENCE_RUNS = 5  # uncached list builds: seconds each at 10⁵ (tens before the aggregation)
 PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 PASSWORD = "plum harbour violet seventy"  # synthetic accounts of a throwaway database
 HERE = Path(__file__).resolve().parent
@@ -179,7 +179,7 @@ def _serve(url: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(150):
+    for _ in range(600):  # 2 minutes: at a load average of 20 the app took over 30 s to start
         try:
             with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
                 if response.read() == b"ok":

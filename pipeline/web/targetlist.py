@@ -1,7 +1,8 @@
 """The target list kept between requests while the data behind it stay the same.
 
-Building the list reads every listed cluster's adverts (for the filters' choices and the
-per-row facts); at 10⁴–10⁵ adverts that costs far more than a page may. The Today page
+Building the list aggregates every listed cluster's adverts in the database (for the
+filters' choices and the per-row facts); at 10⁵ adverts that still costs seconds, far more
+than a page may. The Today page
 asks this cache, which rebuilds the list when `list_version` changes (linking, scores, a
 contact logged, an opt-out added or lifted: so an opted-out target leaves at once) or
 when the entry is older than `MAX_AGE` seconds (crawls change last-seen and gone dates
@@ -12,15 +13,17 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, list_version
 
 MAX_AGE = 60.0  # seconds
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,8 @@ class _Entry:
     key: tuple[Any, ...]
     made: float
     targets: list[Target]
+    # what pages derive from the whole list (the filters' choices), made once per build
+    derived: dict[Callable[[list[Target]], Any], Any] = field(default_factory=dict)
 
 
 class TargetListCache:
@@ -55,6 +60,17 @@ class TargetListCache:
                 self._entry = _Entry(key, time.monotonic(), targets)
                 self.builds += 1
         return targets
+
+    def derive(self, targets: list[Target], make: Callable[[list[Target]], T]) -> T:
+        """`make(targets)`, kept with the cached list `targets` came from: computed once
+        per build, not per request (`targets` not the cached list: computed here)."""
+        with self._lock:
+            entry = self._entry
+        if entry is None or entry.targets is not targets:
+            return make(targets)
+        if make not in entry.derived:
+            entry.derived[make] = make(targets)
+        return entry.derived[make]
 
     def _current(self, key: tuple[Any, ...]) -> list[Target] | None:
         with self._lock:

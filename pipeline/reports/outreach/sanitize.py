@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from nlp.contacts.mask import MASK, mask_contacts, mask_leftovers
 
@@ -14,20 +15,42 @@ _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# What `clean` does to a character: a space (line breaks, tabs, Unicode spaces), nothing
+# (controls, surrogates, and Cf: bidi overrides and zero-width characters that reorder or
+# hide text), or keep it. ASCII's answers are fixed; others are asked once each.
+_ASCII_TABLE: dict[int, str] = {
+    **{code: "" for code in (*range(32), 127)},
+    **{ord(char): " " for char in "\n\r\t"},
+}
+
+
+@lru_cache(maxsize=8192)
+def _replacement(char: str) -> str | None:
+    """A non-ASCII character's replacement, or None to keep it."""
+    category = unicodedata.category(char)
+    if category.startswith("Z"):
+        return " "
+    return "" if category in ("Cc", "Cf", "Cs") else None
+
+
+def _table(text: str) -> dict[int, str]:
+    if text.isascii():
+        return _ASCII_TABLE
+    table = dict(_ASCII_TABLE)
+    for char in set(text):
+        if ord(char) > 127 and (replacement := _replacement(char)) is not None:
+            table[ord(char)] = replacement
+    return table
+
+
 def clean(text: str | None, limit: int | None = None) -> str:
     """One printable line: escape sequences removed, control and bidi characters dropped."""
     if not text:
         return ""
     text = _ESCAPES.sub("", text)
-    kept = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char in "\n\r\t" or category.startswith("Z"):
-            kept.append(" ")
-        elif category not in ("Cc", "Cf", "Cs"):
-            # Cf covers bidi overrides and zero-width characters that reorder or hide text.
-            kept.append(char)
-    line = " ".join("".join(kept).split())
+    # str.translate, not a loop over the characters: this runs for every name and excerpt
+    # a page shows (a character at a time was most of a target page's time)
+    line = " ".join(text.translate(_table(text)).split())
     if limit is not None and len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line

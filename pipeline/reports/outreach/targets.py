@@ -110,58 +110,47 @@ def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
     ]
 
 
-def _languages(
-    members: list[facts.Member], analyses: dict[int, dict[str, Any]], contacts: list[facts.Contact]
-) -> list[WriteIn]:
-    counts: Counter[str] = Counter()  # adverts written (partly) in each language
-    nationalities: set[str] = set()
-    for member in members:
-        analysis = analyses.get(member.advert_id, {})
-        counts.update(
-            {
-                str(e.get("lang"))
-                for e in analysis.get("languages", [])
-                if float(e.get("share") or 0) >= MIN_SHARE
-            }
-        )
-        nationalities.update(str(n) for n in analysis.get("nationalities", []))
-    countries = {c.country for c in contacts if c.kind == "phone" and c.country}
-    return languages_to_write_in(
-        dict(counts), sorted(nationalities), sorted(countries), len(members)
-    )
+def reachability(contacts: list[facts.Contact]) -> dict[str, Any]:
+    """How a target can be reached, from its contact points (counted once each)."""
+    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
+    return {
+        "valid_numbers": sum(1 for c in phones.values() if c.number_type),
+        "mobile_numbers": sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
+        "messenger": any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
+    }
 
 
 def _build(
     cluster: Cluster,
-    members: list[facts.Member],
+    summary: facts.Summary,
+    cities: list[str],
+    regions: set[str],
     contacts: list[facts.Contact],
-    analyses: dict[int, dict[str, Any]],
+    languages: tuple[Counter[str], set[str]],
     score: Any,
 ) -> Target:
-    ordered = sorted(members, key=lambda m: m.last_seen)
-    phones = {c.point_id: c for c in contacts if c.kind == "phone"}
     explanation = list(score.explanation) if score is not None else []
+    counts, nationalities = languages
+    countries = {c.country for c in contacts if c.kind == "phone" and c.country}
     return Target(
         target_id=f"C{cluster.id}",
         cluster_id=cluster.id,
         score=round(cluster.score, 3),
         ruleset_version=cluster.ruleset_version,
         reasons=_reasons(explanation),
-        languages=_languages(members, analyses, contacts),
-        # the distinct names first, then cleaned: a cluster repeats a few cities many times
-        cities=list(
-            dict.fromkeys(clean(c) for c in dict.fromkeys(m.city for m in reversed(ordered)) if c)
+        languages=languages_to_write_in(
+            dict(counts), sorted(nationalities), sorted(countries), summary.adverts
         ),
-        regions=sorted({clean(r) for r in {m.region for m in members} if r}),
-        first_seen=min(m.first_seen for m in members),
-        last_seen=ordered[-1].last_seen,
-        adverts=len(members),
-        sites=len({m.site_id for m in members}),
-        valid_numbers=sum(1 for c in phones.values() if c.number_type),
-        mobile_numbers=sum(1 for c in phones.values() if c.number_type in MOBILE_TYPES),
-        messenger=any(c.source in MESSENGER_SOURCES or c.kind == "telegram" for c in contacts),
-        live_now=any(m.gone_at is None for m in members),
+        # the most recently seen city first; each distinct name cleaned once
+        cities=list(dict.fromkeys(clean(c) for c in cities)),
+        regions=sorted({clean(r) for r in regions}),
+        first_seen=summary.first_seen,
+        last_seen=summary.last_seen,
+        adverts=summary.adverts,
+        sites=summary.sites,
+        live_now=summary.live > 0,
         explanation=explanation,
+        **reachability(contacts),
     )
 
 
@@ -198,40 +187,49 @@ def list_version(session: Session) -> tuple[Any, ...]:
 def list_targets(
     session: Session, wanted: TargetFilter | None = None, now: datetime | None = None
 ) -> list[Target]:
-    """Active, unsuppressed clusters scoring at least `wanted.min_score`, best first."""
+    """Active, unsuppressed clusters scoring at least `wanted.min_score`, best first.
+
+    The clusters' adverts are aggregated in the database (the `facts` reads over
+    `listed_clusters`): a few queries with a row per cluster (and per distinct city,
+    region, contact point, language), whatever the number of adverts behind them.
+    """
     wanted = wanted or TargetFilter()
     now = now or clock.now()
-    clusters = list(
-        session.scalars(
-            select(Cluster).where(
-                Cluster.active.is_(True),
-                Cluster.merged_into_id.is_(None),
-                Cluster.score >= wanted.min_score,
-            )
-        )
-    )
-    ids = [c.id for c in clusters]
-    members = facts.members(session, ids)
-    contacts = facts.contacts(session, ids)
+    listed = facts.listed_clusters(wanted.min_score)
+    summaries = {
+        cluster_id: summary
+        for cluster_id, summary in facts.summaries(session, listed).items()
+        if not summary.suppressed and (wanted.kind is None or summary.kind == wanted.kind)
+    }
+    contacts = facts.cluster_contacts(session, listed)
     suppressed = facts.suppressed_pseudonyms(session)
-    analyses = facts.latest_analysis(session, ids, ("languages", "nationalities"))
-    scores = facts.latest_scores(session, ids)
-    targets = []
-    for cluster in clusters:
-        group = members.get(cluster.id, [])
-        points = [c for m in group for c in contacts.get(m.advert_id, [])]
-        if (
-            not group
-            or (wanted.kind is not None and group[0].kind != wanted.kind)
-            or any(m.suppressed for m in group)
-            or any(c.pseudonym in suppressed for c in points)
-        ):
-            continue
-        targets.append(_build(cluster, group, points, analyses, scores.get(cluster.id)))
+    kept = {
+        cluster_id
+        for cluster_id in summaries
+        if not any(c.pseudonym in suppressed for c in contacts.get(cluster_id, []))
+    }
+    clusters = session.scalars(select(Cluster).where(Cluster.id.in_(listed)))
+    cities = facts.cities_by_recency(session, listed)
+    regions = facts.regions(session, listed)
+    counts, nationalities = facts.languages(session, listed, MIN_SHARE)
+    scores = facts.latest_scores(session, sorted(kept))
+    targets = [
+        _build(
+            cluster,
+            summaries[cluster.id],
+            cities.get(cluster.id, []),
+            regions.get(cluster.id, set()),
+            contacts.get(cluster.id, []),
+            (counts.get(cluster.id, Counter()), nationalities.get(cluster.id, set())),
+            scores.get(cluster.id),
+        )
+        for cluster in clusters
+        if cluster.id in kept
+    ]
     logged = facts.last_contacts(session, [t.target_id for t in targets])
     for target in targets:
         entry = logged.get(target.target_id)
         if entry is not None:
             target.last_outcome, target.last_contact_at = entry.outcome, entry.at
-    kept = [t for t in targets if matches(t, wanted, now)]
-    return sorted(kept, key=lambda t: (-t.score, -t.last_seen.timestamp(), t.cluster_id))
+    shown = [t for t in targets if matches(t, wanted, now)]
+    return sorted(shown, key=lambda t: (-t.score, -t.last_seen.timestamp(), t.cluster_id))

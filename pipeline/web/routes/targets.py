@@ -109,7 +109,7 @@ def _today(
         "pages": pages,
         "claims": held,
         "names": names,
-        "options": _options(everything),
+        "options": cache.derive(everything, _options),
         "filters": filters,
         "threshold": threshold,
     }

@@ -98,3 +98,26 @@ def test_target_list_cache_builds_once_for_requests_at_the_same_time(
     for thread in [first, *others]:
         thread.join(timeout=60)
     assert cache.builds == 1 and len(results) == 4 and all(r == results[0] for r in results)
+
+
+def test_target_list_cache_derives_once_per_build(outreach_db: Database, now: datetime) -> None:
+    """What a page derives from the whole list (the filters' choices) is made once per build
+    and made again after a rebuild; a list that is not the cached one is not remembered."""
+    cache, threshold, made = TargetListCache(max_age=3600), target_threshold(), []
+
+    def cities(targets: list) -> list[str]:
+        made.append(len(targets))
+        return sorted({c for t in targets for c in t.cities})
+
+    with outreach_db.session() as session:
+        first = cache.listed(session, threshold, now)
+        once = cache.derive(first, cities)
+        assert cache.derive(first, cities) is once and len(made) == 1 and once
+        assert cache.derive(first[:1], cities) == sorted(set(first[0].cities))
+        assert len(made) == 2
+        cluster = session.scalars(select(Cluster).where(Cluster.id == first[0].cluster_id)).one()
+        cluster.updated_at = now + timedelta(days=1)
+    with outreach_db.session() as session:
+        second = cache.listed(session, threshold, now)
+        assert second is not first and cache.derive(second, cities) == once
+    assert len(made) == 3

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
 from pipeline.reports.outreach.sanitize import MASK, clean, csv_safe, excerpt
@@ -20,6 +23,43 @@ from pipeline.reports.outreach.sanitize import MASK, clean, csv_safe, excerpt
 )
 def test_outreach_sanitize_clean(raw: str, expected: str) -> None:
     assert clean(raw) == expected
+
+
+def _clean_by_character(text: str) -> str:
+    """What `clean` did one character at a time before it used str.translate (escapes aside)."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in "\n\r\t" or category.startswith("Z"):
+            kept.append(" ")
+        elif category not in ("Cc", "Cf", "Cs"):
+            kept.append(char)
+    return " ".join("".join(kept).split())
+
+
+def test_outreach_sanitize_clean_equals_character_walk() -> None:
+    """Every kind of character — controls, bidi and zero-width marks, surrogates, Unicode
+    spaces and line separators, letters of other scripts — is treated as the walk did."""
+    awkward = [chr(c) for c in (*range(0, 160), 0x2028, 0x2029, 0x3000, 0xFEFF, 0xD800)]
+    awkward += [
+        "\u200b",
+        "\u200e",
+        "\u202e",
+        "\u2066",
+        "\u00ad",
+        "\u1680",
+        "æøå",
+        "ł",
+        "Щ",
+        "中",
+        "🙂",
+    ]
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(awkward) for _ in range(rng.randint(0, 30)))
+        if "\x1b" in text:
+            text = text.replace("\x1b", "")  # escape sequences have their own cases above
+        assert clean(text) == _clean_by_character(text), repr(text)
 
 
 @pytest.mark.parametrize(

@@ -3,17 +3,30 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
-from models import Cluster
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertVersion,
+    Cluster,
+    ClusterMember,
+    ContactPoint,
+    Suppression,
+)
+from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.reports.outreach.render import as_csv, as_json
-from pipeline.reports.outreach.targets import TargetFilter, list_targets
+from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets
 
 from helpers import outreach_world
+from helpers.target_list_reference import reference_targets
 
 
 def test_outreach_targets_are_scored_clusters_best_first(outreach_db: Database) -> None:
@@ -79,3 +92,72 @@ def test_evidence_limit_shows_the_most_recent_adverts_and_their_signs(
     shown = {a["advert"] for a in two.adverts}
     assert {h["advert"] for h in two.hits} <= shown
     assert len(two.links) <= 2 and two.timeline == everything.timeline
+
+
+def _same_as_reference(session: Session, wanted: TargetFilter) -> list[Target]:
+    now = clock.now()
+    found = list_targets(session, wanted, now)
+    assert [asdict(t) for t in found] == [
+        asdict(t) for t in reference_targets(session, wanted, now)
+    ]
+    return found
+
+
+def test_outreach_targets_aggregated_in_the_database_equal_the_reference(
+    outreach_db: Database,
+) -> None:
+    """The database's aggregates give the very list the advert-by-advert build gave, for
+    every filter, after a newer analysis changes an advert's language, and after opt-outs."""
+    with outreach_db.session() as session:
+        everything = _same_as_reference(session, TargetFilter(min_score=0.0))
+        assert len(everything) > 3
+        top = everything[0]
+        for wanted in (
+            TargetFilter(),
+            TargetFilter(min_score=0.0, kind=None),
+            TargetFilter(min_score=0.0, kind="job"),
+            TargetFilter(min_score=0.0, city=top.cities[0]),
+            TargetFilter(min_score=0.0, region=top.regions[0]),
+            TargetFilter(min_score=0.0, language=top.languages[0].lang),
+            TargetFilter(min_score=0.0, live_now=True, not_contacted=True),
+            TargetFilter(min_score=0.0, active_within=timedelta(days=1)),
+        ):
+            _same_as_reference(session, wanted)
+        # a newer version of each of the top target's adverts, in a language nobody wrote
+        members = session.scalars(
+            select(ClusterMember.advert_id).where(ClusterMember.cluster_id == top.cluster_id)
+        ).all()
+        for advert_id in members:
+            last = session.scalars(
+                select(AdvertVersion)
+                .where(AdvertVersion.advert_id == advert_id)
+                .order_by(AdvertVersion.seen_at.desc())
+            ).first()
+            assert last is not None
+            session.add(
+                AdvertVersion(
+                    advert_id=advert_id,
+                    seen_at=last.seen_at + timedelta(hours=1),
+                    content_hash=last.content_hash,
+                    analysis={"languages": [{"lang": "ro", "share": 1.0}]},
+                )
+            )
+        session.flush()
+        changed = _same_as_reference(session, TargetFilter(min_score=0.0))
+        (now_top,) = [t for t in changed if t.cluster_id == top.cluster_id]
+        assert "ro" in {w.lang for w in now_top.languages}
+        # an advert on the opt-out list, then a contact point of another target
+        session.execute(update(Advert).where(Advert.id == members[0]).values(suppressed=True))
+        second = everything[1]
+        point = session.scalars(
+            select(ContactPoint.pseudonym)
+            .join(AdvertContact, AdvertContact.contact_point_id == ContactPoint.id)
+            .join(ClusterMember, ClusterMember.advert_id == AdvertContact.advert_id)
+            .where(ClusterMember.cluster_id == second.cluster_id)
+        ).first()
+        assert point is not None
+        session.add(Suppression(pseudonym=point, kind="phone", actor="test"))
+        session.flush()
+        left = {t.cluster_id for t in _same_as_reference(session, TargetFilter(min_score=0.0))}
+    assert top.cluster_id not in left and second.cluster_id not in left
+    assert len(left) == len(everything) - 2
