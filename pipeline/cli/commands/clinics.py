@@ -20,6 +20,7 @@ from pipeline.reports.clinics.screening import (
 )
 from pipeline.reports.clinics.visits import OUTCOME_WORDS, log_visit
 from pipeline.reports.outreach.sanitize import clean
+from pipeline.reports.outreach.targets import plain_reason
 from pipeline.stages.venues import VenueRun
 
 
@@ -29,7 +30,9 @@ def _row(venue: ScreenedVenue) -> dict[str, object]:
         "score": venue.score,
         "area": f"{venue.municipality or '?'}, {venue.region or '?'}",
         "names": " / ".join(venue.names),
-        "why": "; ".join(reason.description for reason in venue.reasons),
+        "why": "; ".join(
+            plain_reason({"rule_id": r.rule_id, "reason": r.description}) for r in venue.reasons
+        ),
         "languages": ", ".join(venue.languages),
         "open": venue.hours or "",
         "last seen": venue.last_seen.date().isoformat(),

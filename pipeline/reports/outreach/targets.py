@@ -6,6 +6,7 @@ opt-out list are never listed (PRIVACY rule 9).
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Cluster, ContactLogEntry, Score, Suppression
+from nlp.reasons import Reason, load_reasons, say
 from pipeline.core import clock
 from pipeline.core.errors import ScoutError
 from pipeline.core.kinds import DEFAULT_KIND
@@ -103,7 +105,22 @@ def top_reasons(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [item for item in ranked[:TOP_REASONS] if float(item.get("weight") or 0) > 0]
 
 
+@functools.cache
+def _plain_reasons() -> dict[str, Reason]:
+    return load_reasons()
+
+
+def plain_reason(item: dict[str, Any], language: str = "en") -> str:
+    """An explanation entry in plain words: its rule's reason (`nlp/rules/reasons/`), else
+    the reason stored with the score, else the rule id."""
+    rule_id = str(item.get("rule_id") or "")
+    said = say(_plain_reasons(), rule_id, language)
+    return said or str(item.get("reason") or rule_id)
+
+
 def _reasons(explanation: list[dict[str, Any]]) -> list[str]:
+    """The stored reasons with their particulars (cities in order, counts), as the CLI and
+    the digest print them; the pages say each rule's plain reason (`plain_reason`)."""
     return [
         clean(str(item.get("reason") or item.get("rule_id") or ""), 90)
         for item in top_reasons(explanation)
