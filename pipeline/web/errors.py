@@ -37,6 +37,10 @@ SCOUT_ERRORS: dict[str, str] = {
         "Only %(kept)s of %(total)s adverts meet k=%(k)s and l=%(l)s: the data are too few or "
         "too varied to anonymise. Nothing was written."
     ),
+    "export-too-few-venues": N_(
+        "Only %(kept)s of %(total)s venues meet k=%(k)s and l=%(l)s: the data are too few or "
+        "too varied to anonymise. Nothing was written."
+    ),
     "export-floor": N_(
         "k=%(k)s, l=%(l)s is below the floor k≥%(k_floor)s, l≥%(l_floor)s. Nothing was written."
     ),

@@ -109,7 +109,7 @@ def build_tables(
             l_div,
             advert_person,
         )
-        _refuse_too_few(adverts, len(every), k, l_div)
+        _refuse_too_few(adverts, len(every), k, l_div, "adverts", code="export-too-few")
         clusters = enforce(
             export_rows.cluster_rows(session, settings.tz, pseudonym, adverts.kept),
             schema.quasi("clusters"),
@@ -138,12 +138,12 @@ def build_tables(
     return tables, suppressed
 
 
-def _refuse_too_few(rows: Enforced, total: int, k: int, l_div: int, what: str = "adverts") -> None:
+def _refuse_too_few(rows: Enforced, total: int, k: int, l_div: int, what: str, code: str) -> None:
     if not rows.kept or rows.suppressed_total > MAX_SUPPRESSED * total:
         raise ScoutError(
             f"refused: only {len(rows.kept)} of {total} {what} meet k={k} and "
             f"l={l_div}; the data are too few or too varied to anonymise (nothing written)",
-            code="export-too-few",
+            code=code,
             kept=len(rows.kept),
             total=total,
             k=k,
@@ -164,7 +164,7 @@ def build_venue_tables(
     venues = enforce(
         every, schema.quasi("venues", kind), schema.sensitive("venues", kind), k, l_div
     )
-    _refuse_too_few(venues, len(every), k, l_div, "venues")
+    _refuse_too_few(venues, len(every), k, l_div, "venues", code="export-too-few-venues")
     report = [{"table": "venues", "reason": r, "rows": n} for r, n in venues.suppressed.items()]
     return (
         {"venues": venues.kept, "suppression_report": report},

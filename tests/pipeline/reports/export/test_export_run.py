@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from models import AuditEntry, ExportRecord
 from pipeline.cli.main import main
+from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.errors import ScoutError
 from pipeline.core.settings import load_settings
@@ -149,12 +150,15 @@ def test_export_docs_field_table_is_generated(
 
 
 def _days_ahead(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    """`days` after today where the export counts its days: today in Scout's time zone
+    (just before midnight UTC it is already tomorrow in Copenhagen)."""
+    today = clock.now().astimezone(load_settings().tz).date()
+    return (today + timedelta(days=days)).isoformat()
 
 
 @pytest.mark.parametrize(
-    ("expires", "refused"),
-    [(_days_ahead(730), False), (_days_ahead(731), True), ("9999-12-31", True)],
+    ("ahead", "refused"),
+    [(730, False), (731, True), (None, True)],
     ids=["C13-two-years", "C13-two-years-and-a-day", "C13-9999-12-31"],
 )
 def test_c13_export_expiry_at_most_two_years_ahead(
@@ -162,9 +166,10 @@ def test_c13_export_expiry_at_most_two_years_ahead(
     tmp_path: Path,
     researcher: None,
     capsys: pytest.CaptureFixture[str],
-    expires: str,
+    ahead: int | None,
     refused: bool,
 ) -> None:
+    expires = "9999-12-31" if ahead is None else _days_ahead(ahead)
     code = main(["export", "--recipient", "Uni A", "--basis", "Research", "--expires",
                  expires, "--out", str(tmp_path / "e")])  # fmt: skip
     err = capsys.readouterr().err
