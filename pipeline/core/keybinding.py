@@ -77,16 +77,18 @@ class KeyState:
 
 
 def _present(connection: Connection) -> dict[str, set[str]]:
-    """Tables and columns that exist (an older schema lacks some); columns read only where
-    a migration added a keyed one, since reading every table's columns costs each start."""
+    """Tables and columns that exist (an older schema lacks some); columns read only of the
+    tables holding keyed data (a later migration may have added one there, e.g. 0017's
+    sealed clinic document on adverts), since reading every table's columns costs each start."""
     inspector = inspect(connection)
     present = {
         t: set(scout_metadata.tables[t].columns.keys())
         for t in inspector.get_table_names()
         if t in scout_metadata.tables
     }
-    if "suppressions" in present:
-        present["suppressions"] = {c["name"] for c in inspector.get_columns("suppressions")}
+    keyed = {column.table.name for column in [*sealed_columns(), *KEYED_HASHES]}
+    for table in keyed & set(present):
+        present[table] = {c["name"] for c in inspector.get_columns(table)}
     return present
 
 

@@ -96,7 +96,7 @@ def run_crawl_process(
     log_path = _log_path(log_dir, site)
     # The crawl's own temporary folder (Playwright's and Chromium's profiles and artefacts):
     # removed below however the crawl ends, so a killed browser crawl leaves nothing behind.
-    temp = tempfile.mkdtemp(prefix=f"scout-crawl-{site}-")
+    temp = tempfile.mkdtemp(prefix=f"scout-crawl-{site}-", dir=(env or {}).get("TMPDIR"))
     child_env = {
         **os.environ, **(env or {}), protocol.PROGRESS_ENV: "1", "PYTHONUNBUFFERED": "1",
         "TMPDIR": temp,

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
 from demo.cities import CITY_BY_SLUG
-from pipeline.stages.crawling import run_crawl_process
 from spiders.sitefile import SITES_DIR
 
 from helpers.crawled import field_contacts, live_adverts
-from helpers.fleet import children_of
 
 SPA_API = {
     "name": "demo_spa_api",
@@ -96,32 +91,3 @@ def test_crawl_spa_json_api_mode(
     outcome = crawl("demo_spa_api")
     assert (outcome.status, outcome.returncode) == ("complete", 0), outcome
     _check_against_truth(database, demo_world, "demo_spa_api")
-
-
-@pytest.mark.browser
-@pytest.mark.subprocess
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_a_killed_browser_crawl_leaves_no_temporary_files(
-    database, demo_world, demo_sites, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A browser crawl killed mid-way leaves nothing in the temporary folder: Chromium's own
-    `org.chromium.Chromium.*` folders and Playwright's go into a folder of the crawl's that
-    the parent removes when the crawl process has ended."""
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    monkeypatch.setenv("TMPDIR", str(temp))
-    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile caches the folder it found
-
-    def kill_the_crawl(progress: dict) -> None:
-        if not any(temp.rglob("playwright*")):
-            return  # the browser is not up yet
-        for pid in children_of(os.getpid()):
-            if b"spiders.run" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                os.kill(pid, signal.SIGKILL)
-
-    outcome = run_crawl_process(
-        "demo_spa", tmp_path / "logs", demo_sites.url("demo_spa"), 300,
-        on_progress=kill_the_crawl, as_of=demo_sites.clock.now(),
-    )  # fmt: skip
-    assert outcome.status == "failed" and "SIGKILL" in (outcome.error or ""), outcome
-    assert list(temp.iterdir()) == []

@@ -29,7 +29,11 @@ _FOLDER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 BAD_FOLDER = N_("The folder name may hold letters, digits, dots, dashes and underscores only.")
 BAD_DATE = N_("Give the expiry date as a date.")
 # the kinds `scout export --kind` takes, as the form names them
-KIND_LABELS = {"escort": N_("Escort adverts"), "job": N_("Job adverts")}
+KIND_LABELS = {
+    "escort": N_("Escort adverts"),
+    "job": N_("Job adverts"),
+    "clinic": N_("Clinics (venues by municipality)"),
+}
 
 
 def _page(request: Request, viewer: Viewer, status: int = 200, **extra: object) -> Response:

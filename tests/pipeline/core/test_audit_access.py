@@ -244,7 +244,8 @@ def test_c26_db_downgrade_minus_one_as_the_docs_say(
     before_head = script.get_revision(migrations.head_revision(database.settings)).down_revision
     code, out, err = _run(capsys, "db", "downgrade", "-1", "--yes")
     assert code == 0 and f"is at schema {before_head}" in out, err
-    assert _run(capsys, "db", "upgrade")[0] == 0
+    upgraded = _run(capsys, "db", "upgrade")
+    assert upgraded[0] == 0, upgraded
     code, _, err = _run(capsys, "db", "downgrade", "-x", "--yes")
     assert code == 2 and "No such option" in err
 

@@ -164,7 +164,7 @@ def test_exports_of_job_adverts_as_scout_export_kind_job(
         ({**EXPORT, "expires": "2099-01-01", "name": "x"}, "mere end 730 dage ude i fremtiden"),
         ({**EXPORT, "basis": " ", "name": "x"}, "kræver en navngiven modtager og et retsgrundlag"),
         ({**EXPORT, "name": "x", "format": "xlsx"}, "Ukendt eksportformat: brug et af csv"),
-        ({**EXPORT, "name": "x", "kind": "clinic"}, "Ukendt annoncetype til en eksport"),
+        ({**EXPORT, "name": "x", "kind": "spa"}, "Ukendt annoncetype til en eksport"),
     ],
 )
 def test_exports_refused_like_the_cli(
