@@ -6,7 +6,10 @@ shared) until there are `BENCH_WEB_ADVERTS` — analysing and linking 10⁵ adve
 this machine hours, copying takes seconds. Then `scout web serve` runs on a free loopback
 port and 20 outreach workers, each with its own account and session, request the pages at
 once: the target list, a target page, and a reveal (each worker reveals a target it claimed;
-the daily cap is lifted for the run). The in-run reference is the bare `list_targets` call
+the daily cap is lifted for the run). Each page is also requested by one client alone: the
+cost of one request, which is what a person waits for when the team is not all clicking at
+the same instant. The server runs once with one process and once with two
+(`scout web serve --workers 2`). The in-run reference is the bare `list_targets` call
 (what the target list is built from) without HTTP, uncached: the cost of the list's first
 build after a data change; one request before each page's timing makes that build, so
 the page rows are the steady state (the web app caches the list, see docs/web.md). The
@@ -50,6 +53,7 @@ ADVERTS = int(os.environ.get("BENCH_WEB_ADVERTS", "100000"))
 # analysed and linked for real (about 2 minutes per 5,000 here); the rest are copies of them
 BASE = int(os.environ.get("BENCH_WEB_BASE", "2000"))
 CLIENTS = 20
+WORKERS = (1, 2)  # `scout web serve --workers`: one process, then one per core here
 REQUESTS = int(os.environ.get("BENCH_WEB_REQUESTS", "15"))  # per client and page
 REFERENCE_RUNS = 5  # uncached list builds: seconds each at 10⁵ (tens before the aggregation)
 PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
@@ -171,10 +175,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(url: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _serve(url: str, env: dict[str, str], workers: int) -> subprocess.Popen[bytes]:
     port = url.rsplit(":", 1)[1]
+    serve = ["web", "serve", "--port", port, "--workers", str(workers)]
     process = subprocess.Popen(
-        [sys.executable, "-P", "-m", "pipeline.cli.main", "web", "serve", "--port", port],
+        [sys.executable, "-P", "-m", "pipeline.cli.main", *serve],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -253,6 +258,49 @@ def _reference(database: Database) -> tuple[list[float], list[str]]:
     return samples, targets
 
 
+def _pages(
+    common: dict[str, Any],
+    workers: int,
+    clients: list[httpx.Client],
+    targets: list[str],
+    reference: list[float],
+    claimed: set[str],
+) -> list[dict]:
+    """The pages' rows for one server: one client alone (the cost of a request), then all
+    clients at once; the reveal once per server, each on targets not claimed before."""
+    rows = []
+    pages: dict[str, Callable[[int], str]] = {
+        "start page (/)": lambda _: "/",
+        "target list": lambda _: "/targets",
+        "target page": lambda n: f"/targets/{targets[n % len(targets)]}",
+    }
+    ref_p50 = statistics.median(reference)
+    for page, paths in pages.items():
+        # the list's first build is the reference row's cost (minutes at 10⁵ under load)
+        clients[0].get(paths(0), timeout=900)
+        for many in (clients[:1], clients) if workers == 1 else (clients,):
+            found = _percentiles(_hammer(many, paths))
+            ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
+            shown = {"workers": workers, "clients": len(many)}
+            rows.append({**common, "page": page, **shown, **found, "vs ref": ratio})
+    fresh = [target for target in targets if target not in claimed]
+    revealers = clients[: len(fresh)]  # each reveals a target of its own claim
+    if revealers:
+        tokens = [_claim(client, fresh[n]) for n, client in enumerate(revealers)]
+        claimed.update(fresh[: len(revealers)])
+        found = _percentiles(
+            _hammer(
+                revealers,
+                lambda n: f"/targets/{fresh[n // REQUESTS]}/reveal",
+                lambda index: {"csrf_token": tokens[index], "reason": "benchmark: first contact"},
+            )
+        )
+        ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
+        shown = {"workers": workers, "clients": len(revealers)}
+        rows.append({**common, "page": "reveal", **shown, **found, "vs ref": ratio})
+    return rows
+
+
 def _measure(engine: str, url: str) -> list[dict]:
     os.environ["SCOUT_DATABASE_URL"] = url
     settings = load_settings()
@@ -274,40 +322,21 @@ def _measure(engine: str, url: str) -> list[dict]:
         "SCOUT_WEB_BASE_URL": base,
         "SCOUT_OPERATORS_FILE": str(operator_file),
     }
-    server = _serve(base, env)
     common = {"case": engine, "adverts": ADVERTS, "targets": len(targets)}
     rows = [{**common, "page": "list_targets (no HTTP)", **_percentiles(reference), "vs ref": 1.0}]
-    try:
-        clients = [_sign_in(base, name, secret) for name, secret in people]
-        pages: dict[str, Callable[[int], str]] = {
-            "start page (/)": lambda _: "/",
-            "target list": lambda _: "/targets",
-            "target page": lambda n: f"/targets/{targets[n % len(targets)]}",
-        }
-        ref_p50 = statistics.median(reference)
-        for page, paths in pages.items():
-            # the list's first build is the reference row's cost (minutes at 10⁵ under load)
-            clients[0].get(paths(0), timeout=900)
-            found = _percentiles(_hammer(clients, paths))
-            ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
-            rows.append({**common, "page": page, **found, "vs ref": ratio})
-        revealers = clients[: len(targets)]  # each reveals a target of its own claim
-        tokens = [_claim(client, targets[n]) for n, client in enumerate(revealers)]
-        found = _percentiles(
-            _hammer(
-                revealers,
-                lambda n: f"/targets/{targets[n // REQUESTS]}/reveal",
-                lambda index: {"csrf_token": tokens[index], "reason": "benchmark: first contact"},
-            )
-        )
-        ratio = round(found["p50 ms"] / 1000 / ref_p50, 1)
-        rows.append(
-            {**common, "page": f"reveal ({len(revealers)} clients)", **found, "vs ref": ratio}
-        )
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        database.dispose()
+    claimed: set[str] = set()
+    clients: list[httpx.Client] = []  # signed in once: sessions outlive a server's restart
+    for workers in WORKERS:
+        server = _serve(base, env, workers)
+        try:
+            clients = clients or [_sign_in(base, name, secret) for name, secret in people]
+            rows += _pages(common, workers, clients, targets, reference, claimed)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    for client in clients:
+        client.close()
+    database.dispose()
     rows[0]["fill s"] = round(filled, 1)
     return rows
 

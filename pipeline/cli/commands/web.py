@@ -27,8 +27,16 @@ def web() -> None:
     help="A reverse proxy terminates TLS in front: allow a non-loopback host and trust "
     "its X-Forwarded-* headers.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Server processes; one per core serves more people at once (sessions, sign-in "
+    "throttles and the list's freshness are kept in the database, so they all agree).",
+)
 @click.pass_obj
-def serve(app: App, host: str, port: int, behind_proxy: bool) -> None:
+def serve(app: App, host: str, port: int, behind_proxy: bool, workers: int) -> None:
     """Serve the web app (plain HTTP: TLS is the reverse proxy's job)."""
     if not (behind_proxy or is_loopback(host)):
         raise ScoutError(
@@ -41,6 +49,7 @@ def serve(app: App, host: str, port: int, behind_proxy: bool) -> None:
         factory=True,
         host=host,
         port=port,
+        workers=workers,
         proxy_headers=behind_proxy,
         server_header=False,
         log_level="info",

@@ -84,6 +84,8 @@ def _adverts(session: Session, ids: list[int]) -> list[dict[str, Any]]:
             "city": clean(city),
             "first_seen": a.first_seen.isoformat(timespec="minutes"),
             "last_seen": a.last_seen.isoformat(timespec="minutes"),
+            # the date the site gives for the advert (its own, local clock), when it gives one
+            "posted": a.posted_at.isoformat(timespec="minutes") if a.posted_at else None,
             "live": a.gone_at is None,
             "language": clean(a.language, 8) or None,
             "excerpt": excerpt(a.title, a.text),

@@ -62,13 +62,14 @@ def serve(database: Database, db_url: str) -> Iterator[Callable[..., str]]:
     """Start `scout web serve` (a subprocess) with extra settings; returns its base URL."""
     started: list[subprocess.Popen[str]] = []
 
-    def start(**settings: str) -> str:
+    def start(workers: int = 1, **settings: str) -> str:
         port = web_browser.free_port()
         url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "SCOUT_DATABASE_URL": db_url, "SCOUT_WEB_BASE_URL": url}
         env.update({f"SCOUT_{name.upper()}": value for name, value in settings.items()})
+        serve = ["web", "serve", "--port", str(port), "--workers", str(workers)]
         process = subprocess.Popen(
-            [sys.executable, "-P", "-m", "pipeline.cli.main", "web", "serve", "--port", str(port)],
+            [sys.executable, "-P", "-m", "pipeline.cli.main", *serve],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -12,11 +12,12 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 from sqlalchemy import select
 
-from models import AuditEntry, ContactLogEntry, Suppression, TargetClaim
+from models import Advert, AuditEntry, ContactLogEntry, Suppression, TargetClaim
 from nlp.reasons import load_reasons
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
+from pipeline.reports.outreach import facts
 from pipeline.reports.outreach.targets import TargetFilter, list_targets, top_reasons
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.routes import targets as targets_route
@@ -110,6 +111,23 @@ def test_outreach_target_page_evidence_masked_and_view_audited(
     assert entry.actor == "kim" and entry.params == {"target": target} and entry.reason is None
     assert kim.get("/targets/C999999").status_code == 404
     assert kim.get("/targets/nonsense").status_code == 404
+
+
+def test_outreach_target_page_says_when_the_site_posted_an_advert(
+    kim: TestClient, outreach_db: Database
+) -> None:
+    """The date a site gives for an advert (stored as posted_at) is on the target page, in the
+    reader's language; an advert without one says nothing of it."""
+    target = _listed(outreach_db)[0]
+    assert "lagt op" not in kim.get(f"/targets/{target}").text
+    with outreach_db.session() as session:
+        members = facts.members(session, [int(target.removeprefix("C"))])
+        assert members
+        posted = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+        for member in next(iter(members.values())):
+            session.get_one(Advert, member.advert_id).posted_at = posted
+        session.commit()
+    assert "lagt op 30. nov. 2026" in kim.get(f"/targets/{target}").text
 
 
 def test_outreach_roles_researcher_refused_analyst_cannot_reveal(
