@@ -153,6 +153,10 @@ def _copy(database: Database, copies: int) -> None:
                             f"(SELECT max(id) FROM {name}))"
                         )
                     )
+        # the planner's statistics, as autovacuum makes them after bulk writes (autovacuum is
+        # off on this machine kind's PostgreSQL); without them an IN-list is a sequential scan
+        with database.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
 
 
 def _accounts(database: Database, settings: Settings) -> list[tuple[str, str]]:

@@ -80,3 +80,5 @@ def check(app: App) -> None:
     if found:
         raise DatabaseError(f"models and migrations differ: {found}")
     click.echo("no drift: the migrations match the models")
+    if (stale := migrations.stale_statistics(database.engine)) is not None:
+        click.echo(f"warning: {stale}", err=True)

@@ -42,6 +42,22 @@ def test_migrations_check_reports_drift(database, settings: Settings) -> None:
     assert found is not None and "ix_audit_log_action" in found
 
 
+def test_migrations_stale_statistics_named_only_when_autovacuum_is_off(database) -> None:
+    """`scout db check` warns when PostgreSQL will never analyse Scout's tables (the
+    PostgreSQL of this machine kind runs with autovacuum off); SQLite has nothing to say."""
+    found = migrations.stale_statistics(database.engine)
+    if database.engine.dialect.name == "sqlite":
+        assert found is None
+        return
+    with database.engine.connect() as connection:
+        setting = connection.exec_driver_sql("SHOW autovacuum").scalar()
+    assert setting in ("on", "off")
+    if setting == "off":
+        assert found is not None and "autovacuum is off" in found and "ANALYZE" in found
+    else:
+        assert found is None
+
+
 def test_migrations_empty_database_refused_with_hint(settings: Settings) -> None:
     with pytest.raises(DatabaseError, match="run: scout db upgrade"):
         open_database(settings)
