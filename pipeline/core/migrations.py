@@ -90,7 +90,7 @@ def downgrade(engine: Engine, settings: Settings, revision: str) -> None:
 def stale_statistics(engine: Engine) -> str | None:
     """Why the planner's statistics may go stale, or None: PostgreSQL with autovacuum off
     never analyses the tables Scout fills, and every lookup by a list of ids (a target
-    page) becomes a sequential scan (a target page at 10⁵ adverts: 206 ms, 44 ms after an
+    page) becomes a sequential scan (a target page at 10⁵ adverts: 206 ms, 90 ms after an
     ANALYZE; docs/scaling.md)."""
     if engine.dialect.name != "postgresql":
         return None
