@@ -16,8 +16,11 @@ from nlp.contacts.phonecheck import MAX_DIGITS, PERSONAL_TYPES, PhoneChecker, is
 _SEP = r"[\s.\-/;*_()\[\]~]"
 # "+"? then digits, written to start with one character class, which re scans for in C; the
 # "+" may stand apart from the digits ("+ 4 6 7 0 ...").
+# The word or symbol right after a run is caught by the same match (group "unit"), so a run
+# followed by "kr" or "år" goes without another regex call.
 _RUN_RE = re.compile(
     rf"[+0-9](?:(?<=\+)[ \xa0]{{0,2}}[0-9]++|(?<=[0-9])[0-9]*+)(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+"
+    r"(?:(?=\s{0,2}(?P<unit>[^\W\d_]+|,-|%|€|\$)))?"
 )
 _CHUNK_RE = re.compile(r"(\+)?[ \xa0]{0,2}([0-9]+)")
 # Dates, time ranges and price ranges look like digit groups but are never phones.
@@ -37,7 +40,6 @@ _BLOCK_RE = re.compile(
 # a search that tries every position.
 _WORD_BEFORE_REVERSED_RE = re.compile(r"\n?[\s:.#=-]{0,3}([^\W\d_]+)")
 WORD_BEFORE_REACH = 24
-_WORD_AFTER_RE = re.compile(r"\s{0,2}([^\W\d_]+|,-|%|€|\$)")
 _SYMBOLS_AFTER = frozenset({",-", "%", "€", "$"})
 _GAP_WORDS_RE = re.compile(r"[^\W\d_]+")
 # A lone four- or five-digit group before a capitalised word is a post code ("6700 Esbjerg").
@@ -81,28 +83,39 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
     blocked = [m.span() for m in islice(_BLOCK_RE.finditer(text), MAX_RUNS)] + masked
     pieces: list[list[Chunk]] = []
     for run in islice(_RUN_RE.finditer(text), MAX_RUNS):
-        if run.end() - run.start() > MAX_RUN_CHARS:
+        start, end = run.span()
+        if end - start > MAX_RUN_CHARS:
             continue
-        # Runs that are no phone go before their chunks are made; a run starting with "+" has
-        # its first chunk marked, and a run of digits only is a single chunk.
-        plus = text[run.start()] == "+"
-        if not plus and run.group().isdigit() and _is_postcode(text, run):
-            continue
-        after = _WORD_AFTER_RE.match(text, run.end())
-        unit = after.group(1).lower() if after else ""
-        if (unit in words.not_phone_after or unit in _SYMBOLS_AFTER) and not plus:
-            continue  # "2.500/3.500 kr", "23 år", "1.500,-"
-        chunks = [
-            Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
-            for m in _CHUNK_RE.finditer(text, run.start(), run.end())
-        ]
+        # Runs that are no phone go before their chunks are made ("2.500/3.500 kr", "23 år",
+        # "1.500,-", "6700 Esbjerg"); a run starting with "+" has its first chunk marked.
+        digits = run.group()
+        plus = digits[0] == "+"
+        if not plus:
+            unit = run.group("unit")
+            if unit is not None and (
+                unit in _SYMBOLS_AFTER or unit.lower() in words.not_phone_after
+            ):
+                continue
+            if digits.isdigit() and _is_postcode(text, digits, end):
+                continue
+        chunks = (
+            [Chunk(digits, start, end, False)]  # digits only (the common run): one chunk
+            if not plus and digits.isdigit()
+            else [
+                Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
+                for m in _CHUNK_RE.finditer(text, start, end)
+            ]
+        )
         before = _WORD_BEFORE_REVERSED_RE.match(
-            text[max(0, run.start() - WORD_BEFORE_REACH) : run.start()][::-1]
+            text[max(0, start - WORD_BEFORE_REACH) : start][::-1]
         )
         if before and before.group(1)[::-1].lower() in words.not_phone_before:
             chunks = chunks[1:]  # "kl 18 34 56": the time goes, the rest may be a piece
         # the blocked spans this run touches (most runs touch none), checked chunk by chunk
-        near = [(s, e) for s, e in blocked if s < run.end() and run.start() < e]
+        near = [(s, e) for s, e in blocked if s < end and start < e]
+        if not near and len(chunks) == 1:
+            pieces.append(chunks)
+            continue
         piece: list[Chunk] = []
         for chunk in chunks:
             if near and any(s < chunk.end and chunk.start < e for s, e in near):
@@ -119,9 +132,9 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
     return pieces
 
 
-def _is_postcode(text: str, run: re.Match[str]) -> bool:
-    after = _CAPITALISED_AFTER_RE.match(text, run.end())
-    return bool(_POSTCODE_RE.fullmatch(run.group()) and after and after.group(1).isupper())
+def _is_postcode(text: str, digits: str, end: int) -> bool:
+    after = _CAPITALISED_AFTER_RE.match(text, end)
+    return bool(_POSTCODE_RE.fullmatch(digits) and after and after.group(1).isupper())
 
 
 def _hit(text: str, chunks: list[Chunk], found: tuple, style: str | None = None) -> PhoneHit:
