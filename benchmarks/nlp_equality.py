@@ -6,7 +6,7 @@ Run it with one tree, then another, and compare the printed digests::
     PYTHONPATH=$PWD python -P benchmarks/nlp_equality.py --compare /tmp/main.json
 
 The texts: the demo world's adverts, upper- and swapped-case copies of some of them, empty,
-markup and over-long texts, and every string in the peer suites and in ``tests/nlp``'s case
+markup, over-long and hostile texts, and every string in the peer suites and in ``tests/nlp``'s case
 files (inputs and expectations alike: more odd texts). Each ``AdvertAnalysis`` is hashed by
 its ``repr`` (contacts, language, fields, indicator hits and the flags); ``--compare`` names
 the texts whose analysis differs.
@@ -57,6 +57,11 @@ def texts() -> list[str]:
 
     demo = [f"{a['title']}\n\n{a['text']}" for a in iter_adverts(DEMO_ADVERTS, seed=7)]
     odd = ["", " ", "\n\n", "12345678", "<b>ring</b> 20 12 34 56", "x" * 120_000 + " 20123456"]
+    # hostile ones, which run out the limits (parse budget, runs, edits) on the way
+    odd += ["12 " * 6000, "2 0 1 2 3 4 " * 900, "en to tre fire " * 800, "1O l2 oo " * 1500,
+            "+45 20 " * 900, "ring 20 12 kl 18 34 56 " * 400, "2fire5seks1nul " * 600,
+            "12 34 56 78 90 12 34 56 78, " * 300, "20 12 34 56, " + "1 2 3, " * 900 + "30 91 18 62",
+            "11 22, " * 3000 + "+45 30 91 18 62"]  # fmt: skip
     cases = _case_file_strings(PEER) + _case_file_strings(ROOT / "tests" / "nlp")
     unique_cases = sorted(set(cases))
     copies = [t.upper() for t in demo[:CASE_COPIES]] + [t.swapcase() for t in demo[-CASE_COPIES:]]

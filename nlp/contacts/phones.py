@@ -10,7 +10,13 @@ from typing import NamedTuple
 from phonenumbers import PhoneNumber
 
 from nlp.contacts.numberwords import NumberWords
-from nlp.contacts.phonecheck import MAX_DIGITS, PERSONAL_TYPES, PhoneChecker, is_plain_grouping
+from nlp.contacts.phonecheck import (
+    MAX_DIGITS,
+    MIN_DIGITS,
+    PERSONAL_TYPES,
+    PhoneChecker,
+    is_plain_grouping,
+)
 
 # Separators people put between digit groups; ":" and "," stay out so times and lists do not join.
 _SEP = r"[\s.\-/;*_()\[\]~]"
@@ -96,7 +102,7 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
                 unit in _SYMBOLS_AFTER or unit.lower() in words.not_phone_after
             ):
                 continue
-            if digits.isdigit() and _is_postcode(text, digits, end):
+            if 4 <= len(digits) <= 5 and digits.isdigit() and _is_postcode(text, digits, end):
                 continue
         chunks = (
             [Chunk(digits, start, end, False)]  # digits only (the common run): one chunk
@@ -159,7 +165,11 @@ def _windows(text: str, piece: list[Chunk], checker: PhoneChecker) -> list[Phone
     international number without its "+"; a run of digits that long is never cut into a
     local number (that would invent a number belonging to nobody, or to someone else).
     """
-    if not piece[0].plus and _digit_count(piece) > checker.national_max:
+    count = _digit_count(piece)
+    if count < MIN_DIGITS and count <= checker.national_max:
+        _spend_on_short(piece, checker)  # "23", "18-22": too short for any number
+        return []
+    if not piece[0].plus and count > checker.national_max:
         digits = "".join(c.digits for c in piece)
         found = checker.check_foreign(digits)
         if found is None and _is_spaced_run(piece):
@@ -188,6 +198,18 @@ def _windows(text: str, piece: list[Chunk], checker: PhoneChecker) -> list[Phone
         hits.append(_hit(text, piece[i : best[0] + 1], best[1]))
         i = best[0] + 1
     return hits
+
+
+def _spend_on_short(piece: list[Chunk], checker: PhoneChecker) -> None:
+    """Charge the budget as the window loop in ``_windows`` would for a piece too short to
+    hold a number (one check a window, every answer None), without making the checks."""
+    i = 0
+    while i < len(piece) and checker.budget > 0:
+        j = i + 1
+        while j < len(piece) and not piece[j].plus:
+            j += 1  # a "+" starts the next number: the windows from i stop before it
+        checker.budget -= j - i
+        i += 1
 
 
 def _split_hit(text: str, a: list[Chunk], b: list[Chunk], checker: PhoneChecker) -> PhoneHit | None:
