@@ -130,12 +130,15 @@ def glued_edits(text: str, words: NumberWords, limit: int | None = None) -> list
     A token must hold a digit and a letter side by side; a glued token of words alone
     ("sixseven") is not read (it would need a scan of every word of every text).
     """
-    if not words.glued or not _DIGIT_BY_LETTER_RE.search(text):
+    if not words.glued:
+        return []
+    view = lower_view(text)
+    first = _DIGIT_BY_LETTER_RE.search(view)
+    if first is None:
         return []
     edits: list[Edit] = []
-    view = lower_view(text)
     end = 0
-    for m in islice(_DIGIT_BY_LETTER_RE.finditer(view), limit):
+    for m in islice(_DIGIT_BY_LETTER_RE.finditer(view, first.start()), limit):
         if m.start() < end:
             continue  # inside the token just read
         end = _TOKEN_END_RE.match(view, m.start()).end()  # type: ignore[union-attr]
