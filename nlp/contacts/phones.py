@@ -41,6 +41,9 @@ _BLOCK_RE = re.compile(
     # a fourth group ("28.04.81.37") makes it a number written in pairs, not a date
     r"(?![./-][0-9])"
 )
+# What every span above holds (its first such triple starts at most BLOCK_LEAD after it).
+_DIGIT_SEP_DIGIT_RE = re.compile(r"[0-9][./:-][0-9]")
+BLOCK_LEAD = 3  # "2024-": the year before the first separator
 # The word just before a digit run: "word, up to 3 separators, end" (and "$" also matches
 # before a final newline), read as one match on the reversed text before the run instead of
 # a search that tries every position.
@@ -86,7 +89,7 @@ class PhoneHit:
 
 def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> list[list[Chunk]]:
     """Digit runs cut into pieces at dates, times, prices and masked spans."""
-    blocked = [m.span() for m in islice(_BLOCK_RE.finditer(text), MAX_RUNS)] + masked
+    blocked = _blocked(text) + masked
     pieces: list[list[Chunk]] = []
     for run in islice(_RUN_RE.finditer(text), MAX_RUNS):
         start, end = run.span()
@@ -136,6 +139,17 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
         if piece:
             pieces.append(piece)
     return pieces
+
+
+def _blocked(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, time ranges and price ranges; each holds a digit, a separator and a
+    digit ("8-2" in "18-22") no more than 3 characters after its start, so the scan starts
+    there."""
+    first = _DIGIT_SEP_DIGIT_RE.search(text)
+    if first is None:
+        return []
+    found = _BLOCK_RE.finditer(text, max(0, first.start() - BLOCK_LEAD))
+    return [m.span() for m in islice(found, MAX_RUNS)]
 
 
 def _is_postcode(text: str, digits: str, end: int) -> bool:
