@@ -97,19 +97,19 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
             continue
         # Runs that are no phone go before their chunks are made ("2.500/3.500 kr", "23 år",
         # "1.500,-", "6700 Esbjerg"); a run starting with "+" has its first chunk marked.
-        digits = run.group()
+        digits, unit = run.group(0, "unit")
         plus = digits[0] == "+"
+        only_digits = not plus and digits.isdigit()
         if not plus:
-            unit = run.group("unit")
             if unit is not None and (
                 unit in _SYMBOLS_AFTER or unit.lower() in words.not_phone_after
             ):
                 continue
-            if 4 <= len(digits) <= 5 and digits.isdigit() and _is_postcode(text, digits, end):
+            if only_digits and 4 <= len(digits) <= 5 and _is_postcode(text, digits, end):
                 continue
         chunks = (
             [Chunk(digits, start, end, False)]  # digits only (the common run): one chunk
-            if not plus and digits.isdigit()
+            if only_digits
             else [
                 Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
                 for m in _CHUNK_RE.finditer(text, start, end)
@@ -121,7 +121,7 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
         if before and before.group(1)[::-1].lower() in words.not_phone_before:
             chunks = chunks[1:]  # "kl 18 34 56": the time goes, the rest may be a piece
         # the blocked spans this run touches (most runs touch none), checked chunk by chunk
-        near = [(s, e) for s, e in blocked if s < end and start < e]
+        near = [(s, e) for s, e in blocked if s < end and start < e] if blocked else blocked
         if not near and len(chunks) == 1:
             pieces.append(chunks)
             continue
