@@ -20,10 +20,10 @@ CITIES_FILE = Path(__file__).parent / "lang" / "da" / "cities.yaml"
 # All regexes here are hand-written code, not analyst data: no nested or overlapping
 # quantifiers, so they stay linear on the 100k-char texts the pipeline allows.
 _NUM = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,'’]\d+)*"
-# Matched in the lower-case view of a text (as IGNORECASE would, faster); the lookahead lets
-# every position that starts no alternative fail at once.
+# Matched in the lower-case view of a text (as IGNORECASE would, faster); the lookaheads let
+# every position that starts no alternative fail at once (the second: letters inside words).
 _AGE = lowercase_pattern(
-    r"(?=[\daeijlvw])"
+    r"(?=[\daeijlvw])(?=\d|\b)"
     r"(?:(?<![\d.,])(?P<a>\d{2})(?:\s|-)?(?:år(?:ig)?|aar(?:ig)?|years?(?:[\s-]old)?|yrs?|yo|y\.o\.?"
     r"|jahre|lat|ani|años)(?!\w)(?!\s+(?:of\s+)?(?:experience|erfaring|erfahrung))"
     r"|\b(?:age|alder|alter|wiek|vârsta|edad)\s?[:=]?\s?(?P<b>\d{2})(?!\d|[.,]\d)"
@@ -55,10 +55,11 @@ _NOT_NAMES = {
 _CUR_BEFORE = r"(?P<cb>dkk|eur|usd|kr\.?|€|\$|£)"
 _CUR_AFTER = r"(?P<ca>dkk|eur|euros?|usd|kroner|kr\.?|roses?|roser|rosen|€|\$|£|,-|\.-)"
 _ADVERT_PRICE = lowercase_pattern(
-    # a price starts with a digit or a currency; the lookahead fails other positions at once
+    # a price starts with a digit or a currency; the lookahead fails other positions at once,
+    # and the one before the second alternative (it starts with a digit) the letters d e u k
     r"(?=[\d€$£deuk])"
     rf"(?:(?<!\w){_CUR_BEFORE}\s?(?P<n1>{_NUM})"
-    rf"|(?:(?<![\d.,])(?P<lo>{_NUM})\s?[-–]\s?)?(?<![\d.,])(?P<n2>{_NUM})\s?{_CUR_AFTER}(?!\w))"
+    rf"|(?=\d)(?:(?<![\d.,])(?P<lo>{_NUM})\s?[-–]\s?)?(?<![\d.,])(?P<n2>{_NUM})\s?{_CUR_AFTER}(?!\w))"
 )
 _ISO = {"kr": "DKK", "kr.": "DKK", "kroner": "DKK", "dkk": "DKK", ",-": "DKK", ".-": "DKK",
         "eur": "EUR", "euro": "EUR", "euros": "EUR", "€": "EUR", "$": "USD", "usd": "USD",

@@ -105,10 +105,19 @@ def ruleset_version(pipeline: Language) -> str:
     return cast(IndicatorComponent, pipeline.get_pipe("scout_indicators")).rules.version
 
 
-def _prepared(pipeline: Language, text: str | None) -> tuple[Doc, tuple[bool, int, bool]]:
-    clean, cut = prepare_text(text)
-    markup = text is not None and "<" in text and _TAG.search(text) is not None
-    return with_text(pipeline.make_doc(clean), clean), (cut, len(text or ""), markup)
+def _distinct_docs(pipeline: Language, cleaned: list[str]) -> tuple[list[Doc], list[int]]:
+    """A doc for each distinct text of a batch, and each text's doc by index.
+
+    Adverts are reposted word for word (on other sites, or again the same day): a batch
+    analyses each text once, and its copies get the same analysis.
+    """
+    slots: dict[str, int] = {}
+    docs: list[Doc] = []
+    for clean in cleaned:
+        if clean not in slots:
+            slots[clean] = len(docs)
+            docs.append(with_text(pipeline.make_doc(clean), clean))
+    return docs, [slots[clean] for clean in cleaned]
 
 
 def _annotate(pipeline: Language, docs: list[Doc]) -> list[Doc]:
@@ -136,9 +145,12 @@ def analyse_texts(
     # registered when their modules are imported; another kind's pipeline may not set them
     optional = [Doc.has_extension(name) for name in ("contacts", "language", "kind_fields")]
     for batch in minibatch(texts, size=batch_size):
-        prepared = [_prepared(pipeline, text) for text in batch]
-        docs = _annotate(pipeline, [doc for doc, _ in prepared])
-        for doc, (_, (truncated, length, markup)) in zip(docs, prepared, strict=True):
+        prepared = [prepare_text(text) for text in batch]
+        docs, slots = _distinct_docs(pipeline, [clean for clean, _ in prepared])
+        docs = _annotate(pipeline, docs)
+        for text, (_, truncated), slot in zip(batch, prepared, slots, strict=True):
+            doc = docs[slot]
+            markup = text is not None and "<" in text and _TAG.search(text) is not None
             found = doc._  # one extension accessor a doc (each `doc._` builds a new one)
             yield AdvertAnalysis(
                 contacts=list((found.contacts if optional[0] else None) or []),
@@ -146,7 +158,7 @@ def analyse_texts(
                 fields=found.fields or AdvertFields(),
                 hits=list(found.indicators or []),
                 truncated=truncated,
-                text_length=length,
+                text_length=len(text or ""),
                 markup=markup,
                 has_words=_WORD.search(doc_text(doc)) is not None,
                 ruleset_version=version,

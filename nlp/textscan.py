@@ -59,13 +59,27 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str]]:
     return table, re.compile("[" + "".join(special) + "]")
 
 
-@lru_cache(maxsize=4)  # the components of one advert ask for the same text's view in turn
+# The pipeline runs its components over a batch of adverts in turn (256 by default), and each
+# asks for the views of all of them: the cache holds a batch's worth of advert-sized texts.
+VIEW_CACHE_SIZE, VIEW_CACHE_MAX_CHARS = 1024, 4000
+
+
 def lower_view(text: str) -> str:
     """``text`` in lower case, offset for offset, as ``re.IGNORECASE`` compares characters."""
+    if len(text) > VIEW_CACHE_MAX_CHARS:
+        return _cached_long_view(text)  # long (broken or hostile) texts: only the last few
+    return _cached_view(text)
+
+
+def _view(text: str) -> str:
     table, special = _tables()
     if special.search(text) is None:
         return text.lower()  # the common case: plain lower case is the view
     return text.translate(table)
+
+
+_cached_view = lru_cache(maxsize=VIEW_CACHE_SIZE)(_view)
+_cached_long_view = lru_cache(maxsize=4)(_view)
 
 
 def trie_regex(words: Iterable[str]) -> str:

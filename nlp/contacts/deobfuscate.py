@@ -54,6 +54,7 @@ _L = "".join(_LOOKALIKES)
 # Possessive loops and a token-start lookbehind keep this linear on hostile input.
 _LOOKALIKE_RE = re.compile(rf"(?<!\w)(?:[{_L}]*+[0-9]++)++[{_L}]*+(?!\w)")
 _LOOKALIKE_TABLE = str.maketrans(_LOOKALIKES)
+_WORD_CHARS_REVERSED_RE = re.compile(r"\w*")
 # Cheap first look: such a token has a look-alike letter right before or after a digit.
 _LOOKALIKE_NEXT_TO_DIGIT_RE = re.compile(rf"[0-9](?:(?<=[{_L}][0-9])|(?=[{_L}]))")
 # A group of letters only ("62 oo", "6l 55 IO 36") is read as digits only among digit groups
@@ -113,16 +114,25 @@ def _unicode_edits(text: str) -> list[Edit]:
 
 
 def _lookalike_edits(text: str) -> list[Edit]:
-    if not _LOOKALIKE_NEXT_TO_DIGIT_RE.search(text):
+    first = _LOOKALIKE_NEXT_TO_DIGIT_RE.search(text)
+    if first is None:
         return []  # an edit needs a token of digits and look-alike letters, so both side by side
+    # Tokens before the first such pair make no edit: the scan starts at its token (in texts
+    # short enough that the cap on tokens read cannot be reached before it).
+    start = _word_start(text, first.start()) if len(text) < 2 * MAX_EDITS else 0
     edits = []
-    for m in islice(_LOOKALIKE_RE.finditer(text), MAX_EDITS):
+    for m in islice(_LOOKALIKE_RE.finditer(text, start), MAX_EDITS):
         token = m.group()
         digits = sum(c.isdigit() for c in token)
         # a few letters among digits ("2O l2"), not a word with a digit in it
         if digits < len(token) and len(token) - digits <= digits + 1:
             edits.append(Edit(m.start(), m.end(), token.translate(_LOOKALIKE_TABLE), "lookalike"))
     return edits
+
+
+def _word_start(text: str, at: int) -> int:
+    """Where the run of word characters holding ``text[at]`` starts."""
+    return at + 1 - len(_WORD_CHARS_REVERSED_RE.match(text[at::-1]).group())  # type: ignore[union-attr]
 
 
 def _letter_group_edits(text: str) -> list[Edit]:

@@ -22,6 +22,9 @@ _WORD_GATE_RE = lowercase_pattern(
     r"""[\s\[({<"'_](?:at|snabel-a|dot|d0t|punktum|prik)[\s\])}>"'_]"""
 )
 _AT_WORDS = frozenset({"at", "snabel-a"})
+# The gate's words other than "at", which is part of too many words to search for this way.
+_RARE_WORDS = ("dot", "d0t", "punktum", "prik", "snabel-a")
+_OPENERS, _CLOSERS = "[({<\"'_", "])}>\"'_"
 _STOP = "\\s@<>()\\[\\]\\\\,;:\"'`"
 _LOCAL_REV_RE = re.compile(rf"[^{_STOP}]{{1,64}}")
 _DOMAIN_RE = re.compile(rf"\[[0-9.]{{7,15}}\]|[^{_STOP}/?#!*=+&%|]{{1,253}}")
@@ -66,6 +69,24 @@ def _emails_in(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+def _has_at_or_dot_word(view: str) -> bool:
+    """Whether ``_WORD_GATE_RE`` finds an at/dot word in ``view``, searched for cheaply.
+
+    The regex stops at every space; most adverts have none of the rarer words, and only
+    their few "at"s (Danish "to", inside "privat") need a look at the characters around.
+    """
+    if any(word in view for word in _RARE_WORDS):
+        return _WORD_GATE_RE.search(view) is not None
+    at = view.find("at", 1)  # the gate needs a character before the word
+    while at != -1:
+        before, after = view[at - 1], view[at + 2 : at + 3]  # after is "" at the end
+        closed = after != "" and (after.isspace() or after in _CLOSERS)
+        if closed and (before.isspace() or before in _OPENERS):
+            return True
+        at = view.find("at", at + 1)
+    return False
+
+
 def _obfuscation_layer(text: str, view: str) -> tuple[Layer, set[int]]:
     """Rewrite at/dot words as "@" and "."; also return where bare "at" words were."""
     edits: list[Edit] = []
@@ -84,7 +105,7 @@ def _obfuscation_layer(text: str, view: str) -> tuple[Layer, set[int]]:
 def find_emails(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, lower-case address, obscured) for each e-mail address in ``text``."""
     view = lower_view(text)
-    worded = _WORD_GATE_RE.search(view) is not None
+    worded = _has_at_or_dot_word(view)
     if "@" not in text and not worded:
         return []
     layer, bare_at = _obfuscation_layer(text, view) if worded else (Layer(text), set())

@@ -20,6 +20,7 @@ _NUMBER_LINK_RE = lowercase_pattern(
 _TME_RE = lowercase_pattern(
     r"(?<![\w.])(?:https?://)?(?:t|telegram)\.me/(?P<name>[a-z][a-z0-9_]{3,31}+)(?![\w/])"
 )
+TME_REACH = len("https://telegram")
 _AT_HANDLE_RE = re.compile(r"(?<![\w@.])@(?P<name>[A-Za-z][A-Za-z0-9_]{3,31}+)(?![\w@])")
 _TELEGRAM_WORD_RE = lowercase_pattern(r"\b(?:telegram|telegramm|tg|телеграм)\b")
 _TELEGRAM_WORDS = ("telegram", "tg", "телеграм")
@@ -66,10 +67,15 @@ def find_number_links(text: str) -> list[NumberLink]:
 def find_telegram(text: str) -> list[tuple[int, int, str]]:
     """(start, end, handle) for t.me links and for @handles near the word "telegram"."""
     view = lower_view(text)
-    links = _TME_RE.finditer(view) if ".me/" in view else ()
+    me = view.find(".me/")
+    # a link starts at most len("https://telegram") before its ".me/": the scan starts there
+    links = _TME_RE.finditer(view, max(0, me - TME_REACH)) if me >= 0 else ()
     found = [(m.start(), m.end(), m.group("name")) for m in links]
-    named = any(word in view for word in _TELEGRAM_WORDS)  # the regex needs one of them
-    if "@" in text and named and _TELEGRAM_WORD_RE.search(view):
+    if "@" not in text:
+        return found
+    # the regex needs one of the words: it is tried from the first place one is written
+    named = [at for at in (view.find(word) for word in _TELEGRAM_WORDS) if at >= 0]
+    if named and _TELEGRAM_WORD_RE.search(view, min(named)):
         for m in _AT_HANDLE_RE.finditer(text):
             lo, hi = max(0, m.start() - TELEGRAM_CONTEXT), m.end() + TELEGRAM_CONTEXT
             if _TELEGRAM_WORD_RE.search(view, lo, hi):

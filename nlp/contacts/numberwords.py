@@ -106,16 +106,21 @@ def _segment(token: str, glued: dict[str, int]) -> str | None:
     longest = max(map(len, glued), default=1)
     best: list[str | None] = [None] * (len(token) + 1)
     best[0] = ""
+    reached = 0  # the furthest position read so far: past it, nothing more can be read
     for i in range(len(token)):
+        if i > reached:
+            return None  # "odmm00": no digit or digit word at the start
         done = best[i]
         if done is None:
             continue
         if token[i].isdigit() and (best[i + 1] is None):
             best[i + 1] = done + token[i]
+            reached = max(reached, i + 1)
         for k in range(2, min(longest, len(token) - i) + 1):
             value = glued.get(token[i : i + k])
             if value is not None and best[i + k] is None:
                 best[i + k] = done + str(value)
+                reached = max(reached, i + k)
     return best[-1]
 
 
@@ -125,19 +130,22 @@ def glued_edits(text: str, words: NumberWords, limit: int | None = None) -> list
     A token must hold a digit and a letter side by side; a glued token of words alone
     ("sixseven") is not read (it would need a scan of every word of every text).
     """
-    if not words.glued or not _DIGIT_BY_LETTER_RE.search(text):
+    if not words.glued:
+        return []
+    view = lower_view(text)
+    first = _DIGIT_BY_LETTER_RE.search(view)
+    if first is None:
         return []
     edits: list[Edit] = []
-    view = lower_view(text)
     end = 0
-    for m in islice(_DIGIT_BY_LETTER_RE.finditer(view), limit):
+    for m in islice(_DIGIT_BY_LETTER_RE.finditer(view, first.start()), limit):
         if m.start() < end:
             continue  # inside the token just read
         end = _TOKEN_END_RE.match(view, m.start()).end()  # type: ignore[union-attr]
-        start = m.start()
-        while start > 0 and start > end - GLUED_MAX_CHARS and _is_token_char(view[start - 1]):
-            start -= 1
-        if end - start >= GLUED_MAX_CHARS or (start > 0 and _is_token_char(view[start - 1])):
+        # the token's start, looked for no further back than a token too long to read
+        lo = max(0, end - GLUED_MAX_CHARS - 1)
+        start = m.start() - len(_TOKEN_END_RE.match(view[lo : m.start()][::-1]).group())  # type: ignore[union-attr]
+        if end - start >= GLUED_MAX_CHARS:
             continue
         digits = _segment(view[start:end], words.glued)
         if digits is not None:
@@ -183,7 +191,8 @@ def number_edits(text: str, words: NumberWords, limit: int | None = None) -> lis
     edits: list[Edit] = []
     view = lower_view(text)  # matches carry the view's lower-case words
     for run in _runs(text, list(islice(words.pattern.finditer(view), limit))):
-        values = _run_values(words, run)
+        # a lone word reads the same in every table that knows it: the merged one is enough
+        values = _run_values(words, run) if len(run) > 1 else words.values
         i = 0
         while i < len(run):
             first = run[i]
@@ -223,7 +232,3 @@ def _join_unit(
 
 
 _TOKEN_END_RE = re.compile(r"[^\W_]*")
-
-
-def _is_token_char(char: str) -> bool:
-    return char.isalnum()

@@ -10,14 +10,23 @@ from typing import NamedTuple
 from phonenumbers import PhoneNumber
 
 from nlp.contacts.numberwords import NumberWords
-from nlp.contacts.phonecheck import MAX_DIGITS, PERSONAL_TYPES, PhoneChecker, is_plain_grouping
+from nlp.contacts.phonecheck import (
+    MAX_DIGITS,
+    MIN_DIGITS,
+    PERSONAL_TYPES,
+    PhoneChecker,
+    is_plain_grouping,
+)
 
 # Separators people put between digit groups; ":" and "," stay out so times and lists do not join.
 _SEP = r"[\s.\-/;*_()\[\]~]"
 # "+"? then digits, written to start with one character class, which re scans for in C; the
 # "+" may stand apart from the digits ("+ 4 6 7 0 ...").
+# The word or symbol right after a run is caught by the same match (group "unit"), so a run
+# followed by "kr" or "år" goes without another regex call.
 _RUN_RE = re.compile(
     rf"[+0-9](?:(?<=\+)[ \xa0]{{0,2}}[0-9]++|(?<=[0-9])[0-9]*+)(?:{_SEP}{{1,4}}+\+?\s?[0-9]++)*+"
+    r"(?:(?=\s{0,2}(?P<unit>[^\W\d_]+|,-|%|€|\$)))?"
 )
 _CHUNK_RE = re.compile(r"(\+)?[ \xa0]{0,2}([0-9]+)")
 # Dates, time ranges and price ranges look like digit groups but are never phones.
@@ -32,12 +41,14 @@ _BLOCK_RE = re.compile(
     # a fourth group ("28.04.81.37") makes it a number written in pairs, not a date
     r"(?![./-][0-9])"
 )
+# What every span above holds (its first such triple starts at most BLOCK_LEAD after it).
+_DIGIT_SEP_DIGIT_RE = re.compile(r"[0-9][./:-][0-9]")
+BLOCK_LEAD = 3  # "2024-": the year before the first separator
 # The word just before a digit run: "word, up to 3 separators, end" (and "$" also matches
 # before a final newline), read as one match on the reversed text before the run instead of
 # a search that tries every position.
 _WORD_BEFORE_REVERSED_RE = re.compile(r"\n?[\s:.#=-]{0,3}([^\W\d_]+)")
 WORD_BEFORE_REACH = 24
-_WORD_AFTER_RE = re.compile(r"\s{0,2}([^\W\d_]+|,-|%|€|\$)")
 _SYMBOLS_AFTER = frozenset({",-", "%", "€", "$"})
 _GAP_WORDS_RE = re.compile(r"[^\W\d_]+")
 # A lone four- or five-digit group before a capitalised word is a post code ("6700 Esbjerg").
@@ -78,31 +89,42 @@ class PhoneHit:
 
 def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> list[list[Chunk]]:
     """Digit runs cut into pieces at dates, times, prices and masked spans."""
-    blocked = [m.span() for m in islice(_BLOCK_RE.finditer(text), MAX_RUNS)] + masked
+    blocked = _blocked(text) + masked
     pieces: list[list[Chunk]] = []
     for run in islice(_RUN_RE.finditer(text), MAX_RUNS):
-        if run.end() - run.start() > MAX_RUN_CHARS:
+        start, end = run.span()
+        if end - start > MAX_RUN_CHARS:
             continue
-        # Runs that are no phone go before their chunks are made; a run starting with "+" has
-        # its first chunk marked, and a run of digits only is a single chunk.
-        plus = text[run.start()] == "+"
-        if not plus and run.group().isdigit() and _is_postcode(text, run):
-            continue
-        after = _WORD_AFTER_RE.match(text, run.end())
-        unit = after.group(1).lower() if after else ""
-        if (unit in words.not_phone_after or unit in _SYMBOLS_AFTER) and not plus:
-            continue  # "2.500/3.500 kr", "23 år", "1.500,-"
-        chunks = [
-            Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
-            for m in _CHUNK_RE.finditer(text, run.start(), run.end())
-        ]
+        # Runs that are no phone go before their chunks are made ("2.500/3.500 kr", "23 år",
+        # "1.500,-", "6700 Esbjerg"); a run starting with "+" has its first chunk marked.
+        digits, unit = run.group(0, "unit")
+        plus = digits[0] == "+"
+        only_digits = not plus and digits.isdigit()
+        if not plus:
+            if unit is not None and (
+                unit in _SYMBOLS_AFTER or unit.lower() in words.not_phone_after
+            ):
+                continue
+            if only_digits and 4 <= len(digits) <= 5 and _is_postcode(text, digits, end):
+                continue
+        chunks = (
+            [Chunk(digits, start, end, False)]  # digits only (the common run): one chunk
+            if only_digits
+            else [
+                Chunk(m.group(2), m.start(), m.end(), m.group(1) is not None)
+                for m in _CHUNK_RE.finditer(text, start, end)
+            ]
+        )
         before = _WORD_BEFORE_REVERSED_RE.match(
-            text[max(0, run.start() - WORD_BEFORE_REACH) : run.start()][::-1]
+            text[max(0, start - WORD_BEFORE_REACH) : start][::-1]
         )
         if before and before.group(1)[::-1].lower() in words.not_phone_before:
             chunks = chunks[1:]  # "kl 18 34 56": the time goes, the rest may be a piece
         # the blocked spans this run touches (most runs touch none), checked chunk by chunk
-        near = [(s, e) for s, e in blocked if s < run.end() and run.start() < e]
+        near = [(s, e) for s, e in blocked if s < end and start < e] if blocked else blocked
+        if not near and len(chunks) == 1:
+            pieces.append(chunks)
+            continue
         piece: list[Chunk] = []
         for chunk in chunks:
             if near and any(s < chunk.end and chunk.start < e for s, e in near):
@@ -119,9 +141,20 @@ def _pieces(text: str, words: NumberWords, masked: list[tuple[int, int]]) -> lis
     return pieces
 
 
-def _is_postcode(text: str, run: re.Match[str]) -> bool:
-    after = _CAPITALISED_AFTER_RE.match(text, run.end())
-    return bool(_POSTCODE_RE.fullmatch(run.group()) and after and after.group(1).isupper())
+def _blocked(text: str) -> list[tuple[int, int]]:
+    """Spans of dates, time ranges and price ranges; each holds a digit, a separator and a
+    digit ("8-2" in "18-22") no more than 3 characters after its start, so the scan starts
+    there."""
+    first = _DIGIT_SEP_DIGIT_RE.search(text)
+    if first is None:
+        return []
+    found = _BLOCK_RE.finditer(text, max(0, first.start() - BLOCK_LEAD))
+    return [m.span() for m in islice(found, MAX_RUNS)]
+
+
+def _is_postcode(text: str, digits: str, end: int) -> bool:
+    after = _CAPITALISED_AFTER_RE.match(text, end)
+    return bool(_POSTCODE_RE.fullmatch(digits) and after and after.group(1).isupper())
 
 
 def _hit(text: str, chunks: list[Chunk], found: tuple, style: str | None = None) -> PhoneHit:
@@ -146,7 +179,11 @@ def _windows(text: str, piece: list[Chunk], checker: PhoneChecker) -> list[Phone
     international number without its "+"; a run of digits that long is never cut into a
     local number (that would invent a number belonging to nobody, or to someone else).
     """
-    if not piece[0].plus and _digit_count(piece) > checker.national_max:
+    count = _digit_count(piece)
+    if count < MIN_DIGITS and count <= checker.national_max:
+        _spend_on_short(piece, checker)  # "23", "18-22": too short for any number
+        return []
+    if not piece[0].plus and count > checker.national_max:
         digits = "".join(c.digits for c in piece)
         found = checker.check_foreign(digits)
         if found is None and _is_spaced_run(piece):
@@ -175,6 +212,18 @@ def _windows(text: str, piece: list[Chunk], checker: PhoneChecker) -> list[Phone
         hits.append(_hit(text, piece[i : best[0] + 1], best[1]))
         i = best[0] + 1
     return hits
+
+
+def _spend_on_short(piece: list[Chunk], checker: PhoneChecker) -> None:
+    """Charge the budget as the window loop in ``_windows`` would for a piece too short to
+    hold a number (one check a window, every answer None), without making the checks."""
+    i = 0
+    while i < len(piece) and checker.budget > 0:
+        j = i + 1
+        while j < len(piece) and not piece[j].plus:
+            j += 1  # a "+" starts the next number: the windows from i stop before it
+        checker.budget -= j - i
+        i += 1
 
 
 def _split_hit(text: str, a: list[Chunk], b: list[Chunk], checker: PhoneChecker) -> PhoneHit | None:

@@ -24,16 +24,22 @@ _URL_RE = lowercase_pattern(
 # Cheap first look: the third alternative above needs a dot before a known ending.
 _DOT_TLD_RE = lowercase_pattern(rf"\.(?:{_TLD_ALT})(?![\w@-])")
 _TRAILING = ".,;:!?'\"*"
+# The whitespace before a token (re's \s is str.isspace), read backwards from inside it.
+_TOKEN_START_REVERSED_RE = re.compile(r"\S*")
 _WWW_HOST_RE = re.compile(r"www\.(?:[a-z0-9-]{1,63}\.)+([a-z0-9-]{2,63})", re.IGNORECASE)
 
 
 def find_urls(text: str) -> list[tuple[int, int, str]]:
     """(start, end, url) for each web address; trailing punctuation is not part of it."""
     view = lower_view(text)
-    if "://" not in view and "www." not in view and not _DOT_TLD_RE.search(view):
+    marks = [i for i in (view.find("://"), view.find("www.")) if i >= 0]
+    dot_tld = _DOT_TLD_RE.search(view)
+    if dot_tld:
+        marks.append(dot_tld.start())
+    if not marks:
         return []
     found = []
-    for m in _URL_RE.finditer(view):
+    for m in _URL_RE.finditer(view, _token_start(view, min(marks))):
         url = text[m.start() : m.end()].rstrip(_TRAILING)
         end = m.start() + len(url)
         if not url:
@@ -51,3 +57,14 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
             url = f"{host.lower()}{slash}{path}"
         found.append((m.start(), end, url))
     return found
+
+
+def _token_start(view: str, mark: int) -> int:
+    """Where the whitespace-free token holding ``view[mark]`` starts.
+
+    No address holds whitespace, and each holds one of the marks ("://", "www.", a dot
+    before a known ending), so none starts before the token of the first mark: the scan
+    (the costly part of this module, tried at every word) starts there.
+    """
+    reversed_token = _TOKEN_START_REVERSED_RE.match(view[mark::-1])
+    return mark + 1 - len(reversed_token.group())  # type: ignore[union-attr]

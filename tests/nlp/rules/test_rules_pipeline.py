@@ -59,3 +59,17 @@ def test_pipeline_batches_keep_order() -> None:
     texts = [f"Anna {age} år" for age in range(18, 60)] * 10
     results = list(analyse_texts(texts, batch_size=7, with_optional=False))
     assert [r.fields.ages[0].value for r in results] == [a for a in range(18, 60)] * 10
+
+
+def test_pipeline_copies_in_a_batch_get_the_analysis_of_the_text_alone() -> None:
+    text = "Ny i byen, 23 år. Ring 20 12 34 56 eller skriv anna (at) example dot com"
+    # two texts that read the same once markup is blanked: one analysis, each its own flags
+    marked, spaced = "<b>" + text, "   " + text
+    alone = next(analyse_texts([text]))
+    results = list(analyse_texts([text, "Hej", text, marked, text, spaced]))
+    assert [repr(r) for r in results[0:5:2]] == [repr(alone)] * 3
+    assert results[3].markup and not results[5].markup
+    assert results[3].text_length == results[5].text_length == len(text) + 3
+    assert results[3].contacts == results[5].contacts == next(analyse_texts([spaced])).contacts
+    results[0].contacts.clear()  # each copy has its own lists
+    assert results[2].contacts == alone.contacts and results[2].hits == alone.hits
