@@ -244,3 +244,25 @@ def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Setting
         with db.engine.connect() as connection:
             assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
     db.dispose()
+
+
+def test_migration_0018_version_names_up_and_down_keep_versions(settings: Settings) -> None:
+    """0018 adds the sealed analysis names to versions; going down drops the column in place
+    and keeps the adverts and versions, both engines."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0017")
+    with db.engine.begin() as connection:
+        _old_advert(connection)
+        _old_version(connection)
+    migrations.upgrade(db.engine, settings)
+    assert "names" in {c["name"] for c in inspect(db.engine).get_columns("advert_versions")}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT names FROM advert_versions")).scalars().all() == [
+            None
+        ]
+    migrations.downgrade(db.engine, settings, "0017")
+    assert "names" not in {c["name"] for c in inspect(db.engine).get_columns("advert_versions")}
+    with db.engine.connect() as connection:
+        for name in ("adverts", "advert_versions"):
+            assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
+    db.dispose()
