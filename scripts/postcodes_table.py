@@ -47,7 +47,7 @@ SKIP_BELOW = 1000
 
 
 def municipality_name(name: str) -> str:
-    """"Københavns Kommune" → "København", "Lyngby-Taarbæk Kommune" → "Lyngby-Taarbæk"."""
+    """ "Københavns Kommune" → "København", "Lyngby-Taarbæk Kommune" → "Lyngby-Taarbæk"."""
     short = name.removesuffix(" Kommune")
     return "København" if short == "Københavns" else short
 
@@ -80,8 +80,9 @@ def build(rows: list[dict[str, str]]) -> list[list[str]]:
         regions = {f"{int(r['KOMMUNE_NR']):04d}": r["ADRESSERINGSNAVN"].removeprefix("Region ")
                    for r in found}  # fmt: skip
         main = _main(town, reached, postcode)
-        region = regions[main] if main else (next(iter(set(regions.values())))
-                                             if len(set(regions.values())) == 1 else "")  # fmt: skip
+        # without a main municipality, the region only when all of them are in one
+        areas = set(regions.values())
+        region = regions[main] if main else (areas.pop() if len(areas) == 1 else "")
         table.append([
             postcode, postcode, town, main or "", reached[main] if main else "", region,
             " ".join(sorted(reached)),

@@ -54,7 +54,7 @@ def lookup(postcode: str | int | None) -> Place | None:
     at = bisect.bisect_right(_firsts(), number) - 1  # the last range starting at or before
     if at < 0:
         return None
-    first, last, (town, code, municipality, region) = _ranges()[at]
+    _, last, (town, code, municipality, region) = _ranges()[at]
     if number > last:
         return None
     return Place(f"{number:04d}", town, code, municipality, region)

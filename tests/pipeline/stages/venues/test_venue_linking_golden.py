@@ -40,7 +40,9 @@ _TEXTS = ["Nye piger hver uge. Døgnåbent.", "Ring for tid.", "New girls this w
 def _address(building: int, style: int) -> str:
     street, postcode = _STREETS[building % 5], _POSTCODES[building % 10]
     number = building // 5 + 1
-    return f"{street} {number}, 1. tv., {postcode}" if style else f"{street} {number} 1tv {postcode}"
+    if style:
+        return f"{street} {number}, 1. tv., {postcode}"
+    return f"{street} {number} 1tv {postcode}"
 
 
 def _pool() -> list[RosterPerson]:
