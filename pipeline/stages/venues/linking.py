@@ -101,7 +101,10 @@ class _Index:
         self.by_name: dict[str, Venue] = {}
         self.by_photo: dict[str, set[int]] = defaultdict(set)
         self.by_id: dict[int, Venue] = {}
-        for venue in session.scalars(select(Venue)):
+        # in id order: the first venue holding a phone or name keeps it in the index, so the
+        # result must not depend on the order the database returns rows in (PostgreSQL
+        # returns an updated row after the others)
+        for venue in session.scalars(select(Venue).order_by(Venue.id)):
             self.add(venue)
         # venue id → day → person keys on the roster that day
         self.rosters: dict[int, dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -366,7 +369,9 @@ def mark_vanished(session: Session, now: datetime, run: VenueRun | None = None) 
         run = VenueRun()
         run.event_ids = set(session.scalars(select(VenueEvent.event_id)))
     stale = session.scalars(
-        select(Venue).where(Venue.gone_at.is_(None), Venue.last_seen < now - VANISHED_AFTER)
+        select(Venue)
+        .where(Venue.gone_at.is_(None), Venue.last_seen < now - VANISHED_AFTER)
+        .order_by(Venue.id)
     ).all()
     for venue in stale:
         venue.gone_at = now
