@@ -22,6 +22,16 @@ from pipeline.stages.venues.linking import address_key
 from helpers.clinics_world import observation, store_analysed_week, store_and_link
 
 
+def _rotated(database, settings):
+    """The database after `scout keys rotate`, opened again under the new key."""
+    old_id = database.keyring.key_id
+    keyrotation.rotate(database, settings, batch_size=4)
+    database.dispose()
+    rotated = open_database(load_settings())
+    assert rotated.keyring.key_id != old_id
+    return rotated
+
+
 def test_rotation_rekeys_venues_and_relinking_finds_them(database, settings):
     linked = store_and_link(database)
     with database.session() as session:
@@ -30,11 +40,7 @@ def test_rotation_rekeys_venues_and_relinking_finds_them(database, settings):
             for v in session.scalars(select(Venue))
         }
         entries = session.query(RosterEntry).count()
-    old_id = database.keyring.key_id
-    keyrotation.rotate(database, settings, batch_size=4)
-    database.dispose()
-    rotated = open_database(load_settings())
-    assert rotated.keyring.key_id != old_id
+    rotated = _rotated(database, settings)
     with rotated.session() as session:
         for venue in session.scalars(select(Venue)):
             address, old_key, old_names = before[venue.id]
@@ -84,11 +90,7 @@ def test_rotation_rekeys_roster_names_read_by_the_analysis(database, settings):
     before = _roster(database)
     assert before and all(name for _, _, name in before)  # the names are kept (sealed)
 
-    old_id = database.keyring.key_id
-    keyrotation.rotate(database, settings, batch_size=4)
-    database.dispose()
-    rotated = open_database(load_settings())
-    assert rotated.keyring.key_id != old_id
+    rotated = _rotated(database, settings)
     with rotated.session() as session:
         # versions go back to the NLP stage, their names filed under old keys with them
         assert all(v.names is None for v in session.scalars(select(AdvertVersion)))

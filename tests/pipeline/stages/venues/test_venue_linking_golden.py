@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -154,15 +152,7 @@ def test_venue_linking_equals_the_golden_file(database):
 
 
 if __name__ == "__main__":
-    from pipeline.core.db import open_database
-    from pipeline.core.migrations import upgrade
-    from pipeline.core.settings import load_settings
+    from helpers.scratch import scratch_database
 
-    with tempfile.TemporaryDirectory() as folder:
-        os.environ["SCOUT_DATA_DIR"] = folder
-        os.environ["SCOUT_DATABASE_URL"] = f"sqlite:///{folder}/golden.db"
-        settings = load_settings()
-        db = open_database(settings, require_schema=False)
-        upgrade(db.engine, settings)
+    with scratch_database() as db:
         GOLDEN.write_text(json.dumps(snapshot(db), indent=2) + "\n")
-        db.dispose()
