@@ -4,8 +4,8 @@ The golden file was written by venue linking before its speed work (wt-clinics, 
 a synthetic world like `BENCH=clinics` (more bench venues than buildings, so several adverts
 share a venue and its day; persons drawn from a shared pool, some known only by photos;
 adverts kept or new each round; moves and renames) linked round by round under a fixed key.
-Rewrite it (run this file as a script, with the repository on PYTHONPATH) only for a change
-meant to change venue linking.
+Rewrite it (run this file as a script, with the repository and tests/ on PYTHONPATH) only
+for a change meant to change venue linking.
 """
 
 from __future__ import annotations
