@@ -102,6 +102,10 @@ class AdvertVersion(Base):
     # {"languages": [{"lang", "share"}], "name_keys": [...], "ages": [...], "nationalities":
     #  [...], "prices": [{"amount", "currency", "euphemism"}], "cities": [...], "truncated"}
     analysis: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)
+    # For a kind whose roster is built from the names the NLP stage reads (clinic): those
+    # names as written, sealed JSON {name key: name}, so key rotation can re-make the roster's
+    # keys (pipeline/operations/keyrotation.py). None for other kinds.
+    names: Mapped[sealed_text | None] = mapped_column(default=None)
 
 
 class Sighting(Base):

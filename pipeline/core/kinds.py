@@ -24,6 +24,9 @@ class Kind:
     # The kind's indicator rules: a folder under nlp/rules/ ("" = the top folder, the escort
     # rules, which were there before kinds existed and keep their rule-set version).
     rules_folder: str = ""
+    # Rosters are built from the names the NLP stage reads (clinic): a version keeps those
+    # names sealed beside their keyed hashes, so key rotation can re-key the roster.
+    keeps_names: bool = False
 
 
 ESCORT = Kind(
@@ -53,6 +56,7 @@ CLINIC = Kind(
     # A clinic advert is a sex-work advert: the escort indicator rules read it; the venue's
     # own screening rules are nlp/rules/clinics/ (docs/clinics.md).
     rules_folder="",
+    keeps_names=True,
 )  # fmt: skip
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (ESCORT, CLINIC, JOB)}

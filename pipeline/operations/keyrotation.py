@@ -225,9 +225,10 @@ def _versions(
         # an older contact set cannot be recomputed: its hash goes, nothing reads it
         values["contacts_hash"] = moved.get(row.contacts_hash)
         if row.analysis and "name_keys" in row.analysis:
-            # name hashes are keyed and the names are not stored: analyse the version again
+            # name hashes are keyed and the names are not in the analysis: analyse the version
+            # again (the names a clinic version keeps go too: they are filed by old keys)
             analysis = {k: v for k, v in row.analysis.items() if k != "name_keys"}
-            values.update(analysis=analysis, analysed_ruleset=None)
+            values.update(analysis=analysis, analysed_ruleset=None, names=None)
         connection.execute(update(_VERSIONS).where(_VERSIONS.c.id == row.id).values(**values))
 
 
@@ -273,8 +274,9 @@ def _venues(connection: Connection, keys: _Pair, after: int, size: int) -> list[
 
 
 def _roster(connection: Connection, keys: _Pair, after: int, size: int) -> list[int]:
-    """Roster entries: re-seal the name; re-make a key made from the name or the photos. A key
-    taken from an advert's analysis (no name kept) cannot be re-made and stays as it was."""
+    """Roster entries: re-seal the name; re-make a key made from the name (a page's roster,
+    or the names the NLP stage read, which a clinic version keeps sealed since 0018) or the
+    photos. A key from an analysis stored before 0018 (no name kept) stays as it was."""
     columns = [_raw(_ROSTER.c.name), _ROSTER.c.person_key, _ROSTER.c.image_hashes]
     rows = _rows(connection, _ROSTER, columns, after, size)
     for row in rows:

@@ -7,6 +7,7 @@ Work goes in chunks, each one transaction, so a reader never waits long.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pipeline.core import clock
 from pipeline.core.batches import chunked
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
-from pipeline.core.kinds import DEFAULT_KIND
+from pipeline.core.kinds import DEFAULT_KIND, get_kind
 
 CHUNK = 500  # versions per transaction: a reader never waits long
 # Below this many pending versions one process is quicker: each worker first spends about
@@ -66,6 +67,19 @@ def _where(title: str | None, start: int, end: int) -> dict[str, Any]:
     return {"field": "text", "start": start - cut, "end": end - cut}
 
 
+def _name_key(keyring: Keyring, name: str) -> str:
+    return keyring.pseudonym("name", name.casefold())[:16]
+
+
+def kept_names(result: AdvertAnalysis, keyring: Keyring) -> str | None:
+    """For a kind that keeps names (clinic): the names read, as sealed-column JSON {name key:
+    name as written}; None for the other kinds (collect little)."""
+    if not get_kind(result.kind).keeps_names or not result.fields.names:
+        return None
+    names = {_name_key(keyring, m.name): m.name for m in result.fields.names}
+    return json.dumps(dict(sorted(names.items())), ensure_ascii=False)
+
+
 def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
     """The JSON kept per version: no names in clear, only keyed hashes of them."""
     language = result.language
@@ -78,9 +92,7 @@ def analysis_record(result: AdvertAnalysis, keyring: Keyring) -> dict[str, Any]:
             {"lang": code, "share": round(language.probabilities.get(code, 0.0), 3)}
             for code in (language.languages if language else [])
         ],
-        "name_keys": sorted(
-            {keyring.pseudonym("name", m.name.casefold())[:16] for m in fields.names}
-        ),
+        "name_keys": sorted({_name_key(keyring, m.name) for m in fields.names}),
         "ages": sorted({m.value for m in fields.ages}),
         "nationalities": nationalities,
         "prices": [
@@ -164,6 +176,7 @@ def _store(
                 "vid": version_id,
                 "language": primary,
                 "analysis": analysis_record(result, database.keyring),
+                "names": kept_names(result, database.keyring),
                 "analysed_ruleset": ruleset,
                 "analysed_at": now,
             }

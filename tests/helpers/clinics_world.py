@@ -7,6 +7,7 @@ the world's observations week by week, as the weekly crawl would.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -14,7 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from demo.clinics import START, ClinicAdvert, ClinicWorld, build_clinic_world
-from models import Advert, AdvertContact, Cluster, ClusterMember, ContactPoint, ImageHash, Site
+from models import (
+    Advert,
+    AdvertContact,
+    AdvertVersion,
+    Cluster,
+    ClusterMember,
+    ContactPoint,
+    ImageHash,
+    Site,
+)
 from nlp.clinics.rules import text_sign_rules
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
@@ -124,3 +134,64 @@ def store_and_link(database: Database, world: ClinicWorld | None = None) -> Stor
             stored.end = max(a.seen_at for a in world.adverts if a.week == week)
             mark_vanished(session, stored.end + timedelta(days=1))
     return stored
+
+
+def _site(session: Session, name: str) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        site = Site(name=name, base_url="http://127.0.0.1:8900")
+        session.add(site)
+        session.flush()
+    return site
+
+
+def _phone(session: Session, keyring: Keyring, phone: str) -> ContactPoint:
+    pseudonym = keyring.pseudonym("phone", phone)
+    point = session.scalar(select(ContactPoint).where(ContactPoint.pseudonym == pseudonym))
+    if point is None:
+        point = ContactPoint(kind="phone", value=phone, pseudonym=pseudonym, key_id=keyring.key_id)
+        session.add(point)
+        session.flush()
+    return point
+
+
+def store_analysed_week(
+    database: Database, world: ClinicWorld, week: int, site_name: str = "demo_massage"
+) -> None:
+    """One week of a site's clinic adverts as the crawl and the NLP stage leave them: the
+    advert (kept over the weeks, the page updated), its phone, and a version whose analysis
+    holds the roster's names as keyed hashes, the names kept sealed beside them (what
+    `pipeline.stages.analysis` stores for a clinic version), under the database's key now."""
+    keyring = database.keyring
+    with database.session() as session:
+        site = _site(session, site_name)
+        for advert in (a for a in world.adverts if a.week == week and a.site == site_name):
+            row = session.scalar(
+                select(Advert).where(
+                    Advert.site_id == site.id, Advert.external_id == advert.external_id
+                )
+            )
+            if row is None:
+                row = Advert(
+                    site_id=site.id, external_id=advert.external_id, kind="clinic",
+                    url="http://127.0.0.1:8900/x", first_seen=advert.seen_at,
+                    last_seen=advert.seen_at, content_hash=keyring.content_hash(advert.text),
+                )  # fmt: skip
+                session.add(row)
+                session.flush()
+                point = _phone(session, keyring, advert.phone)
+                session.add(AdvertContact(advert_id=row.id, contact_point_id=point.id))
+            row.last_seen, row.title, row.text = advert.seen_at, advert.name, advert.text
+            row.price, row.currency = advert.price, "DKK"
+            names = {
+                keyring.pseudonym("name", p.name.casefold())[:16]: p.name for p in advert.roster
+            }
+            session.add(
+                AdvertVersion(
+                    advert_id=row.id,
+                    seen_at=advert.seen_at,
+                    content_hash=keyring.content_hash(advert.text),
+                    analysis={"name_keys": sorted(names), "ages": [], "nationalities": []},
+                    names=json.dumps(names, ensure_ascii=False),
+                )
+            )

@@ -83,20 +83,11 @@ def escort_snapshot(database: Database, truth: dict[str, Any]) -> dict[str, Any]
 
 
 if __name__ == "__main__":  # pragma: no cover - writes the golden file
-    import os
-    import tempfile
-
     from demo.world import build_world
-    from pipeline.core.db import open_database
-    from pipeline.core.migrations import upgrade
-    from pipeline.core.settings import load_settings
 
-    with tempfile.TemporaryDirectory() as tmp:
-        os.environ["SCOUT_DATA_DIR"] = tmp
-        os.environ["SCOUT_DATABASE_URL"] = f"sqlite:///{tmp}/scout.db"
-        settings = load_settings()
-        db = open_database(settings, require_schema=False)
-        upgrade(db.engine, settings)
+    from helpers.scratch import scratch_database
+
+    with scratch_database() as db:
         snap = escort_snapshot(db, build_world(seed=7, days=14).ground_truth())
     GOLDEN.write_text(json.dumps(snap, indent=1, sort_keys=True) + "\n")
     print(

@@ -7,13 +7,15 @@ and photo hashes; one sealed document, `spiders.items.read_clinic_document`), it
 title (address and opening hours also found in free text), its phone numbers' pseudonyms,
 its price, and, without a roster from the page, from the NLP stage's analysis of the
 version the keyed hashes of the names it lists (the roster; the same keys escort
-adverts carry, so a person is linked across both). The analysis keeps names, ages and
+adverts carry, so a person is linked across both) with the names behind them, which the
+version keeps sealed so that key rotation can re-key the roster. The analysis keeps names, ages and
 nationalities as separate sets, so a stated age and nationality go with a person only when
 the advert names one person. The advert's photos go with a one-person roster too.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
@@ -46,15 +48,20 @@ def _by_advert(session: Session, statement, ids: list[int]) -> dict[int, list]:
     return found
 
 
-def _roster(analysis: dict | None, photos: list[str]) -> tuple[RosterPerson, ...]:
+def _roster(
+    analysis: dict | None, photos: list[str], kept: str | None = None
+) -> tuple[RosterPerson, ...]:
     keys = list((analysis or {}).get("name_keys") or [])
+    # the names behind the keys, kept sealed on the version (older versions: none), so the
+    # roster entry keeps its name sealed and key rotation can re-make its key
+    names: dict[str, str] = json.loads(kept) if kept else {}
     if len(keys) != 1:
-        return tuple(RosterPerson(None, key=key) for key in keys)
+        return tuple(RosterPerson(names.get(key), key=key) for key in keys)
     ages = (analysis or {}).get("ages") or []
     nationalities = (analysis or {}).get("nationalities") or []
     return (
         RosterPerson(
-            None,
+            names.get(keys[0]),
             stated_age=ages[0] if len(ages) == 1 else None,
             nationality=nationalities[0] if len(nationalities) == 1 else None,
             image_hashes=tuple(sorted(photos)),
@@ -104,7 +111,11 @@ def _observation(
         # The page's own roster when the site file reads one; else the analysis's name keys.
         roster=tuple(_person(m) for m in members)
         if members
-        else _roster(version.analysis if version is not None else None, photos),
+        else _roster(
+            version.analysis if version is not None else None,
+            photos,
+            version.names if version is not None else None,
+        ),
     )
 
 

@@ -94,3 +94,50 @@ def test_postcode_table():
     assert regions() == ["Hovedstaden", "Midtjylland", "Nordjylland", "Sjælland", "Syddanmark"]
     assert "Aalborg" in municipalities("Nordjylland")
     assert "Aalborg" not in municipalities("Hovedstaden")
+
+
+# postcode -> (town, municipality, region): real-format postcodes in every region, from the
+# generated table (scripts/postcodes_table.py); None where the postcode reaches several
+# municipalities and none is named like its town (and no region when they are in two).
+POSTCODE_CASES = [
+    ("1620", "København V", "København", "Hovedstaden"),
+    ("3700", "Rønne", "Bornholm", "Hovedstaden"),
+    ("2800", "Kongens Lyngby", "Lyngby-Taarbæk", "Hovedstaden"),  # several: hand-checked
+    ("1212", "København K", "København", "Hovedstaden"),  # inside a block's range
+    ("4700", "Næstved", "Næstved", "Sjælland"),
+    ("4800", "Nykøbing F", "Guldborgsund", "Sjælland"),
+    ("6000", "Kolding", "Kolding", "Syddanmark"),
+    ("6400", "Sønderborg", "Sønderborg", "Syddanmark"),
+    ("8900", "Randers C", "Randers", "Midtjylland"),
+    ("7800", "Skive", "Skive", "Midtjylland"),
+    ("8450", "Hammel", "Favrskov", "Midtjylland"),  # several: hand-checked
+    ("8700", "Horsens", "Horsens", "Midtjylland"),
+    ("9400", "Nørresundby", "Aalborg", "Nordjylland"),
+    ("7700", "Thisted", "Thisted", "Nordjylland"),
+    ("7323", "Give", None, None),  # Vejle (Syddanmark) and Ikast-Brande (Midtjylland)
+]
+
+
+@pytest.mark.parametrize(("postcode", "town", "municipality", "region"), POSTCODE_CASES)
+def test_postcode_table_case(postcode, town, municipality, region):
+    place = lookup(postcode)
+    assert place is not None
+    assert (place.town, place.municipality, place.region) == (town, municipality, region)
+
+
+def test_postcode_table_is_whole_and_consistent():
+    """Every region; a municipality has one code and lies in one region; post centres
+    (below 1000) are not places."""
+    assert lookup("0800") is None and lookup("0900") is None
+    places = [lookup(n) for n in range(1000, 10000)]
+    known = [p for p in places if p is not None]
+    assert len(known) >= 1_111  # every postcode the source has from 1000 up (and gaps in ranges)
+    regions_of: dict[str, set[str | None]] = {}
+    codes_of: dict[str, set[str | None]] = {}
+    for place in known:
+        if place.municipality:
+            regions_of.setdefault(place.municipality, set()).add(place.region)
+            codes_of.setdefault(place.municipality, set()).add(place.municipality_code)
+    assert len(regions_of) >= 98  # Denmark's 98 municipalities
+    assert all(len(found) == 1 and None not in found for found in regions_of.values())
+    assert all(len(found) == 1 for found in codes_of.values())

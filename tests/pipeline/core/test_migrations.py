@@ -9,7 +9,7 @@ from sqlalchemy import column, func, inspect, select, table, text
 
 from models import Advert, AdvertVersion, AuditEntry, LinkState, metadata
 from pipeline.core import clock, migrations
-from pipeline.core.db import open_database
+from pipeline.core.db import Database, open_database
 from pipeline.core.errors import DatabaseError
 from pipeline.core.settings import Settings
 
@@ -208,16 +208,22 @@ def _old_version(connection) -> None:
     )
 
 
-def test_migration_0016_adds_posted_at_and_side_refused_and_takes_them_back(
-    settings: Settings,
-) -> None:
-    """Adverts stored before 0016 have no posting date or refusals; a downgrade keeps them."""
+def _upgraded_from(settings: Settings, revision: str) -> Database:
+    """A database at `revision` holding an advert and a version, then upgraded to head."""
     db = open_database(settings, require_schema=False)
-    migrations.upgrade(db.engine, settings, "0015")
+    migrations.upgrade(db.engine, settings, revision)
     with db.engine.begin() as connection:
         _old_advert(connection)
         _old_version(connection)
     migrations.upgrade(db.engine, settings)
+    return db
+
+
+def test_migration_0016_adds_posted_at_and_side_refused_and_takes_them_back(
+    settings: Settings,
+) -> None:
+    """Adverts stored before 0016 have no posting date or refusals; a downgrade keeps them."""
+    db = _upgraded_from(settings, "0015")
     posted = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
     with db.session() as session:
         advert = session.get(Advert, 1)
@@ -244,12 +250,7 @@ def test_migration_0016_adds_posted_at_and_side_refused_and_takes_them_back(
 def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Settings) -> None:
     """0017 adds the sealed clinic document to adverts and versions; going down drops it in
     place, keeping the adverts and their versions (no table rebuild cascading), both engines."""
-    db = open_database(settings, require_schema=False)
-    migrations.upgrade(db.engine, settings, "0016")
-    with db.engine.begin() as connection:
-        _old_advert(connection)
-        _old_version(connection)
-    migrations.upgrade(db.engine, settings)
+    db = _upgraded_from(settings, "0016")
     for name in ("adverts", "advert_versions"):
         assert "clinic" in {c["name"] for c in inspect(db.engine).get_columns(name)}
     with db.engine.connect() as connection:
@@ -258,5 +259,22 @@ def test_migration_0017_clinic_fields_up_and_down_keep_adverts(settings: Setting
     for name in ("adverts", "advert_versions"):
         assert "clinic" not in {c["name"] for c in inspect(db.engine).get_columns(name)}
         with db.engine.connect() as connection:
+            assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
+    db.dispose()
+
+
+def test_migration_0018_version_names_up_and_down_keep_versions(settings: Settings) -> None:
+    """0018 adds the sealed analysis names to versions; going down drops the column in place
+    and keeps the adverts and versions, both engines."""
+    db = _upgraded_from(settings, "0017")
+    assert "names" in {c["name"] for c in inspect(db.engine).get_columns("advert_versions")}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT names FROM advert_versions")).scalars().all() == [
+            None
+        ]
+    migrations.downgrade(db.engine, settings, "0017")
+    assert "names" not in {c["name"] for c in inspect(db.engine).get_columns("advert_versions")}
+    with db.engine.connect() as connection:
+        for name in ("adverts", "advert_versions"):
             assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
     db.dispose()

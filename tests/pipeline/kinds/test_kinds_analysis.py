@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -73,3 +74,27 @@ def test_each_kind_is_analysed_with_its_own_rules(database: Database) -> None:
     assert "job" not in records["escort"][0]
     # nothing pending: a second run analyses nothing of either kind
     assert analyse(database).versions == 0
+
+
+def test_a_clinic_version_keeps_the_names_read_sealed_beside_their_keys(
+    database: Database,
+) -> None:
+    """Issue 15: a clinic roster built from the names read is re-keyed by key rotation, so a
+    clinic version keeps those names (sealed, filed by their keys); other kinds keep none."""
+    text = "Jeg hedder Anna, ny massør i byen. Ring nu"
+    store(database, "demo_massage", "clinic", text)
+    store(database, "demo_classic", "escort", text)
+    analyse(database)
+    with database.session() as session:
+        kept = {
+            kind: (analysis["name_keys"], names)
+            for kind, analysis, names in session.execute(
+                select(Advert.kind, AdvertVersion.analysis, AdvertVersion.names).join(
+                    Advert, Advert.id == AdvertVersion.advert_id
+                )
+            ).all()
+        }
+    keys, names = kept["clinic"]
+    assert json.loads(names) == {database.keyring.pseudonym("name", "anna")[:16]: "Anna"}
+    assert list(json.loads(names)) == keys
+    assert kept["escort"] == (keys, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 
 import pytest
@@ -120,3 +121,38 @@ def test_venue_details(database, linked):
         rosa = _venue_of(session, linked, "rosa")
         assert OpeningHours.from_json(rosa.opening_hours).describe() == "mon–fri 10:00–18:00"
         assert rosa.signs == [] and rosa.price == 900 and "da" in rosa.languages
+
+
+class _CollectorWatch:
+    """A text sign that records whether the garbage collector was on when it was asked."""
+
+    def __init__(self) -> None:
+        self.seen: list[bool] = []
+
+    def count_phrases(self, text: str) -> int:
+        self.seen.append(gc.isenabled())
+        return 0
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_linking_pauses_the_collector_and_restores_it(database, linked, enabled):
+    """The cyclic collector is off while a run links (its full passes made linking cost grow
+    with the run's size) and as it was before once the run ends, even on an error."""
+    from helpers.clinics_world import observation
+
+    watch = _CollectorWatch()
+    batch = [
+        observation(database.keyring, a, linked.advert_ids[(a.site, a.external_id)])
+        for a in linked.world.adverts[:3]
+    ]
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with database.session() as session:
+            link_venues(session, database.keyring, batch, {"watch": watch})
+        assert watch.seen == [False] * 3 and gc.isenabled() is enabled
+        with pytest.raises(AttributeError), database.session() as session:
+            link_venues(session, database.keyring, batch, {"broken": object()})
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
