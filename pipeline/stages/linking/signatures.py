@@ -82,10 +82,13 @@ class Stored(NamedTuple):
     def phashes(self, advert_ids: list[int]) -> list[tuple[int, ...]]:
         """The pHashes of `advert_ids`, in their order (none for an advert without)."""
         wanted = np.array(advert_ids, dtype=np.int64)
-        starts = np.searchsorted(self.owners, wanted, side="left").tolist()
-        ends = np.searchsorted(self.owners, wanted, side="right").tolist()
-        values = self.hashes.tolist()
-        return [tuple(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+        starts = np.searchsorted(self.owners, wanted, side="left")
+        counts = np.searchsorted(self.owners, wanted, side="right") - starts
+        # only the wanted adverts' pHashes become Python ints
+        picked = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        values = self.hashes[picked].tolist()
+        ends = np.cumsum(counts).tolist()
+        return [tuple(values[b - n : b]) for b, n in zip(ends, counts.tolist(), strict=True)]
 
 
 def _unpacked(ids: np.ndarray, images: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
