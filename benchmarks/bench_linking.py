@@ -16,7 +16,6 @@ after 1 % new adverts, all in one process, with the incremental run's share of t
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
@@ -41,16 +40,11 @@ PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:
 BATCH = 50_000
 
 
-def _phash(image_id: str) -> int:
-    base = image_id[1:].split("s")[0].split("q")[0]
-    value = int.from_bytes(hashlib.blake2b(base.encode(), digest_size=8).digest(), "big")
-    return value if image_id[1:].isdigit() else value ^ 0b1011
-
-
 def measure(n: int) -> dict[str, float]:
     from itertools import islice
 
     from demo import iter_adverts
+    from demo.scale_items import phash
     from pipeline.stages.linking.config import load_linking
     from pipeline.stages.linking.evaluation import pairwise
     from pipeline.stages.linking.linker import Linker, LinkRecord, smallest_in_component
@@ -68,7 +62,7 @@ def measure(n: int) -> dict[str, float]:
                 i,
                 f"{a['title']}\n\n{a['text']}",
                 tuple(c["value"] for c in a["contacts"]),
-                tuple(_phash(x) for x in a["image_ids"]),
+                tuple(phash(x) for x in a["image_ids"]),
             )
             for i, a in enumerate(adverts, start)
         ]
@@ -115,37 +109,6 @@ def measure(n: int) -> dict[str, float]:
     }
 
 
-def _store(database: object, adverts: list[dict], start: int) -> None:
-    from datetime import UTC, datetime, timedelta
-    from decimal import Decimal
-
-    from spiders.items import AdvertItem
-    from spiders.storage.crawlruns import ensure_site
-    from spiders.storage.ingest import store_adverts
-
-    day0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
-    with database.session() as session:  # type: ignore[attr-defined]
-        site_id = ensure_site(session, "bench", "http://127.0.0.1").id
-        items = [
-            AdvertItem(
-                site="bench",
-                external_id=f"b{i}",
-                url=f"http://127.0.0.1/ad/b{i}",
-                fetched_at=day0 + timedelta(days=a["first_day"]),
-                title=a["title"],
-                text=a["text"],
-                city=a["city"],
-                stated_age=a["age"],
-                price=Decimal(a["price"]),
-                currency=a["currency"],
-                contacts=[c["shown"] for c in a["contacts"]],
-                image_hashes=[f"{_phash(x):016x}" for x in a["image_ids"]],
-            )
-            for i, a in enumerate(adverts, start)
-        ]
-        store_adverts(session, database.keyring, site_id, None, items)  # type: ignore[attr-defined]
-
-
 @contextmanager
 def _database_url(engine: str) -> Iterator[None]:
     """SCOUT_DATABASE_URL for a fresh database on `engine`: SQLite in the data folder, or a
@@ -176,6 +139,7 @@ def measure_database(n: int, engine: str) -> dict[str, float | str]:
     from datetime import UTC, datetime
 
     from demo import iter_adverts
+    from demo.scale_items import store_scale_adverts
     from pipeline.core import clock
     from pipeline.core.db import open_database
     from pipeline.core.migrations import upgrade
@@ -190,7 +154,7 @@ def measure_database(n: int, engine: str) -> dict[str, float | str]:
         database = open_database(settings, require_schema=False)
         upgrade(database.engine, settings)
         clock.set_now(datetime(2026, 11, 20, 13, tzinfo=UTC))
-        _store(database, adverts[:n], 0)
+        store_scale_adverts(database, adverts[:n], 0)
         analyse(database)
         link_database(database, settings)
         timed: dict[str, float] = {}
@@ -198,7 +162,7 @@ def measure_database(n: int, engine: str) -> dict[str, float | str]:
             started = time.perf_counter()
             link_database(database, settings, full=full)
             timed[name] = time.perf_counter() - started
-        _store(database, adverts[n:], n)
+        store_scale_adverts(database, adverts[n:], n)
         analyse(database)
         started = time.perf_counter()
         summary = link_database(database, settings)

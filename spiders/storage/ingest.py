@@ -257,8 +257,9 @@ def _link(
 
 
 def _create_new(session: Session, site_id: int, prepared: list[_Prepared]) -> dict[str, Advert]:
-    """Insert the batch's new adverts in one flush (one INSERT … RETURNING a few hundred
-    rows on both engines, not a round trip each); their ids come in the batch's order."""
+    """Insert the batch's new adverts in one flush, not one each (PostgreSQL: one INSERT …
+    RETURNING for the batch; SQLite's ORM still sends a row at a time, in-process); their
+    ids come in the batch's order."""
     created = {}
     for entry in prepared:
         item = entry.item

@@ -4,57 +4,27 @@ its explanation."""
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from demo import iter_adverts
+from demo.scale_items import store_scale_adverts
 from models import AdvertLink, Cluster, ClusterMember, Score
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 from pipeline.stages.analysis import analyse
 from pipeline.stages.linking.run import link_database
-from spiders.items import AdvertItem
-from spiders.storage.crawlruns import ensure_site
-from spiders.storage.ingest import store_adverts
 
 N = 2500
-DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
-
-
-def _phash(image_id: str) -> str:
-    """A pHash per image id; the generator's variants flip 3 bits (as bench_linking.py)."""
-    base = image_id[1:].split("s")[0].split("q")[0]
-    value = int.from_bytes(hashlib.blake2b(base.encode(), digest_size=8).digest(), "big")
-    return f"{value if image_id[1:].isdigit() else value ^ 0b1011:016x}"
 
 
 def _store(database: Database, adverts: list[dict[str, Any]], start: int) -> None:
-    items = [
-        AdvertItem(
-            site="scale",
-            external_id=f"s{i}",
-            url=f"http://127.0.0.1/ad/s{i}",
-            fetched_at=DAY0 + timedelta(days=a["first_day"]),
-            title=a["title"],
-            text=a["text"],
-            city=a["city"],
-            stated_age=a["age"],
-            price=Decimal(a["price"]),
-            currency=a["currency"],
-            contacts=[c["shown"] for c in a["contacts"]],
-            image_hashes=[_phash(x) for x in a["image_ids"]],
-        )
-        for i, a in enumerate(adverts, start)
-    ]
-    with database.session() as session:
-        site_id = ensure_site(session, "scale", "http://127.0.0.1").id
-        store_adverts(session, database.keyring, site_id, None, items)
+    """Stored as the linking benchmark stores them (one crawl batch), then analysed."""
+    store_scale_adverts(database, adverts, start)
     analyse(database)
 
 
