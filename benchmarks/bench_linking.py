@@ -7,17 +7,24 @@ scale generator gives different controllers the same stock phrases, which caps p
 The reference, measured in the same run: datasketch's MinHash signing alone (``MinHash.bulk``,
 the linker's num_perm) of the same adverts' shingles, per advert; ``x MinHash`` is a full
 run's time per advert over it.
+
+The database rows (``db-sqlite``, ``db-postgresql``; ``BENCH_LINK_DB`` adverts, default 10⁵,
+``BENCH_LINK_ENGINES`` to choose) store the adverts through ``store_adverts``, analyse them,
+and time ``link_database``: a full run, a run with nothing new, and an incremental run
+after 1 % new adverts, all in one process, with the incremental run's share of the full.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import resource
+import secrets
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from itertools import pairwise
 from pathlib import Path
 
@@ -26,20 +33,18 @@ import numpy as np
 TITLE = "Linking: full run, incremental day (1 % new) and peak memory"
 MAX = int(os.environ.get("BENCH_LINK_MAX", "100000"))
 SIZES = [n for n in (10_000, 100_000, 1_000_000) if n <= MAX]
-DB_SIZE = int(os.environ.get("BENCH_LINK_DB", "20000"))
+DB_SIZE = int(os.environ.get("BENCH_LINK_DB", "100000"))
+# The database rows run on these engines (BENCH_LINK_ENGINES=sqlite for SQLite alone).
+DB_ENGINES = os.environ.get("BENCH_LINK_ENGINES", "sqlite,postgresql").split(",")
+PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 BATCH = 50_000
-
-
-def _phash(image_id: str) -> int:
-    base = image_id[1:].split("s")[0].split("q")[0]
-    value = int.from_bytes(hashlib.blake2b(base.encode(), digest_size=8).digest(), "big")
-    return value if image_id[1:].isdigit() else value ^ 0b1011
 
 
 def measure(n: int) -> dict[str, float]:
     from itertools import islice
 
     from demo import iter_adverts
+    from demo.scale_items import phash
     from pipeline.stages.linking.config import load_linking
     from pipeline.stages.linking.evaluation import pairwise
     from pipeline.stages.linking.linker import Linker, LinkRecord, smallest_in_component
@@ -57,7 +62,7 @@ def measure(n: int) -> dict[str, float]:
                 i,
                 f"{a['title']}\n\n{a['text']}",
                 tuple(c["value"] for c in a["contacts"]),
-                tuple(_phash(x) for x in a["image_ids"]),
+                tuple(phash(x) for x in a["image_ids"]),
             )
             for i, a in enumerate(adverts, start)
         ]
@@ -104,43 +109,37 @@ def measure(n: int) -> dict[str, float]:
     }
 
 
-def _store(database: object, adverts: list[dict], start: int) -> None:
-    from datetime import UTC, datetime, timedelta
-    from decimal import Decimal
+@contextmanager
+def _database_url(engine: str) -> Iterator[None]:
+    """SCOUT_DATABASE_URL for a fresh database on `engine`: SQLite in the data folder, or a
+    PostgreSQL schema of its own (dropped afterwards)."""
+    if engine == "sqlite":
+        os.environ.pop("SCOUT_DATABASE_URL", None)
+        yield
+        return
+    import psycopg
+    from sqlalchemy.engine import make_url
 
-    from spiders.items import AdvertItem
-    from spiders.storage.crawlruns import ensure_site
-    from spiders.storage.ingest import store_adverts
-
-    day0 = datetime(2026, 11, 2, 12, tzinfo=UTC)
-    with database.session() as session:  # type: ignore[attr-defined]
-        site_id = ensure_site(session, "bench", "http://127.0.0.1").id
-        items = [
-            AdvertItem(
-                site="bench",
-                external_id=f"b{i}",
-                url=f"http://127.0.0.1/ad/b{i}",
-                fetched_at=day0 + timedelta(days=a["first_day"]),
-                title=a["title"],
-                text=a["text"],
-                city=a["city"],
-                stated_age=a["age"],
-                price=Decimal(a["price"]),
-                currency=a["currency"],
-                contacts=[c["shown"] for c in a["contacts"]],
-                image_hashes=[f"{_phash(x):016x}" for x in a["image_ids"]],
-            )
-            for i, a in enumerate(adverts, start)
-        ]
-        store_adverts(session, database.keyring, site_id, None, items)  # type: ignore[attr-defined]
+    schema = f"scout_bench_{secrets.token_hex(3)}"
+    with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    os.environ["SCOUT_DATABASE_URL"] = url.render_as_string(hide_password=False)
+    try:
+        yield
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def measure_database(n: int) -> dict[str, float]:
-    """`link_database` on SQLite: full run vs an incremental run after 1 % new adverts."""
+def measure_database(n: int, engine: str) -> dict[str, float | str]:
+    """`link_database` on `engine`: a full run vs an incremental run after 1 % new adverts,
+    both measured in this run."""
     import tempfile
     from datetime import UTC, datetime
 
     from demo import iter_adverts
+    from demo.scale_items import store_scale_adverts
     from pipeline.core import clock
     from pipeline.core.db import open_database
     from pipeline.core.migrations import upgrade
@@ -150,31 +149,32 @@ def measure_database(n: int) -> dict[str, float]:
 
     adverts = list(iter_adverts(n + n // 100, seed=11))
     os.environ["SCOUT_DATA_DIR"] = tempfile.mkdtemp(prefix="bench_link_")
-    os.environ.pop("SCOUT_DATABASE_URL", None)
-    settings = load_settings()
-    database = open_database(settings, require_schema=False)
-    upgrade(database.engine, settings)
-    clock.set_now(datetime(2026, 11, 20, 13, tzinfo=UTC))
-    _store(database, adverts[:n], 0)
-    analyse(database)
-    link_database(database, settings)
-    timed: dict[str, float] = {}
-    for name, full in (("full", True), ("nothing_new", False)):
+    with _database_url(engine):
+        settings = load_settings()
+        database = open_database(settings, require_schema=False)
+        upgrade(database.engine, settings)
+        clock.set_now(datetime(2026, 11, 20, 13, tzinfo=UTC))
+        store_scale_adverts(database, adverts[:n], 0)
+        analyse(database)
+        link_database(database, settings)
+        timed: dict[str, float] = {}
+        for name, full in (("full", True), ("nothing_new", False)):
+            started = time.perf_counter()
+            link_database(database, settings, full=full)
+            timed[name] = time.perf_counter() - started
+        store_scale_adverts(database, adverts[n:], n)
+        analyse(database)
         started = time.perf_counter()
-        link_database(database, settings, full=full)
-        timed[name] = time.perf_counter() - started
-    _store(database, adverts[n:], n)
-    analyse(database)
-    started = time.perf_counter()
-    summary = link_database(database, settings)
-    timed["incremental"] = time.perf_counter() - started
+        summary = link_database(database, settings)
+        timed["incremental"] = time.perf_counter() - started
+        database.dispose()
     return {
         "adverts": n,
-        "db": "sqlite",
+        "db": engine,
         "link_database_full_s": round(timed["full"], 2),
         "nothing_new_s": round(timed["nothing_new"], 2),
         "incremental_1pct_s": round(timed["incremental"], 2),
-        "incremental_share": round(timed["incremental"] / timed["full"], 3),
+        "incremental_share": round(timed["incremental"] / timed["full"], 4),
         "signed": summary.signed,
         "searched": summary.searched,
         "indexed": summary.indexed,
@@ -222,9 +222,9 @@ def run() -> list[dict]:
         "case": f"reference: datasketch MinHash.bulk alone, {reference['adverts']} adverts",
         "adverts": reference["adverts"], "ms_per_advert": round(reference["ms_per_advert"], 3),
     }]  # fmt: skip
-    for n in [*SIZES, "db"]:
+    for n in [*SIZES, *(f"db-{engine}" for engine in DB_ENGINES)]:
         row = _child(str(n))
-        if n == "db":
+        if isinstance(n, str):
             rows.append(row)
             continue
         row["incremental_share"] = round(row["incremental_1pct_s"] / row["link_full_s"], 3)
@@ -239,7 +239,7 @@ def run() -> list[dict]:
 if __name__ == "__main__":
     if sys.argv[1] == "minhash":
         print(json.dumps(minhash_reference()))
-    elif sys.argv[1] == "db":
-        print(json.dumps(measure_database(DB_SIZE)))
+    elif sys.argv[1].startswith("db-"):
+        print(json.dumps(measure_database(DB_SIZE, sys.argv[1].removeprefix("db-"))))
     else:
         print(json.dumps(measure(int(sys.argv[1]))))

@@ -49,6 +49,7 @@ from spiders.sitefile import (
     SiteFile,
     load_site,
 )
+from spiders.stagetimes import STAGES
 
 MAX_IMAGES = 6
 MAX_CONTACT_IMAGES = 3  # OCR costs about a second an image
@@ -490,7 +491,7 @@ class AdvertSpider(scrapy.Spider):
             digits = None
             if response is not None:  # Tesseract off the reactor thread: pages go on meanwhile
                 digits = await maybe_deferred_to_future(
-                    deferToThread(read_contact_image, response.body)
+                    deferToThread(STAGES.wrap("ocr", read_contact_image), response.body)
                 )
             if digits is None:
                 self.misses["contact_image"] += 1
@@ -521,7 +522,8 @@ class AdvertSpider(scrapy.Spider):
                     advert_id=advert_id,
                     refused=refused,
                 )
-                digest = perceptual_hash(response.body) if response is not None else None
+                with STAGES.timed("image hashing"):
+                    digest = perceptual_hash(response.body) if response is not None else None
                 if len(self._phash_by_url) < MAX_CACHED_IMAGES:
                     self._phash_by_url[url] = digest
             if digest and digest not in hashes:

@@ -7,12 +7,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
+from models.types import use_sealer
 from pipeline.core import clock
 from pipeline.core.db import Database, open_database
 from pipeline.core.settings import load_settings
 from spiders.health import CrawlObservation, assess
 from spiders.items import AdvertItem
 from spiders.sitefile import SiteFile
+from spiders.stagetimes import STAGES, TimedSealer, time_round_trips
 from spiders.storage.crawlruns import (
     ensure_site,
     finish_run,
@@ -23,7 +25,7 @@ from spiders.storage.crawlruns import (
     mark_missing_gone,
     start_run,
 )
-from spiders.storage.ingest import IngestCounts, store_adverts
+from spiders.storage.ingest import IngestCounts, default_contact_finder, store_adverts
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +34,11 @@ class CrawlSession:
     def __init__(self, database: Database, site: SiteFile) -> None:
         self.database = database
         self.site = site
+        # Where the crawl's time goes, per stage, into the run's stats (spiders/stagetimes.py).
+        STAGES.reset()
+        time_round_trips(database.engine)
+        use_sealer(TimedSealer(database.keyring))
+        self._find_contacts = STAGES.wrap("contacts", default_contact_finder())
         now = clock.now()
         with database.session() as session:
             site_row = ensure_site(session, site.name, site.base_url)
@@ -54,7 +61,13 @@ class CrawlSession:
     def save(self, items: Sequence[AdvertItem], listed: Callable[[str], bool]) -> IngestCounts:
         with self.database.session() as session:
             counts = store_adverts(
-                session, self.database.keyring, self.site_id, self.run_id, items, listed
+                session,
+                self.database.keyring,
+                self.site_id,
+                self.run_id,
+                items,
+                listed,
+                self._find_contacts,
             )
         self.counts.add(counts)
         return counts
@@ -123,6 +136,7 @@ class CrawlSession:
                         "robots_forbidden": stats.get_value("scout/robots_forbidden", 0),
                         "retry_after": stats.get_value("scout/retry_after", 0),
                         "charset_mismatch": stats.get_value("scout/charset_mismatch", 0),
+                        "stage_seconds": STAGES.report(),
                     },
                 )
                 if verdict.status == "complete":  # this run now counts among the complete ones

@@ -11,6 +11,7 @@ from typing import Any
 import ftfy
 
 from spiders.items import AdvertItem
+from spiders.stagetimes import STAGES
 
 _TAG = re.compile(r"<[^<>]{0,2000}>")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -37,6 +38,10 @@ def clean_text(value: str | None) -> str | None:
 
 class CleanTextPipeline:
     def process_item(self, item: Any) -> Any:
+        with STAGES.timed("clean"):
+            return self._clean(item)
+
+    def _clean(self, item: Any) -> Any:
         if isinstance(item, AdvertItem):
             item.title = clean_text(item.title)
             item.text = clean_text(item.text)

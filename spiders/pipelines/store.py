@@ -10,6 +10,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy.exc import SQLAlchemyError
 
 from spiders.items import AdvertItem, GoneItem
+from spiders.stagetimes import STAGES
 
 logger = logging.getLogger(__name__)
 # Short write transactions, often enough that a killed crawl loses little and readers see
@@ -38,6 +39,10 @@ class StorePipeline:
         return self.crawler.spider.crawl_session
 
     def process_item(self, item: Any) -> Any:
+        with STAGES.timed("store"):
+            return self._store(item)
+
+    def _store(self, item: Any) -> Any:
         if isinstance(item, GoneItem):
             self._with_retries(lambda: self.session.gone(item.external_id, item.fetched_at))
         elif isinstance(item, AdvertItem):
@@ -83,7 +88,8 @@ class StorePipeline:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason="database_unavailable"))
 
     def close_spider(self) -> None:
-        self.flush()
+        with STAGES.timed("store"):
+            self.flush()
         if self.buffer:
             self.session.pending = len(self.buffer)
             logger.error("%d adverts could not be stored", len(self.buffer))

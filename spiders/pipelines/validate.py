@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 
 from models.adverts import Advert
 from spiders.items import AdvertItem
+from spiders.stagetimes import STAGES
 
 MAX_TEXT = 100_000
 AGE_RANGE = range(10, 100)
@@ -29,6 +30,10 @@ class ValidatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        with STAGES.timed("validate"):
+            return self._validate(item)
+
+    def _validate(self, item: Any) -> Any:
         if not isinstance(item, AdvertItem):
             return item
         self._check_lengths(item)

@@ -256,6 +256,29 @@ def _link(
         )
 
 
+def _create_new(session: Session, site_id: int, prepared: list[_Prepared]) -> dict[str, Advert]:
+    """Insert the batch's new adverts in one flush, not one each (PostgreSQL: one INSERT …
+    RETURNING for the batch; SQLite's ORM still sends a row at a time, in-process); their
+    ids come in the batch's order."""
+    created = {}
+    for entry in prepared:
+        item = entry.item
+        advert = Advert(
+            site_id=site_id,
+            external_id=item.external_id,
+            kind=item.kind,
+            url=item.url,
+            first_seen=item.fetched_at,
+            last_seen=item.fetched_at,
+        )
+        _apply_content(advert, entry)
+        session.add(advert)
+        created[item.external_id] = advert
+    if created:
+        session.flush()
+    return created
+
+
 def store_adverts(
     session: Session,
     keyring: Keyring,
@@ -304,21 +327,14 @@ def store_adverts(
             select(ImageHash.advert_id, ImageHash.phash).where(ImageHash.advert_id.in_(advert_ids))
         )
     }
+    created = _create_new(
+        session, site_id, [p for p in prepared if p.item.external_id not in existing]
+    )
     for entry in prepared:
         item = entry.item
         advert = existing.get(item.external_id)
         if advert is None:
-            advert = Advert(
-                site_id=site_id,
-                external_id=item.external_id,
-                kind=item.kind,
-                url=item.url,
-                first_seen=item.fetched_at,
-                last_seen=item.fetched_at,
-            )
-            _apply_content(advert, entry)
-            session.add(advert)
-            session.flush()
+            advert = created[item.external_id]
             session.add(_new_version(advert, entry, item.fetched_at))
             counts.new += 1
         else:

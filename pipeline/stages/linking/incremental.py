@@ -13,7 +13,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, delete, func, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from models import Advert, Cluster, ClusterMember, Score
@@ -87,25 +87,31 @@ def refresh_clean(
         .group_by(ClusterMember.cluster_id)
         .subquery()
     )
+    # Only clusters whose dates or flag differ come back: comparing in the database keeps
+    # a run from building a row for every cluster of the store.
     rows = session.execute(
         select(
             Cluster.id,
-            Cluster.first_seen,
-            Cluster.last_seen,
             Cluster.active,
             aggregate.c.first_seen,
             aggregate.c.last_seen,
             aggregate.c.live,
-        ).join(aggregate, aggregate.c.cluster_id == Cluster.id)
+        )
+        .join(aggregate, aggregate.c.cluster_id == Cluster.id)
+        .where(
+            or_(
+                Cluster.first_seen.is_distinct_from(aggregate.c.first_seen),
+                Cluster.last_seen.is_distinct_from(aggregate.c.last_seen),
+                Cluster.active.is_distinct_from(aggregate.c.live == 1),
+            )
+        )
     )
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
-    for cluster_id, first, last, active, new_first, new_last, live_now in rows:
+    for cluster_id, active, new_first, new_last, live_now in rows:
         if cluster_id in skip:
             continue
         active_now = bool(live_now)
-        if (first, last, active) == (new_first, new_last, active_now):
-            continue
         updates.append(
             {
                 "cid": cluster_id,

@@ -24,7 +24,6 @@ from pipeline.stages.linking import incremental, store, watermark
 from pipeline.stages.linking.clusters import write_clusters
 from pipeline.stages.linking.config import LinkingRules, load_linking
 from pipeline.stages.linking.linker import components
-from pipeline.stages.linking.scoring import grouped_medians
 from pipeline.stages.linking.search import Mark, Searched, search_links
 from pipeline.stages.linking.summary import LinkSummary
 
@@ -63,7 +62,7 @@ def _cluster(
     written: set[int] = set()
     if groups:
         facts = store.load_facts(session, searched.contacts, None if full else rewritten)
-        medians = grouped_medians(store.regional_prices(session))
+        medians = store.regional_medians(session)
         old_part = old if full else {a: old[a] for a in rewritten if a in old}
         events, written = write_clusters(
             session,

@@ -32,6 +32,7 @@ from pipeline.stages.linking import signatures, store
 from pipeline.stages.linking.config import LinkingConfig, LinkingRules
 from pipeline.stages.linking.images import ImageIndex
 from pipeline.stages.linking.linker import Link, Linker, LinkRecord
+from pipeline.stages.linking.signatures import Stored
 from pipeline.stages.linking.template import TemplateIndex
 
 if TYPE_CHECKING:
@@ -51,15 +52,14 @@ class Searched:
 
 
 def _records(
-    advert_ids: list[int],
-    contacts: dict[int, tuple[str, ...]],
-    hashes: dict[int, tuple[int, ...]],
-    blobs: dict[int, bytes],
-    num_perm: int,
+    advert_ids: list[int], contacts: dict[int, tuple[str, ...]], stored: Stored, template: bool
 ) -> tuple[list[LinkRecord], signatures.Signed | None]:
-    records = [LinkRecord(a, "", contacts.get(a, ()), hashes.get(a, ())) for a in advert_ids]
-    signed = signatures.matrix([blobs[a] for a in advert_ids], num_perm) if blobs else None
-    return records, signed
+    phashes = stored.phashes(advert_ids)
+    records = [
+        LinkRecord(a, "", contacts.get(a, ()), hashes)
+        for a, hashes in zip(advert_ids, phashes, strict=True)
+    ]
+    return records, stored.signed(advert_ids) if template else None
 
 
 class Mark(NamedTuple):
@@ -70,64 +70,75 @@ class Mark(NamedTuple):
 
 
 def _refresh(
-    session: Session,
-    linker: Linker,
-    key: str,
-    state: tuple[dict[int, bytes], dict[int, bytes]],
-    fresh: list[int],
-    sign: bool,
-) -> None:
-    """Sign the texts (when template links are on) and pack the pHashes of `fresh` adverts
-    into `state` (signatures, images), and store them."""
-    blobs, images = state
+    session: Session, linker: Linker, key: str, stored: Stored, fresh: list[int], sign: bool
+) -> Stored:
+    """Sign the texts (when template links are on) and read the pHashes of the `fresh`
+    adverts (ascending), store them, and return `stored` with them."""
+    matrices, valid, images = [], [], []
     for part in chunked(fresh):
         if sign:
             texts = signatures.texts(session, part)
-            made = signatures.to_bytes(linker.sign([texts[a] for a in part]))
-            blobs.update(zip(part, made, strict=True))
-        images.update(signatures.images_of(session, part))
-    signatures.save(session, key, blobs, {a: images[a] for a in fresh})
+            matrix, ok = linker.sign([texts[a] for a in part])
+            matrices.append(matrix)
+            valid.append(ok)
+        images += signatures.images_of(session, part)
+    perm = stored.matrix.shape[1]
+    signed = (
+        (np.concatenate(matrices), np.concatenate(valid))
+        if matrices
+        else (np.zeros((len(fresh), perm), dtype=np.uint32), np.zeros(len(fresh), dtype=bool))
+    )
+    made = Stored.of(fresh, signed, images)
+    signatures.save(session, key, made)
+    return stored.replaced(made) if len(stored.ids) else made
 
 
-def _changed(session: Session, last: Mark, key: str) -> tuple[set[int], set[int], bool]:
+def _changed(
+    session: Session, last: Mark, key: str, num_perm: int
+) -> tuple[set[int], set[int], bool, Stored | None]:
     """Adverts to search again; those of them whose text or images may have changed (a version
-    or an image since the last run, or no stored state); and whether adverts were deleted
-    (purged) since. Counts decide whether the whole-table checks must run."""
+    or an image since the last run, or no stored state); whether adverts were deleted
+    (purged) since; and the stored state when it was read. Counts decide whether the
+    whole-table checks must run."""
     edited = store.changed_since(session, last.version_id)
     edited |= store.images_since(session, last.image_id)
     tally = store.tally(session)
     listed = sorted(edited)
-    if tally.adverts - signatures.count(session, key) != len(edited) - signatures.count(
-        session, key, listed
-    ):
+    stored = None
+    if edited:
+        # The run reads every stored state anyway: count them there, not in two more scans
+        # of the table.
+        stored = signatures.load(session, key, num_perm)
+        held = np.isin(np.array(listed, dtype=np.int64), stored.ids)
+        unsigned = tally.adverts - len(stored.ids) != len(edited) - int(held.sum())
+    else:
+        unsigned = tally.adverts != signatures.count(session, key)
+    if unsigned:
         edited |= signatures.unsigned(session, key)
     new = edited - store.clustered(session, sorted(edited))
     if tally.adverts - tally.members != len(new):
         new = store.unclustered(session)
     purged = tally.members != tally.sized
     changed = edited | new | (store.shrunk_members(session) if purged else set())
-    return changed, edited, purged
+    return changed, edited, purged, stored
 
 
-def bucket_mates(
-    config: LinkingConfig, search: set[int], blobs: dict[int, bytes], images: dict[int, bytes]
-) -> set[int]:
+def bucket_mates(config: LinkingConfig, search: set[int], stored: Stored) -> set[int]:
     """Adverts sharing an LSH band bucket or an image bucket with one in `search` (itself
-    included); `blobs` and `images` are every advert's stored signature and pHashes."""
+    included); `stored` holds every advert's signature and pHashes."""
     enabled = set(config.links.enabled)
     found = set(search)
     wanted = np.fromiter(search, dtype=np.int64, count=len(search))
-    if "template" in enabled and blobs:
-        ids = np.fromiter(blobs, dtype=np.int64, count=len(blobs))
-        matrix, valid = signatures.matrix(list(blobs.values()), config.links.template.num_perm)
+    if "template" in enabled and stored.valid.any():
         in_bucket = TemplateIndex(config.links.template).bucket_mates(
-            matrix, valid, np.isin(ids, wanted)
+            stored.matrix, stored.valid, np.isin(stored.ids, wanted)
         )
-        found.update(ids[in_bucket].tolist())
-    owners, hashes = signatures.image_arrays(images)
-    if "image" in enabled and len(owners):
-        in_bucket = ImageIndex(config.links.image).bucket_mates(hashes, np.isin(owners, wanted))
-        found.update(owners[in_bucket].tolist())
+        found.update(stored.ids[in_bucket].tolist())
+    if "image" in enabled and len(stored.owners):
+        in_bucket = ImageIndex(config.links.image).bucket_mates(
+            stored.hashes, np.isin(stored.owners, wanted)
+        )
+        found.update(stored.owners[in_bucket].tolist())
     return found
 
 
@@ -169,25 +180,25 @@ def search_links(
     enabled = set(rules.config.links.enabled)
     key = signatures.config_key(rules.config.links.template)
     linker = Linker(rules.config)
-    state: tuple[dict[int, bytes], dict[int, bytes]]
+    num_perm = rules.config.links.template.num_perm
+    stored = Stored.empty(num_perm)
     if last is None:
         ids = store.advert_ids(session)
         changed = edited = search = neighbourhood = set(ids)
-        old, state, purged = store.memberships(session), ({}, {}), True
+        old, purged = store.memberships(session), True
     else:
-        changed, edited, purged = _changed(session, last, key)
+        changed, edited, purged, read = _changed(session, last, key, num_perm)
         if not changed:  # nothing to search or index
             return Searched([], {}, {}, [], changed, purged)
         # Stored links are a spanning forest: dropping a changed advert's links can cut a
         # path between its neighbours, so they are searched again (their own links stay).
         search = changed | store.linked_to(session, sorted(changed))
-        state = signatures.load(session, key)
-    blobs, images = state
-    fresh = sorted(edited)
-    _refresh(session, linker, key, state, fresh, "template" in enabled)
-    summary.signed = len(fresh) if "template" in enabled else 0
+        stored = read if read is not None else signatures.load(session, key, num_perm)
+    template = "template" in enabled
+    stored = _refresh(session, linker, key, stored, sorted(edited), template)
+    summary.signed = len(edited) if template else 0
     if last is not None:
-        mates = bucket_mates(rules.config, search, blobs, images)
+        mates = bucket_mates(rules.config, search, stored)
         if "contact" in enabled:
             mates |= store.contact_mates(session, sorted(search))
         old = store.cluster_closure(session, sorted(mates))
@@ -204,13 +215,10 @@ def search_links(
         ]
     )
     linker.connect(kept)
-    hashes = {a: signatures.unpack(images[a]) for a in ordered}
-    num_perm = rules.config.links.template.num_perm
-    if "template" not in enabled:
-        blobs = {}  # stored rows hold no signature; the linker signs nothing either
-    rest = _records([a for a in ordered if a not in search], contacts, hashes, blobs, num_perm)
+    # Stored rows of template-less settings hold no signature: the linker signs nothing.
+    rest = _records([a for a in ordered if a not in search], contacts, stored, template)
     linker.add(rest[0], search=False, signed=rest[1])
-    sought = _records([a for a in ordered if a in search], contacts, hashes, blobs, num_perm)
+    sought = _records([a for a in ordered if a in search], contacts, stored, template)
     fresh_links = linker.add(sought[0], signed=sought[1])
     summary.searched, summary.indexed = len(search), len(ordered)
     summary.boilerplate = linker.boilerplate

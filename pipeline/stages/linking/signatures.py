@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy import delete, func, insert, select
@@ -31,9 +32,75 @@ def config_key(config: TemplateConfig) -> str:
     return hashlib.sha256(fields.encode()).hexdigest()[:12]
 
 
-def load(session: Session, key: str) -> tuple[dict[int, bytes], dict[int, bytes]]:
-    """Stored state made under `key`: advert id -> signature bytes (b"" when too short to link
-    on), and advert id -> packed pHashes; one whole-table read through the driver's cursor."""
+class Stored(NamedTuple):
+    """Adverts' linking state as arrays (no Python object an advert): what an incremental run
+    reads for every advert of the store."""
+
+    ids: np.ndarray  # advert ids, ascending (int64)
+    matrix: np.ndarray  # their signatures (n x num_perm uint32; zeros where not valid)
+    valid: np.ndarray  # long enough to link on (and template links on)
+    owners: np.ndarray  # the advert of each pHash, ascending (int64)
+    hashes: np.ndarray  # pHashes (uint64)
+
+    @classmethod
+    def empty(cls, num_perm: int) -> Stored:
+        ids = np.empty(0, dtype=np.int64)
+        matrix = np.empty((0, num_perm), dtype=np.uint32)
+        return cls(ids, matrix, np.empty(0, dtype=bool), ids, np.empty(0, dtype=np.uint64))
+
+    @classmethod
+    def of(cls, ids: list[int], signed: Signed, images: list[bytes]) -> Stored:
+        """From adverts `ids` (ascending), their signatures and packed pHashes (in order)."""
+        advert_ids = np.array(ids, dtype=np.int64)
+        return cls(advert_ids, *signed, *_unpacked(advert_ids, images))
+
+    def replaced(self, other: Stored) -> Stored:
+        """This state with `other`'s adverts taken from `other`."""
+        keep, keep_images = ~np.isin(self.ids, other.ids), ~np.isin(self.owners, other.ids)
+        ids = np.concatenate([self.ids[keep], other.ids])
+        order = np.argsort(ids, kind="stable")
+        owners = np.concatenate([self.owners[keep_images], other.owners])
+        by_owner = np.argsort(owners, kind="stable")
+        return Stored(
+            ids[order],
+            np.concatenate([self.matrix[keep], other.matrix])[order],
+            np.concatenate([self.valid[keep], other.valid])[order],
+            owners[by_owner],
+            np.concatenate([self.hashes[keep_images], other.hashes])[by_owner],
+        )
+
+    def signed(self, advert_ids: list[int]) -> Signed:
+        """The signatures of `advert_ids` (every one held), in their order."""
+        wanted = np.array(advert_ids, dtype=np.int64)
+        if np.array_equal(wanted, self.ids):  # every advert (a full run): no copy
+            return self.matrix, self.valid
+        at = np.minimum(np.searchsorted(self.ids, wanted), max(len(self.ids) - 1, 0))
+        if len(wanted) and not (len(self.ids) and (self.ids[at] == wanted).all()):
+            raise ValueError("an advert without stored linking state")
+        return self.matrix[at], self.valid[at]
+
+    def phashes(self, advert_ids: list[int]) -> list[tuple[int, ...]]:
+        """The pHashes of `advert_ids`, in their order (none for an advert without)."""
+        wanted = np.array(advert_ids, dtype=np.int64)
+        starts = np.searchsorted(self.owners, wanted, side="left")
+        counts = np.searchsorted(self.owners, wanted, side="right") - starts
+        # only the wanted adverts' pHashes become Python ints
+        picked = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        values = self.hashes[picked].tolist()
+        ends = np.cumsum(counts).tolist()
+        return [tuple(values[b - n : b]) for b, n in zip(ends, counts.tolist(), strict=True)]
+
+
+def _unpacked(ids: np.ndarray, images: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(advert id per pHash, pHashes) of packed pHash bytes, one entry per advert."""
+    counts = np.fromiter(map(len, images), dtype=np.int64, count=len(images)) // 8
+    hashes = np.frombuffer(b"".join(images), dtype="<u8").astype(np.uint64)
+    return np.repeat(ids, counts), hashes
+
+
+def load(session: Session, key: str, num_perm: int) -> Stored:
+    """Every advert's state stored under `key`: one whole-table read through the driver's
+    cursor, turned into arrays without a Python object an advert."""
     rows = fetch_all(
         session,
         select(
@@ -41,14 +108,14 @@ def load(session: Session, key: str) -> tuple[dict[int, bytes], dict[int, bytes]
             LinkSignature.config,
             LinkSignature.signature,
             LinkSignature.phashes,
-        ),
+        ).order_by(LinkSignature.advert_id),
     )
-    blobs: dict[int, bytes] = {}
-    images: dict[int, bytes] = {}
-    for advert_id, config, signature, phashes in rows:
-        if config == key:
-            blobs[advert_id], images[advert_id] = bytes(signature), bytes(phashes)
-    return blobs, images
+    if any(row[1] != key for row in rows):  # another setting's rows: never used
+        rows = [row for row in rows if row[1] == key]
+    ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+    matrix, valid = signatures_of([row[2] for row in rows], num_perm)
+    owners, hashes = _unpacked(ids, [row[3] for row in rows])
+    return Stored(ids, matrix, valid, owners, hashes)
 
 
 def count(session: Session, key: str, advert_ids: list[int] | None = None) -> int:
@@ -68,35 +135,37 @@ def unsigned(session: Session, key: str) -> set[int]:
     return set(session.connection().scalars(select(Advert.id).where(~signed.exists())))
 
 
-def matrix(blobs: list[bytes], num_perm: int) -> Signed:
+def signatures_of(blobs: list[bytes], num_perm: int) -> Signed:
     """Signature bytes (in record order) as the linker's matrix and validity flags."""
-    valid = np.array([len(b) > 0 for b in blobs], dtype=bool)
+    valid = np.fromiter(map(len, blobs), dtype=np.int64, count=len(blobs)) > 0
     out = np.zeros((len(blobs), num_perm), dtype=np.uint32)
     if valid.any():
-        joined = b"".join(b for b in blobs if b)
-        out[valid] = np.frombuffer(joined, dtype="<u4").reshape(-1, num_perm)
+        out[valid] = np.frombuffer(b"".join(blobs), dtype="<u4").reshape(-1, num_perm)
     return out, valid
 
 
-def save(session: Session, key: str, blobs: dict[int, bytes], images: dict[int, bytes]) -> None:
-    """Replace the stored state of the adverts in `images` (signature b"" where `blobs` has
-    none: template links off)."""
-    advert_ids = sorted(images)
+def save(session: Session, key: str, state: Stored) -> None:
+    """Replace the stored state of the adverts in `state` (signature b"" where it is not
+    valid: too short, or template links off)."""
+    advert_ids = state.ids.tolist()
     for statement in in_batches(delete(LinkSignature), LinkSignature.advert_id, advert_ids):
         session.execute(statement)
-    if advert_ids:
-        session.execute(
-            insert(LinkSignature),
-            [
-                {
-                    "advert_id": a,
-                    "config": key,
-                    "signature": blobs.get(a, b""),
-                    "phashes": images[a],
-                }
-                for a in advert_ids
-            ],
-        )
+    if not advert_ids:
+        return
+    blobs = to_bytes((state.matrix, state.valid))
+    images = _packed(state, advert_ids)
+    session.execute(
+        insert(LinkSignature),
+        [
+            {"advert_id": a, "config": key, "signature": blob, "phashes": packed}
+            for a, blob, packed in zip(advert_ids, blobs, images, strict=True)
+        ],
+    )
+
+
+def _packed(state: Stored, advert_ids: list[int]) -> list[bytes]:
+    """Each advert's pHashes as sorted little-endian uint64 bytes."""
+    return [np.array(sorted(x), dtype="<u8").tobytes() for x in state.phashes(advert_ids)]
 
 
 def to_bytes(signed: Signed) -> list[bytes]:
@@ -116,25 +185,12 @@ def texts(session: Session, advert_ids: list[int]) -> dict[int, str]:
     return out
 
 
-def images_of(session: Session, advert_ids: list[int] | None) -> dict[int, bytes]:
-    """Packed pHashes (sorted little-endian uint64) of the given adverts (None: every
-    advert), read from `image_hashes`; b"" for an advert without images."""
+def images_of(session: Session, advert_ids: list[int]) -> list[bytes]:
+    """Packed pHashes (sorted little-endian uint64) of the given adverts, in their order,
+    read from `image_hashes`; b"" for an advert without images."""
     found: dict[int, list[int]] = defaultdict(list)
     query = select(ImageHash.advert_id, ImageHash.phash)
     for part in in_batches(query, ImageHash.advert_id, advert_ids):
         for advert_id, phash in session.connection().execute(part):
             found[advert_id].append(parse_phash(phash))
-    wanted = found if advert_ids is None else advert_ids
-    return {a: np.array(sorted(found.get(a, [])), dtype="<u8").tobytes() for a in wanted}
-
-
-def image_arrays(images: dict[int, bytes]) -> tuple[np.ndarray, np.ndarray]:
-    """(advert id per pHash, pHashes as uint64) of packed pHashes."""
-    ids = np.fromiter(images, dtype=np.int64, count=len(images))
-    counts = np.fromiter((len(b) // 8 for b in images.values()), dtype=np.int64, count=len(ids))
-    hashes = np.frombuffer(b"".join(images.values()), dtype="<u8").astype(np.uint64)
-    return np.repeat(ids, counts), hashes
-
-
-def unpack(packed: bytes) -> tuple[int, ...]:
-    return tuple(np.frombuffer(packed, dtype="<u8").tolist())
+    return [np.array(sorted(found.get(a, [])), dtype="<u8").tobytes() for a in advert_ids]

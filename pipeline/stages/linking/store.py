@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from sqlalchemy import Select, String, cast, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -257,20 +257,34 @@ def other_kinds(session: Session) -> dict[int, str]:
     return {row[0]: row[1] for row in _core(session).execute(query)}
 
 
-def regional_prices(session: Session) -> dict[tuple[str, str], list[float]]:
-    """Every non-zero price per (region, currency), for the regional medians: one row a
-    region and currency from the database (prices joined into one string, read from an
-    index), so the scan builds no row per advert."""
-    joined = func.aggregate_strings(cast(Advert.price, String), ",")
-    query = (
-        select(Advert.region, Advert.currency, joined)
-        .where(Advert.price != 0, Advert.region != "", Advert.currency != "")
+MIN_PRICES = 5  # a region's median needs at least this many prices
+
+
+def regional_medians(session: Session) -> dict[tuple[str, str], float]:
+    """The median non-zero price per (region, currency) with ≥ MIN_PRICES prices, found in
+    the database: one count per group, then the middle one or two prices read at an offset
+    along `ix_adverts_region_price`, so no row per advert reaches Python."""
+    priced = (Advert.price != 0, Advert.region != "", Advert.currency != "")  # NULLs fail
+    connection = _core(session)
+    groups = connection.execute(
+        select(Advert.region, Advert.currency, func.count())
+        .where(*priced)
         .group_by(Advert.region, Advert.currency)
-    )
-    return {
-        (str(region), str(currency)): [float(value) for value in values.split(",")]
-        for region, currency, values in _core(session).execute(query)  # NULLs fail != ""
-    }
+    ).all()
+    medians = {}
+    for region, currency, count in groups:
+        if count < MIN_PRICES:
+            continue
+        middle = (
+            select(Advert.price)
+            .where(*priced, Advert.region == region, Advert.currency == currency)
+            .order_by(Advert.price)
+            .offset((count - 1) // 2)
+            .limit(2 - count % 2)
+        )
+        values = [float(x) for x in connection.scalars(middle) if x is not None]
+        medians[(str(region), str(currency))] = (values[0] + values[-1]) / 2
+    return medians
 
 
 def stored_links(session: Session, advert_ids: list[int] | None = None) -> list[Link]:

@@ -63,15 +63,12 @@ def _neighbourhood(
     new one, closed over the stored clusters; from what the run reads (every advert's
     stored signature and pHashes)."""
     records = old + new
-    blobs = dict(
-        zip(
-            (r.advert_id for r in records),
-            signatures.to_bytes(Linker(CONFIG).sign([r.text for r in records])),
-            strict=True,
-        )
+    state = signatures.Stored.of(
+        [r.advert_id for r in records],
+        Linker(CONFIG).sign([r.text for r in records]),
+        [np.array(r.phashes, dtype="<u8").tobytes() for r in records],
     )
-    images = {r.advert_id: np.array(r.phashes, dtype="<u8").tobytes() for r in records}
-    mates = bucket_mates(config, {r.advert_id for r in new}, blobs, images)
+    mates = bucket_mates(config, {r.advert_id for r in new}, state)
     holders: dict[str, set[int]] = defaultdict(set)
     for r in records:
         for pseudonym in r.contacts:
