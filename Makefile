@@ -6,6 +6,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= $(CURDIR)/var/demo
+# Test processes (pytest-xdist): one a core of this project's 2-core machines; TEST_WORKERS=0
+# runs the suite in one process. worksteal: an idle worker takes queued tests from a busy one.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
 .PHONY: help venv install browser tesseract demo test test-fast lint bench clean
 
@@ -45,10 +49,10 @@ lint: venv ## ruff (lint, format), layers (import-linter), types (mypy), depende
 
 test: install browser tesseract lint ## Lint, then the whole test suite on SQLite and PostgreSQL
 	@scripts/ensure-redis.sh  # the worker tests' task queue
-	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest
+	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_PARALLEL)
 
 test-fast: install ## The quick lane: no browser, PostgreSQL, process, scheduler or slow tests
-	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest -m "not (browser or postgres or subprocess or scheduler or slow)"
+	SCOUT_TEST_INSTALLED=1 $(BIN)/pytest $(PYTEST_PARALLEL) -m "not (browser or postgres or subprocess or scheduler or slow)"
 
 bench: install browser tesseract ## Benchmarks: tables printed, JSON written to benchmarks/results/
 	@scripts/ensure-redis.sh  # the scale benchmark's task queue

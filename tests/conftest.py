@@ -26,8 +26,9 @@ from pipeline.core.settings import Settings, load_settings
 POSTGRES_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("SCOUT_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-# Marks each test with its lanes (postgres, subprocess, scheduler, slow) for `make test-fast`.
-pytest_plugins = ["helpers.lanes"]
+# Marks each test with its lanes (postgres, subprocess, scheduler, slow) for `make test-fast`;
+# under pytest-xdist (`make test`), starts the long tests first.
+pytest_plugins = ["helpers.lanes", "helpers.parallel"]
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 import yaml
@@ -24,6 +25,19 @@ from pipeline.core.db import Database
 SITES_DIR = Path(__file__).resolve().parents[2] / "spiders" / "sites"
 TEST_REDIS_URL = os.environ.get("SCOUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 QUEUE_KEYS = ("crawl", "analyse", "link")
+
+
+def worker_redis_url(base: str = TEST_REDIS_URL, worker: str | None = None) -> str:
+    """The Redis database of this pytest-xdist worker: `base`'s for gw0 (and a plain run),
+    one lower for each worker after it (14, 13, ...), since a broker test empties its database
+    before and after. Celery's broadcasts are kept apart too: kombu prefixes their channels
+    with the database number."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0") if worker is None else worker
+    url = urlsplit(base)
+    number = int(url.path.lstrip("/") or 0) - int(worker.removeprefix("gw"))
+    if number < 0:
+        raise ValueError(f"no Redis database left below {base} for pytest-xdist worker {worker}")
+    return urlunsplit(url._replace(path=f"/{number}"))
 
 
 def free_port() -> int:

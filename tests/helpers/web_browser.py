@@ -3,6 +3,7 @@ axe-core, screenshots for the docs, signing in, and waiting for `scout web serve
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -89,7 +90,12 @@ def axe(browser: Any, url: str, cookies: list[dict], path: str) -> list[str]:
 
 def screenshot(opened: Any, name: str) -> None:
     if DOCS_IMAGES.is_dir():  # a checkout: the docs use these pictures
-        opened.screenshot(path=str(DOCS_IMAGES / f"web-{name}.png"), full_page=True)
+        # A test runs once per engine, and two pytest-xdist workers may take the same picture
+        # at once: each writes a file of its own and renames it into place, whole.
+        target = DOCS_IMAGES / f"web-{name}.png"
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial.write_bytes(opened.screenshot(full_page=True))
+        partial.replace(target)
 
 
 def next_code(secret: str) -> str:

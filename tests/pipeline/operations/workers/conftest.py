@@ -2,7 +2,8 @@
 migrated PostgreSQL schema with the environment a worker needs, and a one-process run of
 the same demo sites to compare with.
 
-Without Redis at SCOUT_TEST_REDIS_URL (default redis://127.0.0.1:6379/14) these tests skip
+Without Redis at SCOUT_TEST_REDIS_URL (default redis://127.0.0.1:6379/14; under pytest-xdist
+worker gw1 takes database 13, and so on) these tests skip
 — unless SCOUT_REQUIRE_REDIS=1 (set by .ci/run), which turns the skip into a failure.
 """
 
@@ -33,17 +34,19 @@ SITES = ["demo_a", "demo_b", "demo_c"]
 
 @pytest.fixture
 def broker_url() -> Iterator[str]:
-    """The test database of the machine's Redis, emptied before and after."""
-    client = redis.Redis.from_url(fleet.TEST_REDIS_URL, socket_timeout=3)
+    """The test database of the machine's Redis (one a pytest-xdist worker), emptied before
+    and after."""
+    url = fleet.worker_redis_url()
+    client = redis.Redis.from_url(url, socket_timeout=3)
     try:
         client.ping()
     except redis.RedisError as exc:
-        reason = f"Redis unreachable at {fleet.TEST_REDIS_URL}: {exc}"
+        reason = f"Redis unreachable at {url}: {exc}"
         if os.environ.get("SCOUT_REQUIRE_REDIS") == "1":
             pytest.fail(f"{reason} (SCOUT_REQUIRE_REDIS=1)")
         pytest.skip(reason)
     client.flushdb()
-    yield fleet.TEST_REDIS_URL
+    yield url
     client.flushdb()
 
 
