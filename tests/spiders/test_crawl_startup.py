@@ -29,5 +29,5 @@ def test_a_crawl_process_stores_adverts_without_importing_spacy(
         if line.startswith("import time:")
     }
     # the child's imports were recorded, among them the crawl's readers of cities and contacts
-    assert {"spiders.run", "nlp.fields", "nlp.contacts"} <= imported
+    assert {"scrapy", "spiders.advert_spider", "nlp.fields", "nlp.contacts"} <= imported
     assert sorted(name for name in imported if name.split(".")[0] in ("spacy", "thinc")) == []
