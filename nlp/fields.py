@@ -1,4 +1,5 @@
-"""Structured fields of an advert (stated age, prices, names, cities): functions + component."""
+"""Structured fields of an advert (stated age, prices, names, cities): plain functions, without
+spaCy (a crawl reads cities and prices with them; the component is nlp/fields_component.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
-from nlp.doctext import doc_text
 from nlp.textscan import lower_view, lowercase_pattern, words_pattern
 from pipeline.core.datafiles import read_yaml
 
@@ -241,20 +238,3 @@ def find_cities(text: str) -> list[CityMention]:
 def extract_fields(text: str) -> AdvertFields:
     """All structured fields of one (NFC-normalised) advert text."""
     return AdvertFields(find_ages(text), find_prices(text), find_names(text), find_cities(text))
-
-
-if not Doc.has_extension("fields"):
-    Doc.set_extension("fields", default=None)
-
-
-@Language.factory("scout_fields", default_config={})
-def make_fields_component(nlp: Language, name: str) -> FieldsComponent:
-    return FieldsComponent()
-
-
-class FieldsComponent:
-    """Sets ``Doc._.fields`` to the advert's AdvertFields."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        doc._.fields = extract_fields(doc_text(doc))
-        return doc

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from nlp import fields_component  # noqa: F401  (registers scout_fields)
 from nlp.jobs import component  # noqa: F401  (registers scout_job_fields)
 from nlp.jobs.checks import CHECKS as JOB_CHECKS
 from nlp.jobs.checks import Check

@@ -184,6 +184,16 @@ def _store(
         latest_language[advert_id] = primary
     with database.session() as session:
         ids = [vid for vid, _, _ in rows]
+        # The versions' rows locked first, in order: two workers storing one version at once
+        # (two crawls ending together enqueue it twice) then store one after the other, the
+        # second replacing the first's hits. Without the lock each deleted the hits it could
+        # see (none) and both inserted: hits twice (PostgreSQL; SQLite has one writer).
+        session.execute(
+            select(AdvertVersion.id)
+            .where(AdvertVersion.id.in_(ids))
+            .order_by(AdvertVersion.id)
+            .with_for_update()
+        )
         session.execute(delete(IndicatorHit).where(IndicatorHit.version_id.in_(ids)))
         if hits:
             session.execute(insert(IndicatorHit), hits)

@@ -4,6 +4,8 @@ holds (to compare a run of many workers with a one-process run)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import os
 import shutil
 import signal
@@ -21,6 +23,7 @@ import yaml
 from sqlalchemy import text
 
 from pipeline.core.db import Database
+from pipeline.operations.workers import FINISHED_KEY
 
 SITES_DIR = Path(__file__).resolve().parents[2] / "spiders" / "sites"
 TEST_REDIS_URL = os.environ.get("SCOUT_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -133,8 +136,10 @@ class Fleet:
             self.workers.append(worker)
         return self
 
-    def logs(self) -> str:
-        return "\n".join(path.read_text()[-3000:] for path in sorted(self.log_dir.glob("*.log")))
+    def logs(self, whole: bool = False) -> str:
+        """The workers' logs (the last 3,000 characters of each unless `whole`)."""
+        texts = (path.read_text() for path in sorted(self.log_dir.glob("*.log")))
+        return "\n".join(text if whole else text[-3000:] for text in texts)
 
     def stop(self) -> None:
         for worker in self.workers:
@@ -257,6 +262,26 @@ def differences(found: dict[str, Any], expected: dict[str, Any]) -> dict[str, An
                         "missing": list((want - have).elements())[:5],
                         "sizes": (len(found[key]), len(expected[key]))}  # fmt: skip
     return out
+
+
+def finished_jobs(url: str) -> list[dict[str, Any]]:
+    """Every finished job `scout workers` keeps (it shows only the last 20)."""
+    client = redis.Redis.from_url(url, socket_timeout=5, decode_responses=True)
+    return [json.loads(line) for line in client.lrange(FINISHED_KEY, 0, -1)]
+
+
+def overlapping_runs(runs: list[tuple[str, str, Any, Any]]) -> list[tuple[Any, ...]]:
+    """Pairs of crawl runs (from `crawl_runs`) of one site that were running at once."""
+    found = []
+    by_site: dict[str, list[tuple[Any, Any]]] = {}
+    for site, _, started, finished in runs:
+        by_site.setdefault(site, []).append((started, finished))
+    for site, spans in by_site.items():
+        spans.sort()
+        for (_, ended), (began, _) in itertools.pairwise(spans):
+            if ended is None or began < ended:
+                found.append((site, ended, began))
+    return found
 
 
 def crawl_runs(database: Database) -> list[tuple[str, str, Any, Any]]:

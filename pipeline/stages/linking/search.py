@@ -201,6 +201,11 @@ def search_links(
         mates = bucket_mates(rules.config, search, stored)
         if "contact" in enabled:
             mates |= store.contact_mates(session, sorted(search))
+        # Each statement sees what is committed when it runs (PostgreSQL's read committed): an
+        # advert a crawl stored after this run read what changed has no state here (it failed
+        # as KeyError(id) with workers crawling while linking). It is new, so the next run
+        # searches it (unsigned and unclustered); this run keeps to the adverts it read.
+        mates &= images.keys()
         old = store.cluster_closure(session, sorted(mates))
         neighbourhood = mates | set(old)
     ordered = sorted(neighbourhood)

@@ -7,12 +7,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.engine import make_url
 
 from models import Advert, AdvertVersion, IndicatorHit
@@ -76,6 +77,63 @@ def test_analysis_in_batches_equals_one_run_and_a_batch_run_twice_stores_nothing
     assert _hits(database) == batched
     analyse(database, everything=True)  # one run over all of them: the same hits
     assert _hits(database) == batched
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_one_batch_stored_by_two_workers_at_once_stores_its_hits_once(
+    database: Database, stored_sample: dict[str, Any]
+) -> None:
+    """Two crawls ending together enqueue a version twice; two workers may store it at once.
+    Worker A stops after inserting its hits (not committed) while worker B analyses and
+    stores the same batch; A goes on once B waits for a lock or has finished. Both inserted
+    the hits when each deleted only those it could see (the twenty-site worker test's
+    doubled hits)."""
+    pending = pending_versions(database)
+    inserted, go_on = threading.Event(), threading.Event()
+
+    def pause_worker_a(conn: Any, clause: Any, *_: Any) -> None:
+        table = getattr(clause, "table", None)
+        if threading.current_thread().name == "A" and getattr(table, "name", "") == (
+            "indicator_hits"
+        ) and clause.is_insert:  # fmt: skip
+            inserted.set()
+            go_on.wait(60)
+
+    event.listen(database.engine, "after_execute", pause_worker_a)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            analyse(database, version_ids=pending)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    a, b = threading.Thread(target=work, name="A"), threading.Thread(target=work, name="B")
+    try:
+        a.start()
+        assert inserted.wait(120)
+        b.start()
+
+        def b_waits() -> bool:
+            with database.engine.connect() as connection:
+                return bool(
+                    connection.scalar(
+                        text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                    )
+                )
+
+        while b.is_alive() and not b_waits():
+            b.join(0.1)
+    finally:
+        go_on.set()
+        a.join(120)
+        b.join(120)
+        event.remove(database.engine, "after_execute", pause_worker_a)
+    assert not failures, failures
+    stored = _hits(database)
+    analyse(database, everything=True)  # one run over all of them: each hit once
+    once = _hits(database)
+    assert once and stored == once
 
 
 def _hits(database: Database) -> list[tuple[Any, ...]]:
