@@ -75,13 +75,14 @@ def _sibling(name: str) -> Any:
 def _fill(database: Database, settings: Settings) -> None:
     """The linking benchmark's adverts, stored, analysed and linked, then copied."""
     from demo import iter_adverts
+    from demo.scale_items import store_scale_adverts
 
     base = min(ADVERTS, BASE)
     adverts = list(iter_adverts(base, seed=11))
     # "now" just after the last advert's day, so that clusters are active (on the list)
     last_day = max(advert["first_day"] for advert in adverts)
     clock.set_now(DAY0 + timedelta(days=last_day, hours=1))
-    _sibling("bench_linking")._store(database, adverts, 0)
+    store_scale_adverts(database, adverts, 0)
     analyse(database)
     link_database(database, settings, full=True)
     clock.set_now(None)

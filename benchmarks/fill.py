@@ -23,10 +23,8 @@ Used by `bench_scale.py` (PostgreSQL at size). `bench_web.py` has a similar copi
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import text
@@ -35,7 +33,6 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 
-HERE = Path(__file__).resolve().parent
 DAY0 = datetime(2026, 11, 2, 12, tzinfo=UTC)  # the linking benchmark's first crawl day
 # Copied tables, in foreign-key order → their columns holding ids of a copied table (itself
 # included). contact_points are not copied in SQL: each copy gets new ones (`_contact_points`).
@@ -68,12 +65,10 @@ class Filled(NamedTuple):
 
 
 def store(database: Database, adverts: list[dict[str, Any]], start: int) -> None:
-    """Store generator adverts as a crawl would (the linking benchmark's `_store`)."""
-    spec = importlib.util.spec_from_file_location("bench_linking", HERE / "bench_linking.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module._store(database, adverts, start)
+    """Store generator adverts as a crawl would (as the linking benchmark does)."""
+    from demo.scale_items import store_scale_adverts
+
+    store_scale_adverts(database, adverts, start)
 
 
 def fill(
