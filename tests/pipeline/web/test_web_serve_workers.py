@@ -20,26 +20,13 @@ from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
 
-from helpers import web_accounts, web_browser
+from helpers import fleet, web_accounts, web_browser
 
 pytestmark = [pytest.mark.subprocess, pytest.mark.slow]
 
 SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}  # what a browser sends with a form post
 SIGNED_IN = 'action="/logout"'  # the sign-out button, on every page of a signed-in person
 _TOKEN = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
-
-
-def _children(pid: int) -> list[int]:
-    """Process ids whose parent is `pid` (from /proc, Linux)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # gone meanwhile
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def _server_processes(url: str) -> list[int]:
@@ -53,7 +40,7 @@ def _server_processes(url: str) -> list[int]:
         except OSError:
             continue  # gone meanwhile
     assert len(listening) == 1, listening
-    return _children(int(listening[0]))
+    return fleet.children_of(int(listening[0]))
 
 
 def test_web_serve_two_workers_share_sessions(
