@@ -205,7 +205,7 @@ def search_links(
         # advert a crawl stored after this run read what changed has no state here (it failed
         # as KeyError(id) with workers crawling while linking). It is new, so the next run
         # searches it (unsigned and unclustered); this run keeps to the adverts it read.
-        mates &= set(stored.ids.tolist())
+        mates = stored.held(mates)
         old = store.cluster_closure(session, sorted(mates))
         neighbourhood = mates | set(old)
     ordered = sorted(neighbourhood)

@@ -69,6 +69,12 @@ class Stored(NamedTuple):
             np.concatenate([self.hashes[keep_images], other.hashes])[by_owner],
         )
 
+    def held(self, advert_ids: set[int]) -> set[int]:
+        """Those of `advert_ids` this state holds (a few thousand looked up in arrays of up
+        to millions, without making a Python int of each stored id)."""
+        wanted = np.fromiter(advert_ids, dtype=np.int64, count=len(advert_ids))
+        return set(wanted[np.isin(wanted, self.ids, assume_unique=True)].tolist())
+
     def signed(self, advert_ids: list[int]) -> Signed:
         """The signatures of `advert_ids` (every one held), in their order."""
         wanted = np.array(advert_ids, dtype=np.int64)
