@@ -11,6 +11,7 @@ one clock a process; `CrawlSession` resets it when a crawl starts.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from time import perf_counter
@@ -102,9 +103,17 @@ class TimedSealer:
             return bytes(self._sealer.unseal(blob))
 
 
+_TIMED_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def time_round_trips(engine: Engine, clock: StageClock = STAGES) -> None:
     """Count every statement the engine sends, and the time until its answer, as the
-    "database" stage (its calls are the round trips)."""
+    "database" stage (its calls are the round trips). Once an engine: a process that opens
+    several crawl sessions on one database (tests) would otherwise time each statement once
+    a session."""
+    if engine in _TIMED_ENGINES:
+        return
+    _TIMED_ENGINES.add(engine)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _sent(*_: Any) -> None:
