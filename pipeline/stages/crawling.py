@@ -146,13 +146,34 @@ def run_crawl_process(
 
 
 def _remove_temp(folder: str) -> None:
-    """Remove a crawl's temporary folder. A killed crawl's browser may still be closing and
-    writing there for a moment, so a folder that is not gone yet is tried again."""
-    for _ in range(20):
+    """Remove a crawl's temporary folder, first stopping what the crawl left running in it.
+
+    A killed crawl's Playwright driver and Chromium notice only after a while that their
+    parent is gone (seconds on a loaded machine), and write in the folder until then. Every
+    process the crawl started carries the folder as its TMPDIR, so those are found by their
+    environment and killed; a folder that is not gone yet is tried again."""
+    _kill_leftovers(folder)
+    for _ in range(40):
         shutil.rmtree(folder, ignore_errors=True)
         if not os.path.exists(folder):
             return
         time.sleep(0.25)
+        _kill_leftovers(folder)
+
+
+def _kill_leftovers(folder: str) -> list[int]:
+    """SIGKILL the processes (ours, on Linux) whose TMPDIR is this crawl's folder."""
+    marker = b"\0TMPDIR=" + os.fsencode(folder) + b"\0"
+    killed = []
+    for entry in Path("/proc").glob("[0-9]*") if Path("/proc/self/environ").exists() else ():
+        try:
+            environ = b"\0" + (entry / "environ").read_bytes()
+            if marker in environ:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
+        except (OSError, ValueError):  # gone, or not ours to read
+            continue
+    return killed
 
 
 def _die_with_parent() -> None:

@@ -294,7 +294,7 @@ def test_f11_killed_browser_crawl_leaves_no_chromium_profile_or_process(
         killer.join()
         assert seen["profiles"], "Chromium never ran with a profile in TMPDIR"
         assert outcome.status == "failed" and "SIGKILL" in (outcome.error or "")
-        for _ in range(300):  # the driver and Chromium notice their parent is gone
+        for _ in range(300):  # the driver and Chromium are gone (stopped by run_crawl_process)
             if not _alive(seen["processes"]) and not _profiles(temp):
                 break
             threading.Event().wait(0.1)
