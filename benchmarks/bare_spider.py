@@ -1,7 +1,7 @@
 """The baseline for the crawl benchmark: fetch and parse the demo site's pages, store nothing.
 
 Run as `python benchmarks/bare_spider.py BASE_URL 1|0` (1: also fetch the hidden-number XHR
-and the images, as Scout does, without hashing them); prints one JSON line with counts.
+and each image once, as Scout does, without hashing them); prints one JSON line with counts.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class BareSpider(scrapy.Spider):
         self.side_requests = side_requests == "1"
         self.pages = 0
         self.adverts = 0
+        self.images_seen: set[str] = set()
 
     def parse(self, response: scrapy.http.Response) -> Any:
         self.pages += 1
@@ -48,7 +49,13 @@ class BareSpider(scrapy.Spider):
             self.adverts += 1
         if self.side_requests:
             side = response.css("button.show-number::attr(data-href)").getall()
-            side += response.css("ul.ad-images img::attr(src)").getall()[:6]
+            # Scout fetches a photo shared by several adverts once per crawl (it keeps the
+            # photo's hash by URL), so the bare spider does too: the same pages, not more
+            for src in response.css("ul.ad-images img::attr(src)").getall()[:6]:
+                url = response.urljoin(src)
+                if url not in self.images_seen:
+                    self.images_seen.add(url)
+                    side.append(url)
             for href in side:
                 yield response.follow(href, self.parse_side, dont_filter=True)
 
