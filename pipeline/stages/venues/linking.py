@@ -20,9 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from models import RosterEntry, Venue, VenueAdvert, VenueEvent
@@ -335,7 +335,7 @@ def _save(session: Session, run: VenueRun, index: VenueIndex) -> None:
         session.execute(insert(VenueAdvert), list(index.new_links.values()))
     _save_events(session, run)
     if index.advert_seen:
-        table = VenueAdvert.__table__
+        table = cast(Table, VenueAdvert.__table__)  # declared as any FromClause
         seen = bindparam("seen", type_=table.c.last_seen.type)
         session.execute(
             update(table)

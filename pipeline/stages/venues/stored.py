@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
@@ -85,7 +86,7 @@ def _linked_until() -> Subquery:
     )
 
 
-def _times(session: Session, adverts: list[Advert]) -> dict[int, list[datetime]]:
+def _times(session: Session, adverts: Sequence[Advert]) -> dict[int, list[datetime]]:
     """Advert id → the times to read it at: its sightings after the watermark (only those
     are read), and when it was last seen; oldest first."""
     until = _linked_until()
