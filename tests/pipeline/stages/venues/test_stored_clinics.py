@@ -7,13 +7,13 @@ from datetime import timedelta
 from sqlalchemy import event, select
 
 from demo.clinics import START, build_clinic_world
-from models import Advert, AdvertVersion, CrawlRun, RosterEntry, Sighting, Site, Venue
+from models import Advert, AdvertVersion, CrawlRun, RosterEntry, Sighting, Venue
 from pipeline.cli.main import main
 from pipeline.core import clock
 from pipeline.stages.venues import link_venues, stored_observations
 
 from helpers import operators
-from helpers.clinics_world import store_analysed_week
+from helpers.clinics_world import bare_clinic_adverts, store_analysed_week
 
 
 def test_link_stored_clinic_adverts(database, capsys, monkeypatch):
@@ -40,15 +40,7 @@ def test_link_stored_clinic_adverts(database, capsys, monkeypatch):
 
 
 def _stored_advert(session, keyring, weeks: int) -> Advert:
-    site = Site(name="stored_clinics", base_url="http://127.0.0.1:8900")
-    session.add(site)
-    session.flush()
-    advert = Advert(
-        site_id=site.id, external_id="1", kind="clinic", url="http://127.0.0.1:8900/1",
-        first_seen=START, last_seen=START, content_hash=keyring.content_hash("0"),
-    )  # fmt: skip
-    session.add(advert)
-    session.flush()
+    advert = session.get(Advert, 1)
     for week in range(weeks):
         _crawled(session, keyring, advert, START + timedelta(weeks=week), new_version=True)
     return advert
@@ -74,6 +66,7 @@ def test_stored_observations_read_only_what_linking_has_not_taken(database):
     """A run reads the sightings after the advert's watermark and only the versions in
     effect at them, not every week before (the sealed text of old versions stays shut)."""
     keyring = database.keyring
+    bare_clinic_adverts(database, "stored_clinics", [1], START)
     with database.session() as session:
         advert = _stored_advert(session, keyring, weeks=4)
         first = stored_observations(session)

@@ -11,9 +11,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import insert, select
 
-from models import Advert, RosterEntry, Site, Venue, VenueAdvert, VenueEvent
+from models import RosterEntry, Venue, VenueAdvert, VenueEvent
 from pipeline.stages.venues import ClinicObservation, RosterPerson, link_venues
 from pipeline.stages.venues.index import VenueIndex, stored_event_ids
+
+from helpers.clinics_world import bare_clinic_adverts
 
 START = datetime(2026, 10, 5, 12, tzinfo=UTC)
 WEEK = timedelta(weeks=1)
@@ -21,16 +23,7 @@ PHOTOS = ("aa00aa00aa00aa00", "bb11bb11bb11bb11")
 
 
 def _adverts(database, ids) -> None:
-    with database.session() as session:
-        site = Site(name="index_clinics", base_url="http://127.0.0.1:8900")
-        session.add(site)
-        session.flush()
-        session.execute(
-            insert(Advert),
-            [{"id": i, "site_id": site.id, "external_id": str(i), "kind": "clinic",
-              "url": "http://127.0.0.1:8900/", "first_seen": START, "last_seen": START,
-              "content_hash": "0" * 64} for i in ids],
-        )  # fmt: skip
+    bare_clinic_adverts(database, "index_clinics", list(ids), START)
 
 
 def _seen(advert_id: int, week: int, address: str = "Algade 3, 9000 Aalborg", **fields):
