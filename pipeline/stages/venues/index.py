@@ -36,10 +36,12 @@ def stored_event_ids(session: Session, earliest: datetime) -> set[str]:
     return set(session.scalars(select(VenueEvent.event_id).where(VenueEvent.at >= since)))
 
 
-def _rosters(session: Session, since: date) -> dict[int, dict[date, set[str]]]:
+def _rosters(session: Session, since: date | None) -> dict[int, dict[date, set[str]]]:
     """Venue id → day → person keys: the days from `since` on, and each venue's last day
-    before `since` (what the first of them is compared with)."""
+    before `since` (what the first of them is compared with); none for a run of nothing."""
     rosters: dict[int, dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
+    if since is None:
+        return rosters
     last = (
         select(RosterEntry.venue_id, func.max(RosterEntry.seen_on).label("day"))
         .where(RosterEntry.seen_on < since)
@@ -109,7 +111,7 @@ class VenueIndex:
         # returns an updated row after the others)
         for venue in session.scalars(select(Venue).order_by(Venue.id)):
             self.add(venue)
-        first_day = min((o.seen_at.date() for o in observations), default=date.max)
+        first_day = min((o.seen_at.date() for o in observations), default=None)
         # venue id → day → person keys on the roster that day
         self.rosters = _rosters(session, first_day)
         photos = {p for o in observations for person in o.roster for p in person.image_hashes}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from sqlalchemy import insert, select
 
 from models import RosterEntry, Venue, VenueAdvert, VenueEvent
-from pipeline.stages.venues import ClinicObservation, RosterPerson, link_venues
+from pipeline.stages.venues import ClinicObservation, RosterPerson, link_venues, mark_vanished
 from pipeline.stages.venues.index import VenueIndex, stored_event_ids
 
 from helpers.clinics_world import bare_clinic_adverts
@@ -118,3 +118,19 @@ def test_bulk_rows_keep_names_sealed(database):
         raw = session.connection().exec_driver_sql("SELECT name FROM roster_entries").scalars()
         assert names == {"Synthetic Person 0", "Synthetic Person 1", "Synthetic Regular"}
         assert all(b"Synthetic" not in bytes(value) for value in raw)
+
+
+def test_an_empty_run_reads_no_roster_and_still_knows_the_stored_events(database):
+    venue_id = _link_weeks(database, 1)
+    now = START + timedelta(days=20)
+    for _ in range(2):
+        with database.session() as session:
+            assert not VenueIndex(session, []).rosters
+            run = link_venues(session, database.keyring, [])
+            assert mark_vanished(session, now, run) == 1
+            session.get(Venue, venue_id).gone_at = None  # as if the mark were undone
+    # the second mark repeats the first's event id: known, so not written again
+    assert dict(run.events) == {}
+    with database.session() as session:
+        kinds = session.scalars(select(VenueEvent.kind).where(VenueEvent.venue_id == venue_id))
+        assert sorted(kinds) == ["opened", "vanished"]
