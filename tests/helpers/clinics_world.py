@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from demo.clinics import START, ClinicAdvert, ClinicWorld, build_clinic_world
@@ -195,3 +195,18 @@ def store_analysed_week(
                     names=json.dumps(names, ensure_ascii=False),
                 )
             )
+
+
+def bare_clinic_adverts(database: Database, site_name: str, ids: list[int], at: datetime) -> None:
+    """Clinic adverts with these ids and nothing but what a row needs, on a new site: for
+    tests that link observations made in memory (venue rows refer to their adverts)."""
+    with database.session() as session:
+        site = Site(name=site_name, base_url="http://127.0.0.1:8900")
+        session.add(site)
+        session.flush()
+        session.execute(
+            insert(Advert),
+            [{"id": i, "site_id": site.id, "external_id": str(i), "kind": "clinic",
+              "url": "http://127.0.0.1:8900/", "first_seen": at, "last_seen": at,
+              "content_hash": "0" * 64} for i in ids],
+        )  # fmt: skip

@@ -19,21 +19,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from models import ImageHash, RosterEntry, Venue, VenueAdvert, VenueEvent
-from models.analysis import ClusterMember
+from models import RosterEntry, Venue, VenueAdvert, VenueEvent
 from nlp.clinics.address import Address
-from pipeline.core.batches import in_batches
 from pipeline.core.keys import Keyring
+from pipeline.stages.venues.index import VenueIndex, stored_event_ids
 from pipeline.stages.venues.observations import ClinicObservation, RosterPerson
 
 VANISHED_AFTER = timedelta(days=14)
-MIN_SHARED_PHOTOS = 2
 # A venue quiet this long may reappear elsewhere (moved) under its phone, name or photos.
 MOVE_AFTER = timedelta(days=2)
 
@@ -44,7 +42,10 @@ class VenueRun:
     venues_new: int = 0
     events: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     without_address: int = 0
-    event_ids: set[str] = field(default_factory=set)  # every event id known (loaded once)
+    # the stored event ids this run's events could repeat (`stored_event_ids`), and its own
+    event_ids: set[str] = field(default_factory=set)
+    events_known_from: datetime | None = None  # the stored event ids are loaded from then
+    new_events: list[dict[str, Any]] = field(default_factory=list, repr=False)  # to insert
 
 
 def _name_fold(name: str) -> str:
@@ -79,14 +80,12 @@ def _event_id(venue: Venue, kind: str, at: datetime, detail: dict[str, Any]) -> 
     return f"{venue.stable_id}-{kind}-{hashlib.sha256(basis.encode()).hexdigest()[:16]}"
 
 
-def _add_event(
-    session: Session, run: VenueRun, venue: Venue, kind: str, at: datetime, **detail: Any
-) -> None:
+def _add_event(run: VenueRun, venue: Venue, kind: str, at: datetime, **detail: Any) -> None:
     event_id = _event_id(venue, kind, at, detail)
     if event_id not in run.event_ids:
         run.event_ids.add(event_id)
-        session.add(
-            VenueEvent(event_id=event_id, venue_id=venue.id, at=at, kind=kind, detail=detail)
+        run.new_events.append(
+            {"event_id": event_id, "venue_id": venue.id, "at": at, "kind": kind, "detail": detail}
         )
         run.events[kind] += 1
 
@@ -95,63 +94,8 @@ def _area(venue: Venue) -> dict[str, str | None]:
     return {"postcode": venue.postcode, "municipality": venue.municipality}
 
 
-class _Index:
-    """The venues by link key, loaded once per run and kept current as venues change."""
-
-    def __init__(self, session: Session) -> None:
-        self.by_address: dict[str, Venue] = {}
-        self.by_phone: dict[str, Venue] = {}
-        self.by_name: dict[str, Venue] = {}
-        self.by_photo: dict[str, set[int]] = defaultdict(set)
-        self.by_id: dict[int, Venue] = {}
-        # in id order: the first venue holding a phone or name keeps it in the index, so the
-        # result must not depend on the order the database returns rows in (PostgreSQL
-        # returns an updated row after the others)
-        for venue in session.scalars(select(Venue).order_by(Venue.id)):
-            self.add(venue)
-        # venue id → day → person keys on the roster that day
-        self.rosters: dict[int, dict[date, set[str]]] = defaultdict(lambda: defaultdict(set))
-        rows = session.execute(
-            select(
-                RosterEntry.venue_id, RosterEntry.seen_on, RosterEntry.person_key,
-                RosterEntry.image_hashes,
-            )
-        )  # fmt: skip
-        for venue_id, seen_on, key, photos in rows:
-            self.rosters[venue_id][seen_on].add(key)
-            for photo in photos or ():
-                self.by_photo[photo].add(venue_id)
-        # advert id → (venue advert row id, venue id)
-        self.held: dict[int, tuple[int, int]] = {
-            advert_id: (row_id, venue_id)
-            for row_id, venue_id, advert_id in session.execute(
-                select(VenueAdvert.id, VenueAdvert.venue_id, VenueAdvert.advert_id)
-            )
-        }
-        self.advert_seen: dict[int, datetime] = {}  # venue advert row id → newest sighting
-        self.new_rows: dict[tuple[int, int], VenueAdvert] = {}  # (venue, advert) → row added
-        self.escort_clusters: dict[str, int] = {}
-
-    def add(self, venue: Venue) -> None:
-        self.by_id[venue.id] = venue
-        if venue.address_key:
-            self.by_address[venue.address_key] = venue
-        for key in venue.phone_keys or ():
-            self.by_phone.setdefault(key, venue)
-        for key in venue.name_keys or ():
-            self.by_name.setdefault(key, venue)
-
-    def by_photos(self, photos: list[str]) -> Venue | None:
-        counts: dict[int, int] = defaultdict(int)
-        for photo in set(photos):
-            for venue_id in self.by_photo.get(photo, ()):
-                counts[venue_id] += 1
-        best = max(counts.items(), key=lambda item: (item[1], -item[0]), default=None)
-        return self.by_id[best[0]] if best and best[1] >= MIN_SHARED_PHOTOS else None
-
-
 def _find(
-    session: Session, index: _Index, obs: ClinicObservation, link_key: str | None,
+    session: Session, index: VenueIndex, obs: ClinicObservation, link_key: str | None,
     name_key: str | None,
 ) -> Venue | None:  # fmt: skip
     held = index.held.get(obs.advert_id)
@@ -178,7 +122,7 @@ def _may_have_moved(venue: Venue, obs: ClinicObservation, link_key: str | None) 
     return venue.last_seen < obs.seen_at - MOVE_AFTER
 
 
-def _new_venue(session: Session, index: _Index, seen_at: datetime) -> Venue:
+def _new_venue(session: Session, index: VenueIndex, seen_at: datetime) -> Venue:
     venue = Venue(stable_id="pending", first_seen=seen_at, last_seen=seen_at)
     session.add(venue)
     session.flush()
@@ -188,7 +132,7 @@ def _new_venue(session: Session, index: _Index, seen_at: datetime) -> Venue:
 
 
 def _update_place(
-    session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
+    run: VenueRun, index: VenueIndex, venue: Venue, obs: ClinicObservation,
     link_key: str | None, is_new: bool,
 ) -> None:  # fmt: skip
     address = obs.parsed_address
@@ -204,13 +148,11 @@ def _update_place(
         venue.region = address.place.region
     index.by_address[link_key] = venue
     if before is not None and not is_new:
-        _add_event(
-            session, run, venue, "moved", obs.seen_at, **{"from": before, "to": _area(venue)}
-        )
+        _add_event(run, venue, "moved", obs.seen_at, **{"from": before, "to": _area(venue)})
 
 
 def _update_names(
-    session: Session, run: VenueRun, index: _Index, venue: Venue, obs: ClinicObservation,
+    run: VenueRun, index: VenueIndex, venue: Venue, obs: ClinicObservation,
     name_key: str | None, is_new: bool,
 ) -> None:  # fmt: skip
     if not obs.venue_name or name_key is None or name_key in (venue.name_keys or []):
@@ -222,26 +164,11 @@ def _update_names(
     venue.name_keys = [*(venue.name_keys or []), name_key]
     index.by_name[name_key] = venue
     if had_name and not is_new:
-        _add_event(session, run, venue, "renamed", obs.seen_at, names=len(venue.names))
-
-
-def _escort_clusters(session: Session, observations: list[ClinicObservation]) -> dict[str, int]:
-    """Photo hash → the escort cluster holding an advert with that photo, for a batch."""
-    photos = sorted(
-        {p for obs in observations for person in obs.roster for p in person.image_hashes}
-    )
-    found: dict[str, int] = {}
-    statement = select(ImageHash.phash, ClusterMember.cluster_id).join(
-        ClusterMember, ClusterMember.advert_id == ImageHash.advert_id
-    )
-    for batch in in_batches(statement, ImageHash.phash, photos):
-        for phash, cluster_id in session.execute(batch):
-            found.setdefault(phash, cluster_id)
-    return found
+        _add_event(run, venue, "renamed", obs.seen_at, names=len(venue.names))
 
 
 def _update_roster(
-    session: Session, run: VenueRun, index: _Index, keyring: Keyring, venue: Venue,
+    run: VenueRun, index: VenueIndex, keyring: Keyring, venue: Venue,
     obs: ClinicObservation, is_new: bool,
 ) -> None:  # fmt: skip
     day = obs.seen_at.date()
@@ -260,12 +187,11 @@ def _update_roster(
             (index.escort_clusters[p] for p in person.image_hashes if p in index.escort_clusters),
             None,
         )
-        session.add(
-            RosterEntry(
-                venue_id=venue.id, advert_id=obs.advert_id, seen_on=day, name=person.name,
-                person_key=key, stated_age=person.stated_age, nationality=person.nationality,
-                image_hashes=list(person.image_hashes), cluster_id=cluster,
-            )
+        index.new_roster.append(
+            {"venue_id": venue.id, "advert_id": obs.advert_id, "seen_on": day,
+             "name": person.name, "person_key": key, "stated_age": person.stated_age,
+             "nationality": person.nationality, "image_hashes": list(person.image_hashes),
+             "cluster_id": cluster}
         )  # fmt: skip
         for photo in person.image_hashes:
             index.by_photo[photo].add(venue.id)
@@ -273,7 +199,7 @@ def _update_roster(
         return
     if today != before:
         _add_event(
-            session, run, venue, "roster_changed", obs.seen_at,
+            run, venue, "roster_changed", obs.seen_at,
             new=len(today - before), left=len(before - today), size=len(today),
         )  # fmt: skip
 
@@ -336,9 +262,9 @@ def _link(
     text_signs: dict[str, Any] | None,
 ) -> VenueRun:
     run = VenueRun()
-    run.event_ids = set(session.scalars(select(VenueEvent.event_id)))
-    index = _Index(session)
-    index.escort_clusters = _escort_clusters(session, observations)
+    if observations:
+        _know_events(session, run, min(o.seen_at for o in observations))
+    index = VenueIndex(session, observations)
     for obs in sorted(observations, key=lambda o: (o.seen_at, o.advert_id)):
         run.observations += 1
         address = obs.parsed_address
@@ -351,57 +277,78 @@ def _link(
         if venue is None:
             venue = _new_venue(session, index, obs.seen_at)
             run.venues_new += 1
-        _update_place(session, run, index, venue, obs, link_key, is_new)
-        _update_names(session, run, index, venue, obs, name_key, is_new)
+        _update_place(run, index, venue, obs, link_key, is_new)
+        _update_names(run, index, venue, obs, name_key, is_new)
         if is_new:
-            _add_event(session, run, venue, "opened", obs.seen_at, **_area(venue))
+            _add_event(run, venue, "opened", obs.seen_at, **_area(venue))
         elif venue.gone_at is not None and obs.seen_at > venue.last_seen:
             venue.gone_at = None
-            _add_event(session, run, venue, "reappeared", obs.seen_at)
+            _add_event(run, venue, "reappeared", obs.seen_at)
         signs = [name for name, rule in (text_signs or {}).items() if rule.count_phrases(obs.text)]
         _update_details(venue, obs, signs)
         venue.last_seen = max(venue.last_seen, obs.seen_at)
-        _link_advert(session, index, venue, obs)
-        _update_roster(session, run, index, keyring, venue, obs, is_new)
+        _link_advert(index, venue, obs)
+        _update_roster(run, index, keyring, venue, obs, is_new)
         index.add(venue)
-    _save_sightings(session, index)
-    session.flush()
+    _save(session, run, index)
     return run
 
 
-def _link_advert(session: Session, index: _Index, venue: Venue, obs: ClinicObservation) -> None:
-    row = index.new_rows.get((venue.id, obs.advert_id))
+def _link_advert(index: VenueIndex, venue: Venue, obs: ClinicObservation) -> None:
+    row = index.new_links.get((venue.id, obs.advert_id))
     if row is not None:  # added in this run: update it in memory
-        row.last_seen = max(row.last_seen, obs.seen_at)
+        row["last_seen"] = max(row["last_seen"], obs.seen_at)
         return
     held = index.held.get(obs.advert_id)
     if held is not None and held[1] == venue.id:
         newest = index.advert_seen.get(held[0])
         index.advert_seen[held[0]] = obs.seen_at if newest is None else max(newest, obs.seen_at)
         return
-    row = VenueAdvert(
-        venue_id=venue.id, advert_id=obs.advert_id, first_seen=obs.seen_at, last_seen=obs.seen_at
-    )
-    session.add(row)
-    index.new_rows[(venue.id, obs.advert_id)] = row
-    index.held[obs.advert_id] = (0, venue.id)  # row id unknown until the flush; not needed
+    index.new_links[(venue.id, obs.advert_id)] = {
+        "venue_id": venue.id, "advert_id": obs.advert_id, "first_seen": obs.seen_at,
+        "last_seen": obs.seen_at,
+    }  # fmt: skip
+    index.held[obs.advert_id] = (0, venue.id)  # row id unknown until it is inserted; not needed
 
 
-def _save_sightings(session: Session, index: _Index) -> None:
-    """The newest sighting of every venue advert seen again, in one statement a row."""
-    for row_id, seen in index.advert_seen.items():
+def _know_events(session: Session, run: VenueRun, earliest: datetime) -> None:
+    """`run.event_ids` from now on holds every stored event id an event at `earliest` or
+    later could repeat (loaded once for the run's earliest time; again only for earlier)."""
+    if run.events_known_from is None or earliest < run.events_known_from:
+        run.event_ids |= stored_event_ids(session, earliest)
+        run.events_known_from = earliest
+
+
+def _save_events(session: Session, run: VenueRun) -> None:
+    if run.new_events:
+        session.execute(insert(VenueEvent), run.new_events)
+        run.new_events = []
+
+
+def _save(session: Session, run: VenueRun, index: VenueIndex) -> None:
+    """What the run adds, a statement a table (executemany; ids in the order rows were made),
+    and the newest sighting of every venue advert seen again."""
+    session.flush()  # the venues' own changes
+    if index.new_roster:
+        session.execute(insert(RosterEntry), index.new_roster)
+    if index.new_links:
+        session.execute(insert(VenueAdvert), list(index.new_links.values()))
+    _save_events(session, run)
+    if index.advert_seen:
+        table = cast(Table, VenueAdvert.__table__)  # declared as any FromClause
+        seen = bindparam("seen", type_=table.c.last_seen.type)
         session.execute(
-            update(VenueAdvert)
-            .where(VenueAdvert.id == row_id, VenueAdvert.last_seen < seen)
-            .values(last_seen=seen)
+            update(table)
+            .where(table.c.id == bindparam("row_id"), table.c.last_seen < seen)
+            .values(last_seen=seen),
+            [{"row_id": row_id, "seen": at} for row_id, at in index.advert_seen.items()],
         )
 
 
 def mark_vanished(session: Session, now: datetime, run: VenueRun | None = None) -> int:
     """Venues not seen for VANISHED_AFTER are gone (event `vanished`); returns how many."""
-    if run is None:
-        run = VenueRun()
-        run.event_ids = set(session.scalars(select(VenueEvent.event_id)))
+    run = run if run is not None else VenueRun()
+    _know_events(session, run, now)
     stale = session.scalars(
         select(Venue)
         .where(Venue.gone_at.is_(None), Venue.last_seen < now - VANISHED_AFTER)
@@ -409,7 +356,6 @@ def mark_vanished(session: Session, now: datetime, run: VenueRun | None = None) 
     ).all()
     for venue in stale:
         venue.gone_at = now
-        _add_event(
-            session, run, venue, "vanished", now, last_seen=venue.last_seen.date().isoformat()
-        )
+        _add_event(run, venue, "vanished", now, last_seen=venue.last_seen.date().isoformat())
+    _save_events(session, run)
     return len(stale)

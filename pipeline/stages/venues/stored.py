@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -41,10 +42,12 @@ from spiders.items import RosterMember, read_clinic_document
 
 
 def _by_advert(session: Session, statement, ids: list[int]) -> dict[int, list]:
+    """The statement's rows by their first column (an advert id), for the adverts `ids`: the
+    second column, or the rest of the row as a tuple."""
     found: dict[int, list] = defaultdict(list)
     for batch in in_batches(statement, statement.selected_columns[0], ids):
-        for advert_id, value in session.execute(batch):
-            found[advert_id].append(value)
+        for advert_id, *rest in session.execute(batch):
+            found[advert_id].append(rest[0] if len(rest) == 1 else tuple(rest))
     return found
 
 
@@ -74,12 +77,47 @@ def _price(price: Decimal | None, currency: str | None) -> int | None:
     return int(price) if price is not None and (currency or "DKK").upper() == "DKK" else None
 
 
-def _held_until(session: Session, ids: list[int]) -> dict[int, datetime]:
+def _linked_until() -> Subquery:
     """The newest sighting venue linking has taken from each advert (a watermark)."""
-    statement = select(VenueAdvert.advert_id, VenueAdvert.last_seen)
-    return {
-        advert_id: max(times) for advert_id, times in _by_advert(session, statement, ids).items()
-    }
+    return (
+        select(VenueAdvert.advert_id, func.max(VenueAdvert.last_seen).label("until"))
+        .group_by(VenueAdvert.advert_id)
+        .subquery()
+    )
+
+
+def _times(session: Session, adverts: Sequence[Advert]) -> dict[int, list[datetime]]:
+    """Advert id → the times to read it at: its sightings after the watermark (only those
+    are read), and when it was last seen; oldest first."""
+    until = _linked_until()
+    statement = (
+        select(Sighting.advert_id, Sighting.seen_at)
+        .outerjoin(until, until.c.advert_id == Sighting.advert_id)
+        .where(or_(until.c.until.is_(None), Sighting.seen_at > until.c.until))
+    )
+    sightings = _by_advert(session, statement, [a.id for a in adverts])
+    return {a.id: sorted({*sightings.get(a.id, []), a.last_seen}) for a in adverts}
+
+
+def _versions_at(
+    session: Session, times: dict[int, list[datetime]]
+) -> dict[tuple[int, datetime], AdvertVersion]:
+    """(advert id, time) → the newest version seen by then (a time before the first version:
+    the first). Only those versions are read whole (their sealed text opened)."""
+    statement = select(AdvertVersion.advert_id, AdvertVersion.id, AdvertVersion.seen_at).order_by(
+        AdvertVersion.seen_at, AdvertVersion.id
+    )
+    dated = _by_advert(session, statement, list(times))
+    chosen: dict[tuple[int, datetime], int] = {}
+    for advert_id, own in dated.items():
+        for seen_at in times[advert_id]:
+            chosen[advert_id, seen_at] = next(
+                (v for v, at in reversed(own) if at <= seen_at), own[0][0]
+            )
+    versions: dict[int, AdvertVersion] = {}
+    for batch in in_batches(select(AdvertVersion), AdvertVersion.id, sorted(set(chosen.values()))):
+        versions.update((v.id, v) for v in session.scalars(batch))
+    return {at: versions[version_id] for at, version_id in chosen.items()}
 
 
 def _person(member: RosterMember) -> RosterPerson:
@@ -124,11 +162,7 @@ def stored_observations(session: Session) -> list[ClinicObservation]:
     took it (its sightings), and as last seen: so one run after several crawls still sees
     each week's roster, address and name in turn. A gone advert gives the sightings not
     yet taken."""
-    linked_until = (
-        select(VenueAdvert.advert_id, func.max(VenueAdvert.last_seen).label("until"))
-        .group_by(VenueAdvert.advert_id)
-        .subquery()
-    )
+    linked_until = _linked_until()
     # Live adverts, and gone ones with sightings venue linking has not taken yet (an advert
     # that closed between two runs still tells its last weeks).
     adverts = session.scalars(
@@ -152,29 +186,16 @@ def stored_observations(session: Session) -> list[ClinicObservation]:
         ids,
     )
     photos = _by_advert(session, select(ImageHash.advert_id, ImageHash.phash), ids)
-    sightings = _by_advert(session, select(Sighting.advert_id, Sighting.seen_at), ids)
-    held = _held_until(session, ids)
-    versions = _by_advert(
-        session,
-        select(AdvertVersion.advert_id, AdvertVersion).order_by(AdvertVersion.seen_at),
-        ids,
-    )
-    observations = []
-    for advert in adverts:
-        since = held.get(advert.id)
-        times = {t for t in sightings.get(advert.id, []) if since is None or t > since}
-        times.add(advert.last_seen)
-        own = versions.get(advert.id, [])
-        for seen_at in sorted(times):
-            # the newest version seen by then (a sighting before the first version: the first)
-            first = own[0] if own else None
-            version = next((v for v in reversed(own) if v.seen_at <= seen_at), first)
-            observations.append(
-                _observation(
-                    advert, seen_at, version, phones.get(advert.id, []), photos.get(advert.id, [])
-                )
-            )
-    return observations
+    times = _times(session, adverts)
+    versions = _versions_at(session, times)
+    return [
+        _observation(
+            advert, seen_at, versions.get((advert.id, seen_at)), phones.get(advert.id, []),
+            photos.get(advert.id, []),
+        )
+        for advert in adverts
+        for seen_at in times[advert.id]
+    ]  # fmt: skip
 
 
 def link_stored(database: Database, now: datetime) -> VenueRun:

@@ -17,13 +17,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from models import Advert, RosterEntry, Site, Venue, VenueAdvert, VenueEvent
+from models import RosterEntry, Venue, VenueAdvert, VenueEvent
 from nlp.clinics.rules import text_sign_rules
 from pipeline.core.db import Database
 from pipeline.core.keys import Keyring
 from pipeline.stages.venues import ClinicObservation, RosterPerson, link_venues, mark_vanished
+
+from helpers.clinics_world import bare_clinic_adverts
 
 GOLDEN = Path(__file__).with_name("venue_linking_golden.json")
 VENUES, ROUNDS, BUILDINGS = 150, 8, 60
@@ -87,17 +89,8 @@ def world() -> list[list[ClinicObservation]]:
 
 
 def _adverts(database: Database, rounds: list[list[ClinicObservation]]) -> None:
-    with database.session() as session:
-        site = Site(name="golden_clinics", base_url="http://127.0.0.1:8900")
-        session.add(site)
-        session.flush()
-        ids = sorted({o.advert_id for batch in rounds for o in batch})
-        session.execute(
-            insert(Advert),
-            [{"id": i, "site_id": site.id, "external_id": str(i), "kind": "clinic",
-              "url": "http://127.0.0.1:8900/", "first_seen": START, "last_seen": START,
-              "content_hash": "0" * 64} for i in ids],
-        )  # fmt: skip
+    ids = sorted({o.advert_id for batch in rounds for o in batch})
+    bare_clinic_adverts(database, "golden_clinics", ids, START)
 
 
 def _when(value: datetime | None) -> str | None:
