@@ -21,7 +21,7 @@ from models import (
 )
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import facts
-from pipeline.reports.outreach.sanitize import clean, excerpt, mask_contacts
+from pipeline.reports.outreach.sanitize import clean, excerpt, masked_line
 
 PSEUDONYM_SHOWN = 12  # enough to name a contact point for `scout suppress lift`, not to join
 
@@ -44,21 +44,11 @@ class TargetEvidence:
         return json.dumps(self.__dict__, indent=2, ensure_ascii=False, default=str)
 
 
-class _Safe:
-    """A value as masked, printable text, each distinct text masked once per call of
-    `target_evidence`: a cluster repeats its template's signs and its links' evidence many
-    times (on a large target ~100 texts, ~20 distinct), and finding contacts is costly.
-    Kept only while one page is built, so no unmasked text outlives it."""
-
-    def __init__(self) -> None:
-        self._done: dict[tuple[str, int], str] = {}
-
-    def __call__(self, value: Any, limit: int = 100) -> str:
-        text = value if isinstance(value, str) else json.dumps(value)
-        key = (text, limit)
-        if key not in self._done:
-            self._done[key] = clean(mask_contacts(text), limit)
-        return self._done[key]
+def _safe(value: Any, limit: int = 100) -> str:
+    """A value as masked, printable text. A cluster repeats its template's signs and its
+    links' evidence many times (on a large target ~100 texts, ~20 distinct) and finding
+    contacts is costly: each distinct text is masked once (`masked.MASKED`)."""
+    return masked_line(value if isinstance(value, str) else json.dumps(value), limit)
 
 
 def find_cluster(session: Session, cluster_id: int) -> Cluster:
@@ -116,9 +106,7 @@ def _timeline(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return timeline
 
 
-def _links(
-    session: Session, ids: list[int], safe: _Safe, limit: int | None = None
-) -> list[dict[str, Any]]:
+def _links(session: Session, ids: list[int], limit: int | None = None) -> list[dict[str, Any]]:
     query = select(AdvertLink).where(
         or_(AdvertLink.advert_a_id.in_(ids), AdvertLink.advert_b_id.in_(ids))
     )
@@ -132,13 +120,13 @@ def _links(
             "between": f"A{link.advert_a_id} A{link.advert_b_id}",
             "kind": clean(link.kind),
             "strength": round(link.strength, 3),
-            "evidence": safe(link.evidence, 80),
+            "evidence": _safe(link.evidence, 80),
         }
         for link in rows
     ]
 
 
-def _hits(session: Session, ids: list[int], safe: _Safe) -> list[dict[str, Any]]:
+def _hits(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     rows = session.scalars(
         select(IndicatorHit)
         .where(IndicatorHit.advert_id.in_(ids))
@@ -156,7 +144,7 @@ def _hits(session: Session, ids: list[int], safe: _Safe) -> list[dict[str, Any]]
                 "rule_id": hit.rule_id,
                 "category": hit.category,
                 "weight": hit.weight,
-                "matched": safe((hit.evidence or {}).get("text", ""), 60),
+                "matched": _safe((hit.evidence or {}).get("text", ""), 60),
             }
         )
     return hits
@@ -170,7 +158,6 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
     page of hundreds of adverts helps nobody. The timeline still covers every advert.
     """
     cluster = find_cluster(session, cluster_id)
-    safe = _Safe()
     members = facts.members(session, [cluster_id]).get(cluster_id, [])
     ids = [m.advert_id for m in members]
     recent = sorted(members, key=lambda m: (m.last_seen, m.advert_id), reverse=True)
@@ -199,15 +186,15 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
             {
                 "rule_id": clean(str(item.get("rule_id"))),
                 "weight": item.get("weight"),
-                "reason": safe(str(item.get("reason") or ""), 160),
+                "reason": _safe(str(item.get("reason") or ""), 160),
             }
             for item in (score.explanation if score is not None else [])
         ],
         adverts=_adverts(session, shown),
         adverts_total=len(ids),
-        links=_links(session, shown, safe, limit),
+        links=_links(session, shown, limit),
         timeline=_timeline(session, ids),
-        hits=_hits(session, shown, safe),
+        hits=_hits(session, shown),
         contacts=[
             {
                 "kind": c.kind,
@@ -223,7 +210,7 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
             {
                 "at": e.at.isoformat(timespec="minutes"),
                 "kind": clean(e.kind),
-                "detail": safe(e.detail, 80),
+                "detail": _safe(e.detail, 80),
             }
             for e in events
         ],
