@@ -392,13 +392,16 @@ def test_outreach_lead_reassigns_and_sees_the_teams_follow_ups(
 
 
 def test_outreach_target_page_reads_its_cluster_once_and_masks_from_memory_alike(
+    app: FastAPI,
     kim: TestClient,
     outreach_db: Database,
+    people: dict[str, Any],
     contact_values: set[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """One load of the cluster per view (the address check's is the page's), and a second
-    view shows the masked texts the first one kept exactly as the first one did."""
+    view shows the masked texts the first one kept exactly as the first one did; a role
+    that may not open the page gets none of them."""
     target = _listed(outreach_db)[0]
     monkeypatch.setattr(sanitize, "MASKED", MaskedTexts())
     statements: list[str] = []
@@ -420,3 +423,10 @@ def test_outreach_target_page_reads_its_cluster_once_and_masks_from_memory_alike
     assert shown.findall(again.text) == shown.findall(first.text)
     assert "<blockquote lang=" in again.text
     _no_contact_value(again.text, contact_values)
+    excerpts = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", again.text, re.DOTALL)
+    assert excerpts
+    with web_accounts.client_for(app) as rae:
+        web_accounts.sign_in(rae, outreach_db, people["rae"])
+        refused = rae.get(f"/targets/{target}")
+    assert refused.status_code == 403
+    assert not [shown for shown in excerpts if shown in refused.text]
