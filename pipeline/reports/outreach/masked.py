@@ -12,8 +12,9 @@ and a cluster repeats its template's signs. What is kept, and why it is safe:
   kind of output (excerpt or evidence and its length): after a rules change, text is
   masked anew.
 - at most `max_entries` (the least recently used go first) and each at most `max_age`
-  seconds after it was masked (served never later; swept from memory within a minute of
-  any use), so text of an advert the retention purge deleted does not linger here.
+  seconds after it was masked (never served later; dropped from memory by the first use
+  after that, at most a minute late), so an advert the retention purge deleted does not
+  linger here.
 
 Masking does not depend on who looks or on the advert's language: every role that may
 open a page sees the same masked text. The cache is only ever asked with a text the
