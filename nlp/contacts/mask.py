@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import phonenumbers
+
 # Anything still looking like a phone number after contact masking: 6+ digits in a run.
 DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-/()]{0,3}\d){5,}")
 HANDLES = re.compile(
@@ -27,6 +29,15 @@ def mask_contacts(text: str | None) -> str:
         position = end
     pieces.append(text[position:])
     return mask_leftovers("".join(pieces))
+
+
+def mask_version() -> str:
+    """What masking a text depends on besides the text: the number words in use (a digest of
+    their files) and phonenumbers' metadata. A cache of masked text keys on it, so that
+    nothing masked under other rules is served after they change."""
+    from nlp.contacts.numberwords import load_number_words
+
+    return f"{load_number_words().version}/{phonenumbers.__version__}"
 
 
 def mask_leftovers(text: str) -> str:

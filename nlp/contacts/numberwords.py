@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +28,8 @@ class NumberWords:
     not_phone_after: frozenset[str]
     pattern: re.Pattern[str]
     glued: dict[str, int]  # digit words read inside a token of digits ("3fire5seks") -> 0..9
+    # a digest of the files read: what was masked under other number words is not reused
+    version: str
 
 
 def available_languages() -> tuple[str, ...]:
@@ -64,10 +67,13 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
     before: set[str] = set()
     after: set[str] = set()
     glued: dict[str, int] = {}
+    version = hashlib.sha256()
     for code in languages or available_languages():
         path = LANG_DIR / code / "numbers.yaml"
         if not path.is_file():
             raise ValueError(f"no number words for language {code!r} ({path})")
+        raw = path.read_bytes()
+        version.update(f"{code}\0{len(raw)}\0".encode() + raw)
         data = read_yaml(path) or {}
         lang_values, lang_ten_first = _language_values(data)
         by_language[code] = lang_values
@@ -92,6 +98,7 @@ def load_number_words(languages: tuple[str, ...] | None = None) -> NumberWords:
         frozenset(after),
         pattern,
         glued,
+        version.hexdigest()[:16],
     )
 
 

@@ -30,16 +30,22 @@ REFERRAL_NAMES = {
 
 def cluster_id_of(request: Request, target: str) -> int:
     """The cluster id of "C12" in an address; 404 for a malformed, unknown or merged one."""
+    database: Database = request.app.state.database
+    with database.session() as session:
+        return live_cluster(session, target).id
+
+
+def live_cluster(session: Session, target: str) -> Cluster:
+    """`cluster_id_of` in the caller's session. While the caller holds the cluster, the
+    session finds it again without a query (its identity map keeps only what is held)."""
     try:
         cluster_id = parse_target_id(target)
     except ScoutError:
         raise HTTPException(404) from None
-    database: Database = request.app.state.database
-    with database.session() as session:
-        cluster = session.get(Cluster, cluster_id)
+    cluster = session.get(Cluster, cluster_id)
     if cluster is None or cluster.merged_into_id is not None:
         raise HTTPException(404)
-    return cluster_id
+    return cluster
 
 
 def display_names(session: Session, actors: set[str]) -> dict[str, str]:

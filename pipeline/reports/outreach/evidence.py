@@ -21,7 +21,7 @@ from models import (
 )
 from pipeline.core.errors import ScoutError
 from pipeline.reports.outreach import facts
-from pipeline.reports.outreach.sanitize import clean, excerpt, mask_contacts
+from pipeline.reports.outreach.sanitize import clean, excerpt, masked_line
 
 PSEUDONYM_SHOWN = 12  # enough to name a contact point for `scout suppress lift`, not to join
 
@@ -44,21 +44,11 @@ class TargetEvidence:
         return json.dumps(self.__dict__, indent=2, ensure_ascii=False, default=str)
 
 
-class _Safe:
-    """A value as masked, printable text, each distinct text masked once per call of
-    `target_evidence`: a cluster repeats its template's signs and its links' evidence many
-    times (on a large target ~100 texts, ~20 distinct), and finding contacts is costly.
-    Kept only while one page is built, so no unmasked text outlives it."""
-
-    def __init__(self) -> None:
-        self._done: dict[tuple[str, int], str] = {}
-
-    def __call__(self, value: Any, limit: int = 100) -> str:
-        text = value if isinstance(value, str) else json.dumps(value)
-        key = (text, limit)
-        if key not in self._done:
-            self._done[key] = clean(mask_contacts(text), limit)
-        return self._done[key]
+def _safe(value: Any, limit: int = 100) -> str:
+    """A value as masked, printable text. A cluster repeats its template's signs and its
+    links' evidence many times (on a large target ~100 texts, ~20 distinct) and finding
+    contacts is costly: each distinct text is masked once (`masked.MASKED`)."""
+    return masked_line(value if isinstance(value, str) else json.dumps(value), limit)
 
 
 def find_cluster(session: Session, cluster_id: int) -> Cluster:
@@ -116,47 +106,55 @@ def _timeline(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     return timeline
 
 
-def _links(
-    session: Session, ids: list[int], safe: _Safe, limit: int | None = None
-) -> list[dict[str, Any]]:
-    query = select(AdvertLink).where(
-        or_(AdvertLink.advert_a_id.in_(ids), AdvertLink.advert_b_id.in_(ids))
-    )
+def _links(session: Session, ids: list[int], limit: int | None = None) -> list[dict[str, Any]]:
+    # columns, not entities: building ORM objects was a fifth of a page once masking was kept
+    query = select(
+        AdvertLink.advert_a_id,
+        AdvertLink.advert_b_id,
+        AdvertLink.kind,
+        AdvertLink.strength,
+        AdvertLink.evidence,
+    ).where(or_(AdvertLink.advert_a_id.in_(ids), AdvertLink.advert_b_id.in_(ids)))
     if limit is None:
         query = query.order_by(AdvertLink.id)
     else:  # the strongest first
         query = query.order_by(AdvertLink.strength.desc(), AdvertLink.id).limit(limit)
-    rows = session.scalars(query)
     return [
         {
-            "between": f"A{link.advert_a_id} A{link.advert_b_id}",
-            "kind": clean(link.kind),
-            "strength": round(link.strength, 3),
-            "evidence": safe(link.evidence, 80),
+            "between": f"A{a} A{b}",
+            "kind": clean(kind),
+            "strength": round(strength, 3),
+            "evidence": _safe(evidence, 80),
         }
-        for link in rows
+        for a, b, kind, strength, evidence in session.execute(query)
     ]
 
 
-def _hits(session: Session, ids: list[int], safe: _Safe) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(IndicatorHit)
+def _hits(session: Session, ids: list[int]) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(
+            IndicatorHit.advert_id,
+            IndicatorHit.rule_id,
+            IndicatorHit.category,
+            IndicatorHit.weight,
+            IndicatorHit.evidence,
+        )
         .where(IndicatorHit.advert_id.in_(ids))
-        .order_by(IndicatorHit.advert_id, IndicatorHit.rule_id)
+        .order_by(IndicatorHit.advert_id, IndicatorHit.rule_id, IndicatorHit.id)
     )
     seen: set[tuple[int, str]] = set()
     hits = []
-    for hit in rows:
-        if (hit.advert_id, hit.rule_id) in seen:
+    for advert_id, rule_id, category, weight, found in rows:
+        if (advert_id, rule_id) in seen:
             continue  # the same sign in every version of an advert is one piece of evidence
-        seen.add((hit.advert_id, hit.rule_id))
+        seen.add((advert_id, rule_id))
         hits.append(
             {
-                "advert": f"A{hit.advert_id}",
-                "rule_id": hit.rule_id,
-                "category": hit.category,
-                "weight": hit.weight,
-                "matched": safe((hit.evidence or {}).get("text", ""), 60),
+                "advert": f"A{advert_id}",
+                "rule_id": rule_id,
+                "category": category,
+                "weight": weight,
+                "matched": _safe((found or {}).get("text", ""), 60),
             }
         )
     return hits
@@ -170,7 +168,6 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
     page of hundreds of adverts helps nobody. The timeline still covers every advert.
     """
     cluster = find_cluster(session, cluster_id)
-    safe = _Safe()
     members = facts.members(session, [cluster_id]).get(cluster_id, [])
     ids = [m.advert_id for m in members]
     recent = sorted(members, key=lambda m: (m.last_seen, m.advert_id), reverse=True)
@@ -199,15 +196,15 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
             {
                 "rule_id": clean(str(item.get("rule_id"))),
                 "weight": item.get("weight"),
-                "reason": safe(str(item.get("reason") or ""), 160),
+                "reason": _safe(str(item.get("reason") or ""), 160),
             }
             for item in (score.explanation if score is not None else [])
         ],
         adverts=_adverts(session, shown),
         adverts_total=len(ids),
-        links=_links(session, shown, safe, limit),
+        links=_links(session, shown, limit),
         timeline=_timeline(session, ids),
-        hits=_hits(session, shown, safe),
+        hits=_hits(session, shown),
         contacts=[
             {
                 "kind": c.kind,
@@ -223,7 +220,7 @@ def target_evidence(session: Session, cluster_id: int, limit: int | None = None)
             {
                 "at": e.at.isoformat(timespec="minutes"),
                 "kind": clean(e.kind),
-                "detail": safe(e.detail, 80),
+                "detail": _safe(e.detail, 80),
             }
             for e in events
         ],

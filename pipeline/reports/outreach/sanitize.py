@@ -7,8 +7,9 @@ import unicodedata
 from functools import lru_cache
 
 from nlp.contacts.mask import MASK, mask_contacts, mask_leftovers
+from pipeline.reports.outreach.masked import MASKED
 
-__all__ = ["MASK", "clean", "csv_safe", "excerpt", "mask_contacts"]
+__all__ = ["MASK", "clean", "csv_safe", "excerpt", "mask_contacts", "masked_line"]
 
 # CSI/OSC/other escape sequences first, so their parameters do not survive as text.
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])")
@@ -57,11 +58,26 @@ def clean(text: str | None, limit: int | None = None) -> str:
 
 
 def excerpt(title: str | None, text: str | None, limit: int = 100) -> str:
-    """A short, printable, contact-free excerpt of an advert for the evidence view."""
+    """A short, printable, contact-free excerpt of an advert for the evidence view
+    (masked once while the text and the rules stay the same: `masked.MASKED`)."""
     joined = f"{title or ''} — {text or ''}" if title else (text or "")
+    if not joined:
+        return ""
+    return MASKED.masked(f"excerpt {limit}", joined, lambda text: _excerpt(text, limit))
+
+
+def _excerpt(joined: str, limit: int) -> str:
     # Masked again after cleaning: dropping hidden characters can join a number's pieces.
     line = mask_leftovers(clean(mask_contacts(joined)))
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def masked_line(text: str, limit: int) -> str:
+    """`text` with its contact points masked, as one printable line of at most `limit`
+    characters (masked once while the text and the rules stay the same)."""
+    if not text:
+        return ""
+    return MASKED.masked(f"line {limit}", text, lambda text: clean(mask_contacts(text), limit))
 
 
 def csv_safe(cell: str) -> str:

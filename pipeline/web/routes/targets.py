@@ -25,6 +25,7 @@ from pipeline.web.outreach import (
     OUTCOME_NAMES,
     cluster_id_of,
     display_names,
+    live_cluster,
     outreach_workers,
 )
 from pipeline.web.render import render
@@ -190,11 +191,11 @@ def target_page(
     request: Request, target: str, viewer: Annotated[Viewer, needs("targets show")]
 ) -> Response:
     database: Database = request.app.state.database
-    cluster_id = cluster_id_of(request, target)
     with database.session() as session:
-        context = target_context(session, viewer, cluster_id)
+        cluster = live_cluster(session, target)  # held: the evidence reads it without a query
+        context = target_context(session, viewer, cluster.id)
         # who looked at which target, never what they saw
-        audit.record(session, viewer.settings, "target-view", params={"target": f"C{cluster_id}"})
+        audit.record(session, viewer.settings, "target-view", params={"target": f"C{cluster.id}"})
     return render(request, "target.html", context)
 
 

@@ -3,13 +3,16 @@ both catalogues (extracted with Babel, as `pybabel extract` does); none is left 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
 import pipeline.web
 from pipeline.web.i18n import LANGUAGES, catalogue_path, environments
@@ -76,6 +79,31 @@ def test_i18n_danish_and_english_render_with_cldr_dates() -> None:
     template = '{{ _("Sign in") }}'
     assert envs["da"].from_string(template).render() == "Log ind"
     assert envs["en"].from_string(template).render() == "Sign in"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_i18n_days_and_numbers_formatted_once_as_babel_does(language: str) -> None:
+    """The filters keep what they formatted: asked again, or with an equal value of another
+    type (1 and 1.0, a date and a datetime), they answer as Babel does."""
+    tz = ZoneInfo("Europe/Copenhagen")
+    env = environments(tz)[language]
+    nov3, nov4 = date(2026, 11, 3), date(2026, 11, 4)
+    days = [  # the value, the day it is in Copenhagen
+        ("2026-11-03", nov3),
+        ("2026-11-03T23:30+00:00", nov4),
+        (nov3, nov3),
+        (datetime(2026, 11, 3, 23, 30, tzinfo=UTC), nov4),
+        (datetime(2026, 11, 3, tzinfo=UTC), nov3),
+    ]
+    numbers = [1, 1.0, Decimal("1.000"), 0.7345, 12345, 2.5]
+    for _ in range(2):
+        for value, local_day in days:
+            for form in ("medium", "short"):
+                shown = format_date(local_day, form, locale=language)
+                assert env.filters["day"](value, form) == shown
+        for number in numbers:
+            assert env.filters["number"](number) == format_decimal(number, locale=language)
+    assert env.filters["day"](None) == env.filters["day"]("") == ""
 
 
 def test_i18n_login_page_danish_by_default_english_on_request(client) -> None:

@@ -10,14 +10,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from models import Advert, AuditEntry, ContactLogEntry, Suppression, TargetClaim
 from nlp.reasons import load_reasons
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
-from pipeline.reports.outreach import facts
+from pipeline.reports.outreach import facts, sanitize
+from pipeline.reports.outreach.masked import MaskedTexts
 from pipeline.reports.outreach.targets import TargetFilter, list_targets, top_reasons
 from pipeline.stages.linking.config import target_threshold
 from pipeline.web.routes import targets as targets_route
@@ -388,3 +389,44 @@ def test_outreach_lead_reassigns_and_sees_the_teams_follow_ups(
     # a worker still sees only their own follow-ups, without the worker column
     mine = kim.get("/follow-ups").text
     assert "Dine opfølgninger" in mine and "<td>kim</td>" not in mine
+
+
+def test_outreach_target_page_reads_its_cluster_once_and_masks_from_memory_alike(
+    app: FastAPI,
+    kim: TestClient,
+    outreach_db: Database,
+    people: dict[str, Any],
+    contact_values: set[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One load of the cluster per view (the address check's is the page's), and a second
+    view shows the masked texts the first one kept exactly as the first one did; a role
+    that may not open the page gets none of them."""
+    target = _listed(outreach_db)[0]
+    monkeypatch.setattr(sanitize, "MASKED", MaskedTexts())
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(outreach_db.engine, "before_cursor_execute", seen)
+    try:
+        first = kim.get(f"/targets/{target}")
+    finally:
+        event.remove(outreach_db.engine, "before_cursor_execute", seen)
+    assert first.status_code == 200
+    loads = [s for s in statements if re.search(r"FROM clusters\s+WHERE clusters\.id =", s)]
+    assert len(loads) == 1, loads
+    assert len(sanitize.MASKED) > 0
+    again = kim.get(f"/targets/{target}")
+    shown = re.compile(r"<blockquote.*?</blockquote>|<td>[^<]*</td>", re.DOTALL)
+    assert shown.findall(again.text) == shown.findall(first.text)
+    assert "<blockquote lang=" in again.text
+    _no_contact_value(again.text, contact_values)
+    excerpts = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", again.text, re.DOTALL)
+    assert excerpts
+    with web_accounts.client_for(app) as rae:
+        web_accounts.sign_in(rae, outreach_db, people["rae"])
+        refused = rae.get(f"/targets/{target}")
+    assert refused.status_code == 403
+    assert not [shown for shown in excerpts if shown in refused.text]
