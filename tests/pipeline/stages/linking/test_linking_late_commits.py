@@ -6,14 +6,15 @@ must still search it, and give what a full run gives."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
 
-from models import Advert, AdvertLink, ClusterMember, ImageHash, LinkState
+from models import Advert, AdvertLink, AdvertVersion, ClusterMember, ImageHash, LinkState
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.core.settings import Settings
@@ -45,14 +46,14 @@ def _item(ext: str, phones: str, when: datetime) -> AdvertItem:
 
 
 @contextmanager
-def _crawl_batch(database: Database, items: list[AdvertItem]) -> Iterator[None]:
+def _crawl_batch(database: Database, items: list[AdvertItem]) -> Iterator[Session]:
     """A crawl worker's write transaction: the batch is stored (its ids taken) when the block
     starts and committed when it ends."""
     with database.session() as session:
         site = ensure_site(session, "demo_classic", "http://127.0.0.1").id
         store_adverts(session, database.keyring, site, None, items)
         session.flush()
-        yield
+        yield session
 
 
 def _links(database: Database) -> tuple[set[tuple[str, str, str]], set[frozenset[str]]]:
@@ -104,19 +105,23 @@ def test_linking_searches_a_version_committed_below_the_watermark(
     assert ("one", "two", "contact") not in _links(database)[0]
     later = DAY0 + timedelta(days=1)
     clock.set_now(later)
-    held = _crawl_batch(database, [_item("one", "p+q", later)])
-    if database.engine.dialect.name == "postgresql":
-        held.__enter__()  # A's version takes its id now and is committed below
-    else:
-        with held:
-            pass
-    with _crawl_batch(database, [_item("three", "r+s", later)]):
-        pass  # B commits a version numbered above A's
-    analyse(database)
-    link_database(database, settings)  # the watermark is B's version
-    if database.engine.dialect.name == "postgresql":
-        held.__exit__(None, None, None)  # A commits
-        assert _stored_gaps(database)["versions"]  # A's id was recorded as not yet seen
+    postgres = database.engine.dialect.name == "postgresql"
+    with ExitStack() as worker_a:  # rolled back, its locks freed, if the test fails inside
+        a_session = worker_a.enter_context(_crawl_batch(database, [_item("one", "p+q", later)]))
+        a_version = a_session.scalar(select(func.max(AdvertVersion.id)))
+        if not postgres:
+            worker_a.close()  # SQLite: A commits before B can write
+        with _crawl_batch(database, [_item("three", "r+s", later)]) as b_session:
+            b_version = b_session.scalar(select(func.max(AdvertVersion.id)))
+        assert a_version is not None and b_version is not None and a_version < b_version
+        analyse(database)
+        link_database(database, settings)  # the watermark is B's version
+        if postgres:  # A's id was not seen: a gap of the watermark
+            assert [gap[:2] for gap in _stored_gaps(database)["versions"]] == [
+                [a_version, a_version]
+            ]
+            assert ("one", "two", "contact") not in _links(database)[0]
+    # A commits (on PostgreSQL below the watermark)
     analyse(database)
     caught_up = link_database(database, settings)
     assert not caught_up.full
