@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
-from engines import engine_urls
+import psycopg
 from sqlalchemy import insert
+from sqlalchemy.engine import make_url
 
 from models import Advert, Site
 from pipeline.core.db import open_database
@@ -21,6 +24,7 @@ from pipeline.core.settings import load_settings
 
 TITLE = "Storage: advert inserts with sealed title/text (Core executemany, batches of 1,000)"
 ROWS = int(os.environ.get("BENCH_STORAGE_ROWS", "20000"))
+PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 TEXT = "Hej, jeg er ny i byen og kan mødes diskret. Ring eller skriv. " * 10
 
 
@@ -61,19 +65,44 @@ def _measure(url: str, sealed: bool) -> float:
     return ROWS / elapsed
 
 
+def _pg_schema() -> str | None:
+    try:
+        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
+            name = f"scout_bench_{secrets.token_hex(3)}"
+            conn.execute(f'CREATE SCHEMA "{name}"')
+            return name
+    except psycopg.OperationalError:
+        return None
+
+
+def _drop(schema: str) -> None:
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 def run() -> list[dict]:
     rows = []
-    with engine_urls() as urls:
-        for engine, url in urls.items():
-            plain = _measure(url, sealed=False)
-            sealed = _measure(url, sealed=True)
-            rows.append(
-                {
-                    "case": engine,
-                    "rows": ROWS,
-                    "plain rows/s": plain,
-                    "sealed rows/s": sealed,
-                    "sealed/plain": sealed / plain,
-                }
-            )
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["SCOUT_DATA_DIR"] = tmp
+        engines = {"sqlite": lambda: f"sqlite:///{Path(tmp) / 'bench.db'}"}
+        schema = _pg_schema()
+        if schema:
+            url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+            engines["postgresql"] = lambda: url.render_as_string(hide_password=False)
+        try:
+            for engine, url_for in engines.items():
+                plain = _measure(url_for(), sealed=False)
+                sealed = _measure(url_for(), sealed=True)
+                rows.append(
+                    {
+                        "case": engine,
+                        "rows": ROWS,
+                        "plain rows/s": plain,
+                        "sealed rows/s": sealed,
+                        "sealed/plain": sealed / plain,
+                    }
+                )
+        finally:
+            if schema:
+                _drop(schema)
     return rows

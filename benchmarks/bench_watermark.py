@@ -13,15 +13,19 @@ same run. Each figure is the median of 5.
 from __future__ import annotations
 
 import os
+import secrets
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import Any
 
-from engines import engine_urls
+import psycopg
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
 
 from models import Advert, AdvertVersion, ImageHash, Site
 from pipeline.core.db import Database, open_database
@@ -33,6 +37,7 @@ from pipeline.stages.linking.watermark import Mark
 
 TITLE = "Linking watermark: taking the mark with its gaps vs the bare max(id) (median of 5)"
 ROWS = int(os.environ.get("BENCH_WATERMARK_ROWS", "1000000"))
+PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 NOW = datetime(2026, 12, 3, 7, tzinfo=UTC)
 KEEP = timedelta(minutes=60)
 PAD = '{"pad": "' + "x" * 400 + '"}'  # versions are wide rows: a window scan reads them
@@ -135,14 +140,35 @@ def _cases(database: Database) -> list[dict[str, Any]]:
     return rows
 
 
+def _pg_schema() -> str | None:
+    try:
+        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
+            name = f"scout_bench_{secrets.token_hex(3)}"
+            conn.execute(f'CREATE SCHEMA "{name}"')
+            return name
+    except psycopg.OperationalError:
+        return None
+
+
 def run() -> list[dict]:
     rows = []
-    with engine_urls() as urls:
-        for engine, url in urls.items():
-            os.environ["SCOUT_DATABASE_URL"] = url
-            database = open_database(load_settings(), require_schema=False)
-            upgrade(database.engine, database.settings)
-            _fill(database)
-            rows += [{"engine": engine, "rows": ROWS, **row} for row in _cases(database)]
-            database.dispose()
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["SCOUT_DATA_DIR"] = tmp
+        urls = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
+        schema = _pg_schema()
+        if schema:
+            url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+            urls["postgresql"] = url.render_as_string(hide_password=False)
+        try:
+            for engine, url_text in urls.items():
+                os.environ["SCOUT_DATABASE_URL"] = url_text
+                database = open_database(load_settings(), require_schema=False)
+                upgrade(database.engine, database.settings)
+                _fill(database)
+                rows += [{"engine": engine, "rows": ROWS, **row} for row in _cases(database)]
+                database.dispose()
+        finally:
+            if schema:
+                with psycopg.connect(PG_URL, autocommit=True) as conn:
+                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
     return rows
