@@ -13,7 +13,7 @@ same run. Each figure is the median of 5.
 from __future__ import annotations
 
 import os
-import secrets
+import runpy
 import statistics
 import tempfile
 import time
@@ -23,7 +23,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -40,6 +39,7 @@ ROWS = int(os.environ.get("BENCH_WATERMARK_ROWS", "1000000"))
 PG_URL = os.environ.get("SCOUT_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/test")
 NOW = datetime(2026, 12, 3, 7, tzinfo=UTC)
 KEEP = timedelta(minutes=60)
+HERE = Path(__file__).resolve().parent
 PAD = '{"pad": "' + "x" * 400 + '"}'  # versions are wide rows: a window scan reads them
 
 _FILL = {
@@ -140,22 +140,14 @@ def _cases(database: Database) -> list[dict[str, Any]]:
     return rows
 
 
-def _pg_schema() -> str | None:
-    try:
-        with psycopg.connect(PG_URL, autocommit=True, connect_timeout=3) as conn:
-            name = f"scout_bench_{secrets.token_hex(3)}"
-            conn.execute(f'CREATE SCHEMA "{name}"')
-            return name
-    except psycopg.OperationalError:
-        return None
-
-
 def run() -> list[dict]:
     rows = []
+    # bench_storage's PostgreSQL schema helpers (benchmarks/ is not a package)
+    storage = runpy.run_path(str(HERE / "bench_storage.py"))
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SCOUT_DATA_DIR"] = tmp
         urls = {"sqlite": f"sqlite:///{Path(tmp) / 'bench.db'}"}
-        schema = _pg_schema()
+        schema = storage["_pg_schema"]()
         if schema:
             url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
             urls["postgresql"] = url.render_as_string(hide_password=False)
@@ -169,6 +161,5 @@ def run() -> list[dict]:
                 database.dispose()
         finally:
             if schema:
-                with psycopg.connect(PG_URL, autocommit=True) as conn:
-                    conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+                storage["_drop"](schema)
     return rows
