@@ -35,7 +35,7 @@ PHONES = {"p": "+4520111111", "q": "+4520222222", "r": "+4520333333", "s": "+452
 IMAGES = {"a": "f0f0f0f0f0f0f0f0", "b": "0f0f0f0f0f0f0f0f"}
 
 
-def _item(ext: str, phones: str, when: datetime) -> AdvertItem:
+def _item(ext: str, contacts: list[str], when: datetime) -> AdvertItem:
     return AdvertItem(
         site="classic",
         external_id=ext,
@@ -44,7 +44,7 @@ def _item(ext: str, phones: str, when: datetime) -> AdvertItem:
         title=f"Annonce {ext}",
         text=f"Hej, ny i byen {ext}.",
         city="Odense",
-        contacts=[PHONES[key] for key in phones.split("+")],
+        contacts=contacts,
     )
 
 
@@ -110,11 +110,15 @@ def test_linking_searches_a_version_committed_below_the_watermark(
     clock.set_now(later)
     postgres = database.engine.dialect.name == "postgresql"
     with ExitStack() as worker_a:  # rolled back, its locks freed, if the test fails inside
-        a_session = worker_a.enter_context(_crawl_batch(database, [_item("one", "p+q", later)]))
+        a_session = worker_a.enter_context(
+            _crawl_batch(database, [_item("one", [PHONES["p"], PHONES["q"]], later)])
+        )
         a_version = a_session.scalar(select(func.max(AdvertVersion.id)))
         if not postgres:
             worker_a.close()  # SQLite: A commits before B can write
-        with _crawl_batch(database, [_item("three", "r+s", later)]) as b_session:
+        with _crawl_batch(
+            database, [_item("three", [PHONES["r"], PHONES["s"]], later)]
+        ) as b_session:
             b_version = b_session.scalar(select(func.max(AdvertVersion.id)))
         assert a_version is not None and b_version is not None and a_version < b_version
         analyse(database)
@@ -195,19 +199,7 @@ def test_linking_while_three_crawl_workers_store_equals_a_full_run(
     clock.set_now(DAY0)
     phones = [f"+4528{(n * 7919 + 123457) % 1000000:06d}" for n in range(200)]
 
-    def item(n: int, shown: list[str], when: datetime) -> AdvertItem:
-        return AdvertItem(
-            site="classic",
-            external_id=f"a{n}",
-            url=f"http://127.0.0.1/ad/a{n}",
-            fetched_at=when,
-            title=f"Annonce a{n}",
-            text=f"Hej, ny i byen a{n}.",
-            city="Odense",
-            contacts=shown,
-        )
-
-    with _crawl_batch(database, [item(n, [phones[n]], DAY0) for n in range(200)]):
+    with _crawl_batch(database, [_item(f"a{n}", [phones[n]], DAY0) for n in range(200)]):
         pass
     analyse(database)
     link_database(database, settings)
@@ -220,7 +212,9 @@ def test_linking_while_three_crawl_workers_store_equals_a_full_run(
         try:
             for k in range(10):
                 when = DAY0 + timedelta(hours=1 + k)
-                edits = [item(n, [phones[n], phones[n + 100]], when) for n in adverts[3 * k :][:3]]
+                edits = [
+                    _item(f"a{n}", [phones[n], phones[n + 100]], when) for n in adverts[3 * k :][:3]
+                ]
                 with _crawl_batch(database, edits):
                     time.sleep(rng.uniform(0, 0.3))  # ids taken, not yet committed
         except BaseException as exc:  # reported by the test, not lost in the thread
