@@ -5,11 +5,12 @@ the watermark of the last run, so it knows which adverts are new."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.base import Base, BigId
+from models.base import Base, BigId, Json
 
 
 class LinkSignature(Base):
@@ -37,7 +38,11 @@ class LinkState(Base):
     One row (id 1), rewritten by every run. `ruleset_version` is the combined version of the
     nlp rules and `linking.yaml` the run used (a run under another one is full by itself);
     `last_version_id` and `last_image_id` are the highest advert-version and image-hash ids
-    it saw, so the next run searches only what came after them."""
+    it saw, so the next run searches only what came after them. `gaps` holds the ids at or
+    below them it did not see (handed out to a transaction not yet committed), so the next
+    run searches those too once they appear: {"versions": [[first, last, since], ...],
+    "images": [...]}, `since` an ISO time (see `pipeline/stages/linking/gaps.py`); None
+    before migration 0019's first run."""
 
     __tablename__ = "link_state"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
@@ -48,3 +53,4 @@ class LinkState(Base):
     ruleset_version: Mapped[str] = mapped_column(String(32))
     last_version_id: Mapped[int] = mapped_column(BigInteger)
     last_image_id: Mapped[int] = mapped_column(BigInteger)
+    gaps: Mapped[dict[str, Any] | None] = mapped_column(Json, default=None)

@@ -168,6 +168,14 @@ class Settings(BaseSettings):
         description="A worker's lock on a site's crawl (or on linking) expires this long "
         "after its last renewal, so a dead worker's lock frees itself.",
     )
+    link_gap_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=1440,
+        description="A linking run looks this long for an advert version or image numbered "
+        "below its watermark but not yet committed when the previous run started (PostgreSQL "
+        "numbers rows before they commit); longer than any write transaction stays open.",
+    )
     broker_visibility_timeout: int = Field(
         default=4 * 3600,
         ge=10,
@@ -318,6 +326,7 @@ class Settings(BaseSettings):
             "broker_url": self.redacted_broker_url,
             "worker_lock_seconds": self.worker_lock_seconds,
             "broker_visibility_timeout": self.broker_visibility_timeout,
+            "link_gap_minutes": self.link_gap_minutes,
         }
 
     @property

@@ -24,8 +24,9 @@ from pipeline.stages.linking import incremental, store, watermark
 from pipeline.stages.linking.clusters import write_clusters
 from pipeline.stages.linking.config import LinkingRules, load_linking
 from pipeline.stages.linking.linker import components
-from pipeline.stages.linking.search import Mark, Searched, search_links
+from pipeline.stages.linking.search import Searched, search_links
 from pipeline.stages.linking.summary import LinkSummary
+from pipeline.stages.linking.watermark import Mark
 
 Progress = Callable[[str, int, int], None]
 
@@ -136,10 +137,14 @@ def link_database(
         summary.full = full = full or changed_rules
         summary.adverts = store.count_adverts(session)
         progress("linking", 0, 3)
-        previous = None if last is None or full else Mark(last.last_version_id, last.last_image_id)
+        before = watermark.mark_of(last)
+        previous = None if full else before
         # The next run starts from what this one could see when it started: versions a crawl
-        # stores while this run searches lie above the mark, so the next run searches them.
-        seen = Mark(store.max_version_id(session), store.max_image_id(session))
+        # stores while this run searches lie above the mark, and those numbered below it but
+        # not yet committed (PostgreSQL numbers rows as they are inserted) in its gaps, so
+        # the next run searches them. A full run carries the gaps on too.
+        keep = timedelta(minutes=settings.link_gap_minutes)
+        seen = watermark.take(session, before, clock.now(), keep)
         searched = search_links(session, rules, previous, summary)
         stored = select(AdvertLink.kind, func.count()).group_by(AdvertLink.kind)
         summary.links_by_kind = {
@@ -156,9 +161,7 @@ def link_database(
 
 def _remember(session: Session, settings: Settings, summary: LinkSummary, mark: Mark) -> None:
     """Save the watermark the next run starts from; audit-log who ran what (never read back)."""
-    watermark.save_run(
-        session, clock.now(), summary.full, summary.ruleset_version, mark.version_id, mark.image_id
-    )
+    watermark.save_run(session, clock.now(), summary.full, summary.ruleset_version, mark)
     audit.record(
         session,
         settings,

@@ -19,7 +19,7 @@ So the run costs what the change touches, plus a few whole-table reads of short 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlalchemy import delete, insert, or_
@@ -34,6 +34,7 @@ from pipeline.stages.linking.images import ImageIndex
 from pipeline.stages.linking.linker import Link, Linker, LinkRecord
 from pipeline.stages.linking.signatures import Stored
 from pipeline.stages.linking.template import TemplateIndex
+from pipeline.stages.linking.watermark import Mark
 
 if TYPE_CHECKING:
     from pipeline.stages.linking.summary import LinkSummary
@@ -60,13 +61,6 @@ def _records(
         for a, hashes in zip(advert_ids, phashes, strict=True)
     ]
     return records, stored.signed(advert_ids) if template else None
-
-
-class Mark(NamedTuple):
-    """Where the last run stopped: its highest advert version and image hash ids."""
-
-    version_id: int
-    image_id: int
 
 
 def _refresh(
@@ -100,8 +94,8 @@ def _changed(
     or an image since the last run, or no stored state); whether adverts were deleted
     (purged) since; and the stored state when it was read. Counts decide whether the
     whole-table checks must run."""
-    edited = store.changed_since(session, last.version_id)
-    edited |= store.images_since(session, last.image_id)
+    edited = store.changed_since(session, last.version_id, last.version_gaps)
+    edited |= store.images_since(session, last.image_id, last.image_gaps)
     tally = store.tally(session)
     listed = sorted(edited)
     stored = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.engine import Connection
@@ -25,6 +25,7 @@ from models import (
 from pipeline.core.batches import chunked, in_batches
 from pipeline.core.kinds import DEFAULT_KIND, KINDS
 from pipeline.stages.linking.facts import AdvertFacts
+from pipeline.stages.linking.gaps import Gap, within
 from pipeline.stages.linking.linker import Link
 
 _EVIDENCE = ("field", "start", "end", "detail")
@@ -321,20 +322,21 @@ def memberships(session: Session) -> dict[int, int]:
     }
 
 
-def max_version_id(session: Session) -> int:
-    return session.scalar(select(func.max(AdvertVersion.id))) or 0
+def images_since(session: Session, image_id: int, gaps: Sequence[Gap] = ()) -> set[int]:
+    """Adverts with an image hash stored after `image_id` or in one of its `gaps` (images come
+    without a version)."""
+    return _owners_since(session, ImageHash.advert_id, ImageHash.id, image_id, gaps)
 
 
-def max_image_id(session: Session) -> int:
-    return session.scalar(select(func.max(ImageHash.id))) or 0
+def changed_since(session: Session, version_id: int, gaps: Sequence[Gap] = ()) -> set[int]:
+    """Adverts with a version stored after `version_id` or in one of its `gaps`."""
+    return _owners_since(session, AdvertVersion.advert_id, AdvertVersion.id, version_id, gaps)
 
 
-def images_since(session: Session, image_id: int) -> set[int]:
-    """Adverts with an image hash stored after `image_id` (images come without a version)."""
-    return set(_core(session).scalars(select(ImageHash.advert_id).where(ImageHash.id > image_id)))
-
-
-def changed_since(session: Session, version_id: int) -> set[int]:
-    return set(
-        _core(session).scalars(select(AdvertVersion.advert_id).where(AdvertVersion.id > version_id))
-    )
+def _owners_since(
+    session: Session, owner: Any, column: Any, mark: int, gaps: Sequence[Gap]
+) -> set[int]:
+    found = set(_core(session).scalars(select(owner).where(column > mark)))
+    for clause in within(column, gaps):
+        found.update(_core(session).scalars(select(owner).where(clause)))
+    return found

@@ -278,3 +278,37 @@ def test_migration_0018_version_names_up_and_down_keep_versions(settings: Settin
         for name in ("adverts", "advert_versions"):
             assert connection.execute(text(f"SELECT count(*) FROM {name}")).scalar() == 1
     db.dispose()
+
+
+def test_migration_0019_link_gaps_up_and_down_keep_the_watermark(settings: Settings) -> None:
+    """0019 adds the watermark's gaps (none carried over: the old run recorded none); going
+    down drops the column in place and keeps the watermark, both engines."""
+    db = open_database(settings, require_schema=False)
+    migrations.upgrade(db.engine, settings, "0018")
+    state = table(
+        "link_state",
+        column("id"), column("last_run_at"), column("full"), column("ruleset_version"),
+        column("last_version_id"), column("last_image_id"),
+    )  # fmt: skip
+    watermark = {"id": 1, "full": False, "ruleset_version": "abc", "last_version_id": 7}
+    with db.engine.begin() as connection:
+        connection.execute(
+            state.insert().values(**watermark, last_run_at=clock.now(), last_image_id=3)
+        )
+    migrations.upgrade(db.engine, settings)
+    with db.session() as session:
+        row = session.get(LinkState, 1)
+        assert row is not None
+        assert (row.last_version_id, row.last_image_id, row.gaps) == (7, 3, None)
+        row.gaps = {"versions": [[5, 6, "2026-12-03T07:00:00+00:00"]], "images": []}
+    with db.session() as session:
+        row = session.get(LinkState, 1)
+        assert row is not None and row.gaps == {
+            "versions": [[5, 6, "2026-12-03T07:00:00+00:00"]],
+            "images": [],
+        }
+    migrations.downgrade(db.engine, settings, "0018")
+    assert "gaps" not in {c["name"] for c in inspect(db.engine).get_columns("link_state")}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT last_version_id FROM link_state")).scalar() == 7
+    db.dispose()
