@@ -192,12 +192,21 @@ def list_version(session: Session) -> tuple[Any, ...]:
 
     Crawls change adverts (last seen, gone) without it; a cache also keeps a short lifetime.
     Each part is a small aggregate (primary keys, the small clusters and suppressions tables).
+    The contact log and the opt-outs count their rows too: with several server processes,
+    PostgreSQL can commit an entry numbered below one committed before it, which leaves
+    the highest id as it was (scores are written by one link run at a time).
     """
     return (
         session.execute(select(func.max(Cluster.updated_at), func.count(Cluster.id))).one(),
         session.scalar(select(func.max(Score.id))),
-        session.scalar(select(func.max(ContactLogEntry.id))),
-        session.execute(select(func.max(Suppression.id), func.count(Suppression.lifted_at))).one(),
+        session.execute(select(func.max(ContactLogEntry.id), func.count(ContactLogEntry.id))).one(),
+        session.execute(
+            select(
+                func.max(Suppression.id),
+                func.count(Suppression.id),
+                func.count(Suppression.lifted_at),
+            )
+        ).one(),
     )
 
 

@@ -17,13 +17,14 @@ from models import (
     AdvertVersion,
     Cluster,
     ClusterMember,
+    ContactLogEntry,
     ContactPoint,
     Suppression,
 )
 from pipeline.core import clock
 from pipeline.core.db import Database
 from pipeline.reports.outreach.render import as_csv, as_json
-from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets
+from pipeline.reports.outreach.targets import Target, TargetFilter, list_targets, list_version
 
 from helpers import outreach_world
 from helpers.target_list_reference import reference_targets
@@ -161,3 +162,41 @@ def test_outreach_targets_aggregated_in_the_database_equal_the_reference(
         left = {t.cluster_id for t in _same_as_reference(session, TargetFilter(min_score=0.0))}
     assert top.cluster_id not in left and second.cluster_id not in left
     assert len(left) == len(everything) - 2
+
+
+def test_list_version_changes_for_entries_committed_below_the_highest_id(
+    outreach_db: Database,
+) -> None:
+    """PostgreSQL numbers a row when it is inserted, not when it commits: a contact or an
+    opt-out logged in one server process can commit with an id below one another process
+    committed first. The cached list must still notice it (it did not when the key was the
+    highest id alone)."""
+    with outreach_db.session() as session:
+        cluster_id = session.scalars(select(Cluster.id).order_by(Cluster.id)).first()
+        rows = []
+        for n in (1, 2):  # two entries; the first is deleted again, leaving its id free
+            rows.append(ContactLogEntry(
+                target=f"C{cluster_id}", cluster_id=cluster_id, actor="kim", outcome="no-answer",
+            ))  # fmt: skip
+            rows.append(Suppression(pseudonym=f"{n:064x}", kind="phone", actor="kim"))
+        session.add_all(rows)
+        session.flush()
+        free = {type(row): row.id for row in rows[:2]}
+        for row in rows[:2]:
+            session.delete(row)
+    with outreach_db.session() as session:
+        before = list_version(session)
+    with outreach_db.session() as session:  # the late commits, below the highest ids
+        session.add(ContactLogEntry(
+            id=free[ContactLogEntry], target=f"C{cluster_id}", cluster_id=cluster_id,
+            actor="ana", outcome="opted-out",
+        ))  # fmt: skip
+    with outreach_db.session() as session:
+        after_log = list_version(session)
+        session.add(
+            Suppression(id=free[Suppression], pseudonym=f"{3:064x}", kind="phone", actor="ana")
+        )
+    with outreach_db.session() as session:
+        after_opt_out = list_version(session)
+    assert before != after_log != after_opt_out
+    assert before[2][0] == after_log[2][0] and after_log[3][0] == after_opt_out[3][0]  # same max
