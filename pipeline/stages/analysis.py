@@ -202,7 +202,9 @@ def _store(
             session.execute(
                 update(AdvertVersion).where(AdvertVersion.id == version_id).values(**values)
             )
-        for advert_id, language in latest_language.items():
+        # in id order, as a crawl's flush updates adverts: a crawl batch and an analysis
+        # touching the same adverts in opposite orders deadlocked now and then (PostgreSQL)
+        for advert_id, language in sorted(latest_language.items()):
             session.execute(update(Advert).where(Advert.id == advert_id).values(language=language))
 
 

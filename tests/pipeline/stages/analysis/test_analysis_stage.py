@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,33 @@ def test_analysis_dump_has_no_names_in_clear(
     names = {a.name for a in stored_sample["adverts"]}
     leaked = sorted(n for n in names if re.search(rf"\b{re.escape(n)}\b", dump))
     assert leaked == []
+
+
+def test_analysis_updates_adverts_in_id_order(
+    database: Database, stored_sample: dict[str, Any]
+) -> None:
+    """A crawl's flush updates adverts in id order; analysis must too, or a crawl batch and an
+    analysis touching the same adverts wait for each other (a deadlock on PostgreSQL). Here
+    the newest versions belong to adverts in falling id order."""
+    analyse(database)
+    with database.session() as session:
+        advert_ids = session.scalars(select(Advert.id).order_by(Advert.id.desc()).limit(5)).all()
+        for advert_id in advert_ids:  # an edit of each, the highest advert id first
+            session.add(AdvertVersion(
+                advert_id=advert_id, seen_at=datetime(2026, 12, 3, tzinfo=UTC),
+                title="Ny i byen", text=f"Ny i byen {advert_id}, ring til mig",
+                content_hash=f"{advert_id:064x}",
+            ))  # fmt: skip
+    updated: list[int] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("UPDATE adverts SET language"):
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            updated.append(list(values)[-1])
+
+    event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        assert analyse(database).versions == len(advert_ids)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", note)
+    assert updated == sorted(advert_ids)
