@@ -56,6 +56,10 @@ class Stored(NamedTuple):
 
     def replaced(self, other: Stored) -> Stored:
         """This state with `other`'s adverts taken from `other`."""
+        if not len(self.ids) or not len(other.ids) or other.ids[0] > self.ids[-1]:
+            # A day's new adverts come after every stored one: appending keeps the order,
+            # without sorting every stored signature again.
+            return Stored(*(np.concatenate(pair) for pair in zip(self, other, strict=True)))
         keep, keep_images = ~np.isin(self.ids, other.ids), ~np.isin(self.owners, other.ids)
         ids = np.concatenate([self.ids[keep], other.ids])
         order = np.argsort(ids, kind="stable")

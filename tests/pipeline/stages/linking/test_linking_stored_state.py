@@ -40,3 +40,20 @@ def test_linking_stored_state_replaced_takes_the_new_rows_in_id_order() -> None:
     assert merged.phashes([2, 3, 1]) == [(2, 3), (3, 4, 5), (1,)]
     assert merged.owners.tolist() == sorted(merged.owners.tolist())
     assert Stored.empty(PERM).replaced(new).ids.tolist() == [2, 3, 9]
+
+
+@pytest.mark.parametrize("new_ids", [[8, 9], [7, 8], [0, 9], [3]])
+def test_linking_stored_state_replaced_appends_only_what_comes_after(new_ids: list[int]) -> None:
+    """A day's new adverts (ids after every stored one) are appended without sorting again;
+    any other ids are merged in order: both give the same state as replacing row by row."""
+    old = _state([1, 2, 5, 7], base=100)
+    new = _state(new_ids, base=200)
+    merged = old.replaced(new)
+    expected = {**{a: 100 + a for a in [1, 2, 5, 7]}, **{a: 200 + a for a in new_ids}}
+    ids = sorted(expected)
+    assert merged.ids.tolist() == ids
+    matrix, valid = merged.signed(ids)
+    assert matrix[:, 0].tolist() == [expected[a] if a % 5 else 0 for a in ids]
+    assert valid.tolist() == [a % 5 != 0 for a in ids]
+    assert merged.owners.tolist() == sorted(merged.owners.tolist())
+    assert merged.phashes(ids) == [tuple(range(a, 2 * a)) for a in ids]
