@@ -63,12 +63,14 @@ def excerpt(title: str | None, text: str | None, limit: int = 100) -> str:
     joined = f"{title or ''} — {text or ''}" if title else (text or "")
     if not joined:
         return ""
-    return MASKED.masked(f"excerpt {limit}", joined, lambda text: _excerpt(text, limit))
+    return MASKED.masked(f"excerpt {limit}", joined, lambda text: _masked_clean(text, limit))
 
 
-def _excerpt(joined: str, limit: int) -> str:
-    # Masked again after cleaning: dropping hidden characters can join a number's pieces.
-    line = mask_leftovers(clean(mask_contacts(joined)))
+def _masked_clean(text: str, limit: int) -> str:
+    # Masked again after cleaning: dropping hidden characters (zero-width spaces between
+    # the digits) joins a number's pieces that contact finding saw apart. Cut to `limit`
+    # last, so no cut-off number escapes the mask.
+    line = mask_leftovers(clean(mask_contacts(text)))
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
@@ -77,7 +79,7 @@ def masked_line(text: str, limit: int) -> str:
     characters (masked once while the text and the rules stay the same)."""
     if not text:
         return ""
-    return MASKED.masked(f"line {limit}", text, lambda text: clean(mask_contacts(text), limit))
+    return MASKED.masked(f"line {limit}", text, lambda text: _masked_clean(text, limit))
 
 
 def csv_safe(cell: str) -> str:

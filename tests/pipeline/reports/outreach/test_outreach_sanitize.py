@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.reports.outreach.sanitize import MASK, clean, csv_safe, excerpt
+from pipeline.reports.outreach.sanitize import MASK, clean, csv_safe, excerpt, masked_line
 
 
 @pytest.mark.parametrize(
@@ -72,12 +72,16 @@ def test_outreach_sanitize_clean_equals_character_walk() -> None:
         "mail anna@example.dk",
         "ring to nul et to tre fire fem seks",
         "2\u200b0\u200c1\u20602 3456",
+        "ring 12\u200b34\u200b56\u200b78 nu",  # contact finding sees four short numbers
     ],
 )
-def test_outreach_sanitize_excerpt_masks_contacts(text: str) -> None:
-    shown = excerpt("Title", text)
+@pytest.mark.parametrize("show", ["excerpt", "evidence line"])
+def test_outreach_sanitize_excerpt_masks_contacts(text: str, show: str) -> None:
+    shown = excerpt("Title", text) if show == "excerpt" else masked_line(text, 80)
     assert MASK in shown
-    for secret in ("20123456", "20 12 34 56", "721 234 567", "sweet_anna", "anna@example"):
+    for secret in (
+        "20123456", "20 12 34 56", "721 234 567", "sweet_anna", "anna@example", "12345678",
+    ):  # fmt: skip
         assert secret not in shown
 
 
