@@ -6,8 +6,11 @@ import re
 
 import phonenumbers
 
-# Anything still looking like a phone number after contact masking: 6+ digits in a run.
-DIGIT_RUN = re.compile(r"\+?\d(?:[\s.\-/()]{0,3}\d){5,}")
+# Anything still looking like a phone number after contact masking: 6+ digits in a run,
+# also when invisible characters (zero-width, bidi marks, soft hyphens) sit between them:
+# contact finding may see such a number as short pieces, and a page drops the characters.
+_INVISIBLE = "\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+DIGIT_RUN = re.compile(rf"\+?\d(?:[\s.\-/(){_INVISIBLE}]{{0,3}}\d){{5,}}")
 HANDLES = re.compile(
     r"(?:t\.me/|telegram\.me/|wa\.me/)\S+|@[A-Za-z0-9_]{3,}|\S+@\S+\.\S+", re.IGNORECASE
 )
