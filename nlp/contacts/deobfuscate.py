@@ -10,7 +10,10 @@ from itertools import islice
 from nlp.contacts.numberwords import NumberWords, glued_edits, number_edits
 from nlp.contacts.rewrite import Edit, Layer
 
-_ZERO_WIDTH = "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+_ZERO_WIDTH = (
+    "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"  # bidi embeddings, isolates
+)
 _HIDDEN_RE = re.compile(
     rf"[{_ZERO_WIDTH}]+"
     r"|&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[a-zA-Z][a-zA-Z0-9]{1,31};"
